@@ -1,0 +1,102 @@
+// What the validator finds, and how it is said. All user-facing wording of data problems
+// lives here so the CLI, the reports and the tests agree.
+
+export type Severity = 'error' | 'warning';
+
+export type ProblemRule =
+  | 'malformed_line'
+  | 'missing_column'
+  | 'unknown_column_case'
+  | 'required_null'
+  | 'unparsable'
+  | 'unknown_value'
+  | 'out_of_range'
+  | 'duplicate_key'
+  | 'won_without_amount'
+  | 'foreign_key'
+  | 'future_date'
+  | 'negative_amount'
+  | 'ends_before_start';
+
+export interface ProblemExample {
+  /** CSV line (header = line 1) or Parquet row (first row = 1). */
+  readonly loc: number;
+  readonly file: string;
+  readonly value: string | null;
+}
+
+export interface Problem {
+  readonly severity: Severity;
+  readonly rule: ProblemRule;
+  readonly table: string;
+  readonly file: string;
+  readonly column?: string;
+  /** What was expected, e.g. `one of open, won, lost`. */
+  readonly expected: string;
+  /** How many rows have this problem (exact, even when only some are listed). */
+  readonly count: number;
+  /** The rows, in file order; all of them up to a limit, then the first ones. */
+  readonly examples: readonly ProblemExample[];
+  /** How to fix it. */
+  readonly hint?: string;
+}
+
+const DESCRIPTIONS: Record<ProblemRule, string> = {
+  malformed_line: 'line does not match the header',
+  missing_column: 'required column is missing',
+  unknown_column_case: 'column name differs from the contract only in case or spaces',
+  required_null: 'required value is empty',
+  unparsable: 'value cannot be read as its type',
+  unknown_value: 'value is not allowed',
+  out_of_range: 'value is out of range',
+  duplicate_key: 'primary key is not unique',
+  won_without_amount: 'won deal has no amount',
+  foreign_key: 'reference points nowhere',
+  future_date: 'date is in the future',
+  negative_amount: 'amount is negative',
+  ends_before_start: 'ends before it starts',
+};
+
+export function describeRule(rule: ProblemRule): string {
+  return DESCRIPTIONS[rule];
+}
+
+/** `line 17` for CSV, `row 17` for Parquet. */
+export function formatLocation(file: string, loc: number): string {
+  return `${file} ${file.toLowerCase().endsWith('.csv') ? 'line' : 'row'} ${loc}`;
+}
+
+/** One line per offending row (errors) or a count with examples (warnings). */
+export function formatProblem(problem: Problem, maxExamples: number): string[] {
+  const column = problem.column ? `, column ${problem.column}` : '';
+  const head = `${problem.severity} ${problem.table}${column}: ${describeRule(problem.rule)}`;
+  const lines: string[] = [];
+  if (problem.examples.length === 0) {
+    lines.push(`${head} in ${problem.file} (expected ${problem.expected})`);
+  } else if (problem.severity === 'error') {
+    for (const example of problem.examples.slice(0, maxExamples)) {
+      lines.push(
+        `${problem.severity} ${formatLocation(example.file, example.loc)}${column}: ${formatValue(example.value)}, expected ${problem.expected}`,
+      );
+    }
+    const rest = problem.count - Math.min(maxExamples, problem.examples.length);
+    if (rest > 0)
+      lines.push(`  ... and ${rest} more ${problem.table} rows where ${describeRule(problem.rule)}`);
+  } else {
+    const where = problem.examples
+      .slice(0, maxExamples)
+      .map((e) => `${e.loc}${e.value === null ? '' : ` (${formatValue(e.value)})`}`)
+      .join(', ');
+    lines.push(
+      `${head}: ${problem.count} rows (expected ${problem.expected}); e.g. ${problem.file} ${where}`,
+    );
+  }
+  if (problem.hint) lines.push(`  fix: ${problem.hint}`);
+  return lines;
+}
+
+function formatValue(value: string | null): string {
+  if (value === null) return 'empty value';
+  const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return JSON.stringify(shown);
+}

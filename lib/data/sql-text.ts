@@ -1,0 +1,39 @@
+// The only places where text is put into SQL: identifiers from the contract or an allowlist,
+// and literals for statements that cannot take parameters (CREATE VIEW).
+
+import { type ColumnType, SQL_TYPES } from './contract.ts';
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('a SQL literal cannot hold a NUL character');
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+// A time of day followed by Z or an offset: such strings are absolute instants.
+const OFFSET_SUFFIX = String.raw`'[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$'`;
+const TIMESTAMP_TYPES = /^TIMESTAMP(_S|_MS|_NS)?$|^TIMESTAMP WITHOUT TIME ZONE$/;
+
+/**
+ * SQL that turns a source column into its contract type. Timestamps without an offset are
+ * UTC whatever the session time zone, so the result never depends on the report's zone.
+ * `tryCast` yields NULL on a bad value (the validator reports those); otherwise it throws.
+ */
+export function castExpression(
+  column: string,
+  type: ColumnType,
+  sourceType: string,
+  tryCast: boolean,
+): string {
+  const cast = tryCast ? 'TRY_CAST' : 'CAST';
+  const col = quoteIdent(column);
+  if (type !== 'ts') return `${cast}(${col} AS ${SQL_TYPES[type]})`;
+  if (sourceType === 'TIMESTAMP WITH TIME ZONE' || sourceType === 'TIMESTAMPTZ') return col;
+  if (TIMESTAMP_TYPES.test(sourceType) || sourceType === 'DATE') {
+    return `timezone('UTC', ${col}::TIMESTAMP)`;
+  }
+  const text = `${col}::VARCHAR`;
+  return `CASE WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN ${cast}(${text} AS TIMESTAMPTZ) ELSE timezone('UTC', ${cast}(${text} AS TIMESTAMP)) END`;
+}

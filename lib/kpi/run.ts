@@ -1,0 +1,138 @@
+import type { Json } from '@duckdb/node-api';
+import type { Database, Row, SqlParams } from '../data/database.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { PulseError } from '../errors.ts';
+import { coerceParam, type KpiDefinition } from './definition.ts';
+import type { PeriodSpan } from './period.ts';
+import { PERIOD_MACROS } from './period-sql.ts';
+
+export interface KpiRequest {
+  readonly span: PeriodSpan;
+  /** A breakdown name declared by the KPI. */
+  readonly by?: string;
+  /** Values for the KPI's declared params, as typed on the command line. */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+/** One period (and breakdown value) of a KPI. Ratios carry numerator and denominator. */
+export interface KpiRow {
+  readonly id: string;
+  readonly period_start: string;
+  readonly period_end: string;
+  readonly value: number | null;
+  readonly [column: string]: Json;
+}
+
+export type KpiResult =
+  | { readonly kpi: KpiDefinition; readonly available: true; readonly by?: string; readonly rows: KpiRow[] }
+  | {
+      readonly kpi: KpiDefinition;
+      readonly available: false;
+      readonly missing: readonly string[];
+      readonly rows: [];
+    };
+
+const prepared = new WeakSet<Database>();
+
+/** Runs one KPI over a period series on a loaded dataset. */
+export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiRequest): Promise<KpiResult> {
+  const breakdown = resolveBreakdown(kpi, request.by);
+  const missing = [...kpi.needs, ...(breakdown?.needs ?? [])].filter((need) => {
+    const [table = '', column] = need.split('.');
+    return !dataset.has(table, column);
+  });
+  if (missing.length > 0) return { kpi, available: false, missing, rows: [] };
+
+  const params: SqlParams = {
+    ...resolveParams(kpi, request.params ?? {}),
+    start: request.span.start,
+    end: request.span.end,
+    grain: request.span.grain,
+  };
+  const body = kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR');
+  const order = breakdown ? 'period_start, breakdown NULLS LAST' : 'period_start';
+  const sql = `SELECT * REPLACE (period_start::DATE::VARCHAR AS period_start, period_end::DATE::VARCHAR AS period_end)
+    FROM (\n${body}\n) ORDER BY ${order}`;
+  await definePeriodMacros(dataset.db);
+  let rows: Row[];
+  try {
+    rows = await dataset.db.rows(sql, params);
+  } catch (error) {
+    throw new PulseError('query', `${kpi.file}: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    kpi,
+    available: true,
+    ...(breakdown ? { by: breakdown.name } : {}),
+    rows: rows.map((row) => shapeRow(kpi.id, row, breakdown?.name)),
+  };
+}
+
+export async function definePeriodMacros(db: Database): Promise<void> {
+  if (prepared.has(db)) return;
+  await db.run(PERIOD_MACROS);
+  prepared.add(db);
+}
+
+function resolveBreakdown(kpi: KpiDefinition, by: string | undefined) {
+  if (by === undefined) return undefined;
+  const found = kpi.breakdowns.find((b) => b.name === by);
+  if (found) return found;
+  const allowed = kpi.breakdowns.map((b) => b.name);
+  throw new PulseError(
+    'param',
+    allowed.length === 0
+      ? `${kpi.id} has no breakdowns; drop --by ${by}`
+      : `--by "${by}" is not a breakdown of ${kpi.id}; allowed: ${allowed.join(', ')}`,
+  );
+}
+
+function resolveParams(kpi: KpiDefinition, given: Readonly<Record<string, string>>): SqlParams {
+  for (const name of Object.keys(given)) {
+    if (!kpi.params.some((p) => p.name === name)) {
+      const declared = kpi.params.map((p) => p.name);
+      throw new PulseError(
+        'param',
+        `${kpi.id} has no parameter "${name}"; ${declared.length ? `its parameters: ${declared.join(', ')}` : 'it takes none'}`,
+      );
+    }
+  }
+  const values: SqlParams = {};
+  for (const param of kpi.params) {
+    const text = given[param.name];
+    if (text === undefined) {
+      values[param.name] = param.default;
+      continue;
+    }
+    const coerced = coerceParam(text, param.type);
+    if (!coerced.ok) throw new PulseError('param', `${kpi.id} parameter ${param.name}: ${coerced.error}`);
+    values[param.name] = coerced.value;
+  }
+  return values;
+}
+
+function shapeRow(id: string, row: Row, byName: string | undefined): KpiRow {
+  const { period_start, period_end, breakdown, value, ...rest } = row;
+  const shaped: Record<string, Json> = {
+    id,
+    period_start: String(period_start),
+    period_end: String(period_end),
+  };
+  if (byName) shaped[byName] = breakdown ?? null;
+  shaped.value = value !== undefined ? toNumber(value) : ratio(rest.numerator, rest.denominator);
+  for (const [key, extra] of Object.entries(rest)) shaped[key] = extra ?? null;
+  return shaped as KpiRow;
+}
+
+/** A zero or missing denominator means "no data", never 0. */
+export function ratio(numerator: Json | undefined, denominator: Json | undefined): number | null {
+  const n = toNumber(numerator);
+  const d = toNumber(denominator);
+  return n === null || d === null || d === 0 ? null : n / d;
+}
+
+function toNumber(value: Json | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
