@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PulseError } from '../errors.ts';
+import { SAMPLE_DATA_DIR } from '../paths.ts';
+
+/** Where the CLI writes, and what it knows of its environment; tests pass their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export const FORMATS = ['table', 'json', 'csv'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** Settings read once from flags and the environment, then passed down. */
+export interface CommonOptions {
+  readonly dataDir: string;
+  readonly timeZone: string;
+  readonly format: OutputFormat;
+  /** The clock (ISO instant): PULSE_NOW pins it for reproducible runs. */
+  readonly now: string;
+  readonly currency: string;
+}
+
+const OPTION_SPEC = {
+  data: { type: 'string' },
+  tz: { type: 'string' },
+  format: { type: 'string' },
+  period: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  grain: { type: 'string' },
+  by: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type ParsedFlags = ReturnType<typeof parseFlags>;
+
+export function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTION_SPEC, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new PulseError('usage', `${(error as Error).message}; run \`pulse --help\``);
+  }
+}
+
+export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonOptions {
+  const format = values.format ?? 'table';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new PulseError('usage', `--format "${format}" is not one of ${FORMATS.join(', ')}`);
+  }
+  const now = io.env.PULSE_NOW ?? new Date().toISOString();
+  if (Number.isNaN(Date.parse(now)))
+    throw new PulseError('usage', `PULSE_NOW "${now}" is not an ISO instant`);
+  const data = values.data ?? io.env.PULSE_DATA;
+  return {
+    dataDir: data ? resolve(io.cwd, data) : SAMPLE_DATA_DIR,
+    timeZone: values.tz ?? io.env.PULSE_TZ ?? 'UTC',
+    format: format as OutputFormat,
+    now,
+    currency: io.env.PULSE_CURRENCY ?? 'USD',
+  };
+}
+
+/** `--param name=value` pairs. */
+export function parseParamFlags(pairs: readonly string[] | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match?.[1] || match[2] === undefined) {
+      throw new PulseError('usage', `--param "${pair}" should be name=value, e.g. --param region=EMEA`);
+    }
+    params[match[1]] = match[2];
+  }
+  return params;
+}

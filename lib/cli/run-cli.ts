@@ -1,0 +1,54 @@
+import { PulseError } from '../errors.ts';
+import { checkCommand } from './commands/check.ts';
+import { kpiCommand } from './commands/kpi.ts';
+import { listCommand } from './commands/list.ts';
+import { queryCommand } from './commands/query.ts';
+import { type CliIo, commonOptions, parseFlags } from './options.ts';
+
+export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
+
+  pulse list                                  the KPI catalog: id, title, unit, tables
+  pulse check [--data DIR] [--all]            validate the data folder; exit 2 on errors
+  pulse kpi ID... [--all] [--period 2026-10 | --from DATE --to DATE]
+                  [--grain week|month|quarter|year] [--by DIMENSION] [--param name=value]
+  pulse query SQL_OR_FILE [--param name=value]... [--period ...]
+
+Common options:
+  --data DIR        data folder (default: the embedded sample data/sample, or $PULSE_DATA)
+  --tz ZONE         report time zone for periods and calendar days (default UTC, or $PULSE_TZ)
+  --format F        table (default), json or csv
+Periods: 2026-10 (month), 2026-Q3, 2026, 2026-W42; --from/--to are half-open [from, to).
+Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
+`;
+
+/** The whole CLI as a function of its arguments and I/O, so tests run it in-process. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const flags = parseFlags(argv);
+    const command = flags.positionals[0];
+    if (flags.values.help || command === undefined || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined && !flags.values.help ? 2 : 0;
+    }
+    const options = commonOptions(flags.values, io);
+    switch (command) {
+      case 'list':
+        return await listCommand(options, io);
+      case 'check':
+        return await checkCommand(flags, options, io);
+      case 'kpi':
+        return await kpiCommand(flags, options, io);
+      case 'query':
+        return await queryCommand(flags, options, io);
+      default:
+        throw new PulseError('usage', `unknown command "${command}"; commands: list, check, kpi, query`);
+    }
+  } catch (error) {
+    if (error instanceof PulseError) {
+      io.stderr(`pulse: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`pulse: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,19 @@
+import { type Dataset, openDataset } from '../data/dataset.ts';
+import type { CommonOptions } from './options.ts';
+
+/** Opens the data folder for one command and always closes it. */
+export async function withDataset<T>(
+  options: CommonOptions,
+  work: (dataset: Dataset) => Promise<T>,
+): Promise<T> {
+  const dataset = await openDataset({
+    dataDir: options.dataDir,
+    timeZone: options.timeZone,
+    now: options.now,
+  });
+  try {
+    return await work(dataset);
+  } finally {
+    dataset.close();
+  }
+}

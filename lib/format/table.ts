@@ -1,0 +1,46 @@
+// Plain-text tables for the terminal and RFC 4180 CSV. Pure.
+
+export type Align = 'left' | 'right';
+
+export interface TextColumn {
+  readonly header: string;
+  readonly align?: Align;
+}
+
+/** Columns padded to their widest cell; numbers are usually right-aligned by the caller. */
+export function renderTextTable(
+  columns: readonly TextColumn[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        return columns[i]?.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  const header = line(columns.map((c) => c.header));
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [header, rule, ...rows.map(line)].join('\n');
+}
+
+export function renderCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cell = (value: unknown): string => {
+    if (value === null || value === undefined) return '';
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return `${[headers, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
+}
+
+/** Rows of objects to CSV, columns in order of first appearance. */
+export function objectsToCsv(rows: readonly Record<string, unknown>[]): string {
+  const headers: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!headers.includes(key)) headers.push(key);
+  return renderCsv(
+    headers,
+    rows.map((row) => headers.map((h) => row[h])),
+  );
+}
