@@ -2,9 +2,9 @@ import type { Dataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { PulseError } from '../errors.ts';
 import {
-  addDays,
   formatPeriod,
   lastCompleteMonth,
+  lastCompletePeriod,
   type PeriodSpan,
   parseGrain,
   parsePeriod,
@@ -50,6 +50,10 @@ export async function choosePeriod(
   const month = lastCompleteMonth(asOf);
   const reason = `the last complete month in the data (data as of ${asOf})`;
   if (!grain) return { span: month, note: `period: ${formatPeriod(month)}, ${reason}` };
-  const series = trailingSeries(addDays(month.end, -1), grain, 12);
-  return { span: series, note: `periods: 12 ${grain}s up to ${formatPeriod(month)}, ${reason}` };
+  const last = lastCompletePeriod(asOf, grain);
+  const series = trailingSeries(last.start, grain, 12);
+  return {
+    span: series,
+    note: `periods: the 12 ${grain}s up to ${formatPeriod(last)}, the last complete ${grain} in the data (data as of ${asOf})`,
+  };
 }

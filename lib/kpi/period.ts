@@ -114,14 +114,18 @@ export function trailingSeries(lastDay: string, grain: Grain, count: number): Pe
 }
 
 /**
- * The last month the data fully covers: the month of `asOf` when `asOf` is its last day,
- * otherwise the month before.
+ * The last period of `grain` the data fully covers: the one holding `asOf` when `asOf` is
+ * its last day, otherwise the one before.
  */
+export function lastCompletePeriod(asOf: string, grain: Grain): PeriodSpan {
+  const holding = truncate(asOf, grain);
+  const next = step(holding, grain, 1);
+  const start = addDays(asOf, 1) === next ? holding : step(holding, grain, -1);
+  return { start, end: step(start, grain, 1), grain };
+}
+
 export function lastCompleteMonth(asOf: string): PeriodSpan {
-  const monthStart = `${asOf.slice(0, 7)}-01`;
-  const complete = addDays(asOf, 1) === addMonths(monthStart, 1);
-  const start = complete ? monthStart : addMonths(monthStart, -1);
-  return { start, end: addMonths(start, 1), grain: 'month' };
+  return lastCompletePeriod(asOf, 'month');
 }
 
 /** "October 2026", "2026-Q3", "2026", "week of 2026-10-12", "2026-10-01 to 2026-10-15". */

@@ -1,0 +1,182 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../lib/cli/options.ts';
+import { runCli } from '../../lib/cli/run-cli.ts';
+import type { Dataset } from '../../lib/data/dataset.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
+import { runKpi } from '../../lib/kpi/run.ts';
+import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { FIXTURES, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: { PULSE_NOW: TEST_NOW },
+    cwd: PROJECT_ROOT,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('pulse kpi on the embedded sample', () => {
+  let sample: Dataset;
+  beforeAll(async () => {
+    sample = await openFixture(SAMPLE_DATA_DIR);
+  });
+  afterAll(() => sample.close());
+
+  it('prints, for every KPI, JSON that equals what the library returns', async () => {
+    const catalog = await testCatalog();
+    const span = parsePeriod('2026-10');
+    const ids = catalog.kpis.filter((k) => k.unit !== 'table').map((k) => k.id);
+    const { code, stdout } = await cli('kpi', ...ids, '--period', '2026-10', '--format', 'json');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as Record<string, unknown>[];
+    const expected = [];
+    for (const id of ids) {
+      const result = await runKpi(sample, catalog.get(id), { span });
+      expect(result.available, `${id} should be available on the sample`).toBe(true);
+      expected.push(...result.rows);
+    }
+    expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
+    for (const row of printed) expect(row).toHaveProperty('period_start', '2026-10-01');
+  });
+
+  it('defaults to the last complete month in the data and says so on stderr', async () => {
+    const { code, stdout, stderr } = await cli('kpi', 'close_rate');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      /period: October 2026, the last complete month in the data \(data as of 2026-10-31\)/,
+    );
+    expect(stdout).toMatch(/^Close rate \(close_rate\)\nperiod\s+value\s+numerator\s+denominator\n/);
+    expect(stdout).toMatch(/2026-10\s+\d+\.\d %/);
+  });
+
+  it('breaks down with --by into a field named after the dimension', async () => {
+    const { stdout } = await cli(
+      'kpi',
+      'close_rate',
+      '--period',
+      '2026-Q3',
+      '--by',
+      'segment',
+      '--format',
+      'json',
+    );
+    const rows = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) expect(row).toHaveProperty('segment');
+  });
+
+  it('writes CSV with a header row', async () => {
+    const { stdout } = await cli(
+      'kpi',
+      'close_rate',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-04-01',
+      '--grain',
+      'month',
+      '--format',
+      'csv',
+    );
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('id,period_start,period_end,value,numerator,denominator');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
+  });
+});
+
+describe('pulse on other folders', () => {
+  it('computes what a single table allows and says what the rest needs', async () => {
+    const { code, stdout } = await cli(
+      'kpi',
+      'close_rate',
+      'retention_rate',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--period',
+      '2026-10',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(rows[0]).toMatchObject({ id: 'close_rate', value: 0.5 });
+    const retention = rows.find((r) => r.id === 'retention_rate');
+    expect(retention).toMatchObject({ value: null, available: false });
+  });
+
+  it('check exits 2 on contract errors and 0 on clean data', async () => {
+    const bad = await cli('check', '--data', `${FIXTURES}/contract-errors`);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/opportunities\s+8\s+\d+\s+\d+/);
+    expect(bad.stdout).toMatch(/line 8, column status: "wonn", expected one of open, won, lost/);
+    const good = await cli('check', '--data', `${FIXTURES}/close-rate`);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/0 errors, 0 warnings/);
+  });
+
+  it('refuses to compute KPIs from broken data and points at pulse check', async () => {
+    const { code, stderr } = await cli(
+      'kpi',
+      'close_rate',
+      '--data',
+      `${FIXTURES}/contract-errors`,
+      '--period',
+      '2026-10',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no KPI is computed from broken data. Run `pulse check --data .*contract-errors`/);
+  });
+
+  it('answers bad usage with exit 2 and a hint', async () => {
+    expect(await cli('kpi', 'close_rte')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown KPI "close_rte"; did you mean close_rate/),
+    });
+    expect(await cli('kpi', 'close_rate', '--period', 'October')).toMatchObject({ code: 2 });
+    expect(await cli('kpi', 'close_rate', '--format', 'xml')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/table, json, csv/),
+    });
+    expect(await cli('frobnicate')).toMatchObject({ code: 2 });
+  });
+
+  it('runs ad-hoc SQL with typed parameters', async () => {
+    const { code, stdout } = await cli(
+      'query',
+      'select count(*) as n from opportunities where amount >= $min',
+      '--param',
+      'min=100',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([{ n: 3 }]);
+  });
+});
+
+describe('the installed command', () => {
+  it('runs as bin/pulse.js', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [`${PROJECT_ROOT}/bin/pulse.js`, 'list', '--format', 'json'],
+      {
+        cwd: PROJECT_ROOT,
+      },
+    );
+    const list = JSON.parse(stdout) as { id: string }[];
+    expect(list.map((k) => k.id)).toContain('close_rate');
+  });
+});

@@ -1,0 +1,121 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../lib/data/database.ts';
+import { openDataset } from '../../lib/data/dataset.ts';
+import { TEST_NOW } from '../helpers.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pulse-load-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function folder(name: string, files: Record<string, string>): Promise<string> {
+  const path = join(dir, name);
+  await mkdir(path, { recursive: true });
+  for (const [file, text] of Object.entries(files)) await writeFile(join(path, file), text);
+  return path;
+}
+
+/** Writes Parquet with DuckDB, as a CRM export pipeline would. */
+async function writeParquet(path: string, select: string): Promise<void> {
+  const db = await Database.open();
+  try {
+    await db.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
+  } finally {
+    db.close();
+  }
+}
+
+describe('loading a data folder', () => {
+  it('reads timestamps without offset as UTC and honours explicit offsets, whatever the report zone', async () => {
+    const data = await folder('offsets', {
+      'leads.csv':
+        'lead_id,created_at,status\nL1,2026-10-01T10:00:00,open\nL2,2026-10-01T10:00:00+02:00,open\nL3,2026-10-01 10:00:00Z,open\nL4,2026-10-01,open\n',
+    });
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW, timeZone: 'America/New_York' });
+    try {
+      const rows = await dataset.db.rows(
+        `SELECT lead_id, strftime(timezone('UTC', created_at), '%Y-%m-%d %H:%M') AS utc FROM leads ORDER BY lead_id`,
+      );
+      expect(rows).toEqual([
+        { lead_id: 'L1', utc: '2026-10-01 10:00' },
+        { lead_id: 'L2', utc: '2026-10-01 08:00' },
+        { lead_id: 'L3', utc: '2026-10-01 10:00' },
+        { lead_id: 'L4', utc: '2026-10-01 00:00' },
+      ]);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('gives every contract column to a table with only its required ones, and empty tables for absent ones', async () => {
+    const data = await folder('minimal', {
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nA1,C1,2026-10-01,12.5\n',
+    });
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW });
+    try {
+      expect(dataset.problems).toEqual([]);
+      expect(await dataset.db.rows('SELECT order_id, amount, cost, product FROM orders')).toEqual([
+        { order_id: 'A1', amount: 12.5, cost: null, product: null },
+      ]);
+      expect(await dataset.db.rows('SELECT count(*) AS n FROM tickets')).toEqual([{ n: 0 }]);
+      expect(dataset.has('orders', 'amount')).toBe(true);
+      expect(dataset.has('orders', 'cost')).toBe(false);
+      expect(dataset.has('tickets')).toBe(false);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('reads a Parquet file and a hive-partitioned folder of Parquet files, keeping extra columns', async () => {
+    const data = await folder('parquet', {});
+    await writeParquet(
+      join(data, 'customers.parquet'),
+      `SELECT 'C' || i AS customer_id, DATE '2025-01-01' + i::INTEGER AS acquired_at, 'x' AS crm_note FROM range(3) t(i)`,
+    );
+    await mkdir(join(data, 'orders', 'year=2026'), { recursive: true });
+    await writeParquet(
+      join(data, 'orders', 'year=2026', 'part-0.parquet'),
+      `SELECT 'A' || i AS order_id, 'C1' AS customer_id, TIMESTAMP '2026-10-01 10:00:00' AS ordered_at, 10.25::DECIMAL(18,2) AS amount FROM range(4) t(i)`,
+    );
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW });
+    try {
+      expect(dataset.problems).toEqual([]);
+      expect(dataset.tables.map((t) => [t.table, t.format, t.rows])).toEqual([
+        ['customers', 'parquet', 3],
+        ['orders', 'parquet-folder', 4],
+      ]);
+      expect(await dataset.db.rows('SELECT sum(amount) AS total, max(year) AS year FROM orders')).toEqual([
+        { total: 41, year: 2026 },
+      ]);
+      expect(await dataset.db.rows(`SELECT crm_note FROM customers LIMIT 1`)).toEqual([{ crm_note: 'x' }]);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('refuses two forms of one table', async () => {
+    const data = await folder('two-forms', { 'orders.csv': 'order_id\n' });
+    await writeParquet(join(data, 'orders.parquet'), `SELECT 'A1' AS order_id`);
+    await expect(openDataset({ dataDir: data, now: TEST_NOW })).rejects.toThrow(
+      /table orders is given 2 times .*keep exactly one of orders.csv, orders.parquet or orders\//,
+    );
+  });
+
+  it('says which folder cannot be read and how to point at another', async () => {
+    await expect(openDataset({ dataDir: join(dir, 'nope'), now: TEST_NOW })).rejects.toThrow(
+      /data folder .*nope cannot be read \(ENOENT\); pass --data DIR or set PULSE_DATA/,
+    );
+  });
+
+  it('refuses an unknown time zone', async () => {
+    await expect(openDataset({ dataDir: dir, now: TEST_NOW, timeZone: 'Mars/Olympus' })).rejects.toThrow(
+      /unknown time zone "Mars\/Olympus"/,
+    );
+  });
+});

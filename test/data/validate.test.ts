@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../lib/data/dataset.ts';
+import { formatProblem, type Problem } from '../../lib/data/problems.ts';
+import { FIXTURES, openFixture } from '../helpers.ts';
+
+// test/fixtures/contract-errors holds one of each contract violation (see the CSV lines).
+describe('contract validation', () => {
+  let dataset: Dataset;
+  const file = `${FIXTURES}/contract-errors/opportunities.csv`;
+  const find = (rule: string, column?: string): Problem => {
+    const found = dataset.problems.find(
+      (p) => p.rule === rule && (column === undefined || p.column === column),
+    );
+    if (!found) throw new Error(`no ${rule} problem on ${column}`);
+    return found;
+  };
+  const lines = (problem: Problem) => problem.examples.map((e) => [e.loc, e.value]);
+
+  beforeAll(async () => {
+    dataset = await openFixture('contract-errors');
+  });
+  afterAll(() => dataset.close());
+
+  it('reports a line with too many fields with its line number and text', () => {
+    const problem = find('malformed_line');
+    expect(problem).toMatchObject({ severity: 'error', table: 'opportunities', file });
+    expect(lines(problem)).toEqual([[10, 'O9,C3,U1,10,2026-10-03,,open,extra']]);
+  });
+
+  it('reports a NULL in a required column', () => {
+    expect(lines(find('required_null', 'opportunity_id'))).toEqual([[6, null]]);
+  });
+
+  it('reports unparsable amounts and dates with the value and the expected format', () => {
+    const amount = find('unparsable', 'amount');
+    expect(lines(amount)).toEqual([[4, '$1200']]);
+    expect(amount.expected).toMatch(/plain decimal/);
+    expect(lines(find('unparsable', 'created_at'))).toEqual([[7, '31/10/2026']]);
+  });
+
+  it('reports unknown enum values, hinting at lower case', () => {
+    const status = find('unknown_value', 'status');
+    expect(lines(status)).toEqual([
+      [7, 'Won'],
+      [8, 'wonn'],
+    ]);
+    expect(status.expected).toBe('one of open, won, lost');
+    expect(status.hint).toMatch(/lower case/);
+  });
+
+  it('lists every row of a duplicate primary key', () => {
+    expect(lines(find('duplicate_key'))).toEqual([
+      [4, 'O3'],
+      [5, 'O3'],
+    ]);
+  });
+
+  it('refuses a won deal without an amount', () => {
+    expect(lines(find('won_without_amount'))).toEqual([[3, 'O2']]);
+  });
+
+  it('checks survey scores against the range of their kind', () => {
+    expect(lines(find('out_of_range', 'score'))).toEqual([
+      [2, 'nps 11'],
+      [3, 'csat 0'],
+    ]);
+  });
+
+  it('warns (not errors) on dangling keys, future dates, negative amounts and closed before created', () => {
+    expect(find('foreign_key', 'owner_id')).toMatchObject({ severity: 'warning', count: 1 });
+    expect(lines(find('foreign_key', 'owner_id'))).toEqual([[4, 'U9']]);
+    expect(find('future_date', 'created_at')).toMatchObject({ severity: 'warning', count: 1 });
+    expect(find('negative_amount', 'amount')).toMatchObject({ severity: 'warning', count: 1 });
+    expect(lines(find('ends_before_start', 'closed_at'))).toEqual([[5, '2026-10-01 → 2026-09-07']]);
+  });
+
+  it('keeps every row: nothing is dropped while loading', () => {
+    // 9 data lines, one malformed: 8 rows loaded and all problems point at real lines.
+    expect(dataset.tables.find((t) => t.table === 'opportunities')?.rows).toBe(8);
+  });
+
+  it('says where, what, and what was expected, in one line per row', () => {
+    expect(formatProblem(find('unknown_value', 'status'), 20)).toEqual([
+      `error ${file} line 7, column status: "Won", expected one of open, won, lost`,
+      `error ${file} line 8, column status: "wonn", expected one of open, won, lost`,
+      '  fix: values are lower case without spaces, e.g. open',
+    ]);
+  });
+});
+
+describe('missing required columns', () => {
+  it('names the file, the expected column, the columns found, and the rename that fixes it', async () => {
+    const dataset = await openFixture('no-required');
+    try {
+      const problem = dataset.problems.find((p) => p.column === 'customer_id');
+      expect(problem).toMatchObject({ severity: 'error', rule: 'unknown_column_case', table: 'orders' });
+      expect(problem?.expected).toContain('found: order_id, Customer ID, ordered_at');
+      expect(problem?.hint).toBe('rename the column "Customer ID" to "customer_id"');
+      expect(dataset.problems.find((p) => p.column === 'amount')).toMatchObject({ rule: 'missing_column' });
+    } finally {
+      dataset.close();
+    }
+  });
+});
