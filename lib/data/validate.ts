@@ -60,6 +60,7 @@ export async function validateTables(
 
 class TableChecker {
   private readonly problems: Problem[] = [];
+  private readonly pending: PendingCheck[] = [];
 
   constructor(
     private readonly db: Database,
@@ -77,6 +78,7 @@ class TableChecker {
     await this.checkPrimaryKey();
     await this.checkOrderedPairs();
     await this.checkTableRules();
+    await this.runPending();
     return this.problems;
   }
 
@@ -127,15 +129,9 @@ class TableChecker {
     const sourceType = this.raw.columnTypes.get(column.name) ?? 'VARCHAR';
     const typed = castExpression(column.name, column.type, sourceType, true);
     if (column.required) {
-      await this.find(
-        'error',
-        'required_null',
-        column.name,
-        `${col} IS NULL`,
-        'a value (the column is required)',
-      );
+      this.find('error', 'required_null', column.name, `${col} IS NULL`, 'a value (the column is required)');
     }
-    await this.find(
+    this.find(
       'error',
       'unparsable',
       column.name,
@@ -144,8 +140,8 @@ class TableChecker {
     );
     if (column.values) {
       const allowed = column.values.map(quoteLiteral).join(', ');
-      const hint = await this.caseHint(column);
-      await this.find(
+      const hint = () => this.caseHint(column);
+      this.find(
         'error',
         'unknown_value',
         column.name,
@@ -155,23 +151,17 @@ class TableChecker {
       );
     }
     if (column.type === 'money') {
-      await this.find('warning', 'negative_amount', column.name, `(${typed}) < 0`, 'an amount of 0 or more');
+      this.find('warning', 'negative_amount', column.name, `(${typed}) < 0`, 'an amount of 0 or more');
     }
     if (column.event) {
       const future =
         column.type === 'date' ? `(${typed}) > $now::TIMESTAMPTZ::DATE` : `(${typed}) > $now::TIMESTAMPTZ`;
-      await this.find(
-        'warning',
-        'future_date',
-        column.name,
-        future,
-        `a date no later than ${this.options.now}`,
-      );
+      this.find('warning', 'future_date', column.name, future, `a date no later than ${this.options.now}`);
     }
     const target = column.references ? this.tables.get(column.references) : undefined;
     const targetKey = column.references ? tableSpec(column.references)?.primaryKey[0] : undefined;
     if (target && targetKey && target.columnTypes.has(targetKey)) {
-      await this.find(
+      this.find(
         'warning',
         'foreign_key',
         column.name,
@@ -198,7 +188,7 @@ class TableChecker {
     if (key.length === 0 || !key.every((k) => this.raw.columnTypes.has(k))) return;
     const cols = key.map(quoteIdent).join(', ');
     const value = key.length === 1 ? `${quoteIdent(key[0] ?? '')}::VARCHAR` : `concat_ws(' / ', ${cols})`;
-    await this.find(
+    this.find(
       'error',
       'duplicate_key',
       key.join(', '),
@@ -217,7 +207,7 @@ class TableChecker {
       const a = this.typed(first);
       const b = this.typed(second);
       if (!a || !b) continue;
-      await this.find(
+      this.find(
         'warning',
         'ends_before_start',
         second,
@@ -233,7 +223,7 @@ class TableChecker {
     const has = (name: string) => this.raw.columnTypes.has(name);
     if (this.spec.name === 'opportunities' && has('status')) {
       const amountMissing = has('amount') ? `"amount" IS NULL` : 'true';
-      await this.find(
+      this.find(
         'error',
         'won_without_amount',
         'amount',
@@ -248,7 +238,7 @@ class TableChecker {
       const ranges = Object.entries(SURVEY_SCORE_RANGES)
         .map(([kind, [lo, hi]]) => `("kind" = '${kind}' AND (${score}) NOT BETWEEN ${lo} AND ${hi})`)
         .join(' OR ');
-      await this.find(
+      this.find(
         'error',
         'out_of_range',
         'score',
@@ -266,31 +256,55 @@ class TableChecker {
     return spec && sourceType ? castExpression(column, spec.type, sourceType, true) : undefined;
   }
 
-  private async find(
+  private find(
     severity: Severity,
     rule: ProblemRule,
     column: string,
     where: string,
     expected: string,
-    hint?: string,
+    hint?: string | (() => Promise<string | undefined>),
     valueExpr = `${quoteIdent(column)}::VARCHAR`,
-    from = quoteIdent(this.raw.relation),
-  ): Promise<void> {
-    const limit = severity === 'error' ? (this.options.maxErrorExamples ?? 1000) : 5;
+    from?: string,
+  ): void {
+    this.pending.push({ severity, rule, column, where, expected, hint, valueExpr, from });
+  }
+
+  // Clean data is the common case: count every check in one pass over the table, and read
+  // example rows only for the checks that found something.
+  private async runPending(): Promise<void> {
+    const shared = this.pending.filter((c) => c.from === undefined);
+    const counts = new Map<PendingCheck, number>();
+    if (shared.length > 0) {
+      const [row] = await this.db.rows(
+        `SELECT ${shared.map((c, i) => `count(*) FILTER (${c.where}) AS c${i}`).join(', ')}
+         FROM ${quoteIdent(this.raw.relation)}`,
+        { now: this.options.now },
+      );
+      for (const [i, c] of shared.entries()) counts.set(c, Number(row?.[`c${i}`] ?? 0));
+    }
+    for (const check of this.pending) {
+      if (check.from === undefined && counts.get(check) === 0) continue;
+      await this.collect(check);
+    }
+  }
+
+  private async collect(check: PendingCheck): Promise<void> {
+    const limit = check.severity === 'error' ? (this.options.maxErrorExamples ?? 1000) : 5;
     const rows = await this.db.rows(
-      `SELECT count(*) OVER () AS n, __file, __loc, (${valueExpr})::VARCHAR AS v
-       FROM ${from} WHERE ${where}
+      `SELECT count(*) OVER () AS n, __file, __loc, (${check.valueExpr})::VARCHAR AS v
+       FROM ${check.from ?? quoteIdent(this.raw.relation)} WHERE ${check.where}
        ORDER BY __file, __loc LIMIT ${limit}`,
       { now: this.options.now },
     );
     if (rows.length === 0) return;
+    const hint = typeof check.hint === 'function' ? await check.hint() : check.hint;
     this.problems.push({
-      severity,
-      rule,
+      severity: check.severity,
+      rule: check.rule,
       table: this.spec.name,
       file: this.raw.source.path,
-      column,
-      expected,
+      column: check.column,
+      expected: check.expected,
       count: Number(rows[0]?.n ?? rows.length),
       examples: rows.map((r) => ({
         loc: Number(r.__loc),
@@ -300,4 +314,18 @@ class TableChecker {
       ...(hint ? { hint } : {}),
     });
   }
+}
+
+interface PendingCheck {
+  readonly severity: Severity;
+  readonly rule: ProblemRule;
+  readonly column: string;
+  /** SQL condition that holds for an offending row. */
+  readonly where: string;
+  readonly expected: string;
+  readonly hint: string | (() => Promise<string | undefined>) | undefined;
+  /** What to show of an offending row. */
+  readonly valueExpr: string;
+  /** A relation other than the raw table (duplicate keys need a window first). */
+  readonly from: string | undefined;
 }

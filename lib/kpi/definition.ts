@@ -49,7 +49,7 @@ export interface KpiDefinition {
 export type ParseOutcome = { ok: true; definition: KpiDefinition } | { ok: false; errors: string[] };
 
 const KEYS = ['title', 'description', 'unit', 'direction', 'needs', 'by', 'param', 'source'] as const;
-const REPEATABLE = new Set(['by', 'param', 'description']);
+const REPEATABLE = new Set(['by', 'param', 'description', 'needs']);
 const BY_PLACEHOLDER = '{by}';
 
 /** `file` is the path relative to the project, e.g. `queries/sales/close_rate.sql`. */
@@ -100,9 +100,11 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
     fail(`unknown direction "${direction.value}"; expected ${oneOf(DIRECTIONS)}`, direction.line);
   }
 
-  const needs = splitList(one('needs')?.value ?? '');
-  const needsLine = one('needs')?.line;
-  for (const need of needs) checkNeed(need, needsLine, fail);
+  const needs = (fields.get('needs') ?? []).flatMap(({ value, line }) => {
+    const list = splitList(value);
+    for (const need of list) checkNeed(need, line, fail);
+    return list;
+  });
 
   const breakdowns = (fields.get('by') ?? []).flatMap(({ value, line }) => {
     const parsed = /^([a-z][a-z0-9_]*)\s*=\s*(.+?)\s*(?:\[([^\]]*)\])?$/.exec(value);

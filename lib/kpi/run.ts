@@ -50,9 +50,11 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     grain: request.span.grain,
   };
   const body = kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR');
-  const order = breakdown ? 'period_start, breakdown NULLS LAST' : 'period_start';
+  // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
+  const order =
+    kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;
   const sql = `SELECT * REPLACE (period_start::DATE::VARCHAR AS period_start, period_end::DATE::VARCHAR AS period_end)
-    FROM (\n${body}\n) ORDER BY ${order}`;
+    FROM (\n${body}\n)${order}`;
   await definePeriodMacros(dataset.db);
   let rows: Row[];
   try {

@@ -4,11 +4,11 @@
 -- unit: ratio
 -- direction: up
 -- needs: opportunities.status, opportunities.closed_at
--- by: owner = o.owner_id
--- by: product = o.product
--- by: channel = o.channel
--- by: kind = o.kind
--- by: segment = c.segment [customers.segment]
+-- by: owner = o.owner_id [opportunities.owner_id]
+-- by: product = o.product [opportunities.product]
+-- by: channel = o.channel [opportunities.channel]
+-- by: kind = o.kind [opportunities.kind]
+-- by: segment = c.segment [opportunities.customer_id, customers.segment]
 -- source: seeds 001 #1, 002 §1, 003 §4
 SELECT p.period_start, p.period_end, {by} AS breakdown,
        count(o.opportunity_id) FILTER (o.status = 'won') AS numerator,
