@@ -48,6 +48,11 @@ export function formatNumber(n: number): string {
     : n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
+// Extra columns say what they hold in their names: `median_days`, `orders_without_cost`, `revenue`.
+const COUNT_NAME =
+  /^(orders|deals|customers|tickets|leads|responses|users|exits|touches|purchases|undecided|waiting|same_day|answers|promoters|passives|detractors|signs|active|cohort_size|month_index|activities|logins|won_deals)(_|$)/;
+const MONEY_NAME = /(^|_)(amount|revenue|cost|mrr|spend|clv|cac|aov)$|^(revenue|cost|mrr)_|_value$/;
+
 /** An extra column of a KPI row, formatted by what its name says it holds. */
 export function formatExtra(
   name: string,
@@ -57,12 +62,36 @@ export function formatExtra(
 ) {
   if (value === null || value === undefined) return 'n/a';
   if (typeof value !== 'number') return String(value);
+  if (COUNT_NAME.test(name)) return formatNumber(value);
   if (/(^|_)days$/.test(name)) return formatKpiValue(value, 'days');
   if (/(^|_)hours$/.test(name)) return formatKpiValue(value, 'hours');
-  if (/(^|_)(rate|share|churn)$/.test(name)) return formatKpiValue(value, 'ratio');
-  if (/(amount|revenue|value|cost|mrr|spend)$/.test(name)) return formatKpiValue(value, 'money', options);
+  if (/(^|_)months$/.test(name)) return formatKpiValue(value, 'months');
+  if (/(^|_)(rate|share|churn|margin|roi|retention|attainment)$/.test(name))
+    return formatKpiValue(value, 'ratio');
+  if (MONEY_NAME.test(name)) return formatKpiValue(value, 'money', options);
   if ((name === 'numerator' || name === 'denominator') && kpiUnit === 'money') {
     return formatKpiValue(value, 'money', options);
   }
   return formatNumber(value);
+}
+
+/** A change as people read it: points for rates and scores, percent for amounts and counts. */
+export function formatChange(change: number | null, relative: number | null, unit: Unit): string {
+  if (change === null) return 'n/a';
+  const [amount, magnitude, suffix] =
+    unit === 'ratio'
+      ? [change, (Math.abs(change) * 100).toFixed(1), ' pts']
+      : unit === 'score'
+        ? [change, Math.abs(change).toFixed(1), '']
+        : relative === null
+          ? [change, formatNumber(Math.abs(change)), '']
+          : [relative, (Math.abs(relative) * 100).toFixed(1), ' %'];
+  // The sign follows what is shown: a change that rounds to zero is ±0.
+  const sign = Number(magnitude.replaceAll(',', '')) === 0 ? '±' : amount > 0 ? '+' : '−';
+  return `${sign}${magnitude}${suffix}`;
+}
+
+/** "better" / "worse" for a change, by the KPI's direction. */
+export function formatVerdict(good: boolean | null): string {
+  return good === null ? '' : good ? ' better' : ' worse';
 }

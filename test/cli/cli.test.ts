@@ -5,7 +5,8 @@ import type { CliIo } from '../../lib/cli/options.ts';
 import { runCli } from '../../lib/cli/run-cli.ts';
 import type { Dataset } from '../../lib/data/dataset.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
-import { runKpi } from '../../lib/kpi/run.ts';
+import { runKpiCompared } from '../../lib/kpi/run-compared.ts';
+import { readTargets } from '../../lib/kpi/targets.ts';
 import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { FIXTURES, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
 
@@ -36,18 +37,20 @@ describe('pulse kpi on the embedded sample', () => {
   it('prints, for every KPI, JSON that equals what the library returns', async () => {
     const catalog = await testCatalog();
     const span = parsePeriod('2026-10');
-    const ids = catalog.kpis.filter((k) => k.unit !== 'table').map((k) => k.id);
+    const ids = catalog.kpis.map((k) => k.id);
     const { code, stdout } = await cli('kpi', ...ids, '--period', '2026-10', '--format', 'json');
     expect(code).toBe(0);
     const printed = JSON.parse(stdout) as Record<string, unknown>[];
     const expected = [];
+    const targets = await readTargets(sample);
     for (const id of ids) {
-      const result = await runKpi(sample, catalog.get(id), { span });
+      const result = await runKpiCompared(sample, catalog.get(id), { span }, targets);
       expect(result.available, `${id} should be available on the sample`).toBe(true);
-      expected.push(...result.rows);
+      if (result.available) expected.push(...result.compared);
     }
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
     for (const row of printed) expect(row).toHaveProperty('period_start', '2026-10-01');
+    expect(new Set(printed.map((r) => r.id))).toEqual(new Set(ids));
   });
 
   it('defaults to the last complete month in the data and says so on stderr', async () => {
@@ -56,7 +59,7 @@ describe('pulse kpi on the embedded sample', () => {
     expect(stderr).toMatch(
       /period: October 2026, the last complete month in the data \(data as of 2026-10-31\)/,
     );
-    expect(stdout).toMatch(/^Close rate \(close_rate\)\nperiod\s+value\s+numerator\s+denominator\n/);
+    expect(stdout).toMatch(/^Close rate \(close_rate\)\nperiod\s+value\s+vs previous\s+vs last year\s+target\s+numerator\s+denominator\n/);
     expect(stdout).toMatch(/2026-10\s+\d+\.\d %/);
   });
 
@@ -90,7 +93,9 @@ describe('pulse kpi on the embedded sample', () => {
       'csv',
     );
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toBe('id,period_start,period_end,value,numerator,denominator');
+    expect(lines[0]).toBe(
+      'id,period_start,period_end,value,numerator,denominator,previous_value,change,relative_change,change_is_good,year_ago_value,yoy_change,yoy_relative_change,yoy_is_good,target,attainment,on_track',
+    );
     expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
   });
 });

@@ -1,13 +1,12 @@
 import { assertNoErrors, type Dataset } from '../../data/dataset.ts';
 import { PulseError } from '../../errors.ts';
-import { objectsToCsv, renderTextTable } from '../../format/table.ts';
-import { formatExtra, formatKpiValue } from '../../format/values.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
-import { type PeriodSpan, periodLabel, type SeriesGrain } from '../../kpi/period.ts';
-import { type KpiResult, runKpi } from '../../kpi/run.ts';
+import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
+import { readTargets } from '../../kpi/targets.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
 import { choosePeriod } from '../period-choice.ts';
+import { renderKpiResults } from '../render-kpis.ts';
 import { withDataset } from '../with-dataset.ts';
 
 /** `pulse kpi ID... [--period | --from --to] [--grain] [--by] [--param] [--format]` */
@@ -38,67 +37,16 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
     assertNoErrors(dataset);
     const { span, note } = await choosePeriod(flags.values, dataset, options.now);
     if (note) io.stderr(`${note}\n`);
-    const results: KpiResult[] = [];
+    const targets = await readTargets(dataset);
+    const results: ComparedResult[] = [];
     for (const kpi of kpis) {
       const own = Object.fromEntries(
         Object.entries(params).filter(([name]) => kpi.params.some((p) => p.name === name)),
       );
-      results.push(
-        await runKpi(dataset, kpi, {
-          span,
-          params: own,
-          ...(flags.values.by ? { by: flags.values.by } : {}),
-        }),
-      );
+      const request = { span, params: own, ...(flags.values.by ? { by: flags.values.by } : {}) };
+      results.push(await runKpiCompared(dataset, kpi, request, targets));
     }
-    io.stdout(renderResults(results, options, span));
+    io.stdout(renderKpiResults(results, span, options.format, options, Boolean(flags.values.all)));
     return 0;
   });
-}
-
-/** JSON and CSV carry exact values; a table is for people. */
-export function renderResults(
-  results: readonly KpiResult[],
-  options: CommonOptions,
-  span: PeriodSpan,
-): string {
-  const flat = results.flatMap<Record<string, unknown>>((r) =>
-    r.available
-      ? r.rows
-      : [
-          {
-            id: r.kpi.id,
-            period_start: span.start,
-            period_end: span.end,
-            value: null,
-            available: false,
-            needs: r.missing,
-          },
-        ],
-  );
-  if (options.format === 'json') return `${JSON.stringify(flat, null, 2)}\n`;
-  if (options.format === 'csv') return objectsToCsv(flat);
-  return `${results.map((r) => renderOne(r, options, span.grain)).join('\n\n')}\n`;
-}
-
-function renderOne(result: KpiResult, options: CommonOptions, grain: SeriesGrain): string {
-  const title = `${result.kpi.title} (${result.kpi.id})`;
-  if (!result.available) return `${title}\n  not available (needs: ${result.missing.join(', ')})`;
-  const by = result.by;
-  const extras = [...new Set(result.rows.flatMap((r) => Object.keys(r)))].filter(
-    (k) => !['id', 'period_start', 'period_end', 'value'].includes(k) && k !== by,
-  );
-  const columns = [
-    { header: 'period' },
-    ...(by ? [{ header: by }] : []),
-    { header: 'value', align: 'right' as const },
-    ...extras.map((header) => ({ header, align: 'right' as const })),
-  ];
-  const rows = result.rows.map((row) => [
-    periodLabel(row.period_start, row.period_end, grain),
-    ...(by ? [row[by] === null ? '(none)' : String(row[by])] : []),
-    formatKpiValue(row.value, result.kpi.unit, options),
-    ...extras.map((name) => formatExtra(name, row[name], result.kpi.unit, options)),
-  ]);
-  return `${title}\n${renderTextTable(columns, rows)}`;
 }

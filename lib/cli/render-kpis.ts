@@ -1,0 +1,150 @@
+// How `pulse kpi` prints: exact JSON/CSV, or tables for people (one per KPI, or a scorecard).
+
+import { objectsToCsv, renderTextTable } from '../format/table.ts';
+import {
+  type FormatOptions,
+  formatChange,
+  formatExtra,
+  formatKpiValue,
+  formatVerdict,
+} from '../format/values.ts';
+import type { ComparedRow } from '../kpi/compare.ts';
+import { type PeriodSpan, periodLabel } from '../kpi/period.ts';
+import type { ComparedResult } from '../kpi/run-compared.ts';
+import type { OutputFormat } from './options.ts';
+
+const COMPARISON_FIELDS = new Set([
+  'previous_value',
+  'change',
+  'relative_change',
+  'change_is_good',
+  'year_ago_value',
+  'yoy_change',
+  'yoy_relative_change',
+  'yoy_is_good',
+  'target',
+  'attainment',
+  'on_track',
+]);
+const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value']);
+
+export function renderKpiResults(
+  results: readonly ComparedResult[],
+  span: PeriodSpan,
+  format: OutputFormat,
+  options: FormatOptions,
+  scorecard: boolean,
+): string {
+  if (format === 'json' || format === 'csv') {
+    const flat = results.flatMap<Record<string, unknown>>((r) =>
+      r.available
+        ? r.compared
+        : [
+            {
+              id: r.kpi.id,
+              period_start: span.start,
+              period_end: span.end,
+              value: null,
+              available: false,
+              needs: r.missing,
+            },
+          ],
+    );
+    return format === 'json' ? `${JSON.stringify(flat, null, 2)}\n` : objectsToCsv(flat);
+  }
+  if (scorecard) return renderScorecard(results, span, options);
+  return `${results.map((r) => renderOne(r, span, options)).join('\n\n')}\n`;
+}
+
+function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOptions): string {
+  const title = `${result.kpi.title} (${result.kpi.id})`;
+  if (!result.available) return `${title}\n  not available (needs: ${result.missing.join(', ')})`;
+  const { unit } = result.kpi;
+  const by = result.by;
+  const isTable = unit === 'table';
+  const extras = [...new Set(result.compared.flatMap((r) => Object.keys(r)))].filter(
+    (k) => !CORE_FIELDS.has(k) && !COMPARISON_FIELDS.has(k) && k !== by && !(isTable && k === 'value'),
+  );
+  const comparisons = isTable
+    ? []
+    : [
+        {
+          header: 'vs previous',
+          cell: (r: ComparedRow) => change(r.change, r.relative_change, r.change_is_good, unit),
+        },
+        {
+          header: 'vs last year',
+          cell: (r: ComparedRow) => change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit),
+        },
+        { header: 'target', cell: (r: ComparedRow) => target(r, unit, options) },
+      ];
+  const columns = [
+    { header: 'period' },
+    ...(by ? [{ header: by }] : []),
+    ...(isTable && !result.compared.some((r) => r.value !== null)
+      ? []
+      : [{ header: 'value', align: 'right' as const }]),
+    ...comparisons.map((c) => ({ header: c.header, align: 'right' as const })),
+    ...extras.map((header) => ({ header, align: 'right' as const })),
+  ];
+  const showValue = columns.some((c) => c.header === 'value');
+  const rows = result.compared.map((row) => [
+    periodLabel(row.period_start, row.period_end, span.grain),
+    ...(by ? [row[by] === null ? '(none)' : String(row[by])] : []),
+    ...(showValue ? [formatKpiValue(row.value, isTable ? 'count' : unit, options)] : []),
+    ...comparisons.map((c) => c.cell(row)),
+    ...extras.map((name) => formatExtra(name, row[name], unit, options)),
+  ]);
+  const empty = rows.length === 0 ? '\n  (no rows)' : '';
+  return `${title}\n${renderTextTable(columns, rows)}${empty}`;
+}
+
+function renderScorecard(
+  results: readonly ComparedResult[],
+  span: PeriodSpan,
+  options: FormatOptions,
+): string {
+  const rows = results.map((result) => {
+    const head = [result.kpi.area, result.kpi.id];
+    if (!result.available) return [...head, 'not available', '', '', `needs ${result.missing.join(', ')}`];
+    if (result.kpi.unit === 'table')
+      return [...head, `${result.compared.length} rows`, '', '', `pulse kpi ${result.kpi.id}`];
+    const row = result.compared.find((r) => r.period_start >= span.start) ?? result.compared[0];
+    if (!row) return [...head, 'n/a', '', '', ''];
+    const { unit } = result.kpi;
+    return [
+      ...head,
+      formatKpiValue(row.value, unit, options),
+      change(row.change, row.relative_change, row.change_is_good, unit),
+      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit),
+      target(row, unit, options),
+    ];
+  });
+  const columns = [
+    { header: 'area' },
+    { header: 'kpi' },
+    { header: 'value', align: 'right' as const },
+    { header: 'vs previous', align: 'right' as const },
+    { header: 'vs last year', align: 'right' as const },
+    { header: 'target' },
+  ];
+  return `${renderTextTable(columns, rows)}\n`;
+}
+
+function change(
+  delta: number | null,
+  relative: number | null,
+  good: boolean | null,
+  unit: ComparedResult['kpi']['unit'],
+) {
+  if (delta === null) return 'n/a';
+  const shown = formatChange(delta, relative, unit);
+  // A change that rounds to nothing gets no verdict.
+  return shown.startsWith('±') ? shown : `${shown}${formatVerdict(good)}`;
+}
+
+function target(row: ComparedRow, unit: ComparedResult['kpi']['unit'], options: FormatOptions): string {
+  if (row.target === null) return '';
+  const status = row.on_track === null ? '' : row.on_track ? ' on track' : ' off track';
+  return `${formatKpiValue(row.target, unit, options)}${status}`;
+}

@@ -1,0 +1,147 @@
+// Every number in context: the previous period, the same period last year and the target.
+// Pure: takes a KPI series that reaches back far enough, returns the requested rows with
+// their comparisons.
+
+import type { Direction } from './definition.ts';
+import { addDays, addMonths, type Grain, type PeriodSpan, step, truncate } from './period.ts';
+import type { KpiRow } from './run.ts';
+
+export interface Target {
+  readonly kpi: string;
+  readonly periodStart: string;
+  readonly grain: string;
+  readonly target: number;
+  /** null = the whole business. */
+  readonly segment: string | null;
+}
+
+/** Fields added to each row; flat so that CSV stays one cell per value. */
+export interface Comparison {
+  readonly previous_value: number | null;
+  readonly change: number | null;
+  readonly relative_change: number | null;
+  /** true = the change goes the KPI's good way; null = no change, no data or no direction. */
+  readonly change_is_good: boolean | null;
+  readonly year_ago_value: number | null;
+  readonly yoy_change: number | null;
+  readonly yoy_relative_change: number | null;
+  readonly yoy_is_good: boolean | null;
+  readonly target: number | null;
+  /** value ÷ target (target ÷ value when lower is better): 1 = on target, above 1 = better. */
+  readonly attainment: number | null;
+  readonly on_track: boolean | null;
+}
+
+export type ComparedRow = KpiRow & Comparison;
+
+/** The spans to compute so every requested period has its previous and year-ago periods. */
+export function comparisonSpans(span: PeriodSpan): PeriodSpan[] {
+  if (span.grain === 'range') {
+    const days = daysBetween(span.start, span.end);
+    return [
+      span,
+      { start: addDays(span.start, -days), end: span.start, grain: 'range' },
+      { start: addMonths(span.start, -12), end: addMonths(span.end, -12), grain: 'range' },
+    ];
+  }
+  const first = truncate(span.start, span.grain);
+  return [{ start: yearAgo(first, span.grain), end: span.end, grain: span.grain }];
+}
+
+/** Attaches comparisons to the rows of `requested` found in `computed` (which covers more). */
+export function compareRows(
+  computed: readonly KpiRow[],
+  requested: PeriodSpan,
+  options: { direction: Direction; by?: string | undefined; targets: readonly Target[] },
+): ComparedRow[] {
+  const key = (start: string, row: KpiRow) =>
+    `${start}\u0000${options.by ? String(row[options.by] ?? '') : ''}`;
+  const byKey = new Map(computed.map((row) => [key(row.period_start, row), row]));
+  const inRange = computed.filter(
+    (r) => r.period_start >= requestedStart(requested) && r.period_start < requested.end,
+  );
+  return inRange.map((row) => {
+    const previous = byKey.get(key(previousStart(row, requested), row))?.value ?? null;
+    const yearAgoValue = byKey.get(key(yearAgoStart(row, requested), row))?.value ?? null;
+    const target = findTarget(options.targets, row, requested.grain, options.by);
+    const change = difference(row.value, previous);
+    const yoyChange = difference(row.value, yearAgoValue);
+    return {
+      ...row,
+      previous_value: previous,
+      change,
+      relative_change: relative(change, previous),
+      change_is_good: isGood(change, options.direction),
+      year_ago_value: yearAgoValue,
+      yoy_change: yoyChange,
+      yoy_relative_change: relative(yoyChange, yearAgoValue),
+      yoy_is_good: isGood(yoyChange, options.direction),
+      target,
+      attainment: attainment(row.value, target, options.direction),
+      on_track: onTrack(row.value, target, options.direction),
+    };
+  });
+}
+
+export function isGood(change: number | null, direction: Direction): boolean | null {
+  if (change === null || change === 0 || direction === 'none') return null;
+  return direction === 'up' ? change > 0 : change < 0;
+}
+
+export function attainment(value: number | null, target: number | null, direction: Direction): number | null {
+  if (value === null || target === null || direction === 'none') return null;
+  if (direction === 'up') return target === 0 ? null : value / target;
+  return value === 0 ? null : target / value;
+}
+
+export function onTrack(value: number | null, target: number | null, direction: Direction): boolean | null {
+  if (value === null || target === null || direction === 'none') return null;
+  return direction === 'up' ? value >= target : value <= target;
+}
+
+function findTarget(
+  targets: readonly Target[],
+  row: KpiRow,
+  grain: string,
+  by: string | undefined,
+): number | null {
+  // Targets are per whole business, or per segment when broken down by segment.
+  if (by !== undefined && by !== 'segment') return null;
+  const segment = by === 'segment' ? row.segment : null;
+  if (by === 'segment' && (segment === null || segment === undefined)) return null;
+  const found = targets.find(
+    (t) => t.periodStart === row.period_start && t.grain === grain && t.segment === segment,
+  );
+  return found?.target ?? null;
+}
+
+function requestedStart(span: PeriodSpan): string {
+  return span.grain === 'range' ? span.start : truncate(span.start, span.grain);
+}
+
+function previousStart(row: KpiRow, span: PeriodSpan): string {
+  if (span.grain === 'range')
+    return addDays(row.period_start, -daysBetween(row.period_start, row.period_end));
+  return step(row.period_start, span.grain, -1);
+}
+
+function yearAgoStart(row: KpiRow, span: PeriodSpan): string {
+  return span.grain === 'range' ? addMonths(row.period_start, -12) : yearAgo(row.period_start, span.grain);
+}
+
+/** The same period a year earlier; for weeks, 52 weeks back (the same ISO weekday). */
+function yearAgo(start: string, grain: Grain): string {
+  return grain === 'week' ? step(start, 'week', -52) : addMonths(start, -12);
+}
+
+function difference(value: number | null, base: number | null): number | null {
+  return value === null || base === null ? null : value - base;
+}
+
+function relative(change: number | null, base: number | null): number | null {
+  return change === null || base === null || base === 0 ? null : change / Math.abs(base);
+}
+
+function daysBetween(start: string, end: string): number {
+  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
+}

@@ -1,0 +1,37 @@
+import type { Dataset } from '../data/dataset.ts';
+import { type ComparedRow, compareRows, comparisonSpans, type Target } from './compare.ts';
+import type { KpiDefinition } from './definition.ts';
+import { type KpiRequest, type KpiResult, runKpi } from './run.ts';
+
+export type ComparedResult =
+  | (Extract<KpiResult, { available: true }> & { readonly compared: ComparedRow[] })
+  | Extract<KpiResult, { available: false }>;
+
+/**
+ * Runs a KPI over the requested periods plus enough history for the previous period and the
+ * same period last year, then attaches those and the target to each requested row. Table-shaped
+ * KPIs have no single value to compare and come back as computed.
+ */
+export async function runKpiCompared(
+  dataset: Dataset,
+  kpi: KpiDefinition,
+  request: KpiRequest,
+  targets: readonly Target[],
+): Promise<ComparedResult> {
+  if (kpi.unit === 'table') {
+    const result = await runKpi(dataset, kpi, request);
+    return result.available ? { ...result, compared: result.rows as ComparedRow[] } : result;
+  }
+  const results: KpiResult[] = [];
+  for (const span of comparisonSpans(request.span))
+    results.push(await runKpi(dataset, kpi, { ...request, span }));
+  const [first] = results;
+  if (!first?.available) return first as Extract<KpiResult, { available: false }>;
+  const computed = results.flatMap((r) => r.rows);
+  const compared = compareRows(computed, request.span, {
+    direction: kpi.direction,
+    by: first.by,
+    targets: targets.filter((t) => t.kpi === kpi.id),
+  });
+  return { ...first, rows: compared, compared };
+}
