@@ -85,7 +85,10 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
       ? []
       : [{ header: 'value', align: 'right' as const }]),
     ...comparisons.map((c) => ({ header: c.header, align: 'right' as const })),
-    ...extras.map((header) => ({ header, align: 'right' as const })),
+    ...extras.map((header) => ({
+      header,
+      align: numeric(result.compared, header) ? ('right' as const) : ('left' as const),
+    })),
   ];
   const showValue = columns.some((c) => c.header === 'value');
   const rows = result.compared.map((row) => [
@@ -147,4 +150,10 @@ function target(row: ComparedRow, unit: ComparedResult['kpi']['unit'], options: 
   if (row.target === null) return '';
   const status = row.on_track === null ? '' : row.on_track ? ' on track' : ' off track';
   return `${formatKpiValue(row.target, unit, options)}${status}`;
+}
+
+function numeric(rows: readonly ComparedRow[], column: string): boolean {
+  return rows.every(
+    (row) => row[column] === null || row[column] === undefined || typeof row[column] === 'number',
+  );
 }

@@ -10,12 +10,18 @@ export interface Catalog {
   get(id: string): KpiDefinition;
 }
 
+// The catalog's own order (kpi-catalog.md): the funnel first, then what follows the sale.
+const AREA_ORDER = ['sales', 'marketing', 'customers', 'service', 'adoption'];
+const areaRank = (area: string) => (AREA_ORDER.includes(area) ? AREA_ORDER.indexOf(area) : AREA_ORDER.length);
+
 /** Reads every queries/<area>/<id>.sql; reports every header mistake at once. */
 export async function readCatalog(queriesDir = QUERIES_DIR): Promise<Catalog> {
   const kpis: KpiDefinition[] = [];
   const errors: string[] = [];
   const areas = (await readdir(queriesDir, { withFileTypes: true })).filter((e) => e.isDirectory());
-  for (const area of areas.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const area of areas.sort(
+    (a, b) => areaRank(a.name) - areaRank(b.name) || a.name.localeCompare(b.name),
+  )) {
     const files = (await readdir(join(queriesDir, area.name))).filter((f) => f.endsWith('.sql')).sort();
     for (const file of files) {
       const path = join(queriesDir, area.name, file);
