@@ -66,7 +66,7 @@ export function formatExtra(
   if (/(^|_)days$/.test(name)) return formatKpiValue(value, 'days');
   if (/(^|_)hours$/.test(name)) return formatKpiValue(value, 'hours');
   if (/(^|_)months$/.test(name)) return formatKpiValue(value, 'months');
-  if (/(^|_)(rate|share|churn|margin|roi|retention|attainment)$/.test(name))
+  if (/(^|_)(rate|share|churn|gross_margin|roi|retention|attainment)$/.test(name))
     return formatKpiValue(value, 'ratio');
   if (MONEY_NAME.test(name)) return formatKpiValue(value, 'money', options);
   if ((name === 'numerator' || name === 'denominator') && kpiUnit === 'money') {
