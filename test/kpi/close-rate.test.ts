@@ -68,7 +68,7 @@ describe('close_rate', () => {
 
   it('refuses a breakdown that is not declared, listing the allowed ones', async () => {
     await expect(kpiRows(utc, 'close_rate', '2026-10', { by: 'region' })).rejects.toThrow(
-      /--by "region" is not a breakdown of close_rate; allowed: owner, product, channel, kind, segment/,
+      /--by "region" is not a breakdown of close_rate; allowed: owner, rep, product, channel, kind, segment/,
     );
   });
 });

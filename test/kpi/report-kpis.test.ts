@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../lib/data/dataset.ts';
+import { kpiRow, kpiRows, openFixture } from '../helpers.ts';
+
+// test/fixtures/funnel: four deals closed in October 2026 and one open.
+//   F1 won:  prospecting → qualification → proposal → negotiation
+//   F2 lost: prospecting → qualification
+//   F3 lost: qualification → proposal (skipped prospecting)
+//   F4 won:  prospecting → qualification → proposal → negotiation
+// Orders: A 100 at 2026-10-01 00:00Z, B 250.50 at 2026-10-31 23:30Z, C 70 at 2026-11-01 00:00Z,
+// D 30 at 2026-09-30 23:59Z.
+describe('KPIs the reports need', () => {
+  let utc: Dataset;
+  let newYork: Dataset;
+  beforeAll(async () => {
+    utc = await openFixture('funnel');
+    newYork = await openFixture('funnel', 'America/New_York');
+  });
+  afterAll(() => {
+    utc.close();
+    newYork.close();
+  });
+
+  it('stage_funnel counts the deals that reached each stage, in stage order, then won', async () => {
+    // Mean positions: prospecting 1, qualification 1.75, proposal 2.67, negotiation 4.
+    // Furthest stage: F1 4, F2 2, F3 3, F4 4 → reached 4, 4, 3, 2; won 2 (F1, F4); F5 is open.
+    const rows = await kpiRows(utc, 'stage_funnel', '2026-10');
+    expect(rows.map((r) => [r.stage, r.deals, r.conversion_rate, r.reached_share])).toEqual([
+      ['prospecting', 4, null, 1],
+      ['qualification', 4, 1, 1],
+      ['proposal', 3, 0.75, 0.75],
+      ['negotiation', 2, 2 / 3, 0.5],
+      ['won', 2, 1, 0.5],
+    ]);
+  });
+
+  it('stage_funnel has no rows for a period where nothing closed', async () => {
+    expect(await kpiRows(utc, 'stage_funnel', '2026-09')).toEqual([]);
+  });
+
+  it('revenue sums the orders of the period in the report time zone', async () => {
+    // UTC October: A + B = 350.50 (C is November, D September).
+    expect(await kpiRow(utc, 'revenue', '2026-10')).toMatchObject({ value: 350.5, orders: 2, customers: 1 });
+    // New York (UTC−4): A is 30 Sep 20:00, C is 31 Oct 20:00 → B + C = 320.50.
+    expect(await kpiRow(newYork, 'revenue', '2026-10')).toMatchObject({
+      value: 320.5,
+      orders: 2,
+      customers: 2,
+    });
+    expect(await kpiRow(utc, 'revenue', '2026-08')).toMatchObject({ value: 0, orders: 0 });
+  });
+
+  it('names reps by their user name where the users table has one', async () => {
+    const rows = await kpiRows(utc, 'won_revenue', '2026-10', { by: 'rep' });
+    // U1 = Ada Lovelace won F1 (1000); U2 is not in users: shown by id, won F4 (500).
+    expect(rows.map((r) => [r.rep, r.value])).toEqual([
+      ['Ada Lovelace', 1000],
+      ['U2', 500],
+    ]);
+  });
+});
