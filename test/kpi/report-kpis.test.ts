@@ -50,6 +50,21 @@ describe('KPIs the reports need', () => {
     expect(await kpiRow(utc, 'revenue', '2026-08')).toMatchObject({ value: 0, orders: 0 });
   });
 
+  it('resolution_time_distribution buckets the tickets resolved in the period, every bucket present', async () => {
+    // T1 0.5 h, T2 5 h, T3 30 h resolved in October; T4 in September; T5 open.
+    const rows = await kpiRows(utc, 'resolution_time_distribution', '2026-10');
+    expect(rows.map((r) => [r.bucket_label, r.tickets])).toEqual([
+      ['under 1 h', 1],
+      ['1–4 h', 0],
+      ['4–8 h', 1],
+      ['8–24 h', 0],
+      ['1–3 days', 1],
+      ['3–7 days', 0],
+      ['over 7 days', 0],
+    ]);
+    expect(rows[0]?.share).toBeCloseTo(1 / 3);
+  });
+
   it('names reps by their user name where the users table has one', async () => {
     const rows = await kpiRows(utc, 'won_revenue', '2026-10', { by: 'rep' });
     // U1 = Ada Lovelace won F1 (1000); U2 is not in users: shown by id, won F4 (500).

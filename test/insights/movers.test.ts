@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { type MoverInput, scoreMover, topMovers } from '../../lib/insights/movers.ts';
+
+// Flat close rate: 30 % for four months, then 26 %. Earlier changes 0, 0, 0 → sd 0.
+// Floor = max(0.001, 1 % × mean |x|) = max(0.001, 0.01 × 1.46 / 5 = 0.00292) = 0.00292.
+// z = −0.04 / 0.00292 = −13.70 (finite: the floor stops the explosion).
+const closeRate: MoverInput = {
+  id: 'close_rate',
+  title: 'Close rate',
+  unit: 'ratio',
+  direction: 'up',
+  values: [0.3, 0.3, 0.3, 0.3, 0.26],
+};
+
+// Noisy revenue: 100, 120, 95, 125, 90, then 110. Earlier changes +20, −25, +30, −35:
+// mean −2.5, squared deviations 22.5² + 22.5² + 32.5² + 32.5² = 3,125, ÷ 3 = 1,041.67,
+// sd = 32.27. Latest change +20 → z = 20 / 32.27 = 0.62: a bigger move than close rate's in
+// its own terms, but a usual one.
+const revenue: MoverInput = {
+  id: 'revenue',
+  unit: 'money',
+  direction: 'up',
+  values: [100, 120, 95, 125, 90, 110],
+};
+
+// Churn (lower is better): 5.0, 5.2, 4.9, 5.1, 5.0, then 4.4 %. Earlier changes +0.2, −0.3,
+// +0.2, −0.1 points: mean 0, squares 4 + 9 + 4 + 1 = 18 (×1e-6), ÷ 3 = 6e-6, sd = 0.00245
+// (above the floor max(0.001, 0.01 × 0.0493)). Latest −0.006 → z = −2.449, good (it fell).
+const churn: MoverInput = {
+  id: 'churn_rate',
+  unit: 'ratio',
+  direction: 'down',
+  values: [0.05, 0.052, 0.049, 0.051, 0.05, 0.044],
+};
+
+describe('movers', () => {
+  it('a flat history is floored, not divided by zero', () => {
+    const mover = scoreMover(closeRate);
+    expect(mover).toMatchObject({ deviation: 0, floored: true, history: 3, movement: 'down', good: false });
+    expect(mover?.scale).toBeCloseTo(0.00292, 12);
+    expect(mover?.z).toBeCloseTo(-0.04 / 0.00292, 9);
+    expect(mover?.change).toBeCloseTo(-0.04, 12);
+  });
+
+  it('a noisy history gives a small z for a usual-sized move', () => {
+    const mover = scoreMover(revenue);
+    expect(mover).toMatchObject({ floored: false, history: 4, change: 20, movement: 'up', good: true });
+    expect(mover?.deviation).toBeCloseTo(Math.sqrt(3125 / 3), 9);
+    expect(mover?.z).toBeCloseTo(20 / Math.sqrt(3125 / 3), 9);
+    expect(mover?.relativeChange).toBeCloseTo(20 / 90, 12);
+  });
+
+  it('ranks by |z| and says whether the move was good the KPI’s way', () => {
+    const nps: MoverInput = { id: 'nps', unit: 'score', direction: 'none', values: [30, 31, 30, 33] };
+    // nps: changes +1, −1 → sd 1.414; latest +3 → z 2.12; no direction → good null.
+    const ranked = topMovers([revenue, nps, churn, closeRate], { top: 3 });
+    expect(ranked.map((m) => m.id)).toEqual(['close_rate', 'churn_rate', 'nps']);
+    expect(ranked.map((m) => m.good)).toEqual([false, true, null]);
+    expect(ranked.map((m) => m.movement)).toEqual(['down', 'down', 'up']);
+    expect(ranked[1]?.z).toBeCloseTo(-0.006 / Math.sqrt(6e-6), 9);
+    expect(ranked[2]?.z).toBeCloseTo(3 / Math.SQRT2, 9);
+    expect(topMovers([revenue, nps, churn, closeRate]).length).toBe(3);
+    expect(topMovers([revenue, nps, churn, closeRate], { top: 10 }).map((m) => m.id)).toEqual([
+      'close_rate',
+      'churn_rate',
+      'nps',
+      'revenue',
+    ]);
+  });
+
+  it('the floor can be set per KPI and as a share of the level', () => {
+    // Close rate with a floor of 1 point: z = −0.04 / 0.01 = −4.
+    expect(scoreMover({ ...closeRate, minDeviation: 0.01 })?.z).toBeCloseTo(-4, 12);
+    // Relative floor 10 %: 0.0292 → z = −1.37.
+    expect(scoreMover(closeRate, { relativeFloor: 0.1 })?.z).toBeCloseTo(-0.04 / 0.0292, 9);
+  });
+
+  it('leaves out series too short, with a missing latest value, or that did not move', () => {
+    const base = { unit: 'count', direction: 'up' } as const;
+    expect(scoreMover({ ...base, id: 'two', values: [1, 2] })).toBeNull();
+    expect(scoreMover({ ...base, id: 'gap', values: [1, 2, 3, null] })).toBeNull();
+    expect(scoreMover({ ...base, id: 'holes', values: [1, null, 3, 4] })).toBeNull(); // no earlier change
+    expect(scoreMover({ ...base, id: 'ok', values: [1, 2, null, 3, 5] })?.history).toBe(1);
+    const still = { ...base, id: 'still', values: [1, 2, 3, 3] };
+    expect(topMovers([still, { ...base, id: 'two', values: [1, 2] }])).toEqual([]);
+  });
+
+  it('ties keep the input order; same input, same answer', () => {
+    const a: MoverInput = { id: 'a', unit: 'count', direction: 'up', values: [10, 10, 10, 15] };
+    const b: MoverInput = { ...a, id: 'b' };
+    expect(topMovers([a, b]).map((m) => m.id)).toEqual(['a', 'b']);
+    expect(topMovers([b, a]).map((m) => m.id)).toEqual(['b', 'a']);
+    expect(topMovers([revenue, churn, closeRate])).toEqual(topMovers([revenue, churn, closeRate]));
+  });
+});
