@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Progress lines only on a terminal. */
+  readonly isTty?: boolean;
 }
 
 export const FORMATS = ['table', 'json', 'csv'] as const;
@@ -35,6 +37,8 @@ const OPTION_SPEC = {
   by: { type: 'string' },
   param: { type: 'string', multiple: true },
   all: { type: 'boolean' },
+  out: { type: 'string' },
+  pdf: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

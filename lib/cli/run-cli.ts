@@ -12,6 +12,7 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
   pulse kpi ID... [--all] [--period 2026-10 | --from DATE --to DATE]
                   [--grain week|month|quarter|year] [--by DIMENSION] [--param name=value]
   pulse query SQL_OR_FILE [--param name=value]... [--period ...]
+  pulse report NAME [--period ...] [--out DIR] [--pdf]   run reports/NAME.ts, write out/NAME/PERIOD/
 
 Common options:
   --data DIR        data folder (default: the embedded sample data/sample, or $PULSE_DATA)
@@ -23,7 +24,28 @@ Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
 
 /** The whole CLI as a function of its arguments and I/O, so tests run it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCliCommand(() => dispatch(argv, io), io.stderr);
+}
+
+/** Runs a command, turning errors into messages and exit codes. */
+export async function runCliCommand(
+  command: () => Promise<number>,
+  stderr: (text: string) => void,
+): Promise<number> {
   try {
+    return await command();
+  } catch (error) {
+    if (error instanceof PulseError) {
+      stderr(`pulse: ${error.message}\n`);
+      return error.exitCode;
+    }
+    stderr(`pulse: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  {
     const flags = parseFlags(argv);
     const command = flags.positionals[0];
     if (flags.values.help || command === undefined || command === 'help') {
@@ -40,15 +62,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await kpiCommand(flags, options, io);
       case 'query':
         return await queryCommand(flags, options, io);
+      case 'report': {
+        const name = flags.positionals[1];
+        if (!name) throw new PulseError('usage', 'name a report, e.g. `pulse report monthly`');
+        // Loaded on demand: charts and templates are not needed by the other commands.
+        const { loadReport, runReportCommand } = await import('../report/report-cli.ts');
+        const report = await loadReport(name);
+        return await runReportCommand(report, argv, {
+          ...io,
+          isTty: io.isTty ?? false,
+        });
+      }
       default:
-        throw new PulseError('usage', `unknown command "${command}"; commands: list, check, kpi, query`);
+        throw new PulseError(
+          'usage',
+          `unknown command "${command}"; commands: list, check, kpi, query, report`,
+        );
     }
-  } catch (error) {
-    if (error instanceof PulseError) {
-      io.stderr(`pulse: ${error.message}\n`);
-      return error.exitCode;
-    }
-    io.stderr(`pulse: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
   }
 }

@@ -59,7 +59,9 @@ describe('pulse kpi on the embedded sample', () => {
     expect(stderr).toMatch(
       /period: October 2026, the last complete month in the data \(data as of 2026-10-31\)/,
     );
-    expect(stdout).toMatch(/^Close rate \(close_rate\)\nperiod\s+value\s+vs previous\s+vs last year\s+target\s+numerator\s+denominator\n/);
+    expect(stdout).toMatch(
+      /^Close rate \(close_rate\)\nperiod\s+value\s+vs previous\s+vs last year\s+target\s+numerator\s+denominator\n/,
+    );
     expect(stdout).toMatch(/2026-10\s+\d+\.\d %/);
   });
 

@@ -1,0 +1,69 @@
+// Drawing a chart: Vega-Lite → Vega → SVG with no canvas (renderer 'none'; text is measured from
+// the font files), then SVG → PNG with resvg and only the bundled fonts, so the picture is the
+// same on every machine. Setup notes: ~130 ms for the first SVG, 30–50 ms after; PNG 50–80 ms.
+
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import type { Chart } from './chart.ts';
+import { FONT_FAMILY, fontFiles } from './fonts.ts';
+import { installTextMetrics } from './text-width.ts';
+
+export interface SvgOptions {
+  /**
+   * Draw the title in the picture (default). A page that prints the title as a heading can
+   * leave it out; the chart keeps its size and the plot takes the room.
+   */
+  readonly drawTitle?: boolean;
+}
+
+/** The chart as an SVG document, with its title and alt text for assistive technology. */
+export async function renderSvg(chart: Chart, options: SvgOptions = {}): Promise<string> {
+  installTextMetrics();
+  const { title: _title, ...untitled } = chart.spec;
+  const spec = options.drawTitle === false ? (untitled as Chart['spec']) : chart.spec;
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return labelSvg(svg, chart);
+  } finally {
+    view.finalize();
+  }
+}
+
+export interface PngOptions {
+  /** Device pixels per CSS pixel: 2 for sharp e-mail images. */
+  readonly scale?: number;
+}
+
+/** The PNG bytes of an SVG made by renderSvg: opaque white, `scale` × its size. */
+export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
+  return new Resvg(svg, resvgOptions(options)).render().asPng();
+}
+
+/** resvg's settings: the bundled fonts only, never the system's. */
+export function resvgOptions(options: PngOptions = {}): ResvgRenderOptions {
+  const files = fontFiles();
+  return {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: [files.regular, files.semibold, files.italic],
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
+  };
+}
+
+function labelSvg(svg: string, chart: Chart): string {
+  const open = svg.indexOf('>') + 1;
+  return `${svg.slice(0, open - 1)} role="img" aria-label="${escapeXml(chart.alt)}"><title>${escapeXml(chart.title)}</title>${svg.slice(open)}`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
+}

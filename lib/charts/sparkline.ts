@@ -1,0 +1,75 @@
+// A tile's sparkline: the last periods as a small line with no axes, the latest value marked.
+// The numbers live in the alt text and the table; the picture only shows the shape.
+
+import type { Chart, ChartOptions } from './chart.ts';
+import { emptyChart, frameChart } from './frame.ts';
+import { plural } from './labels.ts';
+import { periodLabels } from './periods.ts';
+import { COLORS } from './theme.ts';
+import { type ChartUnit, DEFAULT_FORMAT, formatValue } from './units.ts';
+
+export interface SeriesPoint {
+  /** The period's start day (YYYY-MM-DD) or a label. */
+  readonly period: string;
+  readonly value: number | null;
+}
+
+export interface SparklineInput extends ChartOptions {
+  readonly unit: ChartUnit;
+  /** Oldest first; typically 12. */
+  readonly points: readonly SeriesPoint[];
+  readonly currency?: string;
+}
+
+export function buildSparkline(input: SparklineInput): Chart {
+  const id = input.id ?? 'sparkline';
+  const title = input.title ?? `Last ${plural(input.points.length, 'period')}`;
+  const width = input.width ?? 140;
+  const height = input.height ?? 36;
+  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const labels = periodLabels(input.points.map((p) => p.period));
+  const rows = input.points.map((p, i) => ({ key: labels[i]?.full ?? p.period, value: p.value }));
+  const known = rows.filter((r): r is { key: string; value: number } => r.value !== null);
+  const last = known.at(-1);
+  const first = known[0];
+  if (!last || !first)
+    return emptyChart({ ...input, id, title, width, height, columns: ['Period', 'Value'] });
+
+  const values = known.map((r) => r.value);
+  const fmt = (v: number) => formatValue(v, input.unit, options);
+  const alt =
+    known.length === 1
+      ? `${title}: ${fmt(last.value)} in ${last.key}.`
+      : `${title}: from ${fmt(first.value)} in ${first.key} to ${fmt(last.value)} in ${last.key}; ` +
+        `low ${fmt(Math.min(...values))}, high ${fmt(Math.max(...values))}.`;
+  return frameChart(
+    {
+      id,
+      title,
+      caption: input.caption,
+      alt,
+      table: {
+        columns: ['Period', 'Value'],
+        rows: rows.map((r) => [r.key, formatValue(r.value, input.unit, options)]),
+      },
+      width,
+      height,
+    },
+    {
+      padding: 5,
+      data: { values: rows },
+      encoding: {
+        x: { field: 'key', type: 'ordinal', sort: null, axis: null, scale: { type: 'point', padding: 0 } },
+        y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false, nice: false } },
+      },
+      layer: [
+        { mark: { type: 'line', color: COLORS.secondaryText, strokeWidth: 1.75 } },
+        {
+          transform: [{ filter: `datum.key === ${JSON.stringify(last.key)}` }],
+          mark: { type: 'point', color: COLORS.good, size: 36, filled: true, opacity: 1 },
+        },
+      ],
+    },
+    { showTitle: false },
+  );
+}

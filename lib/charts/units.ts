@@ -1,0 +1,108 @@
+// Numbers on charts by unit: axis formats (d3 format strings and Vega expressions) and compact
+// direct labels. Tables and alt text use lib/format/values.ts so they read like the rest of the
+// report.
+
+import type { Axis } from 'vega-lite/types_unstable/axis.js';
+import { type FormatOptions, formatKpiValue } from '../format/values.ts';
+import type { Unit } from '../kpi/definition.ts';
+
+/** 'table' KPIs are drawn as counts. */
+export type ChartUnit = Unit;
+
+export const DEFAULT_FORMAT: FormatOptions = { currency: 'USD' };
+
+/** The unit written in the axis title, where the tick labels do not say it. */
+export function unitTitle(unit: ChartUnit): string | null {
+  switch (unit) {
+    case 'days':
+    case 'hours':
+    case 'months':
+      return unit;
+    case 'score':
+      return 'score';
+    default:
+      return null;
+  }
+}
+
+/** Axis label format for a unit over a value span (so 25–28 % does not read 25 %, 25 %, 26 %). */
+export function axisFormat(unit: ChartUnit, span: number, options: FormatOptions = DEFAULT_FORMAT): Axis {
+  switch (unit) {
+    case 'ratio':
+      return { format: span > 0 && span < 0.06 ? '.1%' : '.0%' };
+    case 'money': {
+      // d3's SI prefixes say k and G; business readers expect K and B, as Intl's compact notation.
+      const symbol = currencySymbol(options.currency);
+      return {
+        labelExpr: `(datum.value < 0 ? '−' : '') + '${symbol}' + replace(replace(format(abs(datum.value), ',.3~s'), 'k', 'K'), 'G', 'B')`,
+      };
+    }
+    case 'count':
+    case 'table':
+      return { format: span >= 10_000 ? ',.3~s' : ',~d' };
+    case 'days':
+    case 'hours':
+    case 'months':
+      return { format: span > 0 && span < 5 ? ',.1f' : ',.0f' };
+    case 'score':
+      return { format: ',.0f' };
+  }
+}
+
+/** A value for a label on a mark: compact money ($1.2M), otherwise as in tables. */
+export function formatLabel(
+  value: number | null,
+  unit: ChartUnit,
+  options: FormatOptions = DEFAULT_FORMAT,
+): string {
+  if (value === null) return 'n/a';
+  if (unit === 'money' && Math.abs(value) >= 10_000) {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: options.currency,
+      notation: 'compact',
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 1,
+    }).format(value);
+  }
+  return formatValue(value, unit, options);
+}
+
+/** A value as in the report's tables. */
+export function formatValue(
+  value: number | null,
+  unit: ChartUnit,
+  options: FormatOptions = DEFAULT_FORMAT,
+): string {
+  return formatKpiValue(value, unit, options);
+}
+
+/** A share 0..1 as "42.0 %". */
+export function formatShare(share: number | null): string {
+  return formatKpiValue(share, 'ratio');
+}
+
+export function currencySymbol(currency: string): string {
+  const parts = new Intl.NumberFormat('en-US', { style: 'currency', currency }).formatToParts(0);
+  return (parts.find((p) => p.type === 'currency')?.value ?? currency).replaceAll("'", '');
+}
+
+/** A round domain around the values (and zero when asked), for scales whose pixels we place labels on. */
+export function niceDomain(values: readonly number[], includeZero: boolean): [number, number] {
+  let lo = Math.min(...values, ...(includeZero ? [0] : []));
+  let hi = Math.max(...values, ...(includeZero ? [0] : []));
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    [lo, hi] = [includeZero && lo >= 0 ? 0 : lo - pad, hi + pad];
+  }
+  // d3's tick step for about five ticks, so the domain ends on the gridlines Vega will draw.
+  const raw = (hi - lo) / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const error = raw / power;
+  const step =
+    power * (error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1);
+  // toPrecision drops float noise (15 × 0.02 = 0.30000000000000004) that would reach tick labels.
+  const round = (x: number) => Number(x.toPrecision(12));
+  return [round(Math.floor(lo / step + 1e-9) * step), round(Math.ceil(hi / step - 1e-9) * step)];
+}

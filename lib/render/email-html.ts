@@ -1,0 +1,98 @@
+import { renderPng, renderSvg } from '../charts/render.ts';
+import type { ReportDocument } from '../report/content.ts';
+import type { RenderOptions } from './report-html.ts';
+import { loadTemplates } from './templates.ts';
+import { buildTileView, type TileView } from './tile-view.ts';
+
+export interface EmailImage {
+  /** File name under charts/; the e-mail refers to it as charts/<file> (cid: when sent). */
+  readonly file: string;
+  readonly png: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly alt: string;
+}
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  readonly images: readonly EmailImage[];
+}
+
+// Mail clients ignore stylesheets and classes: colours go inline, as hex.
+const COLOURS: Record<string, string> = { good: '#0a6ca8', bad: '#b4490b', neutral: '#4a5563' };
+const MAX_CHANGE_CHARTS = 3;
+
+/**
+ * The e-mail version: the summary, the headline tiles and what changed, in a single 640 px
+ * table with inline styles; charts as 2× PNG files with explicit sizes and alt text.
+ */
+export async function renderEmail(document: ReportDocument, options: RenderOptions): Promise<RenderedEmail> {
+  const tiles = document.headline.map((series) => buildTileView(series, options.grain, options));
+  const images: EmailImage[] = [];
+  const changes = [];
+  for (const change of document.changes) {
+    if (!change.chart || images.length >= MAX_CHANGE_CHARTS) {
+      changes.push({ text: change.text });
+      continue;
+    }
+    const file = `${change.chart.id}.png`;
+    const image = {
+      file,
+      png: renderPng(await renderSvg(change.chart), { scale: 2 }),
+      width: change.chart.width,
+      height: change.chart.height,
+      alt: change.chart.alt,
+    };
+    images.push(image);
+    changes.push({
+      text: change.text,
+      image: { src: `charts/${file}`, width: image.width, height: image.height, alt: image.alt },
+    });
+  }
+  const html = loadTemplates().email({
+    ...document,
+    dataAsOf: document.dataAsOf ?? 'unknown',
+    tileRows: pairs(tiles.map(emailTile)),
+    changes,
+    attachmentName: 'report.html',
+  });
+  return { subject: emailSubject(document), html, text: plainText(document, tiles), images };
+}
+
+/** "CRM monthly report: October 2026": one thread per period. */
+export function emailSubject(document: Pick<ReportDocument, 'title' | 'periodLabel'>): string {
+  return `${document.title}: ${document.periodLabel}`;
+}
+
+function emailTile(tile: TileView) {
+  return {
+    ...tile,
+    changeColor: COLOURS[tile.changeClass] ?? COLOURS.neutral,
+    yoyColor: COLOURS[tile.yoyClass] ?? COLOURS.neutral,
+    targetColor: COLOURS[tile.targetClass] ?? COLOURS.neutral,
+  };
+}
+
+function plainText(document: ReportDocument, tiles: readonly TileView[]): string {
+  return [
+    `${document.title}: ${document.periodLabel}`,
+    '',
+    ...(document.summary ? [document.summary, ''] : []),
+    ...tiles.map((t) => `- ${t.sentence}`),
+    ...(document.changes.length > 0
+      ? ['', 'What changed and why:', ...document.changes.map((c) => `- ${c.text}`)]
+      : []),
+    '',
+    `Data as of ${document.dataAsOf ?? 'unknown'}. The full report is attached.`,
+    `Reproduce: ${document.reproduce}`,
+    '',
+  ].join('\n');
+}
+
+function pairs<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += 2) out.push(items.slice(i, i + 2));
+  return out;
+}

@@ -1,0 +1,104 @@
+import type { Chart } from '../charts/chart.ts';
+import { renderSvg } from '../charts/render.ts';
+import { buildSparkline } from '../charts/sparkline.ts';
+import type { FormatOptions } from '../format/values.ts';
+import type { Grain } from '../kpi/period.ts';
+import type { Block, KpiSeries, ReportDocument } from '../report/content.ts';
+import { renderMarkdown } from './markdown.ts';
+import { loadTemplates } from './templates.ts';
+import { buildTileView } from './tile-view.ts';
+
+export interface RenderOptions extends FormatOptions {
+  readonly grain: Grain;
+}
+
+/** The self-contained web report: inline CSS, fonts and SVG; opens from disk, fetches nothing. */
+export async function renderReportHtml(document: ReportDocument, options: RenderOptions): Promise<string> {
+  const templates = loadTemplates();
+  const ids = new Set<string>();
+  const blocks = [];
+  for (const block of document.blocks) blocks.push(await blockView(block, options, ids));
+  return templates.report({
+    ...document,
+    dataAsOf: document.dataAsOf ?? 'unknown',
+    generatedAt: formatInstant(document.generatedAt),
+    css: templates.css,
+    blocks,
+  });
+}
+
+async function blockView(
+  block: Block,
+  options: RenderOptions,
+  ids: Set<string>,
+): Promise<Record<string, unknown>> {
+  switch (block.kind) {
+    case 'section': {
+      const blocks = [];
+      for (const child of block.blocks) blocks.push(await blockView(child, options, ids));
+      return { isSection: true, id: uniqueId(block.id, ids), title: block.title, blocks };
+    }
+    case 'markdown':
+      return { isMarkdown: true, markdownHtml: renderMarkdown(block.text) };
+    case 'tiles': {
+      const tiles = [];
+      for (const series of block.tiles) tiles.push(await tileView(series, options));
+      return { isTiles: true, tiles };
+    }
+    case 'chart':
+      return { isChart: true, ...(await chartView(block.chart, ids)) };
+    case 'table':
+      return { isTable: true, ...tableView(block) };
+    case 'unavailable':
+      return { isUnavailable: true, title: block.title, missing: block.missing.join(', ') };
+  }
+}
+
+async function tileView(series: KpiSeries, options: RenderOptions) {
+  const view = buildTileView(series, options.grain, options);
+  if (!series.available || series.history.length < 2) return view;
+  const sparkline = buildSparkline({
+    id: `spark-${series.kpi.id}`,
+    title: `${series.kpi.title}, last ${series.history.length} periods`,
+    unit: series.kpi.unit,
+    points: series.history.map((r) => ({ period: r.period_start, value: r.value })),
+  });
+  return { ...view, sparklineSvg: await renderSvg(sparkline), sparklineAlt: sparkline.alt };
+}
+
+async function chartView(chart: Chart, ids: Set<string>) {
+  return {
+    id: uniqueId(chart.id, ids),
+    title: chart.title,
+    caption: chart.caption,
+    alt: chart.alt,
+    svg: await renderSvg(chart),
+    table: tableView({
+      columns: chart.table.columns.map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
+      rows: chart.table.rows,
+    }),
+  };
+}
+
+export function tableView(table: {
+  title?: string;
+  caption?: string;
+  columns: readonly { header: string; align?: 'left' | 'right' }[];
+  rows: readonly (readonly string[])[];
+}) {
+  const aligns = table.columns.map((c) => c.align ?? 'left');
+  return { ...table, columns: table.columns.map((c, i) => ({ header: c.header, align: aligns[i] })), aligns };
+}
+
+function uniqueId(id: string, ids: Set<string>): string {
+  let candidate = id;
+  for (let n = 2; ids.has(candidate); n++) candidate = `${id}-${n}`;
+  ids.add(candidate);
+  return candidate;
+}
+
+/** 2026-11-01T06:00:00.000Z → 2026-11-01 06:00 UTC. */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,119 @@
+// A KPI tile as the templates need it: every string formatted, every colour decided. Pure.
+
+import { type FormatOptions, formatChange, formatKpiValue } from '../format/values.ts';
+import type { ComparedRow } from '../kpi/compare.ts';
+import { addMonths, type Grain } from '../kpi/period.ts';
+import type { KpiSeries } from '../report/content.ts';
+
+export interface TileView {
+  readonly id: string;
+  readonly title: string;
+  readonly unavailable: boolean;
+  readonly missing: string;
+  readonly value: string;
+  readonly changeText: string;
+  readonly changeClass: string;
+  readonly changeArrow: string;
+  readonly yoyText: string;
+  readonly yoyClass: string;
+  readonly yoyArrow: string;
+  readonly previousLabel: string;
+  readonly targetText: string;
+  readonly targetClass: string;
+  /** One sentence with the numbers, for alt text and the plain-text e-mail. */
+  readonly sentence: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOptions): TileView {
+  const { kpi } = series;
+  const empty = {
+    id: kpi.id,
+    title: kpi.title,
+    value: 'n/a',
+    changeText: '',
+    changeClass: 'neutral',
+    changeArrow: '',
+    yoyText: '',
+    yoyClass: 'neutral',
+    yoyArrow: '',
+    previousLabel: '',
+    targetText: '',
+    targetClass: 'neutral',
+  };
+  if (!series.available) {
+    const missing = series.missing.join(', ');
+    return {
+      ...empty,
+      unavailable: true,
+      missing,
+      sentence: `${kpi.title}: not available (needs ${missing})`,
+    };
+  }
+  const row = series.current;
+  if (!row)
+    return {
+      ...empty,
+      unavailable: true,
+      missing: 'data for this period',
+      sentence: `${kpi.title}: no data`,
+    };
+  const value = formatKpiValue(row.value, kpi.unit, options);
+  const change = describeChange(row.change, row.relative_change, row.change_is_good, kpi.unit);
+  const yoy = describeChange(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, kpi.unit);
+  const target = describeTarget(row, kpi.unit, options);
+  const previousLabel =
+    grain === 'month'
+      ? (MONTHS[Number(addMonths(row.period_start, -1).slice(5, 7)) - 1] ?? '')
+      : `previous ${grain}`;
+  const sentence = [
+    `${kpi.title} ${value}`,
+    row.change === null ? '' : `${change.text} vs ${previousLabel}`,
+    row.yoy_change === null ? '' : `${yoy.text} vs last year`,
+    target.text,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    ...empty,
+    unavailable: false,
+    missing: '',
+    value,
+    changeText: change.text,
+    changeClass: change.className,
+    changeArrow: change.arrow,
+    yoyText: yoy.text,
+    yoyClass: yoy.className,
+    yoyArrow: yoy.arrow,
+    previousLabel,
+    targetText: target.text,
+    targetClass: target.className,
+    sentence,
+  };
+}
+
+export function describeChange(
+  change: number | null,
+  relative: number | null,
+  good: boolean | null,
+  unit: KpiSeries['kpi']['unit'],
+): { text: string; className: string; arrow: string } {
+  if (change === null) return { text: 'no comparison', className: 'neutral', arrow: '' };
+  const text = formatChange(change, relative, unit);
+  if (text.startsWith('±')) return { text, className: 'neutral', arrow: '●' };
+  return {
+    text,
+    className: good === null ? 'neutral' : good ? 'good' : 'bad',
+    arrow: change > 0 ? '▲' : '▼',
+  };
+}
+
+function describeTarget(row: ComparedRow, unit: KpiSeries['kpi']['unit'], options: FormatOptions) {
+  if (row.target === null) return { text: '', className: 'neutral' };
+  const target = formatKpiValue(row.target, unit, options);
+  if (row.on_track === null) return { text: `target ${target}`, className: 'neutral' };
+  return row.on_track
+    ? { text: `on target (${target})`, className: 'good' }
+    : { text: `off target (${target})`, className: 'bad' };
+}

@@ -1,0 +1,135 @@
+// Small adapters from KPI results to charts and tables, so report scripts stay one line a cell.
+// A result that is not available becomes undefined; the script says so with r.unavailable.
+
+import { buildBars } from '../../charts/bars.ts';
+import type { Chart } from '../../charts/chart.ts';
+import { buildTrend } from '../../charts/trend.ts';
+import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
+import type { ComparedRow } from '../../kpi/compare.ts';
+import type { Unit } from '../../kpi/definition.ts';
+import type { KpiSeries, KpiTable, TableBlock } from '../content.ts';
+
+type Available<T> = Extract<T, { available: true }>;
+
+export function isAvailable<T extends KpiSeries | KpiTable>(result: T): result is Available<T> {
+  return result.available;
+}
+
+/** The KPI's trailing periods with last year's values and the target. */
+export function trendChart(
+  series: KpiSeries,
+  options: {
+    title?: string;
+    id?: string;
+    alongside?: { name: string; field: string }[];
+    height?: number;
+  } = {},
+): Chart | undefined {
+  if (!series.available) return undefined;
+  return buildTrend({
+    id: options.id ?? `${series.kpi.id}-trend`,
+    ...(options.title ? { title: options.title } : {}),
+    name: series.kpi.title,
+    unit: series.kpi.unit,
+    points: series.history.map((row) => ({
+      period: row.period_start,
+      value: row.value,
+      yearAgo: row.year_ago_value,
+      target: row.target,
+    })),
+    others: (options.alongside ?? []).map(({ name, field }) => ({
+      name,
+      points: series.history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
+    })),
+    ...(options.height ? { height: options.height } : {}),
+  });
+}
+
+/** One bar per breakdown value of the report's period. */
+export function breakdownBars(
+  table: KpiTable,
+  options: {
+    title?: string;
+    dimension: string;
+    field?: string;
+    unit?: Unit;
+    highlight?: 'max' | 'min';
+    limit?: number;
+    sort?: 'descending' | 'ascending' | 'none';
+  },
+): Chart | undefined {
+  if (!table.available || !table.by) return undefined;
+  const by = table.by;
+  const field = options.field ?? 'value';
+  const bars = table.rows
+    .map((row) => ({
+      label: row[by] === null ? '(none)' : prettify(String(row[by])),
+      value: numberOrNull(row[field]),
+    }))
+    .filter((bar) => bar.value !== null)
+    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
+    .slice(0, options.limit ?? 12);
+  const extreme =
+    options.highlight === 'min' ? bars.at(-1) : options.highlight === 'max' ? bars[0] : undefined;
+  const good = table.kpi.direction === 'up' ? options.highlight === 'max' : options.highlight === 'min';
+  return buildBars({
+    id: `${table.kpi.id}-by-${by}`,
+    ...(options.title ? { title: options.title } : {}),
+    name: table.kpi.title,
+    dimension: options.dimension,
+    unit: options.unit ?? table.kpi.unit,
+    bars,
+    ...(options.sort ? { sort: options.sort } : {}),
+    ...(extreme
+      ? { highlight: extreme.label, highlightTone: good ? ('good' as const) : ('bad' as const) }
+      : {}),
+  });
+}
+
+export interface ColumnSpec {
+  readonly field: string;
+  readonly header: string;
+  /** How to show it; default by the field's name. */
+  readonly unit?: Unit | 'text';
+}
+
+/** Rows of a KPI table as a report table. */
+export function rowsTable(
+  table: KpiTable,
+  columns: readonly ColumnSpec[],
+  options: {
+    title?: string;
+    caption?: string;
+    limit?: number;
+    rows?: readonly ComparedRow[];
+  } & FormatOptions,
+): Omit<TableBlock, 'kind'> | undefined {
+  if (!table.available) return undefined;
+  const rows = (options.rows ?? table.rows).slice(0, options.limit ?? 50);
+  return {
+    ...(options.title ? { title: options.title } : {}),
+    ...(options.caption ? { caption: options.caption } : {}),
+    columns: columns.map((c) => ({ header: c.header, align: isTextColumn(rows, c) ? 'left' : 'right' })),
+    rows: rows.map((row) => columns.map((c) => cell(row[c.field], c, table.kpi.unit, options))),
+  };
+}
+
+function cell(value: unknown, column: ColumnSpec, kpiUnit: Unit, options: FormatOptions): string {
+  if (value === null || value === undefined) return '–';
+  if (column.unit === 'text' || typeof value !== 'number') return prettify(String(value));
+  if (column.unit) return formatKpiValue(value, column.unit, options);
+  return formatExtra(column.field, value, kpiUnit, options);
+}
+
+function isTextColumn(rows: readonly ComparedRow[], column: ColumnSpec): boolean {
+  return column.unit === 'text' || rows.some((row) => typeof row[column.field] === 'string');
+}
+
+/** snake_case ids read as words: true_friends → true friends. */
+export function prettify(text: string): string {
+  return /^[a-z]+(_[a-z]+)+$/.test(text) ? text.replaceAll('_', ' ') : text;
+}
+
+export function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

@@ -1,0 +1,128 @@
+// "What changed and why": the KPIs that moved most against their usual variation, each explained
+// by a breakdown (mix vs rate for ratios, contributions for sums) and shown as a trend.
+
+import { buildTrend } from '../../charts/trend.ts';
+import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
+import { topMovers } from '../../insights/movers.ts';
+import {
+  changeSentence,
+  type RatioNouns,
+  ratioChangeSentence,
+  sumChangeSentence,
+} from '../../insights/sentences.ts';
+import type { KpiSeries } from '../content.ts';
+import type { ReportContext } from '../context.ts';
+import { prettify } from './kpi-charts.ts';
+
+export interface ChangeCandidate {
+  readonly id: string;
+  /** The breakdown that explains a change of this KPI. */
+  readonly by?: string;
+  /** For ratio KPIs: what the rate and the items are called. */
+  readonly nouns?: RatioNouns;
+}
+
+/** Finds the `top` biggest movers among `candidates` and writes one finding each. */
+export async function explainChanges(
+  r: ReportContext,
+  candidates: readonly ChangeCandidate[],
+  options: { top?: number; history?: number; currency?: string } = {},
+): Promise<void> {
+  const history = options.history ?? 13;
+  const series = (
+    await r.kpis(
+      candidates.map((c) => c.id),
+      history,
+    )
+  ).filter((s): s is Extract<KpiSeries, { available: true }> => s.available);
+  const movers = topMovers(
+    series.map((s) => ({
+      id: s.kpi.id,
+      title: s.kpi.title,
+      unit: s.kpi.unit,
+      direction: s.kpi.direction,
+      values: s.history.map((row) => row.value),
+    })),
+    { top: options.top ?? 3 },
+  );
+  if (movers.length === 0) {
+    r.markdown('No KPI moved more than it usually does.');
+    return;
+  }
+  for (const mover of movers) {
+    const kpiSeries = series.find((s) => s.kpi.id === mover.id);
+    const candidate = candidates.find((c) => c.id === mover.id);
+    if (!kpiSeries || !candidate) continue;
+    const currency = options.currency ?? 'USD';
+    const sentence = await explain(r, kpiSeries, candidate, currency);
+    const { kpi, current } = kpiSeries;
+    const title = changeSentence(
+      {
+        title: kpi.title,
+        unit: kpi.unit,
+        value: current?.value ?? null,
+        previous: current?.previous_value ?? null,
+      },
+      { currency },
+    ).replace(/\.$/, '');
+    const unusual =
+      Math.abs(mover.z) >= 1.5 ? ` That is ${Math.abs(mover.z).toFixed(1)}× its usual swing.` : '';
+    r.change(
+      `${sentence}${unusual}`,
+      buildTrend({
+        id: `change-${mover.id}`,
+        title,
+        name: kpiSeries.kpi.title,
+        unit: kpiSeries.kpi.unit,
+        points: kpiSeries.history.slice(1).map((row) => ({
+          period: row.period_start,
+          value: row.value,
+          yearAgo: row.year_ago_value,
+          target: row.target,
+        })),
+        height: 220,
+      }),
+    );
+  }
+}
+
+async function explain(
+  r: ReportContext,
+  series: Extract<KpiSeries, { available: true }>,
+  candidate: ChangeCandidate,
+  currency: string,
+): Promise<string> {
+  const { kpi, current } = series;
+  const plain = changeSentence(
+    {
+      title: kpi.title,
+      unit: kpi.unit,
+      value: current?.value ?? null,
+      previous: current?.previous_value ?? null,
+    },
+    { currency },
+  );
+  if (!candidate.by) return plain;
+  const [now, before] = await Promise.all([
+    r.rows(kpi.id, { by: candidate.by }),
+    r.rows(kpi.id, { by: candidate.by, previous: true }),
+  ]);
+  if (!now.available || !before.available) return plain;
+  const by = candidate.by;
+  // Breakdown values read as words in a sentence: new_business → new business.
+  const words = <T extends { key: string }>(segments: T[]) =>
+    segments.map((s) => ({ ...s, key: prettify(s.key) }));
+  if (kpi.unit === 'ratio' && candidate.nouns) {
+    const decomposition = decomposeRatio(
+      words(ratioSegments(now.rows, by)),
+      words(ratioSegments(before.rows, by)),
+    );
+    return decomposition ? ratioChangeSentence(decomposition, kpi, candidate.nouns, { currency }) : plain;
+  }
+  if (kpi.unit === 'money' || kpi.unit === 'count') {
+    return sumChangeSentence(decomposeSum(sumSegments(now.rows, by), sumSegments(before.rows, by)), kpi, {
+      currency,
+    });
+  }
+  return plain;
+}

@@ -1,0 +1,76 @@
+// What a report is made of. A report script appends these blocks; the renderer turns them into
+// HTML, the e-mail and kpis.csv. Plain data, no behaviour.
+
+import type { Chart } from '../charts/chart.ts';
+import type { ComparedRow } from '../kpi/compare.ts';
+import type { KpiDefinition } from '../kpi/definition.ts';
+
+/** One KPI over the report's period with its recent history, or why it is missing. */
+export type KpiSeries =
+  | {
+      readonly kpi: KpiDefinition;
+      readonly available: true;
+      /** The report's period (the last row of `history`). */
+      readonly current: ComparedRow | undefined;
+      /** The trailing periods up to and including the report's period, oldest first. */
+      readonly history: readonly ComparedRow[];
+    }
+  | { readonly kpi: KpiDefinition; readonly available: false; readonly missing: readonly string[] };
+
+/** Rows of a breakdown or a table-shaped KPI for the report's period. */
+export type KpiTable =
+  | {
+      readonly kpi: KpiDefinition;
+      readonly available: true;
+      readonly by?: string;
+      readonly rows: readonly ComparedRow[];
+    }
+  | { readonly kpi: KpiDefinition; readonly available: false; readonly missing: readonly string[] };
+
+export interface TableBlock {
+  readonly kind: 'table';
+  readonly title?: string;
+  readonly caption?: string;
+  readonly columns: readonly { readonly header: string; readonly align?: 'left' | 'right' }[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export type Block =
+  | { readonly kind: 'markdown'; readonly text: string }
+  | { readonly kind: 'tiles'; readonly tiles: readonly KpiSeries[] }
+  | { readonly kind: 'chart'; readonly chart: Chart }
+  | TableBlock
+  | { readonly kind: 'unavailable'; readonly title: string; readonly missing: readonly string[] }
+  | {
+      readonly kind: 'section';
+      readonly id: string;
+      readonly title: string;
+      readonly blocks: readonly Block[];
+    };
+
+/** Everything a finished report holds; the runner adds where it came from. */
+export interface ReportDocument {
+  readonly name: string;
+  readonly title: string;
+  readonly periodLabel: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly timeZone: string;
+  readonly dataAsOf: string | null;
+  readonly generatedAt: string;
+  readonly summary: string | undefined;
+  /** The headline tiles: the first screen of the report and the body of the e-mail. */
+  readonly headline: readonly KpiSeries[];
+  /** "What changed and why": sentences with an optional small chart each. */
+  readonly changes: readonly ReportChange[];
+  readonly blocks: readonly Block[];
+  /** Every KPI the report asked for, for the footer's definitions. */
+  readonly kpiIds: readonly string[];
+  readonly freshness: readonly { readonly table: string; readonly latest: string | null }[];
+  readonly reproduce: string;
+}
+
+export interface ReportChange {
+  readonly text: string;
+  readonly chart?: Chart;
+}

@@ -1,0 +1,128 @@
+// The notebook API a report script sees. It asks for KPIs (answered by the runner, which owns
+// the data), and appends blocks. No I/O, no clock of its own.
+
+import type { Chart } from '../charts/chart.ts';
+import type { Grain, PeriodSpan } from '../kpi/period.ts';
+import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from './content.ts';
+
+/** How the runner answers a report's questions about the data. */
+export interface KpiSource {
+  /** The KPI over the trailing `history` periods ending with the report's period, compared. */
+  series(id: string, history: number): Promise<KpiSeries>;
+  /** The report's period broken down by `by`, or a table-shaped KPI's rows. */
+  rows(id: string, options?: RowsOptions): Promise<KpiTable>;
+}
+
+export interface RowsOptions {
+  readonly by?: string;
+  readonly params?: Readonly<Record<string, string>>;
+  /** The period before the report's (to explain a change). */
+  readonly previous?: boolean;
+}
+
+export interface CellTiming {
+  readonly name: string;
+  readonly ms: number;
+}
+
+export interface ReportContext {
+  readonly period: PeriodSpan & { readonly grain: Grain };
+  /** "October 2026". */
+  readonly periodLabel: string;
+  /** What the period before is called: "September", "2026-Q2". */
+  readonly previousLabel: string;
+  readonly timeZone: string;
+  /** The clock of this run (ISO instant); never read Date.now() in a report. */
+  readonly now: string;
+  readonly params: Readonly<Record<string, string>>;
+  kpi(id: string, history?: number): Promise<KpiSeries>;
+  kpis(ids: readonly string[], history?: number): Promise<KpiSeries[]>;
+  rows(id: string, options?: RowsOptions): Promise<KpiTable>;
+  /** The one-sentence answer at the top of the report and the e-mail. */
+  summary(text: string): void;
+  /** The headline tiles (also the e-mail's body). */
+  headline(series: readonly KpiSeries[]): void;
+  /** One "what changed and why" finding: shown here and in the e-mail. */
+  change(text: string, chart?: Chart): void;
+  markdown(text: string): void;
+  tiles(series: readonly KpiSeries[]): void;
+  chart(chart: Chart | undefined): void;
+  table(table: Omit<TableBlock, 'kind'>): void;
+  /** Says on the report that something could not be shown and what it needs. */
+  unavailable(title: string, missing: readonly string[]): void;
+  /** A titled part of the report; its cells run inside and are timed together. */
+  section(title: string, cells: () => Promise<void>): Promise<void>;
+}
+
+export interface ContextState {
+  readonly blocks: Block[];
+  summary: string | undefined;
+  headline: readonly KpiSeries[];
+  readonly changes: ReportChange[];
+  readonly timings: CellTiming[];
+}
+
+export function createContext(
+  base: Pick<ReportContext, 'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params'>,
+  source: KpiSource,
+  onCell: (timing: CellTiming) => void,
+): { context: ReportContext; state: ContextState } {
+  const state: ContextState = { blocks: [], summary: undefined, headline: [], changes: [], timings: [] };
+  let target = state.blocks;
+  const context: ReportContext = {
+    ...base,
+    kpi: (id, history = 12) => source.series(id, history),
+    kpis: async (ids, history = 12) => {
+      const out: KpiSeries[] = [];
+      for (const id of ids) out.push(await source.series(id, history));
+      return out;
+    },
+    rows: (id, options) => source.rows(id, options),
+    summary: (text) => {
+      state.summary = text;
+    },
+    headline: (series) => {
+      state.headline = series;
+      target.push({ kind: 'tiles', tiles: series });
+    },
+    change: (text, chart) => {
+      state.changes.push(chart ? { text, chart } : { text });
+      target.push({ kind: 'markdown', text });
+      if (chart) target.push({ kind: 'chart', chart });
+    },
+    markdown: (text) => target.push({ kind: 'markdown', text }),
+    tiles: (series) => target.push({ kind: 'tiles', tiles: series }),
+    chart: (chart) => {
+      if (chart) target.push({ kind: 'chart', chart });
+    },
+    table: (table) => target.push({ kind: 'table', ...table }),
+    unavailable: (title, missing) => target.push({ kind: 'unavailable', title, missing }),
+    section: async (title, cells) => {
+      const blocks: Block[] = [];
+      const outer = target;
+      target = blocks;
+      const started = performance.now();
+      try {
+        await cells();
+      } finally {
+        target = outer;
+      }
+      const timing = { name: title, ms: performance.now() - started };
+      state.timings.push(timing);
+      onCell(timing);
+      outer.push({ kind: 'section', id: slug(title), title, blocks });
+    },
+  };
+  return { context, state };
+}
+
+export function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 64) || 'section'
+  );
+}

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../cli/options.ts';
+import { PulseError } from '../errors.ts';
+import { formatKpiValue } from '../format/values.ts';
+import { parsePeriod } from '../kpi/period.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import type { ReportDefinition } from './define.ts';
+import { runReport } from './run-report.ts';
+import { writeReportOutputs } from './write-outputs.ts';
+
+/**
+ * `tsx reports/<name>.ts [--period] [--data] [--out] [--tz] [--pdf] [--param k=v]` and
+ * `pulse report <name> ...`: run, write, then say where and the headline numbers.
+ */
+export async function runReportCommand(
+  definition: ReportDefinition,
+  argv: readonly string[],
+  io: CliIo & { readonly isTty: boolean },
+): Promise<number> {
+  const flags = parseFlags(argv);
+  const options = commonOptions(flags.values, io);
+  const started = performance.now();
+  const progress = (text: string) => {
+    if (io.isTty) io.stderr(text);
+  };
+  progress(`${definition.title}: running cells\n`);
+  const run = await runReport(definition, {
+    dataDir: options.dataDir,
+    timeZone: options.timeZone,
+    now: options.now,
+    ...(flags.values.period ? { period: parsePeriod(flags.values.period) } : {}),
+    params: parseParamFlags(flags.values.param),
+    onCell: (cell) => progress(`  ✓ ${cell.name.padEnd(36)} ${cell.ms.toFixed(0).padStart(6)} ms\n`),
+  });
+  if (run.periodNote) io.stderr(`${run.periodNote}\n`);
+  const written = await writeReportOutputs(run, {
+    outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+    currency: options.currency,
+    pdf: Boolean(flags.values.pdf),
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const lines = run.document.headline.map((series) =>
+    series.available
+      ? `  ${series.kpi.title.padEnd(28)} ${formatKpiValue(series.current?.value ?? null, series.kpi.unit, options)}`
+      : `  ${series.kpi.title.padEnd(28)} not available (needs ${series.missing.join(', ')})`,
+  );
+  io.stdout(
+    [
+      `${run.document.title}, ${run.document.periodLabel}: ${written.dir}/index.html (${seconds} s)`,
+      ...(run.document.summary ? [`  ${run.document.summary}`] : []),
+      ...lines,
+      `  files: ${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}, charts/ (${written.files.filter((f) => f.startsWith('charts/')).length} PNG)`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+/** Lets a report script run itself: `tsx reports/monthly.ts`. */
+export async function runIfMain(moduleUrl: string, definition: ReportDefinition): Promise<void> {
+  const entry = process.argv[1];
+  if (!entry || pathToFileURL(resolve(entry)).href !== moduleUrl) return;
+  const { runCliCommand } = await import('../cli/run-cli.ts');
+  process.exitCode = await runCliCommand(
+    () =>
+      runReportCommand(definition, process.argv.slice(2), {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        env: process.env,
+        cwd: process.cwd(),
+        isTty: Boolean(process.stderr.isTTY),
+      }),
+    (t) => process.stderr.write(t),
+  );
+}
+
+/** reports/<name>.ts, checked to be a plain name inside the project. */
+export async function loadReport(name: string): Promise<ReportDefinition> {
+  if (!/^[a-z0-9_-]{1,64}$/.test(name)) {
+    throw new PulseError('usage', `report name "${name}" must be lower-case letters, digits, - or _`);
+  }
+  const path = `${PROJECT_ROOT}/reports/${name}.ts`;
+  const module = (await import(pathToFileURL(path).href).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_MODULE_NOT_FOUND')
+      throw new PulseError('usage', `no report "${name}" (looked for reports/${name}.ts)`);
+    throw error;
+  })) as { default?: ReportDefinition };
+  if (!module.default)
+    throw new PulseError('usage', `reports/${name}.ts must export default defineReport({...})`);
+  return module.default;
+}

@@ -1,0 +1,143 @@
+import { assertNoErrors, openDataset } from '../data/dataset.ts';
+import { dataAsOf, readFreshness } from '../data/freshness.ts';
+import { PulseError } from '../errors.ts';
+import { readCatalog } from '../kpi/catalog.ts';
+import type { ComparedRow } from '../kpi/compare.ts';
+import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
+import { readTargets } from '../kpi/targets.ts';
+import type { ReportDocument } from './content.ts';
+import { type CellTiming, createContext } from './context.ts';
+import { createDatasetSource } from './dataset-source.ts';
+import type { ReportDefinition } from './define.ts';
+
+export interface RunReportOptions {
+  readonly dataDir: string;
+  readonly timeZone: string;
+  /** The clock (ISO instant). */
+  readonly now: string;
+  /** The report's period; default: the last complete one in the data. */
+  readonly period?: PeriodSpan;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly onCell?: (timing: CellTiming) => void;
+}
+
+export interface ReportRun {
+  readonly document: ReportDocument;
+  readonly grain: Grain;
+  /** Every KPI row the report was given: the numbers it can show. */
+  readonly numbers: readonly ComparedRow[];
+  readonly timings: readonly CellTiming[];
+  /** Set when the period was chosen for the user. */
+  readonly periodNote?: string;
+}
+
+/** Runs a report script's cells against a data folder. Writes nothing. */
+export async function runReport(definition: ReportDefinition, options: RunReportOptions): Promise<ReportRun> {
+  const catalog = await readCatalog();
+  const dataset = await openDataset({
+    dataDir: options.dataDir,
+    timeZone: options.timeZone,
+    now: options.now,
+  });
+  try {
+    assertNoErrors(dataset);
+    const freshness = await readFreshness(dataset, options.now);
+    const asOf = dataAsOf(freshness);
+    const { period, note } = choosePeriod(definition, options.period, asOf, dataset.dataDir);
+    const source = createDatasetSource(dataset, catalog, period, await readTargets(dataset));
+    const periodLabel = formatPeriod(period);
+    const { context, state } = createContext(
+      {
+        period,
+        periodLabel,
+        previousLabel: previousLabel(period),
+        timeZone: options.timeZone,
+        now: options.now,
+        params: options.params ?? {},
+      },
+      source,
+      options.onCell ?? (() => {}),
+    );
+    await definition.build(context);
+    const document: ReportDocument = {
+      name: definition.name,
+      title: definition.title,
+      periodLabel,
+      periodStart: period.start,
+      periodEnd: period.end,
+      timeZone: options.timeZone,
+      dataAsOf: asOf,
+      generatedAt: options.now,
+      summary: state.summary,
+      headline: state.headline,
+      changes: state.changes,
+      blocks: state.blocks,
+      kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
+      freshness,
+      reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}`,
+    };
+    return {
+      document,
+      grain: definition.grain,
+      numbers: source.shown(),
+      timings: state.timings,
+      ...(note ? { periodNote: note } : {}),
+    };
+  } finally {
+    dataset.close();
+  }
+}
+
+function choosePeriod(
+  definition: ReportDefinition,
+  given: PeriodSpan | undefined,
+  asOf: string | null,
+  dataDir: string,
+): { period: PeriodSpan & { grain: Grain }; note?: string } {
+  if (given) {
+    if (given.grain !== definition.grain) {
+      throw new PulseError(
+        'usage',
+        `the ${definition.name} report covers one ${definition.grain}; --period gave a ${given.grain} (${formatPeriod(given)})`,
+      );
+    }
+    return { period: { ...given, grain: definition.grain } };
+  }
+  if (asOf === null) throw new PulseError('usage', `${dataDir} holds no dated records; give --period`);
+  const period = lastCompletePeriod(asOf, definition.grain);
+  return {
+    period: { ...period, grain: definition.grain },
+    note: `period: ${formatPeriod(period)}, the last complete ${definition.grain} in the data (data as of ${asOf})`,
+  };
+}
+
+/** "September" for the month before October 2026; "2026-Q2", "2025", "week of ..." otherwise. */
+function previousLabel(period: PeriodSpan & { grain: Grain }): string {
+  const start = step(period.start, period.grain, -1);
+  const label = formatPeriod({ start, end: period.start, grain: period.grain });
+  return period.grain === 'month' && start.slice(0, 4) === period.start.slice(0, 4)
+    ? (label.split(' ')[0] ?? label)
+    : label;
+}
+
+/** The --period text that reproduces a period. */
+export function periodArgument(period: PeriodSpan & { grain: Grain }): string {
+  switch (period.grain) {
+    case 'month':
+      return period.start.slice(0, 7);
+    case 'quarter':
+    case 'year':
+      return formatPeriod(period);
+    case 'week':
+      return isoWeekLabel(period.start);
+  }
+}
+
+function isoWeekLabel(monday: string): string {
+  const date = new Date(`${monday}T00:00:00Z`);
+  const thursday = new Date(date);
+  thursday.setUTCDate(date.getUTCDate() + 3);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

@@ -1,0 +1,52 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writePdf } from '../deliver/pdf.ts';
+import { objectsToCsv } from '../format/table.ts';
+import type { FormatOptions } from '../format/values.ts';
+import { renderEmail } from '../render/email-html.ts';
+import { renderReportHtml } from '../render/report-html.ts';
+import type { ReportRun } from './run-report.ts';
+import { periodArgument } from './run-report.ts';
+
+export interface WriteOptions extends FormatOptions {
+  /** The root of all outputs; the report goes to <outRoot>/<report>/<period>/. */
+  readonly outRoot: string;
+  readonly pdf?: boolean;
+}
+
+export interface WrittenReport {
+  readonly dir: string;
+  readonly files: readonly string[];
+}
+
+/** Writes index.html, email.html (+ charts/*.png, email.txt), kpis.csv, kpis.json and report.pdf. */
+export async function writeReportOutputs(run: ReportRun, options: WriteOptions): Promise<WrittenReport> {
+  const { document } = run;
+  const { grain } = run;
+  const dir = resolve(
+    options.outRoot,
+    document.name,
+    periodArgument({ start: document.periodStart, end: document.periodEnd, grain }),
+  );
+  // A rerun replaces the folder: no chart from an earlier run may linger beside the new ones.
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'charts'), { recursive: true });
+  const renderOptions = { ...options, grain };
+  const html = await renderReportHtml(document, renderOptions);
+  const email = await renderEmail(document, renderOptions);
+  const files: [string, string | Uint8Array][] = [
+    ['index.html', html],
+    ['email.html', email.html],
+    ['email.txt', email.text],
+    ['kpis.csv', objectsToCsv(run.numbers as unknown as Record<string, unknown>[])],
+    ['kpis.json', `${JSON.stringify(run.numbers, null, 2)}\n`],
+    ...email.images.map((image): [string, Uint8Array] => [`charts/${image.file}`, image.png]),
+  ];
+  for (const [name, content] of files) await writeFile(join(dir, name), content);
+  const written = files.map(([name]) => name);
+  if (options.pdf) {
+    await writePdf(join(dir, 'index.html'), join(dir, 'report.pdf'));
+    written.push('report.pdf');
+  }
+  return { dir, files: written };
+}
