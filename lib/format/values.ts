@@ -50,7 +50,7 @@ export function formatNumber(n: number): string {
 
 // Extra columns say what they hold in their names: `median_days`, `orders_without_cost`, `revenue`.
 const COUNT_NAME =
-  /^(orders|deals|customers|tickets|leads|responses|users|exits|touches|purchases|undecided|waiting|same_day|answers|promoters|passives|detractors|signs|active|cohort_size|month_index|activities|logins|won_deals)(_|$)/;
+  /^(orders|deals|customers|tickets|leads|responses|users|exits|touches|purchases|undecided|waiting|same_day|answers|promoters|passives|detractors|signs|active|cohort_size|month_index|activities|logins|won_deals|subscriptions|renewed|not_renewed|cancelled|breaches)(_(with|without)_[a-z_]+)?$/;
 const MONEY_NAME = /(^|_)(amount|revenue|cost|mrr|spend|clv|cac|aov|margin)$|^(revenue|cost|mrr)_|_value$/;
 
 /** An extra column of a KPI row, formatted by what its name says it holds. */

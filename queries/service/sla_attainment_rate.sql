@@ -1,0 +1,23 @@
+-- title: First response within SLA
+-- description: Tickets created in the period answered within $sla_hours (elapsed hours from created_at to
+-- description: first_response_at) ÷ tickets created in the period whose SLA is decided by the period end:
+-- description: answered, or waiting longer than $sla_hours. The breaches (late answers and tickets still
+-- description: waiting past the SLA) alongside.
+-- unit: ratio
+-- direction: up
+-- needs: tickets.created_at, tickets.first_response_at
+-- param: sla_hours number = 8 the first-response promise in hours
+-- by: channel = t.channel [tickets.channel]
+-- by: priority = t.priority [tickets.priority]
+-- by: category = t.category [tickets.category]
+-- source: seeds 003 §7, report-content.md (weekly: tickets over SLA)
+SELECT p.period_start, p.period_end, {by} AS breakdown,
+       count(*) FILTER (t.first_response_at IS NOT NULL
+         AND epoch(t.first_response_at) - epoch(t.created_at) <= $sla_hours * 3600) AS numerator,
+       count(*) FILTER (t.first_response_at IS NOT NULL
+         OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600) AS denominator,
+       count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
+         OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS breaches
+FROM periods($start, $end, $grain) p
+LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
+GROUP BY ALL
