@@ -1,0 +1,201 @@
+// Quarterly board report: the year-over-year view of every headline KPI, customer cohorts and
+// relationship groups, unit economics (CLV, CAC, payback) and what is up for renewal next quarter.
+// Run: npx tsx reports/quarterly.ts [--period 2026-Q3] [--data DIR] [--out DIR] [--tz ZONE] [--pdf]
+
+import { buildCohortHeatmap } from '../lib/charts/cohort-heatmap.ts';
+import { buildRelationshipQuadrant } from '../lib/charts/relationship-quadrant.ts';
+import { buildStackedRevenue } from '../lib/charts/stacked-revenue.ts';
+import { formatChange, formatKpiValue } from '../lib/format/values.ts';
+import { summarySentence } from '../lib/insights/sentences.ts';
+import { numberOrNull, rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
+import { explainChanges } from '../lib/report/cells/what-changed.ts';
+import { defineReport } from '../lib/report/define.ts';
+import { runIfMain } from '../lib/report/report-cli.ts';
+
+const HEADLINE = ['revenue', 'won_revenue', 'new_customers', 'churn_rate', 'nrr', 'clv', 'cac', 'nps'];
+const BOARD_KPIS = [
+  ...HEADLINE,
+  'close_rate',
+  'open_pipeline',
+  'grr',
+  'active_customers',
+  'gross_margin',
+  'csat',
+  'cac_payback_months',
+];
+const money = { currency: 'USD' };
+
+const report = defineReport({
+  name: 'quarterly',
+  title: 'CRM quarterly board report',
+  grain: 'quarter',
+  async build(r) {
+    // Headline and the quarter in one sentence.
+    const headline = await r.kpis(HEADLINE, 8);
+    r.summary(
+      summarySentence(
+        headline.flatMap((s) =>
+          s.available && s.current
+            ? [
+                {
+                  id: s.kpi.id,
+                  title: s.kpi.title,
+                  unit: s.kpi.unit,
+                  direction: s.kpi.direction,
+                  value: s.current.value,
+                  previous: s.current.previous_value,
+                  target: s.current.target,
+                },
+              ]
+            : [],
+        ),
+        { period: r.periodLabel, previousPeriod: r.previousLabel, lead: 'revenue' },
+      ),
+    );
+    r.headline(headline);
+
+    await r.section('Year over year', async () => {
+      const series = await r.kpis(BOARD_KPIS, 8);
+      r.table({
+        title: `${r.periodLabel} against the same quarter last year`,
+        columns: [
+          { header: 'KPI' },
+          { header: r.periodLabel, align: 'right' },
+          { header: 'A year earlier', align: 'right' },
+          { header: 'Change', align: 'right' },
+          { header: 'Better or worse' },
+        ],
+        rows: series.map((s) => {
+          if (!s.available || !s.current)
+            return [s.kpi.title, 'n/a', '', '', s.available ? '' : `needs ${s.missing.join(', ')}`];
+          const row = s.current;
+          return [
+            s.kpi.title,
+            formatKpiValue(row.value, s.kpi.unit, money),
+            formatKpiValue(row.year_ago_value, s.kpi.unit, money),
+            formatChange(row.yoy_change, row.yoy_relative_change, s.kpi.unit),
+            row.yoy_is_good === null ? '' : row.yoy_is_good ? 'better' : 'worse',
+          ];
+        }),
+      });
+      await explainChanges(
+        r,
+        [
+          { id: 'revenue', by: 'segment' },
+          { id: 'won_revenue', by: 'kind' },
+          { id: 'churn_rate', by: 'segment', nouns: { rateNoun: 'churn', items: 'customers' } },
+          { id: 'close_rate', by: 'channel', nouns: { rateNoun: 'win rates', items: 'deals' } },
+          { id: 'new_customers', by: 'channel' },
+        ],
+        { top: 2, history: 9 },
+      );
+    });
+
+    await r.section('Revenue', async () => {
+      r.chart(
+        trendChart(await r.kpi('revenue', 8), { title: 'Revenue by quarter, against the year before' }),
+      );
+      const [fresh, recurring] = await r.kpis(['new_revenue', 'recurring_revenue'], 8);
+      if (fresh?.available && recurring?.available) {
+        r.chart(
+          buildStackedRevenue({
+            id: 'revenue-new-vs-recurring',
+            points: fresh.history.map((row, i) => ({
+              period: row.period_start,
+              newRevenue: row.value,
+              recurringRevenue: recurring.history[i]?.value ?? null,
+            })),
+          }),
+        );
+      }
+    });
+
+    await r.section('Customers', async () => {
+      const cohorts = await r.rows('cohort_retention');
+      if (cohorts.available && cohorts.rows.length > 0) {
+        r.chart(
+          buildCohortHeatmap({
+            id: 'cohort-retention',
+            cells: cohorts.rows.map((c) => ({
+              cohort: String(c.cohort),
+              month_index: Number(c.month_index),
+              retention: numberOrNull(c.retention),
+              cohort_size: numberOrNull(c.cohort_size),
+            })),
+          }),
+        );
+      }
+      const groups = await r.rows('relationship_groups');
+      if (groups.available) {
+        r.chart(
+          buildRelationshipQuadrant({
+            id: 'relationship-groups',
+            groups: groups.rows.map((g) => ({
+              group: String(g.group),
+              customers: Number(g.customers),
+              revenue: Number(g.revenue),
+              margin: numberOrNull(g.margin),
+              margin_share: numberOrNull(g.margin_share),
+            })),
+          }),
+        );
+        const table = rowsTable(
+          groups,
+          [
+            { field: 'group', header: 'Group', unit: 'text' },
+            { field: 'customers', header: 'Customers' },
+            { field: 'revenue_share', header: 'Revenue share' },
+            { field: 'margin_share', header: 'Margin share' },
+            { field: 'action', header: 'What to do', unit: 'text' },
+          ],
+          { ...money, title: 'Relationship groups and what to do with them' },
+        );
+        if (table) r.table(table);
+      }
+    });
+
+    await r.section('Unit economics', async () => {
+      const [clv, cac, payback] = await r.kpis(['clv', 'cac', 'cac_payback_months'], 8);
+      r.tiles([clv, cac, payback].filter((s) => s !== undefined));
+      if (clv?.available && cac?.available && clv.current?.value && cac.current?.value) {
+        const ratio = clv.current.value / cac.current.value;
+        r.markdown(
+          `A customer is worth **${formatKpiValue(clv.current.value, 'money')}** over their lifetime and costs **${formatKpiValue(cac.current.value, 'money')}** to win: ` +
+            `CLV is ${ratio.toFixed(1)}× CAC (${ratio >= 3 ? 'healthy: 3× or more' : 'below the 3× rule of thumb'}).`,
+        );
+      }
+      r.chart(
+        trendChart(await r.kpi('cac_payback_months', 8), {
+          title: 'Months to pay back the cost of acquiring a customer',
+        }),
+      );
+    });
+
+    await r.section('Renewals next quarter', async () => {
+      const outlook = await r.rows('renewal_outlook');
+      const table = rowsTable(
+        outlook,
+        [
+          { field: 'product_type', header: 'Type', unit: 'text' },
+          { field: 'subscriptions', header: 'Terms ending' },
+          { field: 'mrr', header: 'MRR', unit: 'money' },
+          { field: 'renewed', header: 'Renewed already' },
+          { field: 'not_renewed', header: 'Lost already' },
+          { field: 'undecided', header: 'Undecided' },
+          { field: 'undecided_mrr', header: 'MRR still to win', unit: 'money' },
+        ],
+        {
+          ...money,
+          title: 'Subscriptions whose term ends next quarter',
+          caption: 'The row without a type is the total.',
+        },
+      );
+      if (table) r.table(table);
+      else if (!outlook.available) r.unavailable('Renewal outlook', outlook.missing);
+      r.tiles(await r.kpis(['renewal_rate', 'mrr_renewal_rate'], 8));
+    });
+  },
+});
+
+export default report;
+await runIfMain(import.meta.url, report);
