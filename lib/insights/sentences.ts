@@ -260,10 +260,10 @@ function targetGap(kpi: HeadlineKpi): number | null {
   return kpi.direction === 'up' ? gap : -gap;
 }
 
-/** "Close rate" → "close rate"; "NPS", "CSAT" stay as they are. */
+/** "Close rate" → "close rate"; "NPS", "Net Promoter Score" (a name) stay as they are. */
 function nameOf(kpi: HeadlineKpi): string {
   if (kpi.name !== undefined) return kpi.name;
-  return /^[A-Z][a-z]/.test(kpi.title)
+  return /^[A-Z][a-z]+( [a-z(]|$)/.test(kpi.title)
     ? `${kpi.title.charAt(0).toLowerCase()}${kpi.title.slice(1)}`
     : kpi.title;
 }

@@ -120,9 +120,13 @@ async function explain(
     return decomposition ? ratioChangeSentence(decomposition, kpi, candidate.nouns, { currency }) : plain;
   }
   if (kpi.unit === 'money' || kpi.unit === 'count') {
-    return sumChangeSentence(decomposeSum(sumSegments(now.rows, by), sumSegments(before.rows, by)), kpi, {
-      currency,
-    });
+    return sumChangeSentence(
+      decomposeSum(words(sumSegments(now.rows, by)), words(sumSegments(before.rows, by))),
+      kpi,
+      {
+        currency,
+      },
+    );
   }
   return plain;
 }
