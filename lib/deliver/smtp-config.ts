@@ -57,7 +57,7 @@ export function parseMailSettings(env: Env, outboxDir: string, passwordFromFile?
   if (url && host) {
     throw new PulseError('usage', 'set either PULSE_SMTP_URL or PULSE_SMTP_HOST (with _PORT, _USER), not both');
   }
-  if (!url && !host) return { kind: 'outbox', dir: env.PULSE_OUTBOX || outboxDir, from: from || DEFAULT_FROM };
+  if (!url && !host) return { kind: 'outbox', dir: outboxDir, from: from || DEFAULT_FROM };
   const settings = url ? fromUrl(url) : fromParts(env, host ?? '');
   const password = passwordFromFile ?? settings.password ?? env.PULSE_SMTP_PASSWORD;
   if (password !== undefined && settings.user === undefined) {

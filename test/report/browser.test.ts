@@ -82,7 +82,7 @@ describe.skipIf(!executable && !required)('the monthly report in a real browser'
     await page.goto(pathToFileURL(join(written.dir, 'email.html')).href, { waitUntil: 'load' });
     const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ loaded: img.naturalWidth > 0, alt: img.alt })));
     for (const image of images) expect(image).toMatchObject({ loaded: true, alt: expect.stringMatching(/\w{5,}/) });
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.$eval('html', (html) => html.scrollWidth);
     expect(width).toBeLessThanOrEqual(640);
     await page.screenshot({ path: join(ARTIFACTS, 'monthly-email.png'), fullPage: true });
     await page.close();
