@@ -3,6 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { PulseError } from '../errors.ts';
+import { type MailAddress, parseAddressOutcome } from './address.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,18 +17,18 @@ export interface SmtpSettings {
   readonly ignoreTls: boolean;
   readonly user?: string;
   readonly password?: string;
-  readonly from: string;
+  readonly from: MailAddress;
 }
 
 export interface OutboxSettings {
   readonly kind: 'outbox';
   readonly dir: string;
-  readonly from: string;
+  readonly from: MailAddress;
 }
 
 export type MailSettings = SmtpSettings | OutboxSettings;
 
-const DEFAULT_FROM = 'CRM Pulse <pulse@localhost>';
+const DEFAULT_FROM: MailAddress = { name: 'CRM Pulse', address: 'pulse@crm-pulse.localhost' };
 
 /** Reads PULSE_SMTP_* (and the password file, when named) once. */
 export async function readMailSettings(env: Env, outboxDir: string): Promise<MailSettings> {
@@ -55,9 +56,12 @@ export function parseMailSettings(env: Env, outboxDir: string, passwordFromFile?
   const url = env.PULSE_SMTP_URL?.trim();
   const host = env.PULSE_SMTP_HOST?.trim();
   if (url && host) {
-    throw new PulseError('usage', 'set either PULSE_SMTP_URL or PULSE_SMTP_HOST (with _PORT, _USER), not both');
+    throw new PulseError(
+      'usage',
+      'set either PULSE_SMTP_URL or PULSE_SMTP_HOST (with _PORT, _USER), not both',
+    );
   }
-  if (!url && !host) return { kind: 'outbox', dir: outboxDir, from: from || DEFAULT_FROM };
+  if (!url && !host) return { kind: 'outbox', dir: outboxDir, from: from ? parseFrom(from) : DEFAULT_FROM };
   const settings = url ? fromUrl(url) : fromParts(env, host ?? '');
   const password = passwordFromFile ?? settings.password ?? env.PULSE_SMTP_PASSWORD;
   if (password !== undefined && settings.user === undefined) {
@@ -75,8 +79,16 @@ export function parseMailSettings(env: Env, outboxDir: string, passwordFromFile?
     ...(password !== undefined ? { password } : {}),
     secure: parseSecure(env.PULSE_SMTP_SECURE) ?? settings.secure,
     ignoreTls: env.PULSE_SMTP_IGNORE_TLS === 'true',
-    from: sender,
+    from: parseFrom(sender),
   };
+}
+
+function parseFrom(text: string): MailAddress {
+  const outcome = parseAddressOutcome(text);
+  if ('problem' in outcome) {
+    throw new PulseError('usage', `PULSE_SMTP_FROM: ${outcome.problem}; e.g. 'CRM Pulse <pulse@example.com>'`);
+  }
+  return outcome;
 }
 
 /** "smtp://mailer@mail.example.com:587 (STARTTLS)" or "outbox .pulse/outbox": never the password. */
@@ -138,5 +150,8 @@ function parseSecure(text: string | undefined): boolean | undefined {
   if (text === undefined || text === '') return undefined;
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
-  throw new PulseError('usage', `PULSE_SMTP_SECURE "${text}" should be true (TLS on connect, port 465) or false`);
+  throw new PulseError(
+    'usage',
+    `PULSE_SMTP_SECURE "${text}" should be true (TLS on connect, port 465) or false`,
+  );
 }

@@ -634,7 +634,8 @@ describe('every sales KPI', () => {
       for (const by of [undefined, ...kpi.breakdowns.map((b) => b.name)]) {
         const result = await runKpi(utc, kpi, { span: JUL_OCT, ...(by ? { by } : {}) });
         expect(result.available, `${kpi.id} by ${by}`).toBe(true);
-        expect(result.rows.length, `${kpi.id} by ${by}`).toBeGreaterThanOrEqual(4);
+        // A series has a row per period; a table-shaped KPI lists only what it finds.
+        if (kpi.unit !== 'table') expect(result.rows.length, `${kpi.id} by ${by}`).toBeGreaterThanOrEqual(4);
         if (by) expect(Object.keys(result.rows[0] ?? {}), `${kpi.id} by ${by}`).toContain(by);
       }
     }

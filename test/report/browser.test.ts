@@ -22,7 +22,8 @@ const executable = (() => {
   }
 })();
 const required = Boolean(process.env.CI);
-if (!executable && !required) console.warn(`browser tests skipped: Chromium is missing. Install it with: ${CHROMIUM_INSTALL}`);
+if (!executable && !required)
+  console.warn(`browser tests skipped: Chromium is missing. Install it with: ${CHROMIUM_INSTALL}`);
 const ARTIFACTS = join(PROJECT_ROOT, 'out', 'test-artifacts');
 
 describe.skipIf(!executable && !required)('the monthly report in a real browser', () => {
@@ -80,8 +81,11 @@ describe.skipIf(!executable && !required)('the monthly report in a real browser'
   it('shows the e-mail body at 640 px with its chart images loaded', async () => {
     const page = await browser.newPage({ viewport: { width: 640, height: 900 } });
     await page.goto(pathToFileURL(join(written.dir, 'email.html')).href, { waitUntil: 'load' });
-    const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ loaded: img.naturalWidth > 0, alt: img.alt })));
-    for (const image of images) expect(image).toMatchObject({ loaded: true, alt: expect.stringMatching(/\w{5,}/) });
+    const images = await page.$$eval('img', (imgs) =>
+      imgs.map((img) => ({ loaded: img.naturalWidth > 0, alt: img.alt })),
+    );
+    for (const image of images)
+      expect(image).toMatchObject({ loaded: true, alt: expect.stringMatching(/\w{5,}/) });
     const width = await page.$eval('html', (html) => html.scrollWidth);
     expect(width).toBeLessThanOrEqual(640);
     await page.screenshot({ path: join(ARTIFACTS, 'monthly-email.png'), fullPage: true });

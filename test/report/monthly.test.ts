@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReport, type ReportRun } from '../../lib/report/run-report.ts';
+import { type ReportRun, runReport } from '../../lib/report/run-report.ts';
 import { type WrittenReport, writeReportOutputs } from '../../lib/report/write-outputs.ts';
 import monthly from '../../reports/monthly.ts';
 import { TEST_NOW } from '../helpers.ts';
@@ -56,10 +56,16 @@ describe('monthly report', () => {
   });
 
   it('writes every output, with every number shown in kpis.csv and kpis.json', async () => {
-    expect(written.files).toEqual(expect.arrayContaining(['index.html', 'email.html', 'email.txt', 'kpis.csv', 'kpis.json']));
-    const json = JSON.parse(await readFile(join(written.dir, 'kpis.json'), 'utf8')) as { id: string; period_start: string }[];
+    expect(written.files).toEqual(
+      expect.arrayContaining(['index.html', 'email.html', 'email.txt', 'kpis.csv', 'kpis.json']),
+    );
+    const json = JSON.parse(await readFile(join(written.dir, 'kpis.json'), 'utf8')) as {
+      id: string;
+      period_start: string;
+    }[];
     const ids = new Set(json.map((r) => r.id));
-    for (const id of ['revenue', 'close_rate', 'stage_funnel', 'campaign_pnl', 'cohort_retention', 'nps']) expect(ids).toContain(id);
+    for (const id of ['revenue', 'close_rate', 'stage_funnel', 'campaign_pnl', 'cohort_retention', 'nps'])
+      expect(ids).toContain(id);
     const csv = (await readFile(join(written.dir, 'kpis.csv'), 'utf8')).trim().split('\n');
     expect(csv.length).toBe(json.length + 1);
   });
@@ -68,7 +74,9 @@ describe('monthly report', () => {
     const html = await readFile(join(written.dir, 'email.html'), 'utf8');
     expect(Buffer.byteLength(html)).toBeLessThan(100_000);
     expect(html).not.toMatch(/<svg|<script|display:\s*(flex|grid)/i);
-    for (const match of html.matchAll(/<img src="charts\/([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]+)"/g)) {
+    for (const match of html.matchAll(
+      /<img src="charts\/([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]+)"/g,
+    )) {
       expect(written.files).toContain(`charts/${match[1]}`);
       expect(match[4]?.length).toBeGreaterThan(10);
     }
