@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import type { Database } from './database.ts';
+import { quoteLiteral } from './sql-text.ts';
+
+export interface LockdownOptions {
+  /** Folders DuckDB may still read (the data folder). */
+  readonly readable: readonly string[];
+  /** Folders DuckDB may write to with COPY ... TO (the output folder), if any. */
+  readonly writable?: readonly string[];
+}
+
+/**
+ * Once the tables are registered, DuckDB may touch only the data folder (and the output folder):
+ * no other file, no ATTACH, no extension install or load, and no setting can change after this
+ * (so a query cannot undo it). Views keep working: they read inside the allowed folders.
+ */
+export async function lockDown(db: Database, options: LockdownOptions): Promise<void> {
+  const folders = [...options.readable, ...(options.writable ?? [])].map((dir) => `${resolve(dir)}/`);
+  await db.run(`SET allowed_directories = [${folders.map(quoteLiteral).join(', ')}]`);
+  await db.run('SET enable_external_access = false');
+  await db.run('SET lock_configuration = true');
+}
+
+/** DuckDB's permission errors, said in the project's terms. */
+export function explainPermissionError(message: string): string | undefined {
+  const file = /Cannot access (?:file|directory) "([^"]+)"/.exec(message)?.[1];
+  if (file) return `the query tried to use ${file}, outside the data folder; queries may read only the data folder`;
+  if (/Loading external extensions is disabled/.test(message)) return 'extensions cannot be installed or loaded here';
+  if (/the configuration has been locked/.test(message)) return 'settings cannot be changed from a query';
+  return undefined;
+}
