@@ -3,16 +3,19 @@
 // Each `await r.section(...)` is a notebook cell; edit one and rerun (or watch `pulse dev`).
 
 import { buildCampaignRoiBars } from '../lib/charts/campaign-roi-bars.ts';
-import { buildCohortHeatmap } from '../lib/charts/cohort-heatmap.ts';
 import { buildFunnel } from '../lib/charts/funnel.ts';
 import { buildNpsDistribution } from '../lib/charts/nps-distribution.ts';
-import { buildRelationshipQuadrant } from '../lib/charts/relationship-quadrant.ts';
 import { buildResolutionDistribution } from '../lib/charts/resolution-distribution.ts';
-import { buildStackedRevenue } from '../lib/charts/stacked-revenue.ts';
 import { buildStageDurations } from '../lib/charts/stage-durations.ts';
 import { formatKpiValue } from '../lib/format/values.ts';
-import { summarySentence } from '../lib/insights/sentences.ts';
 import { breakdownBars, numberOrNull, rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
+import {
+  clvVersusCac,
+  cohortRetention,
+  headlineSummary,
+  relationshipGroups,
+  revenueMix,
+} from '../lib/report/cells/shared-cells.ts';
 import { explainChanges } from '../lib/report/cells/what-changed.ts';
 import { defineReport } from '../lib/report/define.ts';
 import { runIfMain } from '../lib/report/report-cli.ts';
@@ -27,26 +30,7 @@ const report = defineReport({
   async build(r) {
     // Headline: the eight numbers an executive asks for first, with the month in one sentence.
     const headline = await r.kpis(HEADLINE);
-    r.summary(
-      summarySentence(
-        headline.flatMap((s) =>
-          s.available && s.current
-            ? [
-                {
-                  id: s.kpi.id,
-                  title: s.kpi.title,
-                  unit: s.kpi.unit,
-                  direction: s.kpi.direction,
-                  value: s.current.value,
-                  previous: s.current.previous_value,
-                  target: s.current.target,
-                },
-              ]
-            : [],
-        ),
-        { period: r.periodLabel, previousPeriod: r.previousLabel, lead: 'revenue' },
-      ),
-    );
+    r.summary(headlineSummary(r, headline, 'revenue'));
     r.headline(headline);
 
     await r.section('What changed and why', async () => {
@@ -68,20 +52,7 @@ const report = defineReport({
 
     await r.section('Sales', async () => {
       r.tiles(await r.kpis(['won_revenue', 'avg_deal_size', 'sales_cycle_days', 'lead_conversion_rate']));
-      const revenueMix = await r.kpis(['new_revenue', 'recurring_revenue']);
-      const [newRevenue, recurring] = revenueMix;
-      if (newRevenue?.available && recurring?.available) {
-        r.chart(
-          buildStackedRevenue({
-            id: 'revenue-new-vs-recurring',
-            points: newRevenue.history.map((row, i) => ({
-              period: row.period_start,
-              newRevenue: row.value,
-              recurringRevenue: recurring.history[i]?.value ?? null,
-            })),
-          }),
-        );
-      }
+      await revenueMix(r);
       const funnel = await r.rows('stage_funnel');
       if (funnel.available && funnel.rows.length > 0) {
         r.chart(
@@ -216,53 +187,9 @@ const report = defineReport({
         ]),
       );
       r.chart(trendChart(await r.kpi('churn_rate'), { title: 'Logo churn by month, with target' }));
-      const [clv, cac] = await r.kpis(['clv', 'cac']);
-      if (clv?.available && cac?.available && clv.current?.value && cac.current?.value) {
-        r.markdown(
-          `**CLV vs CAC:** a customer is worth ${formatKpiValue(clv.current.value, 'money')} over their lifetime against ` +
-            `${formatKpiValue(cac.current.value, 'money')} to acquire: ${(clv.current.value / cac.current.value).toFixed(1)}× (3× or more is healthy).`,
-        );
-      }
-      const cohorts = await r.rows('cohort_retention');
-      if (cohorts.available && cohorts.rows.length > 0) {
-        r.chart(
-          buildCohortHeatmap({
-            id: 'cohort-retention',
-            cells: cohorts.rows.map((c) => ({
-              cohort: String(c.cohort),
-              month_index: Number(c.month_index),
-              retention: numberOrNull(c.retention),
-              cohort_size: numberOrNull(c.cohort_size),
-            })),
-          }),
-        );
-      }
-      const groups = await r.rows('relationship_groups');
-      if (groups.available) {
-        r.chart(
-          buildRelationshipQuadrant({
-            id: 'relationship-groups',
-            groups: groups.rows.map((g) => ({
-              group: String(g.group),
-              customers: Number(g.customers),
-              revenue: Number(g.revenue),
-              margin: numberOrNull(g.margin),
-              margin_share: numberOrNull(g.margin_share),
-            })),
-          }),
-        );
-        const table = rowsTable(
-          groups,
-          [
-            { field: 'group', header: 'Group', unit: 'text' },
-            { field: 'customers', header: 'Customers' },
-            { field: 'revenue_share', header: 'Revenue share' },
-            { field: 'action', header: 'What to do', unit: 'text' },
-          ],
-          { ...money, title: 'Relationship groups and what to do with them' },
-        );
-        if (table) r.table(table);
-      }
+      await clvVersusCac(r);
+      await cohortRetention(r);
+      await relationshipGroups(r);
       const atRisk = await r.rows('at_risk_customers');
       const table = rowsTable(
         atRisk,

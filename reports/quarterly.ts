@@ -2,12 +2,15 @@
 // relationship groups, unit economics (CLV, CAC, payback) and what is up for renewal next quarter.
 // Run: npx tsx reports/quarterly.ts [--period 2026-Q3] [--data DIR] [--out DIR] [--tz ZONE] [--pdf]
 
-import { buildCohortHeatmap } from '../lib/charts/cohort-heatmap.ts';
-import { buildRelationshipQuadrant } from '../lib/charts/relationship-quadrant.ts';
-import { buildStackedRevenue } from '../lib/charts/stacked-revenue.ts';
 import { formatChange, formatKpiValue } from '../lib/format/values.ts';
-import { summarySentence } from '../lib/insights/sentences.ts';
-import { numberOrNull, rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
+import { rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
+import {
+  clvVersusCac,
+  cohortRetention,
+  headlineSummary,
+  relationshipGroups,
+  revenueMix,
+} from '../lib/report/cells/shared-cells.ts';
 import { explainChanges } from '../lib/report/cells/what-changed.ts';
 import { defineReport } from '../lib/report/define.ts';
 import { runIfMain } from '../lib/report/report-cli.ts';
@@ -32,26 +35,7 @@ const report = defineReport({
   async build(r) {
     // Headline and the quarter in one sentence.
     const headline = await r.kpis(HEADLINE, 8);
-    r.summary(
-      summarySentence(
-        headline.flatMap((s) =>
-          s.available && s.current
-            ? [
-                {
-                  id: s.kpi.id,
-                  title: s.kpi.title,
-                  unit: s.kpi.unit,
-                  direction: s.kpi.direction,
-                  value: s.current.value,
-                  previous: s.current.previous_value,
-                  target: s.current.target,
-                },
-              ]
-            : [],
-        ),
-        { period: r.periodLabel, previousPeriod: r.previousLabel, lead: 'revenue' },
-      ),
-    );
+    r.summary(headlineSummary(r, headline, 'revenue'));
     r.headline(headline);
 
     await r.section('Year over year', async () => {
@@ -95,75 +79,17 @@ const report = defineReport({
       r.chart(
         trendChart(await r.kpi('revenue', 8), { title: 'Revenue by quarter, against the year before' }),
       );
-      const [fresh, recurring] = await r.kpis(['new_revenue', 'recurring_revenue'], 8);
-      if (fresh?.available && recurring?.available) {
-        r.chart(
-          buildStackedRevenue({
-            id: 'revenue-new-vs-recurring',
-            points: fresh.history.map((row, i) => ({
-              period: row.period_start,
-              newRevenue: row.value,
-              recurringRevenue: recurring.history[i]?.value ?? null,
-            })),
-          }),
-        );
-      }
+      await revenueMix(r, 8);
     });
 
     await r.section('Customers', async () => {
-      const cohorts = await r.rows('cohort_retention');
-      if (cohorts.available && cohorts.rows.length > 0) {
-        r.chart(
-          buildCohortHeatmap({
-            id: 'cohort-retention',
-            cells: cohorts.rows.map((c) => ({
-              cohort: String(c.cohort),
-              month_index: Number(c.month_index),
-              retention: numberOrNull(c.retention),
-              cohort_size: numberOrNull(c.cohort_size),
-            })),
-          }),
-        );
-      }
-      const groups = await r.rows('relationship_groups');
-      if (groups.available) {
-        r.chart(
-          buildRelationshipQuadrant({
-            id: 'relationship-groups',
-            groups: groups.rows.map((g) => ({
-              group: String(g.group),
-              customers: Number(g.customers),
-              revenue: Number(g.revenue),
-              margin: numberOrNull(g.margin),
-              margin_share: numberOrNull(g.margin_share),
-            })),
-          }),
-        );
-        const table = rowsTable(
-          groups,
-          [
-            { field: 'group', header: 'Group', unit: 'text' },
-            { field: 'customers', header: 'Customers' },
-            { field: 'revenue_share', header: 'Revenue share' },
-            { field: 'margin_share', header: 'Margin share' },
-            { field: 'action', header: 'What to do', unit: 'text' },
-          ],
-          { ...money, title: 'Relationship groups and what to do with them' },
-        );
-        if (table) r.table(table);
-      }
+      await cohortRetention(r);
+      await relationshipGroups(r);
     });
 
     await r.section('Unit economics', async () => {
-      const [clv, cac, payback] = await r.kpis(['clv', 'cac', 'cac_payback_months'], 8);
-      r.tiles([clv, cac, payback].filter((s) => s !== undefined));
-      if (clv?.available && cac?.available && clv.current?.value && cac.current?.value) {
-        const ratio = clv.current.value / cac.current.value;
-        r.markdown(
-          `A customer is worth **${formatKpiValue(clv.current.value, 'money')}** over their lifetime and costs **${formatKpiValue(cac.current.value, 'money')}** to win: ` +
-            `CLV is ${ratio.toFixed(1)}× CAC (${ratio >= 3 ? 'healthy: 3× or more' : 'below the 3× rule of thumb'}).`,
-        );
-      }
+      r.tiles(await r.kpis(['clv', 'cac', 'cac_payback_months'], 8));
+      await clvVersusCac(r);
       r.chart(
         trendChart(await r.kpi('cac_payback_months', 8), {
           title: 'Months to pay back the cost of acquiring a customer',

@@ -1,0 +1,115 @@
+// Cells more than one report shows the same way. Each asks for its KPIs, adds its blocks, and
+// says what is missing when the data cannot support it.
+
+import { buildCohortHeatmap } from '../../charts/cohort-heatmap.ts';
+import { buildRelationshipQuadrant } from '../../charts/relationship-quadrant.ts';
+import { buildStackedRevenue } from '../../charts/stacked-revenue.ts';
+import { formatKpiValue } from '../../format/values.ts';
+import { summarySentence } from '../../insights/sentences.ts';
+import type { KpiSeries } from '../content.ts';
+import type { ReportContext } from '../context.ts';
+import { numberOrNull, rowsTable } from './kpi-charts.ts';
+
+/** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
+export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[], lead: string): string {
+  return summarySentence(
+    headline.flatMap((s) =>
+      s.available && s.current
+        ? [
+            {
+              id: s.kpi.id,
+              title: s.kpi.title,
+              unit: s.kpi.unit,
+              direction: s.kpi.direction,
+              value: s.current.value,
+              previous: s.current.previous_value,
+              target: s.current.target,
+            },
+          ]
+        : [],
+    ),
+    { period: r.periodLabel, previousPeriod: r.previousLabel, lead },
+  );
+}
+
+/** New vs recurring revenue over the trailing periods, stacked. */
+export async function revenueMix(r: ReportContext, history = 12): Promise<void> {
+  const [fresh, recurring] = await r.kpis(['new_revenue', 'recurring_revenue'], history);
+  if (!fresh?.available || !recurring?.available) {
+    r.unavailable(
+      'New vs recurring revenue',
+      fresh?.available === false ? fresh.missing : ['recurring_revenue'],
+    );
+    return;
+  }
+  r.chart(
+    buildStackedRevenue({
+      id: 'revenue-new-vs-recurring',
+      points: fresh.history.map((row, i) => ({
+        period: row.period_start,
+        newRevenue: row.value,
+        recurringRevenue: recurring.history[i]?.value ?? null,
+      })),
+    }),
+  );
+}
+
+/** Acquisition cohorts × months since acquisition → share still active. */
+export async function cohortRetention(r: ReportContext): Promise<void> {
+  const cohorts = await r.rows('cohort_retention');
+  if (!cohorts.available) return r.unavailable('Cohort retention', cohorts.missing);
+  if (cohorts.rows.length === 0) return;
+  r.chart(
+    buildCohortHeatmap({
+      id: 'cohort-retention',
+      cells: cohorts.rows.map((c) => ({
+        cohort: String(c.cohort),
+        month_index: Number(c.month_index),
+        retention: numberOrNull(c.retention),
+        cohort_size: numberOrNull(c.cohort_size),
+      })),
+    }),
+  );
+}
+
+/** The Reinartz & Kumar grid as a quadrant, then each group with what to do about it. */
+export async function relationshipGroups(r: ReportContext, currency = 'USD'): Promise<void> {
+  const groups = await r.rows('relationship_groups');
+  if (!groups.available) return r.unavailable('Relationship groups', groups.missing);
+  r.chart(
+    buildRelationshipQuadrant({
+      id: 'relationship-groups',
+      groups: groups.rows.map((g) => ({
+        group: String(g.group),
+        customers: Number(g.customers),
+        revenue: Number(g.revenue),
+        margin: numberOrNull(g.margin),
+        margin_share: numberOrNull(g.margin_share),
+      })),
+    }),
+  );
+  const table = rowsTable(
+    groups,
+    [
+      { field: 'group', header: 'Group', unit: 'text' },
+      { field: 'customers', header: 'Customers' },
+      { field: 'revenue_share', header: 'Revenue share' },
+      { field: 'margin_share', header: 'Margin share' },
+      { field: 'action', header: 'What to do', unit: 'text' },
+    ],
+    { currency, title: 'Relationship groups and what to do with them' },
+  );
+  if (table) r.table(table);
+}
+
+/** "A customer is worth $135,562 ... against $15,874 to acquire: 8.5×". */
+export async function clvVersusCac(r: ReportContext): Promise<void> {
+  const [clv, cac] = await r.kpis(['clv', 'cac']);
+  if (!clv?.available || !cac?.available || !clv.current?.value || !cac.current?.value) return;
+  const ratio = clv.current.value / cac.current.value;
+  r.markdown(
+    `**CLV vs CAC:** a customer is worth ${formatKpiValue(clv.current.value, 'money')} over their lifetime against ` +
+      `${formatKpiValue(cac.current.value, 'money')} to acquire: ${ratio.toFixed(1)}× ` +
+      `(${ratio >= 3 ? 'healthy: 3× or more' : 'below the 3× rule of thumb'}).`,
+  );
+}
