@@ -17,15 +17,25 @@ export interface SvgOptions {
   readonly drawTitle?: boolean;
 }
 
+// Drawing is most of a report's render time, and a preview redraws mostly unchanged charts: the
+// same spec and labels always give the same SVG, so recent drawings are kept (bounded).
+const drawn = new Map<string, string>();
+const DRAWN_LIMIT = 400;
+
 /** The chart as an SVG document, with its title and alt text for assistive technology. */
 export async function renderSvg(chart: Chart, options: SvgOptions = {}): Promise<string> {
+  const key = JSON.stringify([chart.spec, chart.title, chart.alt, options.drawTitle ?? true]);
+  const hit = drawn.get(key);
+  if (hit !== undefined) return hit;
   installTextMetrics();
   const { title: _title, ...untitled } = chart.spec;
   const spec = options.drawTitle === false ? (untitled as Chart['spec']) : chart.spec;
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
-    return labelSvg(svg, chart);
+    const svg = labelSvg(await view.toSVG(), chart);
+    if (drawn.size >= DRAWN_LIMIT) drawn.delete(drawn.keys().next().value ?? '');
+    drawn.set(key, svg);
+    return svg;
   } finally {
     view.finalize();
   }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseShare } from '../data/rejects.ts';
 import { PulseError } from '../errors.ts';
 import { SAMPLE_DATA_DIR } from '../paths.ts';
 
@@ -24,6 +25,12 @@ export interface CommonOptions {
   /** The clock (ISO instant): PULSE_NOW pins it for reproducible runs. */
   readonly now: string;
   readonly currency: string;
+  /** --mapping FILE (or $PULSE_MAPPING): a mapping file or preset name, resolved against cwd. */
+  readonly mapping?: string;
+  /** --allow-rejects: compute on the good rows whatever share is rejected. */
+  readonly allowRejects: boolean;
+  /** PULSE_MAX_REJECT_SHARE (0.02 or 2%): rejected rows accepted without --allow-rejects. */
+  readonly maxRejectShare: number;
 }
 
 const OPTION_SPEC = {
@@ -39,6 +46,13 @@ const OPTION_SPEC = {
   all: { type: 'boolean' },
   out: { type: 'string' },
   pdf: { type: 'boolean' },
+  mapping: { type: 'string' },
+  'allow-rejects': { type: 'boolean' },
+  // pulse send (--to ADDR is repeatable there: see repeatedFlag) / pulse schedule
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  once: { type: 'boolean' },
+  status: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +66,20 @@ export function parseFlags(argv: readonly string[]) {
   }
 }
 
+/** Every value of a flag given more than once (`--to a --to b`); `values` keeps only the last. */
+export function repeatedFlag(argv: readonly string[], name: keyof typeof OPTION_SPEC): string[] {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: OPTION_SPEC,
+    allowPositionals: true,
+    strict: true,
+    tokens: true,
+  });
+  return tokens.flatMap((t) =>
+    t.kind === 'option' && t.name === name && t.value !== undefined ? [t.value] : [],
+  );
+}
+
 export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonOptions {
   const format = values.format ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -61,12 +89,16 @@ export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonO
   if (Number.isNaN(Date.parse(now)))
     throw new PulseError('usage', `PULSE_NOW "${now}" is not an ISO instant`);
   const data = values.data ?? io.env.PULSE_DATA;
+  const mapping = values.mapping ?? io.env.PULSE_MAPPING;
   return {
     dataDir: data ? resolve(io.cwd, data) : SAMPLE_DATA_DIR,
     timeZone: values.tz ?? io.env.PULSE_TZ ?? 'UTC',
     format: format as OutputFormat,
     now,
     currency: io.env.PULSE_CURRENCY ?? 'USD',
+    ...(mapping ? { mapping: resolve(io.cwd, mapping) } : {}),
+    allowRejects: Boolean(values['allow-rejects']),
+    maxRejectShare: parseShare(io.env.PULSE_MAX_REJECT_SHARE ?? '0', 'PULSE_MAX_REJECT_SHARE'),
   };
 }
 

@@ -12,7 +12,15 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
   pulse kpi ID... [--all] [--period 2026-10 | --from DATE --to DATE]
                   [--grain week|month|quarter|year] [--by DIMENSION] [--param name=value]
   pulse query SQL_OR_FILE [--param name=value]... [--period ...]
+  pulse query                                 interactive SQL prompt (.help lists its commands)
   pulse report NAME [--period ...] [--out DIR] [--pdf]   run reports/NAME.ts, write out/NAME/PERIOD/
+  pulse send NAME [--period ...] [--to ADDR]... [--dry-run] [--force] [--pdf]
+                  e-mail a report (NAME = a schedule in schedules.json, or a report with --to);
+                  without PULSE_SMTP_URL / PULSE_SMTP_HOST, .eml files go to .pulse/outbox/
+  pulse schedule [--once | --status]          the scheduler daemon (schedules.json); --once runs
+                                              what is due now; --status: next run, last outcome
+  pulse dev [REPORT] [--port N] [--period ...] [--param name=value]...
+                  live preview on http://127.0.0.1:4321/ (re-runs on save), SQL scratchpad at /sql
 
 Common options:
   --data DIR        data folder (default: the embedded sample data/sample, or $PULSE_DATA)
@@ -46,6 +54,11 @@ export async function runCliCommand(
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   {
+    // `dev` takes --port, which the other commands do not know; it parses its own flags.
+    if (argv[0] === 'dev' && !argv.includes('--help') && !argv.includes('-h')) {
+      const { devCommand } = await import('./commands/dev.ts');
+      return await devCommand(argv.slice(1), io);
+    }
     const flags = parseFlags(argv);
     const command = flags.positionals[0];
     if (flags.values.help || command === undefined || command === 'help') {
@@ -73,11 +86,26 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
           isTty: io.isTty ?? false,
         });
       }
+      case 'send': {
+        const { sendCommand } = await import('../deliver/send-cli.ts');
+        return await sendCommand(argv, flags, io, await projectReports());
+      }
+      case 'schedule': {
+        const { scheduleCommand } = await import('../schedule/schedule-cli.ts');
+        return await scheduleCommand(flags, io, await projectReports());
+      }
       default:
         throw new PulseError(
           'usage',
-          `unknown command "${command}"; commands: list, check, kpi, query, report`,
+          `unknown command "${command}"; commands: list, check, kpi, query, report, send, schedule, dev`,
         );
     }
   }
+}
+
+/** The project's reports/ for `send` and `schedule`, loaded on demand like `report`. */
+async function projectReports() {
+  const { loadReport } = await import('../report/report-cli.ts');
+  const { readReportNames } = await import('../schedule/read-schedules.ts');
+  return { load: (name: string) => loadReport(name), names: () => readReportNames() };
 }

@@ -44,11 +44,14 @@ const CHART_SRC = /(\ssrc\s*=\s*["'])charts\/([^"']+)(["'])/gi;
 export function buildReportMessage(input: ReportMessageInput): OutgoingMessage {
   assertHeaderSafe(input.subject, 'subject');
   const cids = new Map<string, string>();
-  const html = input.outputs.emailHtml.replace(CHART_SRC, (_m, before: string, file: string, after: string) => {
-    const cid = chartCid(file);
-    cids.set(file, cid);
-    return `${before}cid:${cid}${after}`;
-  });
+  const html = input.outputs.emailHtml.replace(
+    CHART_SRC,
+    (_m, before: string, file: string, after: string) => {
+      const cid = chartCid(file);
+      cids.set(file, cid);
+      return `${before}cid:${cid}${after}`;
+    },
+  );
   const inline: OutgoingAttachment[] = input.outputs.images
     .filter((image) => cids.has(image.file))
     .map((image) => ({

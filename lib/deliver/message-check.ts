@@ -52,7 +52,8 @@ export function checkImages(message: OutgoingMessage): string[] {
   for (const a of message.attachments) {
     if (a.cid && a.contentType !== 'image/png') problems.push(`inline image ${a.filename} is not a PNG`);
   }
-  if (/<svg\b/i.test(message.html)) problems.push('the HTML body has inline SVG, which Gmail and Outlook drop');
+  if (/<svg\b/i.test(message.html))
+    problems.push('the HTML body has inline SVG, which Gmail and Outlook drop');
   return [...new Set(problems)];
 }
 

@@ -20,7 +20,10 @@ export interface ReportOutputs {
 const REQUIRED = ['email.html', 'email.txt', 'index.html', 'kpis.csv', 'kpis.json'] as const;
 
 /** Reads the files `writeReportOutputs` wrote; `pdf` asks for report.pdf too. */
-export async function readReportOutputs(dir: string, options: { pdf?: boolean } = {}): Promise<ReportOutputs> {
+export async function readReportOutputs(
+  dir: string,
+  options: { pdf?: boolean } = {},
+): Promise<ReportOutputs> {
   const texts: string[] = [];
   for (const name of REQUIRED) {
     texts.push(

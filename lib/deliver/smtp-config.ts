@@ -86,7 +86,10 @@ export function parseMailSettings(env: Env, outboxDir: string, passwordFromFile?
 function parseFrom(text: string): MailAddress {
   const outcome = parseAddressOutcome(text);
   if ('problem' in outcome) {
-    throw new PulseError('usage', `PULSE_SMTP_FROM: ${outcome.problem}; e.g. 'CRM Pulse <pulse@example.com>'`);
+    throw new PulseError(
+      'usage',
+      `PULSE_SMTP_FROM: ${outcome.problem}; e.g. 'CRM Pulse <pulse@example.com>'`,
+    );
   }
   return outcome;
 }

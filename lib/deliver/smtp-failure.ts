@@ -51,7 +51,8 @@ export function classifySmtpFailure(error: unknown, password?: string): SmtpFail
   if (code === 'EAUTH' || (responseCode !== undefined && AUTH_REPLY_CODES.has(responseCode))) {
     return { kind: 'auth', ...base };
   }
-  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return { kind: 'transient', ...base };
+  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
+    return { kind: 'transient', ...base };
   if (responseCode !== undefined && responseCode >= 500) return { kind: 'permanent', ...base };
   if (code && CONNECTION_CODES.has(code)) return { kind: 'connection', ...base };
   // An error with no SMTP reply and no known network code: a bug or a local problem; once.

@@ -25,7 +25,9 @@ export interface MailTransport {
 
 /** Opens the configured transport. Sockets are opened per message, not here. */
 export function openMailTransport(settings: MailSettings): MailTransport {
-  return settings.kind === 'smtp' ? openSmtp(settings) : openOutbox(settings.dir, describeMailSettings(settings));
+  return settings.kind === 'smtp'
+    ? openSmtp(settings)
+    : openOutbox(settings.dir, describeMailSettings(settings));
 }
 
 function openSmtp(settings: Extract<MailSettings, { kind: 'smtp' }>): MailTransport {
@@ -66,7 +68,10 @@ function openOutbox(dir: string, description: string): MailTransport {
       const info = await transporter.sendMail(toNodemailerOptions(message));
       const raw = info.message as Buffer;
       sequence += 1;
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const stamp = new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
       const name = `${stamp}-${process.pid}-${String(sequence).padStart(3, '0')}-${fileSafe(message.to.address)}`;
       const file = join(dir, `${name}.eml`);
       // Written whole, then renamed: a crash never leaves half a message in the outbox.

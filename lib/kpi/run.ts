@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import type { Json } from '@duckdb/node-api';
 import type { Database, Row, SqlParams } from '../data/database.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
@@ -53,14 +56,14 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;
-  const sql = `SELECT * REPLACE (period_start::DATE::VARCHAR AS period_start, period_end::DATE::VARCHAR AS period_end)
-    FROM (\n${body}\n)${order}`;
+  const sql = `${WRAP_HEAD}${body}\n)${order}`;
   await definePeriodMacros(dataset.db);
   let rows: Row[];
   try {
     rows = await dataset.db.rows(sql, params);
   } catch (error) {
-    throw new PulseError('query', `${kpi.file}: ${(error as Error).message}`, { cause: error });
+    const message = await locateSqlError(kpi, (error as Error).message);
+    throw new PulseError('query', message, { cause: error });
   }
   return {
     kpi,
@@ -68,6 +71,46 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     ...(breakdown ? { by: breakdown.name } : {}),
     rows: rows.map((row) => shapeRow(kpi.id, row, breakdown?.name)),
   };
+}
+
+// The engine wraps a KPI's body; DuckDB's "LINE n" counts from the top of the wrapped text.
+const WRAP_HEAD = `SELECT * REPLACE (period_start::DATE::VARCHAR AS period_start, period_end::DATE::VARCHAR AS period_end)
+    FROM (\n`;
+const WRAP_LINES = WRAP_HEAD.split('\n').length - 1;
+
+/**
+ * `queries/sales/close_rate.sql:14: Binder Error: ... LINE 14: ...`: DuckDB's line of the wrapped
+ * query turned into the line of the KPI file. The body's place in the file is found again from
+ * the file's header lines; when the file no longer holds the SQL that ran, no line is claimed.
+ */
+async function locateSqlError(kpi: KpiDefinition, message: string): Promise<string> {
+  const match = /^LINE (\d+):/m.exec(message);
+  const bodyLine = match ? Number(match[1]) - WRAP_LINES : 0;
+  const inBody = bodyLine > 0 && bodyLine <= kpi.sql.split('\n').length;
+  const firstLine = inBody ? await bodyFirstLine(kpi) : undefined;
+  if (!match || firstLine === undefined) return `${kpi.file}: ${message}`;
+  const line = firstLine + bodyLine - 1;
+  const label = `LINE ${line}:`;
+  // The caret under DuckDB's excerpt shifts by as many characters as the label grew.
+  const shift = label.length - match[0].length;
+  const lines = message.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(match[0]));
+  lines[at] = label + (lines[at] ?? '').slice(match[0].length);
+  const caret = lines[at + 1];
+  if (caret !== undefined && /^\s*\^\s*$/.test(caret))
+    lines[at + 1] = shift >= 0 ? ' '.repeat(shift) + caret : caret.slice(-shift);
+  return `${kpi.file}:${line}: ${lines.join('\n')}`;
+}
+
+/** The 1-based line of the file where the KPI's SQL starts: the first line after the header. */
+async function bodyFirstLine(kpi: KpiDefinition): Promise<number | undefined> {
+  const path = isAbsolute(kpi.file) ? kpi.file : resolve(PROJECT_ROOT, kpi.file);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const lines = text.split('\n');
+  const index = lines.findIndex((raw) => raw.trim() !== '' && !raw.trim().startsWith('--'));
+  if (index < 0 || !lines.slice(index).join('\n').trim().startsWith(kpi.sql)) return undefined;
+  return index + 1;
 }
 
 export async function definePeriodMacros(db: Database): Promise<void> {

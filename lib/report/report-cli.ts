@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../cli/options.ts';
@@ -31,6 +32,9 @@ export async function runReportCommand(
     now: options.now,
     ...(flags.values.period ? { period: parsePeriod(flags.values.period) } : {}),
     params: parseParamFlags(flags.values.param),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+    allowRejects: options.allowRejects,
+    maxRejectShare: options.maxRejectShare,
     onCell: (cell) => progress(`  ✓ ${cell.name.padEnd(36)} ${cell.ms.toFixed(0).padStart(6)} ms\n`),
   });
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
@@ -75,17 +79,27 @@ export async function runIfMain(moduleUrl: string, definition: ReportDefinition)
   );
 }
 
+export interface LoadReportOptions {
+  /** Default: the project's reports/. The dev server passes the folder it previews. */
+  readonly reportsDir?: string;
+  /**
+   * Import the file as it is now, not as this process first saw it: the module URL carries the
+   * file's mtime (`?v=<ns>`), so an unchanged file stays one module and a saved one is new.
+   */
+  readonly fresh?: boolean;
+}
+
 /** reports/<name>.ts, checked to be a plain name inside the project. */
-export async function loadReport(name: string): Promise<ReportDefinition> {
+export async function loadReport(name: string, options: LoadReportOptions = {}): Promise<ReportDefinition> {
   if (!/^[a-z0-9_-]{1,64}$/.test(name)) {
     throw new PulseError('usage', `report name "${name}" must be lower-case letters, digits, - or _`);
   }
-  const path = `${PROJECT_ROOT}/reports/${name}.ts`;
-  const module = (await import(pathToFileURL(path).href).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ERR_MODULE_NOT_FOUND')
-      throw new PulseError('usage', `no report "${name}" (looked for reports/${name}.ts)`);
-    throw error;
-  })) as { default?: ReportDefinition };
+  const path = `${options.reportsDir ?? `${PROJECT_ROOT}/reports`}/${name}.ts`;
+  const found = await stat(path, { bigint: true }).catch(() => undefined);
+  if (!found?.isFile()) throw new PulseError('usage', `no report "${name}" (looked for reports/${name}.ts)`);
+  // An integer: a dot in the query would read as a file extension to some loaders (vite).
+  const url = `${pathToFileURL(path).href}${options.fresh ? `?v=${found.mtimeNs}` : ''}`;
+  const module = (await import(url)) as { default?: ReportDefinition };
   if (!module.default)
     throw new PulseError('usage', `reports/${name}.ts must export default defineReport({...})`);
   return module.default;

@@ -2,23 +2,42 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { usedParams } from '../../data/database.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import { formatResultTable } from '../../dev/result-table.ts';
 import { PulseError } from '../../errors.ts';
-import { objectsToCsv, renderTextTable } from '../../format/table.ts';
+import { objectsToCsv } from '../../format/table.ts';
+import { readCatalog } from '../../kpi/catalog.ts';
 import { BUILT_IN_PARAMS } from '../../kpi/definition.ts';
 import { definePeriodMacros } from '../../kpi/run.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
 import { choosePeriod } from '../period-choice.ts';
 import { withDataset } from '../with-dataset.ts';
 
-/** `pulse query SQL_OR_FILE [--param name=value]...`: ad-hoc SQL over the data's tables. */
-export async function queryCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
+/** Where the interactive prompt reads and echoes; the process's own streams by default. */
+export interface PromptStreams {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  readonly terminal: boolean;
+}
+
+/**
+ * `pulse query SQL_OR_FILE [--param name=value]...`: ad-hoc SQL over the data's tables.
+ * Without SQL: the interactive prompt (lib/dev/query-prompt.ts).
+ */
+export async function queryCommand(
+  flags: ParsedFlags,
+  options: CommonOptions,
+  io: CliIo,
+  streams: PromptStreams = {
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  },
+): Promise<number> {
   const arg = flags.positionals.slice(1).join(' ').trim();
-  if (!arg)
-    throw new PulseError(
-      'usage',
-      'give SQL or a .sql file, e.g. `pulse query "select count(*) from orders"`',
-    );
+  if (!arg) return queryPrompt(flags, options, io, streams);
   const path = resolve(io.cwd, arg);
   const isFile = arg.endsWith('.sql') || (!/\s/.test(arg) && existsSync(path));
   if (isFile && !existsSync(path)) throw new PulseError('usage', `${arg}: no such file`);
@@ -30,12 +49,7 @@ export async function queryCommand(flags: ParsedFlags, options: CommonOptions, i
   for (const [name, text] of Object.entries(parseParamFlags(flags.values.param)))
     params[name] = typedParam(text);
   return withDataset(options, async (dataset) => {
-    const errors = dataset.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      io.stderr(
-        `warning: the data has contract errors (${errors.length} kinds); \`pulse check\` lists them\n`,
-      );
-    }
+    warnOfContractErrors(dataset, io);
     const needsPeriod = usedParams(sql).some(
       (n) => (BUILT_IN_PARAMS as readonly string[]).includes(n) && !(n in params),
     );
@@ -51,14 +65,42 @@ export async function queryCommand(flags: ParsedFlags, options: CommonOptions, i
     if (options.format === 'json') io.stdout(`${JSON.stringify(result.rows, null, 2)}\n`);
     else if (options.format === 'csv') io.stdout(objectsToCsv(result.rows));
     else {
-      const columns = result.columns.map((c) => ({
-        header: c.name,
-        align: /INT|DECIMAL|DOUBLE|FLOAT|NUMERIC/.test(c.type) ? ('right' as const) : ('left' as const),
-      }));
-      const cells = result.rows.map((row) => result.columns.map((c) => showCell(row[c.name])));
-      io.stdout(`${renderTextTable(columns, cells)}\n`);
+      io.stdout(`${formatResultTable(result.columns, result.rows)}\n`);
       io.stderr(`${result.rows.length} rows in ${ms.toFixed(0)} ms\n`);
     }
+    return 0;
+  });
+}
+
+async function queryPrompt(
+  flags: ParsedFlags,
+  options: CommonOptions,
+  io: CliIo,
+  streams: PromptStreams,
+): Promise<number> {
+  const { runQueryPrompt } = await import('../../dev/query-prompt.ts');
+  const params: Record<string, string | number | boolean> = {};
+  for (const [name, text] of Object.entries(parseParamFlags(flags.values.param)))
+    params[name] = typedParam(text);
+  const stateDir = io.env.PULSE_STATE_DIR
+    ? resolve(io.cwd, io.env.PULSE_STATE_DIR)
+    : `${PROJECT_ROOT}/.pulse`;
+  return withDataset(options, async (dataset) => {
+    warnOfContractErrors(dataset, io);
+    // $start, $end and $grain mean the period asked for, or the last complete month.
+    const chosen = await choosePeriod(flags.values, dataset, options.now).catch(() => undefined);
+    const span = chosen?.span;
+    await definePeriodMacros(dataset.db);
+    await runQueryPrompt({
+      ...streams,
+      write: io.stdout,
+      writeError: io.stderr,
+      dataset,
+      catalog: () => readCatalog(),
+      params: span ? { start: span.start, end: span.end, grain: span.grain, ...params } : params,
+      historyFile: `${stateDir}/query_history`,
+      ...(span ? { periodNote: `$start, $end, $grain = ${span.start}, ${span.end}, ${span.grain}` } : {}),
+    });
     return 0;
   });
 }
@@ -69,9 +111,9 @@ function typedParam(text: string): string | number | boolean {
   return text;
 }
 
-function showCell(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? String(value) : value.toFixed(4).replace(/0+$/, '');
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+function warnOfContractErrors(dataset: Dataset, io: CliIo): void {
+  const errors = dataset.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    io.stderr(`warning: the data has contract errors (${errors.length} kinds); \`pulse check\` lists them\n`);
+  }
 }

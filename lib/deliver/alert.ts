@@ -1,0 +1,88 @@
+// Telling the owner. An alert goes through the same transport as the reports; when that fails
+// (the very failure being reported may be the server), it is written to the outbox instead and
+// logged as an error, so it is never silently lost.
+
+import { formatAddress, type MailAddress } from './address.ts';
+import { buildPlainMessage } from './compose.ts';
+import type { EventLog } from './event-log.ts';
+import { classifySmtpFailure } from './smtp-failure.ts';
+import type { MailTransport } from './transport.ts';
+
+export interface Alert {
+  /** "monthly-board, October 2026: 1 of 5 recipients not delivered". */
+  readonly summary: string;
+  /** What happened, one line each. */
+  readonly details: readonly string[];
+  /** What the owner can do about it. */
+  readonly fix: readonly string[];
+}
+
+/** The alert e-mail's subject and text. Pure. */
+export function buildAlertText(alert: Alert): { subject: string; text: string } {
+  return {
+    subject: `[crm-pulse] ${alert.summary}`.replace(/[\r\n\0]+/g, ' ').slice(0, 200),
+    text: [
+      alert.summary,
+      '',
+      ...alert.details.map((d) => `- ${d}`),
+      ...(alert.fix.length > 0 ? ['', 'What to do:', ...alert.fix.map((f) => `- ${f}`)] : []),
+      '',
+      'Sent by crm-pulse; the JSON-lines log in the state folder has every event.',
+      '',
+    ].join('\n'),
+  };
+}
+
+export interface AlertDeps {
+  readonly transport: MailTransport;
+  /** Used when the transport fails. */
+  readonly fallback: MailTransport;
+  readonly from: MailAddress;
+  readonly log: EventLog;
+  readonly now: () => string;
+}
+
+/** Sends the alert to the owner; falls back to the outbox. Never throws. */
+export async function sendAlert(owner: MailAddress, alert: Alert, deps: AlertDeps): Promise<void> {
+  const { subject, text } = buildAlertText(alert);
+  const message = buildPlainMessage({
+    from: deps.from,
+    to: owner,
+    subject,
+    text,
+    sendKey: `alert\u0000${owner.address}\u0000${deps.now()}\u0000${subject}`,
+  });
+  try {
+    const receipt = await deps.transport.send(message);
+    deps.log.write({
+      event: 'alert_sent',
+      level: 'warn',
+      owner: owner.address,
+      summary: alert.summary,
+      response: receipt.response,
+    });
+  } catch (error) {
+    const failure = classifySmtpFailure(error, deps.transport.secret);
+    try {
+      const receipt = await deps.fallback.send(message);
+      deps.log.write({
+        event: 'alert_to_outbox',
+        level: 'error',
+        owner: formatAddress(owner),
+        summary: alert.summary,
+        error: failure.message,
+        file: receipt.response,
+      });
+    } catch (fallbackError) {
+      deps.log.write({
+        event: 'alert_lost',
+        level: 'error',
+        owner: formatAddress(owner),
+        summary: alert.summary,
+        details: alert.details,
+        error: failure.message,
+        outbox_error: (fallbackError as Error).message,
+      });
+    }
+  }
+}

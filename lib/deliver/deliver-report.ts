@@ -1,0 +1,192 @@
+// One delivery, the same for `pulse send` and a scheduled run: for each parameter set, run the
+// report, check it, compose one message per recipient, send them through the ledger, keep the
+// numbers sent, and tell the owner about anything that did not go out.
+
+import { formatPeriod, type Grain, type PeriodSpan } from '../kpi/period.ts';
+import type { ReportDefinition } from '../report/define.ts';
+import { periodArgument } from '../report/run-report.ts';
+import type { MailAddress } from './address.ts';
+import { type Alert, sendAlert } from './alert.ts';
+import { buildDeliveryAlert, summariseDelivery } from './delivery-outcome.ts';
+import { skipAll, withoutAlreadySent } from './ledger-steps.ts';
+import { groupByParams, prepareMessages, type Recipient } from './prepare-messages.ts';
+import { type RenderedReport, renderReportForSend } from './render-report.ts';
+import type { RetryPolicy } from './retry.ts';
+import { type RecipientOutcome, type SendDeps, sendMessages } from './send-messages.ts';
+import { recordSentNumbers } from './sent-numbers.ts';
+import type { MailTransport } from './transport.ts';
+
+export interface DeliveryRequest {
+  /** Ledger key: the schedule's name, or `manual`. */
+  readonly schedule: string;
+  readonly definition: ReportDefinition;
+  readonly period?: PeriodSpan;
+  readonly recipients: readonly Recipient[];
+  readonly owner?: MailAddress;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly pdf: boolean;
+  readonly retry: RetryPolicy;
+}
+
+export interface DeliveryEnv extends Omit<SendDeps, 'retry'> {
+  readonly dataDir: string;
+  readonly timeZone: string;
+  readonly currency: string;
+  readonly outRoot: string;
+  readonly from: MailAddress;
+  /** Where alerts go when the transport fails: the outbox. */
+  readonly fallback: MailTransport;
+}
+
+export interface GroupResult {
+  readonly params: Readonly<Record<string, string>>;
+  readonly dir?: string;
+  readonly subject?: string;
+  readonly bytes?: number;
+  readonly outcomes: readonly RecipientOutcome[];
+  /** Why this group's report was not sent. */
+  readonly problems: readonly string[];
+}
+
+export interface DeliveryResult {
+  readonly state: 'sent' | 'partial' | 'failed' | 'dry-run' | 'interrupted';
+  readonly period: string | undefined;
+  readonly periodLabel: string | undefined;
+  readonly groups: readonly GroupResult[];
+  readonly stopped?: string;
+  readonly restatements: readonly string[];
+}
+
+export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv): Promise<DeliveryResult> {
+  const deps: SendDeps = { ...env, retry: request.retry };
+  const report = request.definition.name;
+  const knownPeriod = request.period ? periodText(request.period, request.definition.grain) : undefined;
+  const groups: GroupResult[] = [];
+  const restatements: string[] = [];
+  let stopped: string | undefined;
+  let periodLabel = request.period ? formatPeriod(request.period) : undefined;
+  let period = knownPeriod;
+  for (const recipients of groupByParams(request.recipients).values()) {
+    const params = recipients[0]?.params ?? {};
+    // 1. Recipients already sent for a known period need no new render (a resumed run).
+    const pending =
+      knownPeriod && !request.force && !request.dryRun
+        ? await withoutAlreadySent(
+            recipients,
+            { schedule: request.schedule, report, period: knownPeriod },
+            env,
+          )
+        : { todo: recipients, done: [] as RecipientOutcome[] };
+    if (env.signal?.aborted && pending.todo.length > 0) {
+      // Interrupted (SIGTERM): nothing recorded, so the next start resumes these recipients.
+      const waiting = pending.todo.map((r) => ({
+        key: {
+          schedule: request.schedule,
+          report,
+          period: period ?? 'unknown',
+          recipient: r.address.address,
+        },
+        state: 'not-attempted' as const,
+        attempts: 0,
+      }));
+      groups.push({ params, outcomes: [...pending.done, ...waiting], problems: [] });
+      continue;
+    }
+    if (pending.todo.length === 0 || stopped) {
+      const skipped = stopped ? await skipAll(pending.todo, request, period, stopped, env) : [];
+      groups.push({ params, outcomes: [...pending.done, ...skipped], problems: [] });
+      continue;
+    }
+    // 2. Run and check the report; a failure here sends nothing to this group.
+    let rendered: RenderedReport;
+    try {
+      rendered = await renderReportForSend({
+        ...env,
+        definition: request.definition,
+        ...(request.period ? { period: request.period } : {}),
+        params,
+        now: env.now(),
+        pdf: request.pdf,
+      });
+    } catch (error) {
+      const problem = `the report failed: ${(error as Error).message}`;
+      env.log.write({
+        event: 'report_failed',
+        level: 'error',
+        schedule: request.schedule,
+        report,
+        params,
+        error: (error as Error).message,
+      });
+      groups.push({
+        params,
+        outcomes: [...pending.done, ...(await skipAll(pending.todo, request, period, problem, env))],
+        problems: [problem],
+      });
+      continue;
+    }
+    period = rendered.period;
+    periodLabel = rendered.run.document.periodLabel;
+    // 3. Compose and check every message before the first one goes.
+    const prepared = await prepareMessages(rendered, pending.todo, {
+      schedule: request.schedule,
+      from: env.from,
+      ...(request.force ? { resend: env.now() } : {}),
+    });
+    const base = { params, dir: rendered.outputs.dir, subject: rendered.subject, bytes: prepared.bytes };
+    if (prepared.problems.length > 0) {
+      env.log.write({
+        event: 'message_refused',
+        level: 'error',
+        schedule: request.schedule,
+        report,
+        period,
+        params,
+        problems: prepared.problems,
+      });
+      const reason = `not sent: ${prepared.problems.join('; ')}`;
+      groups.push({
+        ...base,
+        outcomes: [...pending.done, ...(await skipAll(pending.todo, request, period, reason, env))],
+        problems: prepared.problems,
+      });
+      continue;
+    }
+    if (request.dryRun) {
+      groups.push({
+        ...base,
+        outcomes: prepared.items.map((i) => ({ key: i.key, state: 'not-attempted' as const, attempts: 0 })),
+        problems: [],
+      });
+      continue;
+    }
+    // 4. Send, then keep the numbers that went out.
+    const summary = await sendMessages(prepared.items, deps, { force: request.force });
+    // Auth refused or server unreachable: the other groups would fail alike.
+    if (summary.stopped?.failure) stopped = summary.stopped.reason;
+    groups.push({ ...base, outcomes: [...pending.done, ...summary.outcomes], problems: [] });
+    if (summary.outcomes.some((o) => o.state === 'sent')) {
+      restatements.push(...(await recordSentNumbers(rendered, params, env)));
+    }
+  }
+  const result: DeliveryResult = {
+    state: summariseDelivery(groups, { dryRun: request.dryRun, interrupted: env.signal?.aborted ?? false }),
+    period,
+    periodLabel,
+    groups,
+    ...(stopped ? { stopped } : {}),
+    restatements,
+  };
+  const alert: Alert | undefined = buildDeliveryAlert(request, result);
+  if (alert && request.owner && !request.dryRun) {
+    // After a refused login the server would refuse the alert too: one attempt, not two.
+    const authFailed = result.groups.some((g) => g.outcomes.some((o) => o.failure?.kind === 'auth'));
+    await sendAlert(request.owner, alert, authFailed ? { ...env, transport: env.fallback } : env);
+  }
+  return result;
+}
+
+function periodText(period: PeriodSpan, grain: Grain): string {
+  return periodArgument({ ...period, grain });
+}

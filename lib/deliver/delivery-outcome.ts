@@ -1,0 +1,80 @@
+// What a delivery amounted to, and what the owner is told. Pure.
+
+import type { Alert } from './alert.ts';
+import type { DeliveryRequest, DeliveryResult, GroupResult } from './deliver-report.ts';
+
+export interface DeliveryCounts {
+  readonly recipients: number;
+  readonly sent: number;
+  readonly alreadySent: number;
+  readonly failed: number;
+  /** Not attempted: the report failed its checks, the run stopped or was interrupted. */
+  readonly notSent: number;
+}
+
+export function countOutcomes(groups: readonly GroupResult[]): DeliveryCounts {
+  const outcomes = groups.flatMap((g) => g.outcomes);
+  const count = (state: string) => outcomes.filter((o) => o.state === state).length;
+  return {
+    recipients: outcomes.length,
+    sent: count('sent'),
+    alreadySent: count('already-sent'),
+    failed: count('failed'),
+    notSent: count('not-attempted'),
+  };
+}
+
+/** sent: everyone has theirs; partial: some; failed: nobody got this run's report. */
+export function summariseDelivery(
+  groups: readonly GroupResult[],
+  options: { dryRun: boolean; interrupted: boolean },
+): DeliveryResult['state'] {
+  if (options.dryRun) return 'dry-run';
+  const c = countOutcomes(groups);
+  const problems = groups.some((g) => g.problems.length > 0);
+  if (options.interrupted && c.notSent > 0 && !problems) return 'interrupted';
+  if (c.failed === 0 && c.notSent === 0 && c.recipients > 0) return 'sent';
+  return c.sent + c.alreadySent > 0 ? 'partial' : 'failed';
+}
+
+/** The owner's alert, or undefined when everything went (or the run was only interrupted). */
+export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryResult): Alert | undefined {
+  if (result.state === 'sent' || result.state === 'dry-run' || result.state === 'interrupted')
+    return undefined;
+  const c = countOutcomes(result.groups);
+  const what = `${request.schedule} (${request.definition.name}${result.periodLabel ? `, ${result.periodLabel}` : ''})`;
+  const summary =
+    c.recipients === 0
+      ? `${what}: no recipients`
+      : `${what}: ${c.failed + c.notSent} of ${c.recipients} recipients did not get the report`;
+  const details: string[] = [];
+  for (const group of result.groups) {
+    const who = Object.keys(group.params).length ? ` for ${JSON.stringify(group.params)}` : '';
+    for (const problem of group.problems) details.push(`report${who} not sent: ${problem}`);
+    for (const o of group.outcomes) {
+      if (o.state === 'failed')
+        details.push(
+          `${o.key.recipient}: ${o.failure?.message ?? 'failed'} (after ${o.attempts} attempt${o.attempts === 1 ? '' : 's'})`,
+        );
+    }
+  }
+  if (result.stopped) details.push(`sending stopped: ${result.stopped}`);
+  const fix: string[] = [];
+  const failures = result.groups.flatMap((g) => g.outcomes.flatMap((o) => (o.failure ? [o.failure] : [])));
+  if (failures.some((f) => f.kind === 'auth')) {
+    fix.push('check PULSE_SMTP_USER and the password (PULSE_SMTP_PASSWORD or PULSE_SMTP_PASSWORD_FILE)');
+  }
+  if (failures.some((f) => f.kind === 'permanent')) {
+    fix.push('check the rejected addresses in schedules.json (or the data they come from)');
+  }
+  if (result.groups.some((g) => g.problems.length > 0)) {
+    fix.push('fix the report or the data (`npx pulse check`), then resend');
+  }
+  if (result.period) {
+    fix.push(
+      `resend what is missing: npx pulse send ${request.schedule} --period ${result.period} (recipients already sent are skipped)`,
+    );
+  }
+  if (c.recipients === 0) fix.push('add recipients to the schedule, or check its recipientsFrom query');
+  return { summary, details, fix };
+}

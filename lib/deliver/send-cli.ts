@@ -1,0 +1,159 @@
+// `pulse send NAME [--period P] [--to ADDR]... [--dry-run] [--force] [--pdf]`. NAME is a schedule
+// in schedules.json (its recipients, owner and time zone) or a report (then --to is required).
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type CliIo, commonOptions, type ParsedFlags, repeatedFlag } from '../cli/options.ts';
+import { PulseError } from '../errors.ts';
+import { type PeriodSpan, parsePeriod } from '../kpi/period.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { periodForScheduledRun } from '../schedule/calendar.ts';
+import { sleep } from '../schedule/clock.ts';
+import { type ReportSource, readSchedules, schedulesPath } from '../schedule/read-schedules.ts';
+import { readDerivedRecipients } from '../schedule/recipients-from.ts';
+import type { Schedule } from '../schedule/schedule-config.ts';
+import { parseAddress } from './address.ts';
+import { type DeliveryResult, deliverReport } from './deliver-report.ts';
+import { countOutcomes } from './delivery-outcome.ts';
+import { describeDestination, openDeliverySetup } from './delivery-setup.ts';
+import type { Recipient } from './prepare-messages.ts';
+import { DEFAULT_RETRY } from './retry.ts';
+
+export const MANUAL_SCHEDULE = 'manual';
+
+export async function sendCommand(
+  argv: readonly string[],
+  flags: ParsedFlags,
+  io: CliIo,
+  reports: ReportSource,
+): Promise<number> {
+  const name = flags.positionals[1];
+  if (!name)
+    throw new PulseError(
+      'usage',
+      'name a schedule or a report, e.g. `pulse send monthly --to ana@example.com`',
+    );
+  const options = commonOptions(flags.values, io);
+  const schedule = await findSchedule(name, io, reports);
+  const definition = await reports.load(schedule?.report ?? name);
+  const to = repeatedFlag(argv, 'to').map((text) => ({
+    address: parseAddress(text, `--to "${text}"`),
+    params: {},
+  }));
+  if (!schedule && to.length === 0) {
+    throw new PulseError(
+      'usage',
+      `"${name}" is a report, not a schedule: name the recipients with --to ADDR (repeatable), or send a schedule from schedules.json`,
+    );
+  }
+  const timeZone = schedule && flags.values.tz === undefined ? schedule.timezone : options.timeZone;
+  // A schedule's default period is that of a run scheduled now; a report's, the data's last complete one.
+  const period: PeriodSpan | undefined = flags.values.period
+    ? parsePeriod(flags.values.period)
+    : schedule
+      ? periodForScheduledRun(new Date(options.now), timeZone, definition.grain)
+      : undefined;
+  const started = Date.now();
+  const now = () => new Date(Date.parse(options.now) + (Date.now() - started)).toISOString();
+  const setup = await openDeliverySetup(io, { now, echo: (e) => e.level === 'warn' || e.level === 'error' });
+  try {
+    const recipients =
+      to.length > 0 ? to : await scheduleRecipients(schedule as Schedule, period, options, timeZone);
+    const dryRun = Boolean(flags.values['dry-run']);
+    const result = await deliverReport(
+      {
+        schedule: schedule?.name ?? MANUAL_SCHEDULE,
+        definition,
+        ...(period ? { period: { ...period, grain: definition.grain } } : {}),
+        recipients,
+        ...(schedule ? { owner: schedule.owner } : {}),
+        force: Boolean(flags.values.force),
+        dryRun,
+        pdf: Boolean(flags.values.pdf) || (schedule?.pdf ?? false),
+        retry: schedule?.retry ?? DEFAULT_RETRY,
+      },
+      {
+        dataDir: options.dataDir,
+        timeZone,
+        currency: options.currency,
+        outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+        from: setup.settings.from,
+        fallback: setup.fallback,
+        ledgerPath: setup.paths.ledger,
+        transport: setup.transport,
+        now,
+        sleep,
+        random: Math.random,
+        log: setup.log,
+      },
+    );
+    io.stdout(formatResult(result, { dryRun, destination: describeDestination(setup.settings) }));
+    return result.state === 'sent' || result.state === 'dry-run' ? 0 : 1;
+  } finally {
+    setup.close();
+  }
+}
+
+async function findSchedule(name: string, io: CliIo, reports: ReportSource): Promise<Schedule | undefined> {
+  const path = schedulesPath(io.env, io.cwd);
+  if (!existsSync(path)) return undefined;
+  const names = await reports.names();
+  try {
+    return (await readSchedules(path, names)).find((s) => s.name === name);
+  } catch (error) {
+    // A broken schedules file must not block sending a report by hand; it does block a schedule.
+    if (names.includes(name)) {
+      io.stderr(
+        `pulse: warning: ${(error as Error).message.split('\n')[0]} (run \`pulse schedule --status\` for the list)\n`,
+      );
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function scheduleRecipients(
+  schedule: Schedule,
+  period: PeriodSpan | undefined,
+  options: { dataDir: string; now: string },
+  timeZone: string,
+): Promise<Recipient[]> {
+  if (!schedule.recipientsFrom || !period) return [...schedule.recipients];
+  const derived = await readDerivedRecipients(schedule.recipientsFrom, { ...options, timeZone, period });
+  const listed = new Set(schedule.recipients.map((r) => r.address.address));
+  return [...schedule.recipients, ...derived.recipients.filter((r) => !listed.has(r.address.address))];
+}
+
+function formatResult(result: DeliveryResult, options: { dryRun: boolean; destination: string }): string {
+  const lines: string[] = [];
+  for (const group of result.groups) {
+    const params = Object.keys(group.params).length > 0 ? ` ${JSON.stringify(group.params)}` : '';
+    if (group.subject) {
+      lines.push(
+        `"${group.subject}"${params}: ${group.dir}/email.html (${Math.round((group.bytes ?? 0) / 1024)} KB message)`,
+      );
+    }
+    for (const problem of group.problems) lines.push(`  not sent: ${problem}`);
+    for (const o of group.outcomes) {
+      const state =
+        o.state === 'sent'
+          ? `sent (${o.response ?? ''})`
+          : o.state === 'already-sent'
+            ? 'already sent for this period; --force sends it again'
+            : o.state === 'failed'
+              ? `FAILED after ${o.attempts} attempt${o.attempts === 1 ? '' : 's'}: ${o.failure?.message ?? ''}`
+              : options.dryRun
+                ? 'would be sent (dry run)'
+                : 'not sent';
+      lines.push(`  ${o.key.recipient}: ${state}`);
+    }
+  }
+  for (const sentence of result.restatements) lines.push(`  note: ${sentence}`);
+  const c = countOutcomes(result.groups);
+  const outcome = options.dryRun
+    ? `dry run: ${c.recipients} message${c.recipients === 1 ? '' : 's'} composed and checked, nothing sent`
+    : `${result.state}: ${c.sent} sent, ${c.alreadySent} already sent, ${c.failed} failed, ${c.notSent} not sent`;
+  lines.push(`${outcome}; ${options.destination}`);
+  if (result.stopped) lines.push(`stopped: ${result.stopped}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,142 @@
+// `pulse schedule`: one loop per schedule. Each turn plans from the runs table (what is due,
+// what was missed), does the due run, then sleeps until the next scheduled instant. A loop
+// awaits its run, so runs of one schedule never overlap; schedules run side by side.
+
+import { sendAlert } from '../deliver/alert.ts';
+import type { DeliveryEnv } from '../deliver/deliver-report.ts';
+import type { EventLog } from '../deliver/event-log.ts';
+import { formatPeriod } from '../kpi/period.ts';
+import { periodArgument } from '../report/run-report.ts';
+import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
+import type { Clock } from './clock.ts';
+import { planRuns } from './plan-runs.ts';
+import { type JobDeps, runScheduledJob } from './run-job.ts';
+import type { RunRecord, RunStore } from './run-records.ts';
+import type { Schedule } from './schedule-config.ts';
+
+export interface DaemonDeps extends JobDeps {
+  readonly store: RunStore;
+  readonly clock: Clock;
+  readonly log: EventLog;
+  /** The run itself; tests of the calendar pass a stub. */
+  readonly execute?: (schedule: Schedule, scheduledAt: Date) => Promise<RunRecord>;
+}
+
+/** After an unexpected error (the ledger busy for long), the loop waits this long and goes on. */
+const ERROR_PAUSE_MS = 60_000;
+
+/** Runs until `deps.signal` aborts (SIGTERM): the send in progress finishes first. */
+export async function runDaemon(schedules: readonly Schedule[], deps: DaemonDeps): Promise<void> {
+  deps.log.write({
+    event: 'daemon_started',
+    pid: process.pid,
+    schedules: schedules.map((s) => ({ name: s.name, next_run: nextRunText(s, deps.clock.now()) })),
+  });
+  await Promise.all(schedules.map((schedule) => scheduleLoop(schedule, deps)));
+  deps.log.write({ event: 'daemon_stopped', pid: process.pid });
+}
+
+/** `pulse schedule --once`: what is due now (and catch-up), then return. */
+export async function runDueNow(schedules: readonly Schedule[], deps: DaemonDeps): Promise<RunRecord[]> {
+  const done: RunRecord[] = [];
+  for (const schedule of schedules) {
+    if (deps.signal?.aborted) break;
+    done.push(...(await runDue(schedule, deps)));
+  }
+  return done;
+}
+
+async function scheduleLoop(schedule: Schedule, deps: DaemonDeps): Promise<void> {
+  while (!deps.signal?.aborted) {
+    try {
+      await runDue(schedule, deps);
+    } catch (error) {
+      deps.log.write({
+        event: 'schedule_error',
+        level: 'error',
+        schedule: schedule.name,
+        error: (error as Error).message,
+      });
+      await deps.clock.sleepUntil(new Date(deps.clock.now().getTime() + ERROR_PAUSE_MS), deps.signal);
+      continue;
+    }
+    if (deps.signal?.aborted) break;
+    const next = nextScheduledRun(schedule, deps.clock.now());
+    if (!next) {
+      deps.log.write({
+        event: 'schedule_ended',
+        schedule: schedule.name,
+        reason: 'the cron pattern has no future run',
+      });
+      return;
+    }
+    await deps.clock.sleepUntil(next, deps.signal);
+  }
+}
+
+/** Records missed runs (and tells the owner), then does the due run, until nothing is due. */
+async function runDue(schedule: Schedule, deps: DaemonDeps): Promise<RunRecord[]> {
+  const done: RunRecord[] = [];
+  const execute = deps.execute ?? ((s: Schedule, at: Date) => runScheduledJob(s, at, deps));
+  while (!deps.signal?.aborted) {
+    const plan = planRuns(schedule, await deps.store.readForPlanning(schedule.name), deps.clock.now());
+    if (plan.missed.length > 0) await recordMissed(schedule, plan.missed, deps);
+    if (!plan.due) break;
+    const record = await execute(schedule, plan.due);
+    done.push(record);
+    if (record.state === 'running') break; // interrupted: resumed on the next start
+  }
+  return done;
+}
+
+async function recordMissed(schedule: Schedule, missed: readonly Date[], deps: DaemonDeps): Promise<void> {
+  const definition = await deps.loadReport(schedule.report);
+  const lines: string[] = [];
+  for (const at of missed) {
+    const span = periodForScheduledRun(at, schedule.timezone, definition.grain);
+    const period = periodArgument({ ...span, grain: definition.grain });
+    await deps.store.write({
+      schedule: schedule.name,
+      scheduledAt: at.toISOString(),
+      report: schedule.report,
+      period,
+      state: 'missed',
+      finishedAt: deps.clock.now().toISOString(),
+      detail: 'not run: pulse schedule was down (or the run was cut off) for longer than the catch-up window',
+    });
+    deps.log.write({
+      event: 'run_missed',
+      level: 'error',
+      schedule: schedule.name,
+      scheduled_at: at.toISOString(),
+      period,
+    });
+    lines.push(
+      `${formatLocal(at, schedule.timezone)} (${formatPeriod(span)}): npx pulse send ${schedule.name} --period ${period}`,
+    );
+  }
+  const env: DeliveryEnv = {
+    ...deps.delivery,
+    timeZone: schedule.timezone,
+    now: () => deps.clock.now().toISOString(),
+    sleep: (ms, signal) => deps.clock.sleepUntil(new Date(deps.clock.now().getTime() + ms), signal),
+    log: deps.log,
+  };
+  await sendAlert(
+    schedule.owner,
+    {
+      summary: `${schedule.name}: ${missed.length} scheduled run${missed.length === 1 ? ' was' : 's were'} missed`,
+      details: lines.slice(-20),
+      fix: [
+        `the catch-up window is ${schedule.catchUpMs / 3_600_000} h (catchUpHours in schedules.json); keep pulse schedule running (systemd, a container restart policy)`,
+        'send a missed report by hand with the command on its line',
+      ],
+    },
+    env,
+  );
+}
+
+function nextRunText(schedule: Schedule, now: Date): string | null {
+  const next = nextScheduledRun(schedule, now);
+  return next ? formatLocal(next, schedule.timezone) : null;
+}

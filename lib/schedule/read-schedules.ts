@@ -1,0 +1,44 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import type { Env } from '../deliver/smtp-config.ts';
+import { PulseError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import type { ReportDefinition } from '../report/define.ts';
+import { parseSchedules, type Schedule } from './schedule-config.ts';
+
+/** Where reports come from: the project's reports/ folder (tests pass their own). */
+export interface ReportSource {
+  load(name: string): Promise<ReportDefinition>;
+  names(): Promise<string[]>;
+}
+
+/** schedules.json at the project root, or $PULSE_SCHEDULES. */
+export function schedulesPath(env: Env, cwd: string): string {
+  return env.PULSE_SCHEDULES ? resolve(cwd, env.PULSE_SCHEDULES) : resolve(PROJECT_ROOT, 'schedules.json');
+}
+
+/** The report names under reports/ (reports/<name>.ts). */
+export async function readReportNames(reportsDir = resolve(PROJECT_ROOT, 'reports')): Promise<string[]> {
+  const files = await readdir(reportsDir).catch(() => [] as string[]);
+  return files.flatMap((f) => (/^[a-z0-9_-]{1,64}\.ts$/.test(f) ? [f.slice(0, -3)] : [])).sort();
+}
+
+/** Reads and validates every schedule; refuses with every problem listed. */
+export async function readSchedules(path: string, reportNames: readonly string[]): Promise<Schedule[]> {
+  const shown = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path) || path;
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new PulseError(
+      'usage',
+      `${shown}: cannot read the schedules (${error.code ?? 'error'}); create it (see README, "Sending reports and schedules") or set PULSE_SCHEDULES`,
+    );
+  });
+  const outcome = parseSchedules(text, shown, reportNames);
+  if (!outcome.ok) {
+    const count = outcome.errors.length;
+    throw new PulseError(
+      'usage',
+      `${count} problem${count === 1 ? '' : 's'} in the schedules; nothing was scheduled:\n  ${outcome.errors.join('\n  ')}`,
+    );
+  }
+  return outcome.schedules;
+}

@@ -1,0 +1,192 @@
+// One scheduled run: its period from its scheduled time, its recipients (listed and derived),
+// then the delivery, recorded in the runs table from "running" to its outcome.
+
+import { sendAlert } from '../deliver/alert.ts';
+import type { DeliveryEnv } from '../deliver/deliver-report.ts';
+import { deliverReport } from '../deliver/deliver-report.ts';
+import { countOutcomes } from '../deliver/delivery-outcome.ts';
+import type { EventLog } from '../deliver/event-log.ts';
+import type { Recipient } from '../deliver/prepare-messages.ts';
+import { formatPeriod } from '../kpi/period.ts';
+import type { ReportDefinition } from '../report/define.ts';
+import { periodArgument } from '../report/run-report.ts';
+import { formatLocal, periodForScheduledRun } from './calendar.ts';
+import type { Clock } from './clock.ts';
+import { readDerivedRecipients } from './recipients-from.ts';
+import type { RunRecord, RunStore } from './run-records.ts';
+import type { Schedule } from './schedule-config.ts';
+
+export interface JobDeps {
+  readonly store: RunStore;
+  readonly clock: Clock;
+  readonly log: EventLog;
+  readonly loadReport: (name: string) => Promise<ReportDefinition>;
+  /** Everything delivery needs except the clock, which comes from `clock`. */
+  readonly delivery: Omit<DeliveryEnv, 'now' | 'sleep' | 'signal' | 'log' | 'timeZone'>;
+  readonly signal?: AbortSignal;
+}
+
+export async function runScheduledJob(
+  schedule: Schedule,
+  scheduledAt: Date,
+  deps: JobDeps,
+): Promise<RunRecord> {
+  const now = () => deps.clock.now().toISOString();
+  const env: DeliveryEnv = {
+    ...deps.delivery,
+    timeZone: schedule.timezone,
+    now,
+    sleep: (ms, signal) => deps.clock.sleepUntil(new Date(deps.clock.now().getTime() + ms), signal),
+    log: deps.log,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  };
+  let definition: ReportDefinition;
+  try {
+    definition = await deps.loadReport(schedule.report);
+  } catch (error) {
+    const record: RunRecord = {
+      schedule: schedule.name,
+      scheduledAt: scheduledAt.toISOString(),
+      report: schedule.report,
+      period: 'unknown',
+      state: 'failed',
+      startedAt: now(),
+      finishedAt: now(),
+      detail: (error as Error).message,
+    };
+    await deps.store.write(record);
+    deps.log.write({ event: 'run_failed', level: 'error', schedule: schedule.name, error: record.detail });
+    await sendAlert(
+      schedule.owner,
+      {
+        summary: `${schedule.name}: report ${schedule.report} cannot be loaded`,
+        details: [String(record.detail)],
+        fix: [`check reports/${schedule.report}.ts`],
+      },
+      env,
+    );
+    return record;
+  }
+  const span = periodForScheduledRun(scheduledAt, schedule.timezone, definition.grain);
+  const period = periodArgument({ ...span, grain: definition.grain });
+  // The log's own spelling of the run (snake_case, like every other event field).
+  const logged = {
+    schedule: schedule.name,
+    scheduled_at: scheduledAt.toISOString(),
+    report: schedule.report,
+    period,
+  };
+  const base = {
+    schedule: schedule.name,
+    scheduledAt: scheduledAt.toISOString(),
+    report: schedule.report,
+    period,
+  };
+  const startedAt = now();
+  await deps.store.write({ ...base, state: 'running', startedAt });
+  deps.log.write({
+    event: 'run_started',
+    ...logged,
+    scheduled_local: formatLocal(scheduledAt, schedule.timezone),
+    late_ms: deps.clock.now().getTime() - scheduledAt.getTime(),
+  });
+  try {
+    const recipients = await collectRecipients(schedule, span, env);
+    const result = await deliverReport(
+      {
+        schedule: schedule.name,
+        definition,
+        period: { ...span, grain: definition.grain },
+        recipients,
+        owner: schedule.owner,
+        force: false,
+        dryRun: false,
+        pdf: schedule.pdf,
+        retry: schedule.retry,
+      },
+      env,
+    );
+    const counts = countOutcomes(result.groups);
+    const detail = [
+      ...result.groups.flatMap((g) => g.problems),
+      ...(result.stopped ? [result.stopped] : []),
+      ...result.restatements.map((r) => `restated: ${r}`),
+    ].join('; ');
+    if (result.state === 'interrupted') {
+      // Left "running": the next start resumes it (recipients already sent are skipped).
+      deps.log.write({ event: 'run_interrupted', level: 'warn', ...logged, sent: counts.sent });
+      return { ...base, state: 'running', startedAt };
+    }
+    const record: RunRecord = {
+      ...base,
+      state: result.state === 'dry-run' ? 'sent' : result.state,
+      startedAt,
+      finishedAt: now(),
+      recipients: counts.recipients,
+      sent: counts.sent + counts.alreadySent,
+      failed: counts.failed,
+      skipped: counts.notSent,
+      detail: detail || null,
+    };
+    await deps.store.write(record);
+    deps.log.write({
+      event: 'run_finished',
+      level: record.state === 'sent' ? 'info' : 'error',
+      ...logged,
+      state: record.state,
+      recipients: counts.recipients,
+      sent: counts.sent,
+      already_sent: counts.alreadySent,
+      failed: counts.failed,
+      not_sent: counts.notSent,
+      detail: record.detail,
+    });
+    return record;
+  } catch (error) {
+    // Anything unexpected still ends the run with a record and an alert: never silent.
+    const message = (error as Error).message;
+    const record: RunRecord = { ...base, state: 'failed', startedAt, finishedAt: now(), detail: message };
+    await deps.store.write(record);
+    deps.log.write({ event: 'run_failed', level: 'error', ...logged, error: message });
+    await sendAlert(
+      schedule.owner,
+      {
+        summary: `${schedule.name} (${schedule.report}, ${formatPeriod(span)}): the run failed`,
+        details: [message],
+        fix: [`after fixing it: npx pulse send ${schedule.name} --period ${period}`],
+      },
+      env,
+    );
+    return record;
+  }
+}
+
+async function collectRecipients(
+  schedule: Schedule,
+  span: { start: string; end: string; grain: string },
+  env: DeliveryEnv,
+): Promise<Recipient[]> {
+  if (!schedule.recipientsFrom) return [...schedule.recipients];
+  const derived = await readDerivedRecipients(schedule.recipientsFrom, {
+    dataDir: env.dataDir,
+    timeZone: env.timeZone,
+    now: env.now(),
+    period: { start: span.start, end: span.end, grain: 'range' },
+  });
+  for (const problem of derived.problems) {
+    env.log.write({ event: 'recipient_skipped', level: 'warn', schedule: schedule.name, problem });
+  }
+  if (derived.problems.length > 0) {
+    await sendAlert(
+      schedule.owner,
+      {
+        summary: `${schedule.name}: ${derived.problems.length === 1 ? '1 recipient' : `${derived.problems.length} recipients`} from the data skipped`,
+        details: derived.problems.slice(0, 50),
+        fix: ['fix the addresses in the data, or the recipientsFrom query in schedules.json'],
+      },
+      env,
+    );
+  }
+  const listed = new Set(schedule.recipients.map((r) => r.address.address));
+  return [...schedule.recipients, ...derived.recipients.filter((r) => !listed.has(r.address.address))];
+}

@@ -1,0 +1,113 @@
+// `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
+// `pulse schedule --status` (next run, last outcome, pending retries per schedule).
+
+import { resolve } from 'node:path';
+import { type CliIo, commonOptions, type ParsedFlags } from '../cli/options.ts';
+import { describeDestination, openDeliverySetup } from '../deliver/delivery-setup.ts';
+import { readSends } from '../deliver/ledger.ts';
+import { withLedgerDb } from '../deliver/ledger-db.ts';
+import { buildStatePaths } from '../deliver/state-dir.ts';
+import { PulseError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { formatLocal, nextScheduledRun } from './calendar.ts';
+import { type Clock, createOffsetClock, systemClock } from './clock.ts';
+import { type DaemonDeps, runDaemon, runDueNow } from './daemon.ts';
+import { acquireDaemonLock } from './daemon-lock.ts';
+import { type ReportSource, readSchedules, schedulesPath } from './read-schedules.ts';
+import { openRunStore } from './run-records.ts';
+import { buildScheduleStatus, formatStatus } from './status.ts';
+
+export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {
+  const loadReport = (name: string) => reports.load(name);
+  if (flags.values.once && flags.values.status)
+    throw new PulseError('usage', 'give --once or --status, not both');
+  const options = commonOptions(flags.values, io);
+  const schedules = await readSchedules(schedulesPath(io.env, io.cwd), await reports.names());
+  // Fail at start-up, not at the first run: every scheduled report must load.
+  for (const report of new Set(schedules.map((s) => s.report))) await loadReport(report);
+  const clock: Clock = io.env.PULSE_NOW ? createOffsetClock(new Date(options.now)) : systemClock;
+  if (flags.values.status) return statusCommand(schedules, io, clock, options.format === 'json');
+
+  const paths = buildStatePaths(io.env, io.cwd);
+  const release = acquireDaemonLock(paths.dir);
+  const setup = await openDeliverySetup(io, {
+    now: () => clock.now().toISOString(),
+    echo: (e) => e.level === 'error' || e.event.startsWith('run_') || e.event === 'send_retry',
+  });
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    if (!controller.signal.aborted) {
+      io.stderr(`pulse: ${signal}: finishing the send in progress, then stopping\n`);
+      setup.log.write({ event: 'stop_requested', signal });
+      controller.abort();
+    }
+  };
+  const onTerm = () => stop('SIGTERM');
+  const onInt = () => stop('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  const deps: DaemonDeps = {
+    store: openRunStore(setup.paths.ledger),
+    clock,
+    log: setup.log,
+    loadReport,
+    signal: controller.signal,
+    delivery: {
+      dataDir: options.dataDir,
+      currency: options.currency,
+      outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+      from: setup.settings.from,
+      fallback: setup.fallback,
+      ledgerPath: setup.paths.ledger,
+      transport: setup.transport,
+      random: Math.random,
+    },
+  };
+  try {
+    if (flags.values.once) {
+      const runs = await runDueNow(schedules, deps);
+      for (const run of runs) {
+        io.stdout(`${run.schedule} ${run.period}: ${run.state}${run.detail ? ` (${run.detail})` : ''}\n`);
+      }
+      if (runs.length === 0) io.stdout('nothing due\n');
+      return runs.every((r) => r.state === 'sent' || r.state === 'running') ? 0 : 1;
+    }
+    io.stderr(
+      [
+        `pulse schedule: ${schedules.length} schedule${schedules.length === 1 ? '' : 's'}, mail ${describeDestination(setup.settings)}`,
+        ...schedules.map((s) => {
+          const next = nextScheduledRun(s, clock.now());
+          return `  ${s.name}: next run ${next ? formatLocal(next, s.timezone) : 'never'}`;
+        }),
+        `  log: ${setup.paths.log}; stop with SIGTERM (Ctrl-C)`,
+        '',
+      ].join('\n'),
+    );
+    await runDaemon(schedules, deps);
+    return 0;
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    setup.close();
+    release();
+  }
+}
+
+async function statusCommand(
+  schedules: Awaited<ReturnType<typeof readSchedules>>,
+  io: CliIo,
+  clock: Clock,
+  json: boolean,
+): Promise<number> {
+  const paths = buildStatePaths(io.env, io.cwd);
+  const store = openRunStore(paths.ledger);
+  const pending = await withLedgerDb(paths.ledger, (db) => readSends(db, { states: ['pending'] }));
+  const statuses = [];
+  for (const schedule of schedules) {
+    statuses.push(
+      buildScheduleStatus(schedule, await store.readRecent(schedule.name, 6), pending, clock.now()),
+    );
+  }
+  io.stdout(json ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatus(statuses));
+  return 0;
+}

@@ -1,0 +1,146 @@
+// schedules.json: parsed field by field, every mistake listed at once with where it is, what was
+// found and what is expected. Pure: the known reports are passed in.
+
+import type { MailAddress } from '../deliver/address.ts';
+import type { Recipient } from '../deliver/prepare-messages.ts';
+import type { RetryPolicy } from '../deliver/retry.ts';
+import {
+  address,
+  checkCron,
+  checkTimeZone,
+  isObject,
+  number,
+  parseDerived,
+  parseRecipients,
+  parseRetry,
+  text,
+} from './schedule-fields.ts';
+
+export interface DerivedRecipients {
+  /** One SELECT over the dataset: an `address` column, optional `name`, other columns are params. */
+  readonly sql: string;
+  /** Values for the SQL's $parameters ($period_start and $period_end are given by the run). */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface Schedule {
+  readonly name: string;
+  readonly report: string;
+  readonly cron: string;
+  readonly timezone: string;
+  /** Hears about every failure. */
+  readonly owner: MailAddress;
+  readonly recipients: readonly Recipient[];
+  readonly recipientsFrom?: DerivedRecipients;
+  readonly catchUpMs: number;
+  readonly retry: RetryPolicy;
+  readonly pdf: boolean;
+}
+
+export const SCHEDULE_NAME = /^[a-z0-9_-]{1,64}$/;
+const KNOWN_FIELDS = [
+  'name',
+  'report',
+  'cron',
+  'timezone',
+  'owner',
+  'recipients',
+  'recipientsFrom',
+  'catchUpHours',
+  'retry',
+  'pdf',
+  'description',
+];
+
+export type ParseOutcome = { ok: true; schedules: Schedule[] } | { ok: false; errors: string[] };
+
+/** `file` names the source in messages; `reports` are the names under reports/. */
+export function parseSchedules(text: string, file: string, reports: readonly string[]): ParseOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`${file}: not valid JSON (${(error as Error).message})`] };
+  }
+  const list = isObject(json) ? json.schedules : undefined;
+  if (!Array.isArray(list)) {
+    return { ok: false, errors: [`${file}: expected {"schedules": [...]} at the top level`] };
+  }
+  const errors: string[] = [];
+  const schedules: Schedule[] = [];
+  const names = new Set<string>();
+  list.forEach((entry, i) => {
+    const where = `${file}: schedules[${i}]${isObject(entry) && typeof entry.name === 'string' ? ` (${entry.name})` : ''}`;
+    const before = errors.length;
+    const schedule = parseSchedule(entry, reports, (message) => errors.push(`${where}${message}`));
+    if (schedule && names.has(schedule.name))
+      errors.push(`${where}.name: "${schedule.name}" is used twice; names must be unique`);
+    if (schedule && errors.length === before) {
+      names.add(schedule.name);
+      schedules.push(schedule);
+    }
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, schedules };
+}
+
+function parseSchedule(
+  entry: unknown,
+  reports: readonly string[],
+  error: (message: string) => void,
+): Schedule | undefined {
+  if (!isObject(entry)) {
+    error(': expected an object with name, report, cron, timezone, owner, recipients');
+    return undefined;
+  }
+  for (const key of Object.keys(entry)) {
+    if (!KNOWN_FIELDS.includes(key)) error(`.${key}: unknown field; fields are ${KNOWN_FIELDS.join(', ')}`);
+  }
+  const name = text(entry, 'name', error);
+  if (name !== undefined && !SCHEDULE_NAME.test(name))
+    error(`.name "${name}": use 1-64 lower-case letters, digits, - or _`);
+  const report = text(entry, 'report', error);
+  if (report !== undefined && !reports.includes(report)) {
+    error(`.report "${report}": no reports/${report}.ts; known reports: ${reports.join(', ') || 'none'}`);
+  }
+  const timezone = text(entry, 'timezone', error);
+  const timezoneOk = timezone !== undefined && checkTimeZone(timezone, error);
+  const cron = text(entry, 'cron', error);
+  if (cron !== undefined && timezoneOk) checkCron(cron, timezone, error);
+  const owner = address(entry.owner, '.owner', error);
+  const recipients = parseRecipients(entry.recipients, error);
+  const recipientsFrom =
+    entry.recipientsFrom === undefined ? undefined : parseDerived(entry.recipientsFrom, error);
+  const listed = Array.isArray(entry.recipients) && entry.recipients.length > 0;
+  if (!listed && entry.recipientsFrom === undefined) {
+    error('.recipients: give at least one recipient, or recipientsFrom to derive them from the data');
+  }
+  const catchUpHours = number(entry, 'catchUpHours', 24, { min: 0, max: 24 * 31 }, error);
+  const retry = parseRetry(entry.retry, error);
+  const pdf =
+    entry.pdf === undefined ? false : entry.pdf === true ? true : entry.pdf === false ? false : undefined;
+  if (pdf === undefined) error(`.pdf: expected true or false, got ${JSON.stringify(entry.pdf)}`);
+  if (
+    !name ||
+    !report ||
+    !timezone ||
+    !cron ||
+    !owner ||
+    pdf === undefined ||
+    !retry ||
+    catchUpHours === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    name,
+    report,
+    cron,
+    timezone,
+    owner,
+    recipients,
+    ...(recipientsFrom ? { recipientsFrom } : {}),
+    catchUpMs: catchUpHours * 3_600_000,
+    retry,
+    pdf,
+  };
+}

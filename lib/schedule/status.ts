@@ -1,0 +1,68 @@
+// `pulse schedule --status`: for each schedule, the next run, the last outcome and what is
+// waiting for a retry. Built from the runs table and the send ledger; formatted here.
+
+import type { SendRecord } from '../deliver/ledger.ts';
+import { formatLocal, nextScheduledRun } from './calendar.ts';
+import type { RunRecord } from './run-records.ts';
+import type { Schedule } from './schedule-config.ts';
+
+export interface ScheduleStatus {
+  readonly name: string;
+  readonly report: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly nextRun: string | null;
+  readonly nextRunLocal: string | null;
+  readonly lastRun: RunRecord | null;
+  /** Runs that need attention: failed, partial or missed among the recent ones. */
+  readonly recentProblems: readonly RunRecord[];
+  /** Recipients still pending: a retry is planned, or the run was interrupted. */
+  readonly pendingRetries: readonly SendRecord[];
+}
+
+export function buildScheduleStatus(
+  schedule: Schedule,
+  recent: readonly RunRecord[],
+  pending: readonly SendRecord[],
+  now: Date,
+): ScheduleStatus {
+  const next = nextScheduledRun(schedule, now);
+  return {
+    name: schedule.name,
+    report: schedule.report,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    nextRun: next ? next.toISOString() : null,
+    nextRunLocal: next ? formatLocal(next, schedule.timezone) : null,
+    lastRun: recent[0] ?? null,
+    recentProblems: recent.slice(1).filter((r) => r.state !== 'sent'),
+    pendingRetries: pending.filter((p) => p.schedule === schedule.name),
+  };
+}
+
+export function formatStatus(statuses: readonly ScheduleStatus[]): string {
+  const lines: string[] = [];
+  for (const s of statuses) {
+    lines.push(`${s.name}  (report ${s.report}, "${s.cron}" ${s.timezone})`);
+    lines.push(`  next run:  ${s.nextRunLocal ?? 'none (the pattern has no future run)'}`);
+    lines.push(`  last run:  ${s.lastRun ? describeRun(s.lastRun) : 'never'}`);
+    for (const run of s.recentProblems.slice(0, 5)) lines.push(`  earlier:   ${describeRun(run)}`);
+    if (s.pendingRetries.length === 0) lines.push('  pending:   none');
+    for (const p of s.pendingRetries) {
+      const when = p.nextAttemptAt ? `next attempt ${p.nextAttemptAt}` : 'resumed on the next start';
+      lines.push(
+        `  pending:   ${p.recipient} (${p.period}), ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}, ${when}${p.error ? `: ${p.error}` : ''}`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function describeRun(run: RunRecord): string {
+  const counts =
+    run.recipients === null || run.recipients === undefined
+      ? ''
+      : `, ${run.sent ?? 0}/${run.recipients} sent${run.failed ? `, ${run.failed} failed` : ''}${run.skipped ? `, ${run.skipped} not sent` : ''}`;
+  return `${run.state} ${run.period} (scheduled ${run.scheduledAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}${counts})${run.detail ? `: ${run.detail}` : ''}`;
+}

@@ -1,0 +1,199 @@
+// `pulse send` end to end on the real monthly report (small dataset), with no SMTP server
+// configured: the .eml files in the outbox are what a mail client would show.
+
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../lib/cli/options.ts';
+import { runCli } from '../../lib/cli/run-cli.ts';
+import { decodePng } from './decode-png.ts';
+import { createSmallData } from './small-data.ts';
+
+let data: { dir: string; remove: () => Promise<void> };
+let root: string;
+
+beforeAll(async () => {
+  data = await createSmallData();
+  root = await mkdtemp(join(tmpdir(), 'crm-pulse-send-cli-'));
+}, 120_000);
+afterAll(async () => {
+  await data.remove();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function pulse(env: Record<string, string>, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: {
+      PULSE_NOW: '2026-11-05T09:00:00Z',
+      PULSE_DATA: data.dir,
+      PULSE_STATE_DIR: join(root, 'state'),
+      PULSE_OUT: join(root, 'out'),
+      ...env,
+    },
+    cwd: root,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('pulse send', { timeout: 90_000 }, () => {
+  it('without SMTP settings writes .eml files to the outbox and says so; a second send skips', async () => {
+    const first = await pulse(
+      {},
+      'send',
+      'monthly',
+      '--period',
+      '2026-10',
+      '--to',
+      'a@example.com',
+      '--to',
+      'Ana Ruiz <ana@example.com>',
+    );
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /^"CRM monthly report: October 2026": .*\/out\/monthly\/2026-10\/email\.html \(\d+ KB message\)$/m,
+    );
+    expect(first.stdout).toContain(
+      'sent: 2 sent, 0 already sent, 0 failed, 0 not sent; no SMTP server configured (PULSE_SMTP_URL or PULSE_SMTP_HOST), so messages are written as .eml files to',
+    );
+    const outbox = join(root, 'state', 'outbox');
+    const files = (await readdir(outbox)).sort();
+    expect(files).toHaveLength(2);
+    const parsed = await simpleParser(
+      await readFile(join(outbox, files.find((f) => f.includes('ana@')) ?? '')),
+      { keepCidLinks: true },
+    );
+    expect(parsed.subject).toBe('CRM monthly report: October 2026');
+    expect(parsed.to).toMatchObject({ value: [{ name: 'Ana Ruiz', address: 'ana@example.com' }] });
+    expect(parsed.text).toContain('CRM monthly report: October 2026');
+    const cids = [...(parsed.html || '').matchAll(/<img [^>]*src="cid:([^"]+)"[^>]*alt="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(cids.length).toBeGreaterThan(0);
+    for (const cid of cids) {
+      const image = parsed.attachments.find((a) => a.cid === cid);
+      expect(image?.contentType).toBe('image/png');
+      expect(decodePng(image?.content ?? Buffer.alloc(0)).width).toBeGreaterThan(0);
+    }
+    expect(parsed.attachments.filter((a) => !a.cid).map((a) => a.filename)).toEqual([
+      'report.html',
+      'kpis.csv',
+    ]);
+
+    const again = await pulse({}, 'send', 'monthly', '--period', '2026-10', '--to', 'a@example.com');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('a@example.com: already sent for this period; --force sends it again');
+    expect(await readdir(outbox)).toHaveLength(2);
+    const log = await readFile(join(root, 'state', 'pulse.jsonl'), 'utf8');
+    expect(
+      log
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).event),
+    ).toEqual(['sent', 'sent', 'send_skipped_already_sent']);
+  });
+
+  it('--dry-run composes and checks a schedule’s messages, sends nothing', async () => {
+    const run = await pulse({}, 'send', 'monthly-exec', '--dry-run');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"CRM monthly report: October 2026"');
+    expect(run.stdout).toContain('ceo@example.com: would be sent (dry run)');
+    expect(run.stdout).toContain('dry run: 3 messages composed and checked, nothing sent');
+  });
+
+  it('refuses bad usage with the fix', async () => {
+    expect(await pulse({}, 'send', 'monthly')).toMatchObject({
+      code: 2,
+      stderr:
+        'pulse: "monthly" is a report, not a schedule: name the recipients with --to ADDR (repeatable), or send a schedule from schedules.json\n',
+    });
+    expect(await pulse({}, 'send', 'monthly', '--to', 'a@example.com\r\nBcc: b@example.com')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^pulse: --to "a@example\.com\r\nBcc: b@example\.com": address "a@example\.com\\r\\nBcc: b@example\.com" contains a line break or NUL character\n$/,
+      ),
+    });
+    expect(
+      await pulse(
+        { PULSE_SMTP_URL: 'smtp://u:hunter22@mail.example.com' },
+        'send',
+        'monthly',
+        '--to',
+        'a@example.com',
+      ),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.not.stringContaining('hunter22'),
+    });
+    expect(await pulse({}, 'send', 'nope', '--to', 'a@example.com')).toMatchObject({
+      code: 2,
+      stderr: 'pulse: no report "nope" (looked for reports/nope.ts)\n',
+    });
+  });
+});
+
+describe('pulse schedule --status and validation', () => {
+  it('shows each schedule’s next run, last outcome and pending retries', async () => {
+    const status = await pulse({ PULSE_STATE_DIR: join(root, 'empty-state') }, 'schedule', '--status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(
+      'monthly-exec  (report monthly, "0 7 1 * *" Europe/Berlin)\n  next run:  2026-12-01 07:00 Europe/Berlin\n  last run:  never\n  pending:   none\n',
+    );
+    expect(status.stdout).toContain(
+      'weekly-ops  (report weekly, "0 7 * * 1" Europe/Berlin)\n  next run:  2026-11-09 07:00 Europe/Berlin',
+    );
+    const json = await pulse(
+      { PULSE_STATE_DIR: join(root, 'empty-state') },
+      'schedule',
+      '--status',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({
+      name: 'monthly-exec',
+      nextRun: '2026-12-01T06:00:00.000Z',
+      lastRun: null,
+      pendingRetries: [],
+    });
+  });
+
+  it('refuses to start with every problem of the schedules listed', async () => {
+    const path = join(root, 'bad-schedules.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        schedules: [
+          {
+            name: 'x',
+            report: 'monthly',
+            cron: '0 7 * *',
+            timezone: 'Mars/Base',
+            owner: 'ops@example.com',
+            recipients: ['nobody'],
+          },
+        ],
+      }),
+    );
+    const run = await pulse({ PULSE_SCHEDULES: path }, 'schedule', '--once');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      [
+        'pulse: 2 problems in the schedules; nothing was scheduled:',
+        `  ${path}: schedules[0] (x).timezone "Mars/Base": not an IANA time zone; use e.g. Europe/Berlin, America/New_York or UTC`,
+        `  ${path}: schedules[0] (x).recipients[0].address: address "nobody" has no user@domain form`,
+        '',
+      ].join('\n'),
+    );
+  });
+});
