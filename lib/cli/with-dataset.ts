@@ -10,6 +10,9 @@ export async function withDataset<T>(
     dataDir: options.dataDir,
     timeZone: options.timeZone,
     now: options.now,
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+    allowRejects: options.allowRejects,
+    maxRejectShare: options.maxRejectShare,
   });
   try {
     return await work(dataset);

@@ -1,10 +1,21 @@
 import { PulseError } from '../errors.ts';
 import { CONTRACT, type TableName } from './contract.ts';
 import { Database, type DatabaseOptions } from './database.ts';
-import { discoverTables } from './discover.ts';
-import type { Problem } from './problems.ts';
-import { type RawTable, registerRawTable } from './raw-tables.ts';
+import { discoverSources, type TableSource } from './discover.ts';
+import { readMapping } from './mapping-file.ts';
+import { formatProblem, isStructural, type Problem } from './problems.ts';
+import { registerRawTable } from './raw-tables.ts';
+import {
+  createRejectedTable,
+  formatRejectSummary,
+  formatShare,
+  type RejectPolicy,
+  type RejectSummary,
+  recordMalformed,
+  summariseRejects,
+} from './rejects.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
+import { registerStagedTable, type StagedTable } from './staged-tables.ts';
 import { registerEmptyTable, registerTypedTable } from './typed-tables.ts';
 import { validateTables } from './validate.ts';
 
@@ -14,14 +25,33 @@ export interface OpenDatasetOptions extends DatabaseOptions {
   readonly timeZone?: string;
   /** The clock, ISO instant; dates after it are "in the future". */
   readonly now: string;
+  /** A mapping file (or a preset name from mappings/): how the export becomes the contract. */
+  readonly mapping?: string;
+  /** Compute on the good rows whatever share is rejected (`--allow-rejects`). */
+  readonly allowRejects?: boolean;
+  /** Share of rejected rows accepted without allowRejects (PULSE_MAX_REJECT_SHARE); default 0. */
+  readonly maxRejectShare?: number;
 }
 
 export interface TableSummary {
   readonly table: TableName;
   readonly path: string;
   readonly format: string;
+  /** Rows read (CSV lines that could be read, Parquet rows). */
   readonly rows: number;
+  /** The file's columns, as named in the file. */
   readonly columns: readonly string[];
+  readonly files: readonly string[];
+  /** Data lines or rows in the files, readable or not. */
+  readonly records: number;
+  /** Rows the mapping's `where` leaves out. */
+  readonly leftOut: number;
+  /** Footer lines of a report export, ignored (the mapping's `"csv": {"footer": true}`). */
+  readonly footerLines: number;
+  /** Rows left out for errors (unreadable lines included). */
+  readonly rejected: number;
+  /** Rows in the table the KPIs read. */
+  readonly loaded: number;
 }
 
 /** A data folder registered in DuckDB: one typed relation per contract table. */
@@ -31,6 +61,12 @@ export interface Dataset {
   readonly timeZone: string;
   readonly tables: readonly TableSummary[];
   readonly problems: readonly Problem[];
+  /** Rows left out of the tables for errors; `rejectShare(dataset)` is its share. */
+  readonly rejects: RejectSummary;
+  readonly policy: RejectPolicy;
+  /** The mapping file used, if any. */
+  readonly mapping?: string;
+  readonly sources: readonly TableSource[];
   /** Whether the folder has this table, and the column when given. */
   has(table: string, column?: string): boolean;
   close(): void;
@@ -39,39 +75,71 @@ export interface Dataset {
 export async function openDataset(options: OpenDatasetOptions): Promise<Dataset> {
   const timeZone = options.timeZone ?? 'UTC';
   assertTimeZone(timeZone);
-  const sources = await discoverTables(options.dataDir);
+  const mapping = options.mapping ? await readMapping(options.mapping) : undefined;
+  const discovered = await discoverSources(options.dataDir, mapping);
   const db = await Database.open(options);
   try {
-    const raws = new Map<string, RawTable>();
-    for (const source of sources) raws.set(source.table, await registerRawTable(db, source));
-    const problems = await validateTables(db, raws, { now: options.now });
+    await createRejectedTable(db);
+    // 1. Read every file as it is, keeping what cannot be read.
+    const staged = new Map<string, StagedTable>();
+    for (const source of discovered.sources) {
+      const raw = await registerRawTable(db, source);
+      await recordMalformed(db, source.table, raw.malformed);
+      // 2. Apply the mapping: contract names, value maps, derived columns, `where`.
+      const spec = CONTRACT.find((t) => t.name === source.table);
+      if (spec) staged.set(source.table, await registerStagedTable(db, raw, spec, mapping?.file));
+    }
+    // 3. Check against the contract; rows with errors go to the rejected rows.
+    const problems = [...discovered.problems, ...(await validateTables(db, staged, { now: options.now }))];
+    const totals = [...staged.values()].map((s) => ({
+      table: s.spec.name,
+      total: s.raw.recordCount - s.leftOut,
+    }));
+    const rejects = await summariseRejects(db, totals);
+    // 4. The typed tables the KPIs read: the good rows only.
     for (const spec of CONTRACT) {
-      const raw = raws.get(spec.name);
-      if (raw) await registerTypedTable(db, raw, spec);
+      const table = staged.get(spec.name);
+      const rejected = rejects.tables.find((t) => t.table === spec.name)?.rows ?? 0;
+      if (table) await registerTypedTable(db, table, rejected > 0);
       else await registerEmptyTable(db, spec);
     }
     // The text copies of CSV files are no longer needed once typed.
-    for (const raw of raws.values()) {
-      if (raw.source.format === 'csv') await db.run(`DROP TABLE ${quoteIdent(raw.relation)}`);
+    for (const table of staged.values()) {
+      if (table.raw.source.format !== 'csv') continue;
+      await db.run(`DROP VIEW ${quoteIdent(table.relation)}; DROP TABLE ${quoteIdent(table.raw.relation)}`);
     }
     // Fixed after loading: casts above never depend on it, period logic always does.
     await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
-    const tables = [...raws.values()].map((raw) => ({
-      table: raw.source.table,
-      path: raw.source.path,
-      format: raw.source.format,
-      rows: raw.rowCount,
-      columns: [...raw.columnTypes.keys()],
-    }));
+    const tables = [...staged.values()].map((s) => {
+      const rejected = rejects.tables.find((t) => t.table === s.spec.name)?.rows ?? 0;
+      return {
+        table: s.spec.name,
+        path: s.raw.source.path,
+        format: s.raw.source.format,
+        rows: s.raw.rowCount,
+        columns: [...s.raw.columnTypes.keys()],
+        files: s.raw.source.files,
+        records: s.raw.recordCount,
+        leftOut: s.leftOut,
+        footerLines: s.raw.footerLines,
+        rejected,
+        loaded: s.raw.recordCount - s.leftOut - rejected,
+      };
+    });
     return {
       db,
       dataDir: options.dataDir,
       timeZone,
       tables,
       problems,
+      rejects,
+      policy: { allowRejects: options.allowRejects ?? false, maxRejectShare: options.maxRejectShare ?? 0 },
+      ...(mapping ? { mapping: mapping.file } : {}),
+      sources: discovered.sources,
       has: (table, column) => {
-        const raw = raws.get(table);
-        return raw !== undefined && (column === undefined || raw.columnTypes.has(column));
+        const found = staged.get(table);
+        if (!found) return false;
+        return column === undefined || found.columns.has(column) || found.extras.includes(column);
       },
       close: () => db.close(),
     };
@@ -92,14 +160,31 @@ export function assertTimeZone(timeZone: string): void {
   }
 }
 
-/** Refuses to compute from data with contract errors, pointing at `pulse check`. */
+/**
+ * Refuses to compute from data that does not fit the contract (a missing or wrong-typed
+ * column, a mapping that does not fit: always), or with rejected rows unless the policy the
+ * dataset was opened with allows them.
+ */
 export function assertNoErrors(dataset: Dataset): void {
-  const errors = dataset.problems.filter((p) => p.severity === 'error');
-  if (errors.length === 0) return;
-  const rows = errors.reduce((n, p) => n + Math.max(p.count, 1), 0);
-  const first = errors[0];
+  const check = `Run \`pulse check --data ${dataset.dataDir}${dataset.mapping ? ` --mapping ${dataset.mapping}` : ''}\` to see every problem.`;
+  const structural = dataset.problems.filter(isStructural);
+  if (structural.length > 0) {
+    const lines = structural.slice(0, 5).flatMap((p) => formatProblem(p, 3).map((l) => `  ${l}`));
+    const more = structural.length > 5 ? [`  ... and ${structural.length - 5} more`] : [];
+    throw new PulseError(
+      'data_invalid',
+      [
+        `${dataset.dataDir}: ${structural.length} contract errors that no row-level leniency can get past; no KPI is computed from broken data. ${check}`,
+        ...lines,
+        ...more,
+      ].join('\n'),
+    );
+  }
+  const { rejects, policy } = dataset;
+  if (rejects.rows === 0 || policy.allowRejects || rejects.share <= policy.maxRejectShare) return;
+  const kinds = new Set(dataset.problems.filter((p) => p.severity === 'error').map((p) => p.rule));
   throw new PulseError(
     'data_invalid',
-    `${dataset.dataDir}: ${errors.length} kinds of contract errors in ${rows} rows (first: ${first?.table}.${first?.column ?? ''} ${first?.rule}); no KPI is computed from broken data. Run \`pulse check --data ${dataset.dataDir}\` to see every problem.`,
+    `${dataset.dataDir}: ${formatRejectSummary(rejects)} for contract errors (${[...kinds].join(', ')}); no KPI is computed from broken data. ${check} To compute on the good rows only, add --allow-rejects${policy.maxRejectShare > 0 ? ` (PULSE_MAX_REJECT_SHARE allows ${formatShare(policy.maxRejectShare)})` : ' or set PULSE_MAX_REJECT_SHARE (e.g. 2%)'}.`,
   );
 }

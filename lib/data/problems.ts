@@ -4,6 +4,9 @@
 export type Severity = 'error' | 'warning';
 
 export type ProblemRule =
+  | 'mapping'
+  | 'malformed_header'
+  | 'wrong_type'
   | 'malformed_line'
   | 'missing_column'
   | 'unknown_column_case'
@@ -23,6 +26,24 @@ export interface ProblemExample {
   readonly loc: number;
   readonly file: string;
   readonly value: string | null;
+  /** What is wrong with this row in particular, e.g. `8 fields where the header has 7`. */
+  readonly detail?: string;
+}
+
+/** Problems that reject single rows; the others concern a whole table or column. */
+export const ROW_RULES: ReadonlySet<ProblemRule> = new Set<ProblemRule>([
+  'malformed_line',
+  'required_null',
+  'unparsable',
+  'unknown_value',
+  'out_of_range',
+  'duplicate_key',
+  'won_without_amount',
+]);
+
+/** An error no row-level leniency can get past: the table itself does not fit. */
+export function isStructural(problem: Problem): boolean {
+  return problem.severity === 'error' && !ROW_RULES.has(problem.rule);
 }
 
 export interface Problem {
@@ -42,10 +63,13 @@ export interface Problem {
 }
 
 const DESCRIPTIONS: Record<ProblemRule, string> = {
-  malformed_line: 'line does not match the header',
+  mapping: 'the mapping does not fit the export',
+  malformed_header: 'header line cannot be read',
+  wrong_type: 'column has the wrong type',
+  malformed_line: 'line cannot be read',
   missing_column: 'required column is missing',
   unknown_column_case: 'column name differs from the contract only in case or spaces',
-  required_null: 'required value is empty',
+  required_null: 'required value is empty or blank',
   unparsable: 'value cannot be read as its type',
   unknown_value: 'value is not allowed',
   out_of_range: 'value is out of range',
@@ -73,10 +97,18 @@ export function formatProblem(problem: Problem, maxExamples: number): string[] {
   const lines: string[] = [];
   if (problem.examples.length === 0) {
     lines.push(`${head} in ${problem.file} (expected ${problem.expected})`);
+  } else if (problem.severity === 'error' && !ROW_RULES.has(problem.rule)) {
+    // A whole column or file: one line, with a few of its values.
+    const where = problem.examples
+      .slice(0, Math.min(maxExamples, 3))
+      .map((e) => `line ${e.loc} ${formatValue(e.value)}`)
+      .join(', ');
+    lines.push(`${head} in ${problem.file} (expected ${problem.expected}); e.g. ${where}`);
   } else if (problem.severity === 'error') {
     for (const example of problem.examples.slice(0, maxExamples)) {
+      const detail = example.detail ? ` (${example.detail})` : '';
       lines.push(
-        `${problem.severity} ${formatLocation(example.file, example.loc)}${column}: ${formatValue(example.value)}, expected ${problem.expected}`,
+        `${problem.severity} ${formatLocation(example.file, example.loc)}${column}: ${formatValue(example.value)}${detail}, expected ${problem.expected}`,
       );
     }
     const rest = problem.count - Math.min(maxExamples, problem.examples.length);

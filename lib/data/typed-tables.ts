@@ -1,28 +1,33 @@
 import { SQL_TYPES, type TableSpec } from './contract.ts';
 import type { Database } from './database.ts';
-import type { RawTable } from './raw-tables.ts';
-import { castExpression, quoteIdent } from './sql-text.ts';
+import { REJECTED_TABLE } from './rejects.ts';
+import { quoteIdent, quoteLiteral } from './sql-text.ts';
+import { type StagedTable, typedExpression } from './staged-tables.ts';
 
 /**
- * Registers the table under its contract name with the contract's types. Missing optional
- * columns read as NULL; extra columns pass through for custom queries. CSV copies are
- * materialised once (their text is already in memory); Parquet stays a view so that
- * period filters prune row groups.
+ * Registers the table under its contract name with the contract's types, without its rejected
+ * rows. Missing optional columns read as NULL; the export's other columns pass through for
+ * custom queries. CSV copies are materialised once (their text is already in memory); Parquet
+ * stays a view so that period filters prune row groups.
  */
-export async function registerTypedTable(db: Database, raw: RawTable, spec: TableSpec): Promise<void> {
+export async function registerTypedTable(
+  db: Database,
+  staged: StagedTable,
+  hasRejects: boolean,
+): Promise<void> {
+  const { spec } = staged;
   const columns = spec.columns.map((column) => {
-    const sourceType = raw.columnTypes.get(column.name);
-    const expression =
-      sourceType === undefined
-        ? `NULL::${SQL_TYPES[column.type]}`
-        : castExpression(column.name, column.type, sourceType, raw.source.format === 'csv');
+    const expression = typedExpression(staged, column.name) ?? `NULL::${SQL_TYPES[column.type]}`;
     return `${expression} AS ${quoteIdent(column.name)}`;
   });
-  const contractNames = new Set(spec.columns.map((c) => c.name));
-  const extras = [...raw.columnTypes.keys()].filter((name) => !contractNames.has(name)).map(quoteIdent);
-  const select = `SELECT ${[...columns, ...extras].join(', ')} FROM ${quoteIdent(raw.relation)}`;
+  const rejected = hasRejects
+    ? `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r
+         WHERE r.tbl = ${quoteLiteral(spec.name)} AND r.file = s.__file AND r.rec = s.__rec)`
+    : '';
+  const select = `SELECT ${[...columns, ...staged.extras.map(quoteIdent)].join(', ')}
+    FROM ${quoteIdent(staged.relation)} s ${rejected}`;
   const name = quoteIdent(spec.name);
-  if (raw.source.format === 'csv') {
+  if (staged.raw.source.format === 'csv') {
     await db.run(`CREATE OR REPLACE TEMP TABLE ${name} AS ${select}`);
   } else {
     await db.run(`CREATE OR REPLACE VIEW ${name} AS ${select}`);

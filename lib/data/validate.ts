@@ -1,15 +1,13 @@
 import { oneOf } from '../errors.ts';
-import {
-  type ColumnSpec,
-  type ColumnType,
-  SURVEY_SCORE_RANGES,
-  type TableSpec,
-  tableSpec,
-} from './contract.ts';
+import { expectedFormat } from './column-hints.ts';
+import { type ColumnSpec, SURVEY_SCORE_RANGES, type TableSpec, tableSpec } from './contract.ts';
 import type { Database } from './database.ts';
-import type { Problem, ProblemRule, Severity } from './problems.ts';
-import type { RawTable } from './raw-tables.ts';
-import { castExpression, quoteIdent, quoteLiteral } from './sql-text.ts';
+import { formatHint, valuesHint } from './fix-hints.ts';
+import { type Problem, type ProblemRule, ROW_RULES, type Severity } from './problems.ts';
+import { REJECTED_TABLE } from './rejects.ts';
+import { quoteIdent, quoteLiteral } from './sql-text.ts';
+import { type StagedTable, typedExpression } from './staged-tables.ts';
+import { canHold, missingColumnProblems, unreadableProblems } from './structure-checks.ts';
 
 export interface ValidationOptions {
   /** The clock: anything after it is "in the future". ISO instant. */
@@ -17,17 +15,6 @@ export interface ValidationOptions {
   /** How many offending rows an error keeps (the count is always exact). */
   readonly maxErrorExamples?: number;
 }
-
-const EXPECTED_FORMAT: Record<ColumnType, string> = {
-  id: 'an identifier',
-  text: 'text',
-  ts: 'an ISO 8601 timestamp such as 2026-10-31T14:05:00 or 2026-10-31T14:05:00Z',
-  date: 'an ISO date such as 2026-10-31',
-  money: 'a plain decimal such as 1234.50 (no currency symbol or thousands separator)',
-  int: 'a whole number',
-  bool: 'true or false',
-  double: 'a number such as 0.25',
-};
 
 // Pairs of columns where the second must not come before the first.
 const ORDERED_PAIRS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
@@ -42,17 +29,18 @@ const ORDERED_PAIRS: Readonly<Record<string, readonly (readonly [string, string]
   ],
 };
 
-/** Checks every loaded table against the contract; returns every problem, errors first. */
+/**
+ * Checks every staged table against the contract; returns every problem, errors first. Each
+ * row with an error is written to the rejected-rows table, so the typed tables can leave it out.
+ */
 export async function validateTables(
   db: Database,
-  tables: ReadonlyMap<string, RawTable>,
+  tables: ReadonlyMap<string, StagedTable>,
   options: ValidationOptions,
 ): Promise<Problem[]> {
   const problems: Problem[] = [];
-  for (const raw of tables.values()) {
-    const spec = tableSpec(raw.source.table);
-    if (!spec) continue;
-    const checker = new TableChecker(db, raw, spec, tables, options);
+  for (const staged of tables.values()) {
+    const checker = new TableChecker(db, staged, tables, options);
     problems.push(...(await checker.check()));
   }
   return problems.sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
@@ -61,93 +49,92 @@ export async function validateTables(
 class TableChecker {
   private readonly problems: Problem[] = [];
   private readonly pending: PendingCheck[] = [];
+  private readonly spec: TableSpec;
+  private readonly file: string;
 
   constructor(
     private readonly db: Database,
-    private readonly raw: RawTable,
-    private readonly spec: TableSpec,
-    private readonly tables: ReadonlyMap<string, RawTable>,
+    private readonly staged: StagedTable,
+    private readonly tables: ReadonlyMap<string, StagedTable>,
     private readonly options: ValidationOptions,
-  ) {}
+  ) {
+    this.spec = staged.spec;
+    this.file = staged.raw.source.path;
+  }
 
   async check(): Promise<Problem[]> {
-    this.checkMalformedLines();
-    const present = this.spec.columns.filter((c) => this.raw.columnTypes.has(c.name));
-    this.checkMissingColumns();
-    for (const column of present) await this.checkColumn(column);
-    await this.checkPrimaryKey();
-    await this.checkOrderedPairs();
-    await this.checkTableRules();
+    this.problems.push(
+      ...unreadableProblems(this.staged, this.options.maxErrorExamples ?? 1000),
+      ...this.staged.problems,
+      ...missingColumnProblems(this.staged),
+    );
+    for (const column of this.spec.columns) {
+      if (this.staged.columns.has(column.name) && (await this.bindsAsType(column)))
+        await this.checkColumn(column);
+    }
+    this.checkPrimaryKey();
+    this.checkOrderedPairs();
+    this.checkTableRules();
     await this.runPending();
     return this.problems;
   }
 
-  private checkMalformedLines(): void {
-    for (const bad of this.raw.malformedLines) {
+  // A column whose type cannot become the contract's (a Parquet BOOLEAN for a date) fails whole.
+  private async bindsAsType(column: ColumnSpec): Promise<boolean> {
+    const typed = this.typed(column.name);
+    const found = this.staged.columns.get(column.name)?.type ?? 'VARCHAR';
+    try {
+      if (!canHold(column.type, found)) throw new Error(found);
+      await this.db.run(`SELECT ${typed} FROM ${quoteIdent(this.staged.relation)} LIMIT 0`);
+      return true;
+    } catch {
       this.problems.push({
         severity: 'error',
-        rule: 'malformed_line',
+        rule: 'wrong_type',
         table: this.spec.name,
-        file: this.raw.source.path,
-        expected: `as many fields as the header (${bad.error})`,
-        count: 1,
-        examples: [{ loc: bad.line, file: this.raw.source.path, value: bad.text }],
-        hint: 'quote fields that contain commas or line breaks with double quotes',
-      });
-    }
-  }
-
-  private checkMissingColumns(): void {
-    const found = [...this.raw.columnTypes.keys()];
-    const normalise = (name: string) =>
-      name
-        .trim()
-        .toLowerCase()
-        .replace(/[\s-]+/g, '_');
-    for (const column of this.spec.columns) {
-      if (this.raw.columnTypes.has(column.name)) continue;
-      const lookalike = found.find((name) => normalise(name) === column.name);
-      if (!column.required && !lookalike) continue;
-      this.problems.push({
-        severity: column.required ? 'error' : 'warning',
-        rule: lookalike ? 'unknown_column_case' : 'missing_column',
-        table: this.spec.name,
-        file: this.raw.source.path,
+        file: this.file,
         column: column.name,
-        expected: `a column named ${column.name} (found: ${found.join(', ') || 'no columns'})`,
-        count: this.raw.rowCount,
+        expected: `${expectedFormat(column.type)} (found a column of type ${found})`,
+        count: this.staged.raw.rowCount,
         examples: [],
-        hint: lookalike
-          ? `rename the column "${lookalike}" to "${column.name}"`
-          : `add the column ${column.name} to ${this.raw.source.path}, or map one of your columns to it`,
+        hint: `export ${column.name} as ${column.type === 'money' ? 'a decimal' : column.type === 'ts' ? 'a timestamp' : column.type}, or compute it in the mapping with "derive"`,
       });
+      return false;
     }
   }
 
   private async checkColumn(column: ColumnSpec): Promise<void> {
     const col = quoteIdent(column.name);
-    const sourceType = this.raw.columnTypes.get(column.name) ?? 'VARCHAR';
-    const typed = castExpression(column.name, column.type, sourceType, true);
+    const text = `${col}::VARCHAR`;
+    const typed = this.typed(column.name);
+    // Only text can be blank or unreadable; a typed (Parquet) value is a value or NULL.
+    const isText = this.staged.columns.get(column.name)?.type === 'VARCHAR';
+    const blank = isText ? `(${col} IS NULL OR trim(${col}) = '')` : `${col} IS NULL`;
     if (column.required) {
-      this.find('error', 'required_null', column.name, `${col} IS NULL`, 'a value (the column is required)');
+      this.find('error', 'required_null', column.name, blank, 'a value (the column is required)');
     }
-    this.find(
-      'error',
-      'unparsable',
-      column.name,
-      `${col} IS NOT NULL AND (${typed}) IS NULL`,
-      EXPECTED_FORMAT[column.type],
-    );
+    if (isText || typed !== col) {
+      this.find(
+        'error',
+        'unparsable',
+        column.name,
+        `NOT ${blank} AND (${typed}) IS NULL`,
+        expectedFormat(column.type),
+        (rule) => formatHint(this.db, this.staged, column, rule === 'wrong_type'),
+        undefined,
+        undefined,
+        isText ? `count(*) FILTER (NOT ${blank})` : undefined,
+      );
+    }
     if (column.values) {
       const allowed = column.values.map(quoteLiteral).join(', ');
-      const hint = () => this.caseHint(column);
       this.find(
         'error',
         'unknown_value',
         column.name,
-        `${col} IS NOT NULL AND ${col}::VARCHAR NOT IN (${allowed})`,
+        `NOT ${blank} AND ${text} NOT IN (${allowed})`,
         oneOf(column.values),
-        hint,
+        () => valuesHint(this.db, this.staged, column),
       );
     }
     if (column.type === 'money') {
@@ -160,52 +147,43 @@ class TableChecker {
     }
     const target = column.references ? this.tables.get(column.references) : undefined;
     const targetKey = column.references ? tableSpec(column.references)?.primaryKey[0] : undefined;
-    if (target && targetKey && target.columnTypes.has(targetKey)) {
+    if (target && targetKey && target.columns.has(targetKey)) {
       this.find(
         'warning',
         'foreign_key',
         column.name,
-        `${col} IS NOT NULL AND ${col}::VARCHAR NOT IN (SELECT ${quoteIdent(targetKey)}::VARCHAR FROM ${quoteIdent(target.relation)} WHERE ${quoteIdent(targetKey)} IS NOT NULL)`,
-        `a ${targetKey} that exists in ${target.source.path}`,
+        `NOT ${blank} AND ${text} NOT IN (SELECT ${quoteIdent(targetKey)}::VARCHAR FROM ${quoteIdent(target.relation)} WHERE ${quoteIdent(targetKey)} IS NOT NULL)`,
+        `a ${targetKey} that exists in ${target.raw.source.path}`,
       );
     }
   }
 
-  private async caseHint(column: ColumnSpec): Promise<string | undefined> {
-    const allowed = (column.values ?? []).map(quoteLiteral).join(', ');
-    const col = quoteIdent(column.name);
-    const [row] = await this.db.rows(
-      `SELECT count(*) AS n FROM ${quoteIdent(this.raw.relation)}
-       WHERE ${col}::VARCHAR NOT IN (${allowed}) AND lower(trim(${col}::VARCHAR)) IN (${allowed})`,
-    );
-    return Number(row?.n ?? 0) > 0
-      ? `values are lower case without spaces, e.g. ${column.values?.[0]}`
-      : undefined;
-  }
-
-  private async checkPrimaryKey(): Promise<void> {
+  private checkPrimaryKey(): void {
     const key = this.spec.primaryKey;
-    if (key.length === 0 || !key.every((k) => this.raw.columnTypes.has(k))) return;
+    if (key.length === 0 || !key.every((k) => this.staged.columns.has(k))) return;
     const cols = key.map(quoteIdent).join(', ');
     const value = key.length === 1 ? `${quoteIdent(key[0] ?? '')}::VARCHAR` : `concat_ws(' / ', ${cols})`;
+    const unit = this.staged.raw.source.format === 'csv' ? 'line' : 'row';
+    // The first row of a key is kept; each later one is a duplicate and says where the first is.
     this.find(
       'error',
       'duplicate_key',
       key.join(', '),
-      'true',
-      `a unique ${key.join(' + ')} (each duplicate row is listed)`,
+      '__n > 1',
+      `a unique ${key.join(' + ')} (each repeat is listed with the line of the first)`,
       undefined,
-      value,
-      `(SELECT * FROM ${quoteIdent(this.raw.relation)}
-        WHERE ${key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')}
-        QUALIFY count(*) OVER (PARTITION BY ${cols}) > 1)`,
+      `concat(${value}, ' (first at ${unit} ', __first, ')')`,
+      `(SELECT *, row_number() OVER w AS __n, first_value(__loc) OVER w AS __first
+        FROM ${quoteIdent(this.staged.relation)}
+        WHERE ${key.map((k) => `${quoteIdent(k)} IS NOT NULL AND trim(${quoteIdent(k)}::VARCHAR) <> ''`).join(' AND ')}
+        WINDOW w AS (PARTITION BY ${key.map((k) => `${quoteIdent(k)}::VARCHAR`).join(', ')} ORDER BY __file, __rec))`,
     );
   }
 
-  private async checkOrderedPairs(): Promise<void> {
+  private checkOrderedPairs(): void {
     for (const [first, second] of ORDERED_PAIRS[this.spec.name] ?? []) {
-      const a = this.typed(first);
-      const b = this.typed(second);
+      const a = this.typedIfPresent(first);
+      const b = this.typedIfPresent(second);
       if (!a || !b) continue;
       this.find(
         'warning',
@@ -219,10 +197,12 @@ class TableChecker {
     }
   }
 
-  private async checkTableRules(): Promise<void> {
-    const has = (name: string) => this.raw.columnTypes.has(name);
-    if (this.spec.name === 'opportunities' && has('status')) {
-      const amountMissing = has('amount') ? `"amount" IS NULL` : 'true';
+  private checkTableRules(): void {
+    const has = (name: string) => this.staged.columns.has(name);
+    // Without an amount column the revenue KPIs are "not available"; with one, a won deal needs it.
+    if (this.spec.name === 'opportunities' && has('status') && has('amount')) {
+      const amountMissing = `("amount" IS NULL OR trim("amount"::VARCHAR) = '')`;
+      const id = has('opportunity_id') ? `"opportunity_id"::VARCHAR` : 'NULL';
       this.find(
         'error',
         'won_without_amount',
@@ -230,7 +210,7 @@ class TableChecker {
         `"status" = 'won' AND ${amountMissing}`,
         'an amount on every won deal',
         undefined,
-        `"opportunity_id"::VARCHAR`,
+        id,
       );
     }
     if (this.spec.name === 'surveys' && has('kind') && has('score')) {
@@ -250,10 +230,12 @@ class TableChecker {
     }
   }
 
-  private typed(column: string): string | undefined {
-    const spec = this.spec.columns.find((c) => c.name === column);
-    const sourceType = this.raw.columnTypes.get(column);
-    return spec && sourceType ? castExpression(column, spec.type, sourceType, true) : undefined;
+  private typed(column: string): string {
+    return typedExpression(this.staged, column) ?? 'NULL';
+  }
+
+  private typedIfPresent(column: string): string | undefined {
+    return this.staged.columns.has(column) ? typedExpression(this.staged, column) : undefined;
   }
 
   private find(
@@ -262,50 +244,76 @@ class TableChecker {
     column: string,
     where: string,
     expected: string,
-    hint?: string | (() => Promise<string | undefined>),
+    hint?: string | ((rule: ProblemRule) => Promise<string | undefined>),
     valueExpr = `${quoteIdent(column)}::VARCHAR`,
     from?: string,
+    present?: string,
   ): void {
-    this.pending.push({ severity, rule, column, where, expected, hint, valueExpr, from });
+    this.pending.push({ severity, rule, column, where, expected, hint, valueExpr, from, present });
   }
 
   // Clean data is the common case: count every check in one pass over the table, and read
   // example rows only for the checks that found something.
   private async runPending(): Promise<void> {
     const shared = this.pending.filter((c) => c.from === undefined);
-    const counts = new Map<PendingCheck, number>();
+    const counts = new Map<PendingCheck, { found: number; present: number | undefined }>();
     if (shared.length > 0) {
+      const columns = shared.flatMap((c, i) => [
+        `count(*) FILTER (${c.where}) AS c${i}`,
+        ...(c.present ? [`${c.present} AS p${i}`] : []),
+      ]);
       const [row] = await this.db.rows(
-        `SELECT ${shared.map((c, i) => `count(*) FILTER (${c.where}) AS c${i}`).join(', ')}
-         FROM ${quoteIdent(this.raw.relation)}`,
+        `SELECT ${columns.join(', ')} FROM ${quoteIdent(this.staged.relation)}`,
         { now: this.options.now },
       );
-      for (const [i, c] of shared.entries()) counts.set(c, Number(row?.[`c${i}`] ?? 0));
+      for (const [i, c] of shared.entries()) {
+        const present = row?.[`p${i}`];
+        counts.set(c, {
+          found: Number(row?.[`c${i}`] ?? 0),
+          present: present == null ? undefined : Number(present),
+        });
+      }
     }
     for (const check of this.pending) {
-      if (check.from === undefined && counts.get(check) === 0) continue;
-      await this.collect(check);
+      const count = counts.get(check);
+      if (check.from === undefined && count?.found === 0) continue;
+      // Every value of the column unreadable: the column is wrong, not its rows.
+      if (check.rule === 'unparsable' && count && count.found >= 2 && count.found === count.present) {
+        await this.collect({ ...check, rule: 'wrong_type' });
+      } else await this.collect(check);
     }
   }
 
   private async collect(check: PendingCheck): Promise<void> {
-    const limit = check.severity === 'error' ? (this.options.maxErrorExamples ?? 1000) : 5;
+    const wholeColumn = check.rule === 'wrong_type';
+    const limit = wholeColumn ? 5 : check.severity === 'error' ? (this.options.maxErrorExamples ?? 1000) : 5;
+    const from = check.from ?? quoteIdent(this.staged.relation);
     const rows = await this.db.rows(
       `SELECT count(*) OVER () AS n, __file, __loc, (${check.valueExpr})::VARCHAR AS v
-       FROM ${check.from ?? quoteIdent(this.raw.relation)} WHERE ${check.where}
+       FROM ${from} WHERE ${check.where}
        ORDER BY __file, __loc LIMIT ${limit}`,
       { now: this.options.now },
     );
     if (rows.length === 0) return;
-    const hint = typeof check.hint === 'function' ? await check.hint() : check.hint;
+    if (check.severity === 'error' && ROW_RULES.has(check.rule)) {
+      await this.db.run(
+        `INSERT INTO ${REJECTED_TABLE}
+         SELECT ${quoteLiteral(this.spec.name)}, __file, __rec, __loc, ${quoteLiteral(check.rule)},
+                ${quoteLiteral(check.rule)}, ${quoteLiteral(check.column)}, (${check.valueExpr})::VARCHAR, NULL
+         FROM ${from} WHERE ${check.where}`,
+        { now: this.options.now },
+      );
+    }
+    const hint = typeof check.hint === 'function' ? await check.hint(check.rule) : check.hint;
+    const count = Number(rows[0]?.n ?? rows.length);
     this.problems.push({
       severity: check.severity,
       rule: check.rule,
       table: this.spec.name,
-      file: this.raw.source.path,
+      file: this.file,
       column: check.column,
-      expected: check.expected,
-      count: Number(rows[0]?.n ?? rows.length),
+      expected: wholeColumn ? `${check.expected}; none of its ${count} values is` : check.expected,
+      count: wholeColumn ? this.staged.raw.rowCount : count,
       examples: rows.map((r) => ({
         loc: Number(r.__loc),
         file: String(r.__file),
@@ -323,9 +331,11 @@ interface PendingCheck {
   /** SQL condition that holds for an offending row. */
   readonly where: string;
   readonly expected: string;
-  readonly hint: string | (() => Promise<string | undefined>) | undefined;
+  readonly hint: string | ((rule: ProblemRule) => Promise<string | undefined>) | undefined;
   /** What to show of an offending row. */
   readonly valueExpr: string;
-  /** A relation other than the raw table (duplicate keys need a window first). */
+  /** A relation other than the staged table (duplicate keys need a window first). */
   readonly from: string | undefined;
+  /** SQL aggregate counting the rows the check applies to (for whole-column failures). */
+  readonly present: string | undefined;
 }

@@ -2,6 +2,7 @@
 // HTML, the e-mail and kpis.csv. Plain data, no behaviour.
 
 import type { Chart } from '../charts/chart.ts';
+import type { DataQuality } from '../data/quality.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 
@@ -67,6 +68,8 @@ export interface ReportDocument {
   /** Every KPI the report asked for, for the footer's definitions. */
   readonly kpiIds: readonly string[];
   readonly freshness: readonly { readonly table: string; readonly latest: string | null }[];
+  /** Rows rejected and what the data checks found; `dataQuality.rejected.label` is "N rows rejected (x %)". */
+  readonly dataQuality?: DataQuality;
   readonly reproduce: string;
 }
 

@@ -1,5 +1,6 @@
 import { assertNoErrors, openDataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
+import { buildDataQuality } from '../data/quality.ts';
 import { PulseError } from '../errors.ts';
 import { readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
@@ -19,6 +20,12 @@ export interface RunReportOptions {
   readonly period?: PeriodSpan;
   readonly params?: Readonly<Record<string, string>>;
   readonly onCell?: (timing: CellTiming) => void;
+  /** A mapping file or preset name (--mapping). */
+  readonly mapping?: string;
+  /** Compute on the good rows whatever share is rejected (--allow-rejects). */
+  readonly allowRejects?: boolean;
+  /** Share of rejected rows accepted without allowRejects (PULSE_MAX_REJECT_SHARE). */
+  readonly maxRejectShare?: number;
 }
 
 export interface ReportRun {
@@ -38,6 +45,9 @@ export async function runReport(definition: ReportDefinition, options: RunReport
     dataDir: options.dataDir,
     timeZone: options.timeZone,
     now: options.now,
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+    ...(options.allowRejects ? { allowRejects: true } : {}),
+    ...(options.maxRejectShare ? { maxRejectShare: options.maxRejectShare } : {}),
   });
   try {
     assertNoErrors(dataset);
@@ -74,6 +84,7 @@ export async function runReport(definition: ReportDefinition, options: RunReport
       blocks: state.blocks,
       kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
       freshness,
+      dataQuality: buildDataQuality(dataset, freshness),
       reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}`,
     };
     return {

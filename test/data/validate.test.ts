@@ -48,11 +48,8 @@ describe('contract validation', () => {
     expect(status.hint).toMatch(/lower case/);
   });
 
-  it('lists every row of a duplicate primary key', () => {
-    expect(lines(find('duplicate_key'))).toEqual([
-      [4, 'O3'],
-      [5, 'O3'],
-    ]);
+  it('keeps the first row of a duplicate primary key and lists each repeat with the line of the first', () => {
+    expect(lines(find('duplicate_key'))).toEqual([[5, 'O3 (first at line 4)']]);
   });
 
   it('refuses a won deal without an amount', () => {
@@ -75,8 +72,21 @@ describe('contract validation', () => {
   });
 
   it('keeps every row: nothing is dropped while loading', () => {
-    // 9 data lines, one malformed: 8 rows loaded and all problems point at real lines.
-    expect(dataset.tables.find((t) => t.table === 'opportunities')?.rows).toBe(8);
+    // 9 data lines, one malformed: 8 rows read and all problems point at real lines.
+    expect(dataset.tables.find((t) => t.table === 'opportunities')).toMatchObject({
+      records: 9,
+      rows: 8,
+      rejected: 7,
+      loaded: 2,
+    });
+  });
+
+  it('leaves the rejected rows out of the tables the KPIs read', async () => {
+    expect(await dataset.db.rows('SELECT opportunity_id FROM opportunities ORDER BY 1')).toEqual([
+      { opportunity_id: 'O1' },
+      { opportunity_id: 'O8' },
+    ]);
+    expect(dataset.rejects).toMatchObject({ rows: 9, total: 14 });
   });
 
   it('says where, what, and what was expected, in one line per row', () => {
@@ -95,7 +105,9 @@ describe('missing required columns', () => {
       const problem = dataset.problems.find((p) => p.column === 'customer_id');
       expect(problem).toMatchObject({ severity: 'error', rule: 'unknown_column_case', table: 'orders' });
       expect(problem?.expected).toContain('found: order_id, Customer ID, ordered_at');
-      expect(problem?.hint).toBe('rename the column "Customer ID" to "customer_id"');
+      expect(problem?.hint).toBe(
+        'rename the column "Customer ID" to "customer_id" in the file, or map it with --mapping FILE, a JSON file with {"tables": {"orders": {"files": "orders.csv", "rename": {"Customer ID": "customer_id"}}}} (see mappings/README.md)',
+      );
       expect(dataset.problems.find((p) => p.column === 'amount')).toMatchObject({ rule: 'missing_column' });
     } finally {
       dataset.close();

@@ -1,51 +1,96 @@
+import { readFreshness } from '../../data/freshness.ts';
 import { formatProblem } from '../../data/problems.ts';
+import { formatRejectedRow, formatRejectSummary, readRejectedRows } from '../../data/rejects.ts';
 import { renderTextTable } from '../../format/table.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { withDataset } from '../with-dataset.ts';
 
-/** `pulse check [--data DIR] [--all]`: every contract problem; exit 2 on errors. */
+const SHOWN_REJECTED_ROWS = 20;
+
+/**
+ * `pulse check [--data DIR] [--mapping FILE] [--all] [--format json]`: every contract problem,
+ * every rejected row with its line, and how fresh each table is; exit 2 on errors.
+ */
 export async function checkCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
   return withDataset(options, async (dataset) => {
     const errors = dataset.problems.filter((p) => p.severity === 'error');
     const warnings = dataset.problems.filter((p) => p.severity === 'warning');
+    const freshness = await readFreshness(dataset, options.now);
+    const latest = (table: string) => freshness.find((f) => f.table === table)?.latest ?? null;
+    const all = Boolean(flags.values.all) || options.format === 'json';
+    const rejectedRows = await readRejectedRows(
+      dataset,
+      all ? Number.POSITIVE_INFINITY : SHOWN_REJECTED_ROWS,
+    );
     if (options.format === 'json') {
-      io.stdout(
-        `${JSON.stringify({ dataDir: dataset.dataDir, tables: dataset.tables, problems: dataset.problems }, null, 2)}\n`,
-      );
-    } else {
-      const perTable = (table: string, severity: string) =>
-        dataset.problems
-          .filter((p) => p.table === table && p.severity === severity)
-          .reduce((n, p) => n + p.count, 0);
-      const rows = dataset.tables.map((t) => [
-        t.table,
-        t.rows.toLocaleString('en-US'),
-        String(perTable(t.table, 'error')),
-        String(perTable(t.table, 'warning')),
-        t.path,
-      ]);
-      const columns = [
-        { header: 'table' },
-        { header: 'rows', align: 'right' as const },
-        { header: 'errors', align: 'right' as const },
-        { header: 'warnings', align: 'right' as const },
-        { header: 'file' },
-      ];
-      const limit = flags.values.all ? Number.POSITIVE_INFINITY : 20;
-      const lines = dataset.problems.flatMap((p) => formatProblem(p, limit));
-      const missing = 15 - dataset.tables.length;
-      io.stdout(
-        [
-          `${dataset.dataDir}: ${dataset.tables.length} tables${missing > 0 ? ` (${missing} contract tables absent: KPIs that need them say so)` : ''}`,
-          renderTextTable(columns, rows),
-          '',
-          ...lines,
-          ...(lines.length > 0 ? [''] : []),
-          `${errors.reduce((n, p) => n + p.count, 0)} errors, ${warnings.reduce((n, p) => n + p.count, 0)} warnings${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
-          '',
-        ].join('\n'),
-      );
+      const report = {
+        dataDir: dataset.dataDir,
+        ...(dataset.mapping ? { mapping: dataset.mapping } : {}),
+        ok: errors.length === 0,
+        tables: dataset.tables.map((t) => ({ ...t, latest: latest(t.table) })),
+        rejects: dataset.rejects,
+        problems: dataset.problems,
+        rejectedRows,
+      };
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      return errors.length > 0 ? 2 : 0;
     }
+    const perTable = (table: string) =>
+      warnings.filter((p) => p.table === table).reduce((n, p) => n + p.count, 0);
+    const withLeftOut = dataset.tables.some((t) => t.leftOut > 0);
+    const rows = dataset.tables.map((t) => [
+      t.table,
+      t.rows.toLocaleString('en-US'),
+      t.rejected.toLocaleString('en-US'),
+      String(perTable(t.table)),
+      ...(withLeftOut ? [t.leftOut.toLocaleString('en-US')] : []),
+      latest(t.table) ?? '-',
+      t.path,
+    ]);
+    const columns = [
+      { header: 'table' },
+      { header: 'rows', align: 'right' as const },
+      { header: 'rejected', align: 'right' as const },
+      { header: 'warnings', align: 'right' as const },
+      ...(withLeftOut ? [{ header: 'left out', align: 'right' as const }] : []),
+      { header: 'latest' },
+      { header: 'file' },
+    ];
+    const limit = flags.values.all ? Number.POSITIVE_INFINITY : 20;
+    const lines = dataset.problems.flatMap((p) => formatProblem(p, limit));
+    const missing = 15 - dataset.tables.length;
+    const { rejects } = dataset;
+    const rejectedLines =
+      rejectedRows.length === 0
+        ? []
+        : [
+            `rejected rows${rejects.rows > rejectedRows.length && !flags.values.all ? ` (the first ${rejectedRows.length}; --all lists every one)` : ''}: file:line:column, error, the line as written`,
+            ...rejectedRows.flatMap((r) => formatRejectedRow(r).map((l) => `  ${l}`)),
+            '',
+          ];
+    io.stdout(
+      [
+        `${dataset.dataDir}: ${dataset.tables.length} tables${missing > 0 ? ` (${missing} contract tables absent: KPIs that need them say so)` : ''}${dataset.mapping ? `, mapped by ${dataset.mapping}` : ''}`,
+        renderTextTable(columns, rows),
+        '',
+        ...dataset.tables
+          .filter((t) => t.footerLines > 0)
+          .map(
+            (t) =>
+              `${t.path}: ${t.footerLines} footer lines of the export ignored (csv.footer in the mapping)`,
+          ),
+        ...lines,
+        ...(lines.length > 0 ? [''] : []),
+        ...rejectedLines,
+        `${errors.reduce((n, p) => n + p.count, 0)} errors, ${warnings.reduce((n, p) => n + p.count, 0)} warnings${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
+        ...(rejects.rows > 0
+          ? [
+              `${formatRejectSummary(rejects)} of ${rejects.total.toLocaleString('en-US')}: KPIs leave them out only with --allow-rejects (or PULSE_MAX_REJECT_SHARE)`,
+            ]
+          : []),
+        '',
+      ].join('\n'),
+    );
     return errors.length > 0 ? 2 : 0;
   });
 }

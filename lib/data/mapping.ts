@@ -1,0 +1,391 @@
+// Mapping files: how a CRM export (Salesforce, HubSpot, Pipedrive, ...) becomes the contract's
+// tables. Parsing is pure and reports every mistake at once, each with its key.
+
+import { PulseError } from '../errors.ts';
+import { CONTRACT, type TableName, tableSpec } from './contract.ts';
+import type { CsvDialect } from './csv-scan.ts';
+import { suggest } from './did-you-mean.ts';
+
+export interface ValueMap {
+  /** Export value → contract value, matched ignoring case and spaces; null maps to an empty value. */
+  readonly pairs: readonly (readonly [string, string | null])[];
+  /** `"*"`: what any other non-blank value becomes; absent = left as it is. */
+  readonly otherwise?: string | null;
+}
+
+export interface TableMapping {
+  readonly table: TableName;
+  /** `tables.opportunities`, for messages. */
+  readonly key: string;
+  /** Patterns relative to the data folder. */
+  readonly files: readonly string[];
+  readonly csv: CsvDialect;
+  /** SQL condition over the export's columns: rows where it is not true are left out. */
+  readonly where?: string;
+  /** Export column → contract column, in the order written: the first one present wins. */
+  readonly rename: readonly { readonly source: string; readonly target: string }[];
+  /** Contract column → SQL expression over the export's columns. */
+  readonly derive: ReadonlyMap<string, string>;
+  readonly values: ReadonlyMap<string, ValueMap>;
+  /** Contract column → strptime formats, tried in order. */
+  readonly dates: ReadonlyMap<string, readonly string[]>;
+  readonly constants: ReadonlyMap<string, string>;
+  readonly defaults: ReadonlyMap<string, string>;
+}
+
+export interface Mapping {
+  /** The file it was read from, for messages. */
+  readonly file: string;
+  readonly tables: ReadonlyMap<TableName, TableMapping>;
+}
+
+export interface MappingIssue {
+  readonly key: string;
+  readonly message: string;
+}
+
+const TOP_KEYS = ['$schema', 'name', 'description', 'tables'];
+const TABLE_KEYS = [
+  'description',
+  'files',
+  'csv',
+  'where',
+  'rename',
+  'derive',
+  'values',
+  'dates',
+  'constants',
+  'defaults',
+];
+const ENCODINGS: Readonly<Record<string, 'utf-8' | 'latin-1'>> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'latin-1': 'latin-1',
+  latin1: 'latin-1',
+  'iso-8859-1': 'latin-1',
+  'windows-1252': 'latin-1',
+  cp1252: 'latin-1',
+};
+// DuckDB's strptime specifiers.
+const DATE_SPECIFIERS = new Set('aAwdbBmyYHIpMSfzZjUWcxXgGVu%'.split(''));
+
+/** Parses a mapping's JSON text; throws one error listing every problem, each with its key. */
+export function parseMapping(text: string, file: string): Mapping {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PulseError('usage', `${file}: not valid JSON: ${jsonErrorWhere(text, error as Error)}`);
+  }
+  const issues: MappingIssue[] = [];
+  const tables = new Map<TableName, TableMapping>();
+  if (!isObject(json)) {
+    issues.push({ key: '(top)', message: 'a mapping is a JSON object with a "tables" key' });
+  } else {
+    checkKeys(json, TOP_KEYS, '', issues);
+    const given = json.tables;
+    if (!isObject(given) || Object.keys(given).length === 0) {
+      issues.push({
+        key: 'tables',
+        message: 'give at least one contract table, e.g. "tables": {"opportunities": {"files": "deals.csv"}}',
+      });
+    } else {
+      for (const [name, value] of Object.entries(given)) {
+        const key = `tables${keyPart(name)}`;
+        if (!tableSpec(name)) {
+          issues.push({
+            key,
+            message: `"${name}" is not a contract table${suggest(
+              name,
+              CONTRACT.map((t) => t.name),
+            )}`,
+          });
+          continue;
+        }
+        const table = parseTable(name as TableName, value, key, issues);
+        if (table) tables.set(table.table, table);
+      }
+    }
+  }
+  if (issues.length > 0) throw new PulseError('usage', formatMappingIssues(file, issues));
+  return { file, tables };
+}
+
+export function formatMappingIssues(file: string, issues: readonly MappingIssue[]): string {
+  const lines = issues.map((i) => `  ${file}: ${i.key}: ${i.message}`);
+  return `the mapping ${file} has ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}:\n${lines.join('\n')}`;
+}
+
+function parseTable(
+  table: TableName,
+  value: unknown,
+  key: string,
+  issues: MappingIssue[],
+): TableMapping | undefined {
+  if (!isObject(value)) {
+    issues.push({ key, message: 'must be an object such as {"files": "export.csv", "rename": {...}}' });
+    return undefined;
+  }
+  checkKeys(value, TABLE_KEYS, key, issues);
+  const spec = tableSpec(table);
+  const columns = spec?.columns.map((c) => c.name) ?? [];
+  const column = (name: string, at: string): boolean => {
+    if (columns.includes(name)) return true;
+    issues.push({
+      key: at,
+      message: `"${name}" is not a column of ${table}${suggest(name, columns)} (columns: ${columns.join(', ')})`,
+    });
+    return false;
+  };
+  const files = stringList(value.files, `${key}.files`, issues, 'a file name or pattern, e.g. "deals*.csv"');
+  for (const pattern of files) {
+    if (pattern.startsWith('/') || pattern.split('/').includes('..')) {
+      issues.push({
+        key: `${key}.files`,
+        message: `"${pattern}" must be relative to the data folder, without ..`,
+      });
+    }
+  }
+  const rename: { source: string; target: string }[] = [];
+  for (const [source, target] of entries(value.rename, `${key}.rename`, issues)) {
+    const at = `${key}.rename${keyPart(source)}`;
+    const targets = typeof target === 'string' ? [target] : target;
+    if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string')) {
+      issues.push({ key: at, message: 'must be a contract column name, or a list of them' });
+      continue;
+    }
+    for (const t of targets as string[]) if (column(t, at)) rename.push({ source, target: t });
+  }
+  const derive = new Map<string, string>();
+  for (const [name, sql] of entries(value.derive, `${key}.derive`, issues)) {
+    const at = `${key}.derive${keyPart(name)}`;
+    if (!column(name, at)) continue;
+    if (typeof sql !== 'string' || sql.trim() === '') {
+      issues.push({
+        key: at,
+        message: 'must be a SQL expression over the export\'s columns, e.g. "\\"Amount\\" * 100"',
+      });
+    } else derive.set(name, sql);
+  }
+  const values = new Map<string, ValueMap>();
+  for (const [name, map] of entries(value.values, `${key}.values`, issues)) {
+    const at = `${key}.values${keyPart(name)}`;
+    if (!column(name, at)) continue;
+    const parsed = parseValueMap(map, at, issues);
+    if (parsed) values.set(name, parsed);
+  }
+  const dates = new Map<string, string[]>();
+  for (const [name, formats] of entries(value.dates, `${key}.dates`, issues)) {
+    const at = `${key}.dates${keyPart(name)}`;
+    if (!column(name, at)) continue;
+    const type = spec?.columns.find((c) => c.name === name)?.type;
+    if (type !== 'ts' && type !== 'date') {
+      issues.push({ key: at, message: `${name} is ${type}, not a date or timestamp` });
+      continue;
+    }
+    const list = stringList(formats, at, issues, 'a strptime format such as "%m/%d/%Y", or a list of them');
+    if (list.every((f) => checkDateFormat(f, at, issues))) {
+      const zoned = list.filter((f) => /%[zZ]/.test(f)).length;
+      if (zoned > 0 && zoned < list.length) {
+        issues.push({ key: at, message: 'use %z in every format or in none' });
+      } else if (list.length > 0) dates.set(name, list);
+    }
+  }
+  const constants = literals(value.constants, `${key}.constants`, issues, column);
+  const defaults = literals(value.defaults, `${key}.defaults`, issues, column);
+  checkOneSource(key, rename, derive, constants, issues);
+  const csv = parseCsv(value.csv, `${key}.csv`, issues);
+  let where: string | undefined;
+  if (value.where !== undefined) {
+    if (typeof value.where !== 'string' || value.where.trim() === '') {
+      issues.push({
+        key: `${key}.where`,
+        message: 'must be a SQL condition, e.g. "\\"Stage\\" <> \'Deleted\'"',
+      });
+    } else where = value.where;
+  }
+  return {
+    table,
+    key,
+    files,
+    csv,
+    ...(where ? { where } : {}),
+    rename,
+    derive,
+    values,
+    dates,
+    constants,
+    defaults,
+  };
+}
+
+function parseValueMap(map: unknown, at: string, issues: MappingIssue[]): ValueMap | undefined {
+  if (!isObject(map)) {
+    issues.push({
+      key: at,
+      message: 'must map export values to contract values, e.g. {"Closed Won": "won", "*": "open"}',
+    });
+    return undefined;
+  }
+  const pairs: [string, string | null][] = [];
+  let otherwise: string | null | undefined;
+  const seen = new Map<string, string>();
+  for (const [from, to] of Object.entries(map)) {
+    const same = seen.get(from.trim().toLowerCase());
+    if (to !== null && typeof to !== 'string') {
+      issues.push({ key: `${at}${keyPart(from)}`, message: 'must be a text value or null' });
+    } else if (from === '*') otherwise = to;
+    else if (same !== undefined) {
+      issues.push({
+        key: `${at}${keyPart(from)}`,
+        message: `values match ignoring case and spaces, so this is the same as "${same}"; keep one`,
+      });
+    } else {
+      seen.set(from.trim().toLowerCase(), from);
+      pairs.push([from.trim(), to]);
+    }
+  }
+  return { pairs, ...(otherwise !== undefined ? { otherwise } : {}) };
+}
+
+function parseCsv(value: unknown, at: string, issues: MappingIssue[]): CsvDialect {
+  const dialect: { delimiter: string; encoding: 'utf-8' | 'latin-1'; footer?: boolean } = {
+    delimiter: ',',
+    encoding: 'utf-8',
+  };
+  if (value === undefined) return dialect;
+  if (!isObject(value)) {
+    issues.push({
+      key: at,
+      message: 'must be an object such as {"delimiter": ";", "encoding": "latin-1", "footer": true}',
+    });
+    return dialect;
+  }
+  checkKeys(value, ['delimiter', 'encoding', 'footer'], at, issues);
+  if (value.footer !== undefined) {
+    if (typeof value.footer !== 'boolean')
+      issues.push({ key: `${at}.footer`, message: 'must be true or false' });
+    else dialect.footer = value.footer;
+  }
+  if (value.delimiter !== undefined) {
+    const d = value.delimiter;
+    if (typeof d !== 'string' || d.length !== 1 || d.charCodeAt(0) > 127 || '"\r\n'.includes(d)) {
+      issues.push({
+        key: `${at}.delimiter`,
+        message: 'must be one ASCII character such as "," ";" or "\\t"',
+      });
+    } else dialect.delimiter = d;
+  }
+  if (value.encoding !== undefined) {
+    const e = typeof value.encoding === 'string' ? ENCODINGS[value.encoding.toLowerCase()] : undefined;
+    if (!e)
+      issues.push({ key: `${at}.encoding`, message: 'must be "utf-8" or "latin-1" (also for Windows-1252)' });
+    else dialect.encoding = e;
+  }
+  return dialect;
+}
+
+function checkOneSource(
+  key: string,
+  rename: readonly { source: string; target: string }[],
+  derive: ReadonlyMap<string, string>,
+  constants: ReadonlyMap<string, string>,
+  issues: MappingIssue[],
+): void {
+  const setBy = new Map<string, string[]>();
+  const add = (column: string, how: string) => setBy.set(column, [...(setBy.get(column) ?? []), how]);
+  for (const { source, target } of rename) add(target, `rename${keyPart(source)}`);
+  for (const column of derive.keys()) add(column, `derive${keyPart(column)}`);
+  for (const column of constants.keys()) add(column, `constants${keyPart(column)}`);
+  for (const [column, ways] of setBy) {
+    const kinds = new Set(ways.map((w) => w.split(/[."]/)[0]));
+    if (kinds.size > 1) {
+      issues.push({
+        key: `${key}.${ways[ways.length - 1]}`,
+        message: `${column} is set more than once (${ways.join(', ')}); keep one`,
+      });
+    }
+  }
+}
+
+function checkDateFormat(format: string, at: string, issues: MappingIssue[]): boolean {
+  const specifiers = [...format.matchAll(/%-?(.)/g)].map((m) => m[1] ?? '');
+  const bad = specifiers.find((s) => !DATE_SPECIFIERS.has(s));
+  if (specifiers.length === 0 || bad !== undefined) {
+    issues.push({
+      key: at,
+      message: `"${format}" is not a strptime format${bad ? ` (unknown %${bad})` : ''}; e.g. "%m/%d/%Y" for 3/31/2026 or "%d.%m.%Y %H:%M" for 31.03.2026 14:05`,
+    });
+    return false;
+  }
+  return true;
+}
+
+function literals(
+  value: unknown,
+  at: string,
+  issues: MappingIssue[],
+  column: (name: string, at: string) => boolean,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, literal] of entries(value, at, issues)) {
+    const key = `${at}${keyPart(name)}`;
+    if (!column(name, key)) continue;
+    if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') {
+      out.set(name, String(literal));
+    } else issues.push({ key, message: 'must be a text, number or true/false' });
+  }
+  return out;
+}
+
+function entries(value: unknown, at: string, issues: MappingIssue[]): [string, unknown][] {
+  if (value === undefined) return [];
+  if (!isObject(value)) {
+    issues.push({ key: at, message: 'must be an object keyed by column name' });
+    return [];
+  }
+  return Object.entries(value);
+}
+
+function stringList(value: unknown, at: string, issues: MappingIssue[], what: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
+    issues.push({ key: at, message: `${value === undefined ? 'is missing: give' : 'must be'} ${what}` });
+    return [];
+  }
+  return list as string[];
+}
+
+function checkKeys(
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  at: string,
+  issues: MappingIssue[],
+) {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      issues.push({
+        key: `${at ? `${at}` : ''}${at ? keyPart(key) : key}`,
+        message: `unknown key${suggest(key, allowed)} (keys: ${allowed.filter((k) => !k.startsWith('$')).join(', ')})`,
+      });
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `.files`, or `."Close Date"` for names that are not plain identifiers. */
+export function keyPart(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `.${name}` : `.${JSON.stringify(name)}`;
+}
+
+function jsonErrorWhere(text: string, error: Error): string {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  if (position === undefined) return error.message;
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = Number(position) - before.lastIndexOf('\n');
+  return `${error.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}

@@ -1,0 +1,79 @@
+// The data-quality summary a report shows and `pulse check --format json` holds: per table how
+// many rows were read, rejected and left out, how fresh it is, and every check that found
+// something, with counts and a few examples. Pure: built from an open dataset's findings.
+
+import type { Dataset } from './dataset.ts';
+import type { TableFreshness } from './freshness.ts';
+import { describeRule, type ProblemRule, type Severity } from './problems.ts';
+import { BANNER_REJECT_SHARE, formatRejectSummary } from './rejects.ts';
+
+export interface DataQualityCheck {
+  readonly severity: Severity;
+  readonly table: string;
+  readonly column?: string;
+  readonly rule: ProblemRule;
+  /** e.g. `reference points nowhere`. */
+  readonly description: string;
+  readonly count: number;
+  /** `opportunities.csv line 17 ("U9")`, at most three. */
+  readonly examples: readonly string[];
+}
+
+export interface DataQualityTable {
+  readonly table: string;
+  readonly rows: number;
+  readonly rejected: number;
+  readonly leftOut: number;
+  /** Latest event date in the table, ignoring dates after the clock. */
+  readonly latest: string | null;
+}
+
+export interface DataQuality {
+  readonly rejected: {
+    readonly rows: number;
+    readonly total: number;
+    readonly share: number;
+    /** `12 rows rejected (1.2 %)` */
+    readonly label: string;
+    /** Above 1 %: the report says it at the top, not only in the footer. */
+    readonly banner: boolean;
+  };
+  readonly tables: readonly DataQualityTable[];
+  readonly checks: readonly DataQualityCheck[];
+}
+
+export function buildDataQuality(
+  dataset: Pick<Dataset, 'rejects' | 'tables' | 'problems'>,
+  freshness: readonly TableFreshness[],
+): DataQuality {
+  const { rejects } = dataset;
+  return {
+    rejected: {
+      rows: rejects.rows,
+      total: rejects.total,
+      share: rejects.share,
+      label: formatRejectSummary(rejects),
+      banner: rejects.share > BANNER_REJECT_SHARE,
+    },
+    tables: dataset.tables.map((t) => ({
+      table: t.table,
+      rows: t.records,
+      rejected: t.rejected,
+      leftOut: t.leftOut,
+      latest: freshness.find((f) => f.table === t.table)?.latest ?? null,
+    })),
+    checks: dataset.problems.map((p) => ({
+      severity: p.severity,
+      table: p.table,
+      ...(p.column ? { column: p.column } : {}),
+      rule: p.rule,
+      description: describeRule(p.rule),
+      count: p.count,
+      examples: p.examples.slice(0, 3).map((e) => {
+        const file = e.file.split('/').at(-1) ?? e.file;
+        const unit = file.toLowerCase().endsWith('.csv') ? 'line' : 'row';
+        return `${file} ${unit} ${e.loc}${e.value === null ? '' : ` (${JSON.stringify(e.value.length > 40 ? `${e.value.slice(0, 37)}...` : e.value)})`}`;
+      }),
+    })),
+  };
+}

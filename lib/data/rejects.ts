@@ -1,0 +1,213 @@
+// Rows that cannot be used: kept, counted and listed, never silently dropped. KPIs run on the
+// good rows only when the user allows it; sending refuses above a share of rejected rows.
+
+import { PulseError } from '../errors.ts';
+import { RAW_TEXT_LIMIT, readRecordTexts } from './csv-scan.ts';
+import type { Database } from './database.ts';
+import type { Dataset } from './dataset.ts';
+import type { MalformedRow } from './raw-tables.ts';
+import { quoteIdent, quoteLiteral } from './sql-text.ts';
+
+/** One row per (rejected row, reason): malformed lines and rows with an error. */
+export const REJECTED_TABLE = '__rejected';
+
+export interface TableRejects {
+  readonly table: string;
+  /** Rows left out of the table. */
+  readonly rows: number;
+  /** Rows the files hold, readable or not, less those the mapping's `where` leaves out. */
+  readonly total: number;
+}
+
+export interface RejectSummary {
+  readonly rows: number;
+  readonly total: number;
+  /** rows ÷ total, 0 when there is no data. */
+  readonly share: number;
+  readonly tables: readonly TableRejects[];
+}
+
+/** How many rejected rows a run accepts. */
+export interface RejectPolicy {
+  /** `--allow-rejects`: compute on the good rows whatever their share. */
+  readonly allowRejects: boolean;
+  /** Without the flag, the share accepted (PULSE_MAX_REJECT_SHARE; default 0). */
+  readonly maxRejectShare: number;
+}
+
+/** Sending is refused above this share unless configured otherwise. */
+export const DEFAULT_MAX_SEND_REJECT_SHARE = 0.05;
+/** The report shows a banner above this share (the count is always shown). */
+export const BANNER_REJECT_SHARE = 0.01;
+
+export interface RejectedRow {
+  readonly table: string;
+  readonly file: string;
+  readonly line: number;
+  /** The contract column, or the field position of a malformed line; absent for the whole row. */
+  readonly column?: string;
+  /** The kind of error: too_many_fields, unparsable, unknown_value, duplicate_key, ... */
+  readonly error: string;
+  readonly message: string;
+  /** The row as written in the file (Parquet: as JSON), cut at 200 characters. */
+  readonly raw: string;
+}
+
+export async function createRejectedTable(db: Database): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${REJECTED_TABLE} (tbl VARCHAR, file VARCHAR, rec BIGINT, loc BIGINT,
+       rule VARCHAR, error VARCHAR, col VARCHAR, value VARCHAR, detail VARCHAR)`,
+  );
+}
+
+export async function recordMalformed(
+  db: Database,
+  table: string,
+  rows: readonly MalformedRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const appender = await db.connection.createAppender(REJECTED_TABLE, 'main', 'temp');
+  for (const row of rows) {
+    appender.appendVarchar(table);
+    appender.appendVarchar(row.file);
+    appender.appendBigInt(BigInt(row.seq));
+    appender.appendBigInt(BigInt(row.line));
+    appender.appendVarchar('malformed_line');
+    appender.appendVarchar(row.error);
+    if (row.field === undefined) appender.appendNull();
+    else appender.appendVarchar(`field ${row.field}`);
+    appender.appendVarchar(row.raw);
+    appender.appendVarchar(row.detail);
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+export async function summariseRejects(
+  db: Database,
+  totals: readonly { readonly table: string; readonly total: number }[],
+): Promise<RejectSummary> {
+  const counted = await db.rows(
+    `SELECT tbl, count(DISTINCT (file, rec)) AS n FROM ${REJECTED_TABLE} GROUP BY tbl`,
+  );
+  const byTable = new Map(counted.map((r) => [String(r.tbl), Number(r.n)]));
+  const tables = totals.map(({ table, total }) => ({ table, rows: byTable.get(table) ?? 0, total }));
+  const rows = tables.reduce((n, t) => n + t.rows, 0);
+  const total = tables.reduce((n, t) => n + t.total, 0);
+  return { rows, total, share: total === 0 ? 0 : rows / total, tables };
+}
+
+/** The share of rows rejected (0 to 1): what the delivery code compares to its limit. */
+export function rejectShare(dataset: Pick<Dataset, 'rejects'>): number {
+  return dataset.rejects.share;
+}
+
+/** `12 rows rejected (1.2 %)` */
+export function formatRejectSummary(rejects: Pick<RejectSummary, 'rows' | 'share'>): string {
+  return `${rejects.rows.toLocaleString('en-US')} ${rejects.rows === 1 ? 'row' : 'rows'} rejected (${formatShare(rejects.share)})`;
+}
+
+export function formatShare(share: number): string {
+  const percent = share * 100;
+  if (percent === 0) return '0 %';
+  if (percent < 0.01) return '< 0.01 %';
+  return `${percent < 10 ? Number(percent.toPrecision(2)) : Math.round(percent)} %`;
+}
+
+/** Why a report must not be sent, or undefined: too many rows were left out of its numbers. */
+export function sendRefusal(
+  rejects: Pick<RejectSummary, 'rows' | 'share'> | undefined,
+  maxShare = DEFAULT_MAX_SEND_REJECT_SHARE,
+): string | undefined {
+  if (!rejects || rejects.share <= maxShare) return undefined;
+  return `${formatRejectSummary(rejects)}, more than the ${formatShare(maxShare)} allowed for sending; fix the export (\`pulse check\` lists every row) or raise PULSE_MAX_SEND_REJECT_SHARE`;
+}
+
+/** `0.02`, `2%` or `2 %` → 0.02. */
+export function parseShare(text: string, name: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
+  if (!(value >= 0 && value <= 1)) {
+    throw new PulseError('usage', `${name} "${text}" is not a share; write e.g. 0.02 or 2%`);
+  }
+  return value;
+}
+
+/** Every rejected row (or the first `limit`) with its reason and its text in the file. */
+export async function readRejectedRows(
+  dataset: Dataset,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<RejectedRow[]> {
+  const order = new Map<string, number>(dataset.tables.map((t, i) => [t.table, i]));
+  const found = await dataset.db.rows(
+    `SELECT tbl, file, rec, loc, rule, error, col, value, detail FROM ${REJECTED_TABLE} ORDER BY file, loc, rule`,
+  );
+  found.sort((a, b) => (order.get(String(a.tbl)) ?? 0) - (order.get(String(b.tbl)) ?? 0));
+  const rows = Number.isFinite(limit) ? found.slice(0, limit) : found;
+  const texts = await readTexts(dataset, rows);
+  const expected = new Map<string, string>(
+    dataset.problems.map((p) => [`${p.table}|${p.rule}|${p.column ?? ''}`, p.expected]),
+  );
+  return rows.map((r) => {
+    const table = String(r.tbl);
+    const rule = String(r.rule);
+    const column = r.col === null ? undefined : String(r.col);
+    const value = r.value === null ? null : String(r.value);
+    const raw = rule === 'malformed_line' ? String(value ?? '') : (texts.get(`${r.file}|${r.rec}`) ?? '');
+    const message =
+      rule === 'malformed_line'
+        ? String(r.detail ?? '')
+        : `${value === null ? 'empty value' : JSON.stringify(value)}, expected ${expected.get(`${table}|${rule}|${column ?? ''}`) ?? rule}`;
+    return {
+      table,
+      file: String(r.file),
+      line: Number(r.loc),
+      ...(column ? { column } : {}),
+      error: String(r.error),
+      message,
+      raw,
+    };
+  });
+}
+
+/** `data/opportunities.csv:17:amount  unparsable  "$1200", expected ...` and the raw line. */
+export function formatRejectedRow(row: RejectedRow): string[] {
+  const where = `${row.file}:${row.line}${row.column ? `:${row.column.replace(/^field /, '')}` : ''}`;
+  return [`${where}  ${row.error}  ${row.message}`, `    ${JSON.stringify(row.raw)}`];
+}
+
+// The text of the rows rejected for their values: read again from the CSV files (or, for
+// Parquet, the row as JSON), since only the rejected ones are ever needed.
+async function readTexts(
+  dataset: Dataset,
+  rows: readonly Record<string, unknown>[],
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  const wanted = new Map<string, Set<number>>();
+  for (const r of rows) {
+    if (r.rule === 'malformed_line') continue;
+    const file = String(r.file);
+    const set = wanted.get(file) ?? new Set<number>();
+    set.add(Number(r.rec));
+    wanted.set(file, set);
+  }
+  for (const [file, seqs] of wanted) {
+    const source = dataset.sources.find((s) => s.files.includes(file));
+    if (!source) continue;
+    if (source.format === 'csv') {
+      for (const [seq, text] of await readRecordTexts(file, source.dialect, seqs))
+        texts.set(`${file}|${seq}`, text);
+      continue;
+    }
+    const list = [...seqs].join(', ');
+    const found = await dataset.db.rows(
+      `SELECT __rec, to_json(r)::VARCHAR AS j FROM (SELECT * FROM ${quoteIdent(`__raw_${source.table}`)}
+       WHERE __file = ${quoteLiteral(file)} AND __rec IN (${list})) r`,
+    );
+    for (const row of found) {
+      const json = String(row.j).replace(/"__(file|rec|loc)":(?:"[^"]*"|\d+),?/g, '');
+      texts.set(`${file}|${row.__rec}`, [...json].slice(0, RAW_TEXT_LIMIT).join(''));
+    }
+  }
+  return texts;
+}

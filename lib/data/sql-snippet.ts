@@ -1,0 +1,85 @@
+// User-written SQL in a mapping (derived columns, `where`): allowed, but it must be one
+// expression over the export's own columns. DuckDB's parser says what it references.
+
+import type { Database } from './database.ts';
+import { closest } from './did-you-mean.ts';
+import { quoteIdent, quoteLiteral } from './sql-text.ts';
+
+const ONE_EXPRESSION = 'must be one SQL expression (no statements, FROM or ;)';
+
+interface ParsedNode {
+  readonly class?: string;
+  readonly column_names?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+/**
+ * What is wrong with a snippet, or undefined: it must parse as one expression, reference only
+ * columns of the export (by their own names) and bind against the rows.
+ */
+export async function checkSnippet(
+  db: Database,
+  sql: string,
+  relation: string,
+  columns: readonly string[],
+  fileName: string,
+  condition = false,
+): Promise<string | undefined> {
+  // The function needs a constant: the text goes in as a quoted literal.
+  const [row] = await db.rows(
+    `SELECT json_serialize_sql(${quoteLiteral(`SELECT (${sql}) AS x`)})::VARCHAR AS tree`,
+  );
+  const tree = JSON.parse(String(row?.tree ?? '{}')) as {
+    error?: boolean;
+    error_message?: string;
+    statements?: { node?: ParsedNode }[];
+  };
+  if (tree.error && /Only SELECT statements/i.test(tree.error_message ?? '')) return ONE_EXPRESSION;
+  if (tree.error) return `is not valid SQL: ${tree.error_message ?? 'parse error'}`;
+  const node = tree.statements?.length === 1 ? tree.statements[0]?.node : undefined;
+  const from = node?.from_table as ParsedNode | undefined;
+  const selectList = node?.select_list as unknown[] | undefined;
+  if (node?.type !== 'SELECT_NODE' || from?.type !== 'EMPTY' || selectList?.length !== 1) {
+    return ONE_EXPRESSION;
+  }
+  const found = { refs: [] as string[][], forbidden: undefined as string | undefined };
+  walk(selectList, found);
+  if (found.forbidden)
+    return `may not use ${found.forbidden}: it computes a value from the row's own columns`;
+  const known = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  for (const ref of found.refs) {
+    const name = ref.join('.');
+    if (ref.length !== 1)
+      return `names the column ${name}; write just the column's name, e.g. "${ref.at(-1)}"`;
+    if (!known.has(name.toLowerCase())) {
+      const near = closest(name, columns);
+      return `uses the column "${name}", which ${fileName} does not have${near ? `; did you mean "${near}"?` : ''} (columns: ${columns.join(', ')})`;
+    }
+  }
+  try {
+    const probe = condition
+      ? `SELECT 1 FROM ${quoteIdent(relation)} WHERE (${sql}) LIMIT 0`
+      : `SELECT __rec, (${sql}) FROM ${quoteIdent(relation)} LIMIT 0`;
+    await db.run(probe);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    if (/GROUP BY|aggregate/i.test(message))
+      return "may not use an aggregate such as sum(): it computes a value from the row's own columns";
+    return `cannot be computed: ${message}`;
+  }
+  return undefined;
+}
+
+function walk(value: unknown, found: { refs: string[][]; forbidden: string | undefined }): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, found);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const node = value as ParsedNode;
+  if (node.class === 'COLUMN_REF' && node.column_names) found.refs.push([...node.column_names]);
+  if (node.class === 'SUBQUERY') found.forbidden ??= 'a subquery';
+  if (node.class === 'WINDOW') found.forbidden ??= 'a window function';
+  if (node.class === 'PARAMETER') found.forbidden ??= 'a $parameter';
+  for (const child of Object.values(node)) walk(child, found);
+}

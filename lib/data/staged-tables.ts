@@ -1,0 +1,228 @@
+// Applies a table's mapping to the rows as read: one relation with the contract's column names
+// (values still uncast, so the validator can show them), the export's other columns, and the
+// rows the mapping's `where` keeps. Without a mapping, columns pass through by name.
+
+import type { TableSpec } from './contract.ts';
+import type { Database } from './database.ts';
+import { closest } from './did-you-mean.ts';
+import { keyPart, type TableMapping, type ValueMap } from './mapping.ts';
+import type { Problem } from './problems.ts';
+import type { RawTable } from './raw-tables.ts';
+import { checkSnippet } from './sql-snippet.ts';
+import { castExpression, quoteIdent, quoteLiteral } from './sql-text.ts';
+
+export interface StagedColumn {
+  readonly name: string;
+  /** DuckDB type of the staged (uncast) value. */
+  readonly type: string;
+  /** strptime formats from the mapping's `dates`. */
+  readonly formats?: readonly string[];
+  /** The export column it is read from, when it is one. */
+  readonly sourceColumn?: string;
+}
+
+export interface StagedTable {
+  readonly raw: RawTable;
+  readonly spec: TableSpec;
+  readonly relation: string;
+  /** The contract columns the table has. */
+  readonly columns: ReadonlyMap<string, StagedColumn>;
+  /** Contract columns the mapping meant to give but could not (already reported). */
+  readonly failed: ReadonlySet<string>;
+  /** Contract column → the export columns the mapping renames to it, none of which is there. */
+  readonly unresolved: ReadonlyMap<string, readonly string[]>;
+  /** The export's other columns, passed through for custom queries. */
+  readonly extras: readonly string[];
+  /** Rows the mapping's `where` leaves out. */
+  readonly leftOut: number;
+  readonly problems: readonly Problem[];
+  readonly mappingFile?: string;
+}
+
+export const stagedRelation = (table: string): string => `__staged_${table}`;
+
+export async function registerStagedTable(
+  db: Database,
+  raw: RawTable,
+  spec: TableSpec,
+  mappingFile?: string,
+): Promise<StagedTable> {
+  const mapping = raw.source.mapping;
+  const sourceColumns = [...raw.columnTypes.keys()];
+  const fileName = raw.source.path;
+  const problems: Problem[] = [];
+  const failed = new Set<string>();
+  const unresolved = new Map<string, readonly string[]>();
+  const mappingProblem = (
+    column: string,
+    key: string,
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+  ) => {
+    problems.push({
+      severity,
+      rule: 'mapping',
+      table: spec.name,
+      file: mappingFile ?? fileName,
+      column,
+      expected: `${key}: ${message}`,
+      count: 0,
+      examples: [],
+    });
+  };
+  const selected: { name: string; sql: string; sourceColumn?: string; formats?: readonly string[] }[] = [];
+  for (const column of spec.columns) {
+    const source = await columnSource(db, raw, column.name, mapping, sourceColumns, fileName);
+    if (source.problem) {
+      mappingProblem(column.name, source.problem.key, source.problem.message);
+      failed.add(column.name);
+    }
+    if (source.unresolved) {
+      unresolved.set(column.name, source.unresolved);
+      // A required column missing is an error of its own, with this in its hint.
+      if (!column.required && source.sql === undefined) {
+        const near = source.unresolved.map((name) => closest(name, sourceColumns)).find(Boolean);
+        mappingProblem(
+          column.name,
+          `${mapping?.key}.rename${keyPart(source.unresolved[0] ?? '')}`,
+          `${fileName} has no column ${source.unresolved.map((n) => `"${n}"`).join(' or ')}${near ? `; did you mean "${near}"?` : ''}, so ${column.name} is empty (columns: ${sourceColumns.join(', ')})`,
+          'warning',
+        );
+      }
+    }
+    const fallback = mapping?.defaults.get(column.name);
+    // A default with nothing to read from fills the whole column.
+    const read = source.sql ?? (fallback !== undefined && !failed.has(column.name) ? 'NULL' : undefined);
+    if (read === undefined) continue;
+    let sql = read;
+    const values = mapping?.values.get(column.name);
+    if (values) sql = valueMapSql(sql, values);
+    if (fallback !== undefined)
+      sql = `coalesce(nullif(trim((${sql})::VARCHAR), ''), ${quoteLiteral(fallback)})`;
+    const formats = mapping?.dates.get(column.name);
+    selected.push({
+      name: column.name,
+      sql,
+      ...(source.sourceColumn ? { sourceColumn: source.sourceColumn } : {}),
+      ...(formats ? { formats } : {}),
+    });
+  }
+  let where = 'true';
+  if (mapping?.where) {
+    const wrong = await checkSnippet(db, mapping.where, raw.relation, sourceColumns, fileName, true);
+    if (wrong) mappingProblem('(where)', `${mapping.key}.where`, `${JSON.stringify(mapping.where)} ${wrong}`);
+    else where = `coalesce((${mapping.where})::BOOLEAN, false)`;
+  }
+  const contractNames = new Set(spec.columns.map((c) => c.name.toLowerCase()));
+  const extras = sourceColumns.filter((name) => !contractNames.has(name.toLowerCase()));
+  const relation = stagedRelation(spec.name);
+  await db.run(
+    `CREATE OR REPLACE VIEW ${quoteIdent(relation)} AS
+     SELECT __file, __rec, __loc, ${[...selected.map((c) => `${c.sql} AS ${quoteIdent(c.name)}`), ...extras.map(quoteIdent)].join(', ')}
+     FROM ${quoteIdent(raw.relation)} WHERE ${where}`,
+  );
+  const types = new Map(
+    (await db.rows(`DESCRIBE ${quoteIdent(relation)}`)).map((r) => [
+      String(r.column_name),
+      String(r.column_type),
+    ]),
+  );
+  const [kept] = mapping?.where
+    ? await db.rows(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`)
+    : [{ n: raw.rowCount }];
+  const columns = new Map<string, StagedColumn>();
+  for (const c of selected) {
+    const type = types.get(c.name) ?? 'VARCHAR';
+    columns.set(c.name, {
+      name: c.name,
+      type,
+      ...(c.sourceColumn ? { sourceColumn: c.sourceColumn } : {}),
+      // Formats read text; a column already typed as a date needs none.
+      ...(c.formats && type === 'VARCHAR' ? { formats: c.formats } : {}),
+    });
+  }
+  return {
+    raw,
+    spec,
+    relation,
+    columns,
+    failed,
+    unresolved,
+    extras,
+    leftOut: raw.rowCount - Number(kept?.n ?? 0),
+    problems,
+    ...(mappingFile ? { mappingFile } : {}),
+  };
+}
+
+/** SQL that turns a staged column into its contract type, NULL where it cannot. */
+export function typedExpression(staged: StagedTable, column: string): string | undefined {
+  const spec = staged.spec.columns.find((c) => c.name === column);
+  const source = staged.columns.get(column);
+  if (!spec || !source) return undefined;
+  if (!source.formats) return castExpression(column, spec.type, source.type, true);
+  const formats = `[${source.formats.map(quoteLiteral).join(', ')}]`;
+  const parsed = `try_strptime(trim(${quoteIdent(column)}), ${formats})`;
+  // With %z the result is an instant; without, a wall-clock time, which the contract reads as UTC.
+  if (source.formats.some((f) => /%[zZ]/.test(f))) {
+    return spec.type === 'date' ? `timezone('UTC', ${parsed})::DATE` : parsed;
+  }
+  return spec.type === 'date' ? `(${parsed})::DATE` : `timezone('UTC', ${parsed})`;
+}
+
+interface ColumnSourceResult {
+  readonly sql?: string;
+  readonly sourceColumn?: string;
+  readonly problem?: { key: string; message: string };
+  /** Export columns the mapping renames to this column, none of which the file has. */
+  readonly unresolved?: readonly string[];
+}
+
+async function columnSource(
+  db: Database,
+  raw: RawTable,
+  column: string,
+  mapping: TableMapping | undefined,
+  sourceColumns: readonly string[],
+  fileName: string,
+): Promise<ColumnSourceResult> {
+  const derived = mapping?.derive.get(column);
+  if (derived !== undefined) {
+    const key = `${mapping?.key}.derive${keyPart(column)}`;
+    const wrong = await checkSnippet(db, derived, raw.relation, sourceColumns, fileName);
+    return wrong
+      ? { problem: { key, message: `${JSON.stringify(derived)} ${wrong}` } }
+      : { sql: `(${derived})` };
+  }
+  const constant = mapping?.constants.get(column);
+  if (constant !== undefined) return { sql: quoteLiteral(constant) };
+  const renames = mapping?.rename.filter((r) => r.target === column) ?? [];
+  if (renames.length > 0) {
+    const present = renames.map((r) => findColumn(sourceColumns, r.source)).find((c) => c !== undefined);
+    if (present !== undefined) return { sql: quoteIdent(present), sourceColumn: present };
+    const unresolved = renames.map((r) => r.source);
+    if (sourceColumns.includes(column)) return { sql: quoteIdent(column), sourceColumn: column, unresolved };
+    return { unresolved };
+  }
+  if (sourceColumns.includes(column)) return { sql: quoteIdent(column), sourceColumn: column };
+  return {};
+}
+
+/** Export headers are matched exactly, then ignoring case and surrounding spaces. */
+function findColumn(columns: readonly string[], name: string): string | undefined {
+  if (columns.includes(name)) return name;
+  const wanted = name.trim().toLowerCase();
+  return columns.find((c) => c.trim().toLowerCase() === wanted);
+}
+
+// Export values match ignoring case and surrounding spaces: "Closed Won" = "closed won ".
+function valueMapSql(sql: string, map: ValueMap): string {
+  const text = `lower(trim((${sql})::VARCHAR))`;
+  const literal = (value: string | null) => (value === null ? 'NULL' : quoteLiteral(value));
+  const blank = map.pairs.find(([from]) => from === '');
+  const whens = map.pairs
+    .filter(([from]) => from !== '')
+    .map(([from, to]) => `WHEN ${text} = ${quoteLiteral(from.toLowerCase())} THEN ${literal(to)}`);
+  const otherwise = map.otherwise === undefined ? `(${sql})::VARCHAR` : literal(map.otherwise);
+  return `CASE WHEN ${text} IS NULL OR ${text} = '' THEN ${blank ? literal(blank[1]) : `(${sql})::VARCHAR`} ${whens.join(' ')} ELSE ${otherwise} END`;
+}

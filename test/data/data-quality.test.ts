@@ -1,0 +1,152 @@
+// The data-quality report: `pulse check` (text and JSON) and the report's footer and banner.
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../lib/cli/options.ts';
+import { runCli } from '../../lib/cli/run-cli.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
+import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { renderReportHtml } from '../../lib/render/report-html.ts';
+import { defineReport } from '../../lib/report/define.ts';
+import { runReport } from '../../lib/report/run-report.ts';
+import { FIXTURES, TEST_NOW } from '../helpers.ts';
+
+async function cli(env: Record<string, string>, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: { PULSE_NOW: TEST_NOW, ...env },
+    cwd: PROJECT_ROOT,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+let data: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pulse-quality-'));
+  data = join(dir, 'export');
+  await mkdir(data);
+  // 48 good deals and 2 bad ones (4 %): one unknown status, one duplicate id.
+  const rows = ['opportunity_id,owner_id,amount,created_at,closed_at,status'];
+  for (let i = 1; i <= 48; i++) {
+    rows.push(
+      `O${i},U1,${i * 10},2026-09-${String((i % 28) + 1).padStart(2, '0')},2026-10-15,${i % 2 ? 'won' : 'lost'}`,
+    );
+  }
+  rows.splice(10, 0, 'O99,U1,500,2026-09-01,2026-10-15,Closed Won');
+  rows.push('O5,U1,700,2026-09-02,2026-10-20,won');
+  await writeFile(join(data, 'opportunities.csv'), `${rows.join('\n')}\n`);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('pulse check', () => {
+  it('lists the tables with rows, rejected rows and freshness, then each rejected row with its line', async () => {
+    const { code, stdout } = await cli({}, 'check', '--data', data);
+    expect(code).toBe(2);
+    // Latest: 2026-10-15, since the deal closed on 10-20 repeats an id and is rejected.
+    expect(stdout).toMatch(/opportunities\s+50\s+2\s+0\s+2026-10-15\s+.*opportunities\.csv/);
+    expect(stdout).toContain(
+      `${data}/opportunities.csv:11:status  unknown_value  "Closed Won", expected one of open, won, lost`,
+    );
+    expect(stdout).toContain('    "O99,U1,500,2026-09-01,2026-10-15,Closed Won"');
+    expect(stdout).toContain(
+      `${data}/opportunities.csv:51:opportunity_id  duplicate_key  "O5 (first at line 6)", expected a unique opportunity_id`,
+    );
+    expect(stdout).toMatch(/2 rows rejected \(4 %\) of 50: KPIs leave them out only with --allow-rejects/);
+  });
+
+  it('--format json has the tables, freshness, every problem and every rejected row', async () => {
+    const { code, stdout } = await cli({}, 'check', '--data', data, '--format', 'json');
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      dataDir: data,
+      ok: false,
+      rejects: { rows: 2, total: 50, share: 0.04 },
+      tables: [{ table: 'opportunities', records: 50, rejected: 2, loaded: 48, latest: '2026-10-15' }],
+    });
+    expect(report.rejectedRows.map((r: { line: number; error: string }) => [r.line, r.error])).toEqual([
+      [11, 'unknown_value'],
+      [51, 'duplicate_key'],
+    ]);
+    expect(report.problems.map((p: { rule: string }) => p.rule)).toEqual(['unknown_value', 'duplicate_key']);
+  });
+
+  it('reads a vendor export through --mapping, presets by name', async () => {
+    const { code, stdout } = await cli(
+      {},
+      'check',
+      '--data',
+      `${FIXTURES}/mapping-pipedrive`,
+      '--mapping',
+      'pipedrive',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/mapped by .*mappings\/pipedrive\.json/);
+    expect(stdout).toMatch(/0 errors, 0 warnings/);
+  });
+
+  it('computes KPIs on the good rows only with --allow-rejects or within PULSE_MAX_REJECT_SHARE', async () => {
+    const args = ['kpi', 'close_rate', '--data', data, '--period', '2026-10', '--format', 'json'];
+    const refused = await cli({}, ...args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /2 rows rejected \(4 %\) for contract errors \(unknown_value, duplicate_key\)/,
+    );
+    for (const run of [
+      await cli({}, ...args, '--allow-rejects'),
+      await cli({ PULSE_MAX_REJECT_SHARE: '5%' }, ...args),
+    ]) {
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)[0]).toMatchObject({ numerator: 24, denominator: 48 });
+    }
+  });
+});
+
+describe('the report', () => {
+  it('says how many rows were left out, with a banner above 1 %, and what the checks found', async () => {
+    const definition = defineReport({
+      name: 'tiny',
+      title: 'Tiny report',
+      grain: 'month',
+      build: async (r) => r.markdown('Hello.'),
+    });
+    const run = await runReport(definition, {
+      dataDir: data,
+      timeZone: 'UTC',
+      now: TEST_NOW,
+      period: parsePeriod('2026-10'),
+      allowRejects: true,
+    });
+    expect(run.document.dataQuality?.rejected).toEqual({
+      rows: 2,
+      total: 50,
+      share: 0.04,
+      label: '2 rows rejected (4 %)',
+      banner: true,
+    });
+    expect(run.document.dataQuality?.checks.map((c) => [c.rule, c.count, c.examples[0]])).toEqual([
+      ['unknown_value', 1, 'opportunities.csv line 11 ("Closed Won")'],
+      ['duplicate_key', 1, 'opportunities.csv line 51 ("O5 (first at line 6)")'],
+    ]);
+    const html = await renderReportHtml(run.document, { grain: 'month', currency: 'USD' });
+    expect(html).toContain('<p class="data-banner" role="note">2 rows rejected (4 %) for data errors');
+    expect(html).toContain('<p class="rejected-rows">2 rows rejected (4 %): left out of every number above');
+    expect(html).toContain('<td>opportunities.status</td><td>value is not allowed</td><td>1</td>');
+    await expect(runReport(definition, { dataDir: data, timeZone: 'UTC', now: TEST_NOW })).rejects.toThrow(
+      /2 rows rejected \(4 %\)/,
+    );
+  });
+});
