@@ -10,7 +10,7 @@ import { type Alert, sendAlert } from './alert.ts';
 import { buildDeliveryAlert, summariseDelivery } from './delivery-outcome.ts';
 import { skipAll, withoutAlreadySent } from './ledger-steps.ts';
 import { groupByParams, prepareMessages, type Recipient } from './prepare-messages.ts';
-import { type RenderedReport, renderReportForSend } from './render-report.ts';
+import { type DataReadOptions, type RenderedReport, renderReportForSend } from './render-report.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type RecipientOutcome, type SendDeps, sendMessages } from './send-messages.ts';
 import { recordSentNumbers } from './sent-numbers.ts';
@@ -31,6 +31,8 @@ export interface DeliveryRequest {
 
 export interface DeliveryEnv extends Omit<SendDeps, 'retry'> {
   readonly dataDir: string;
+  /** How the data folder is read (--mapping, --allow-rejects) and how many rejects may be sent. */
+  readonly data?: DataReadOptions;
   readonly timeZone: string;
   readonly currency: string;
   readonly outRoot: string;

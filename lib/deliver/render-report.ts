@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { DEFAULT_MAX_SEND_REJECT_SHARE, sendRefusal } from '../data/rejects.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
 import { emailSubject } from '../render/email-html.ts';
 import type { ReportDefinition } from '../report/define.ts';
@@ -10,9 +11,18 @@ import { periodArgument, type ReportRun, runReport } from '../report/run-report.
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import { type ReportOutputs, readReportOutputs } from './report-outputs.ts';
 
+export interface DataReadOptions {
+  readonly mapping?: string;
+  readonly allowRejects?: boolean;
+  readonly maxRejectShare?: number;
+  /** Above this share of rejected rows the report is not sent (default 5 %). */
+  readonly maxSendRejectShare?: number;
+}
+
 export interface RenderRequest {
   readonly definition: ReportDefinition;
   readonly dataDir: string;
+  readonly data?: DataReadOptions;
   readonly timeZone: string;
   readonly now: string;
   /** Default: the last complete period in the data. */
@@ -41,6 +51,9 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     now: request.now,
     ...(request.period ? { period: request.period } : {}),
     params: request.params,
+    ...(request.data?.mapping ? { mapping: request.data.mapping } : {}),
+    ...(request.data?.allowRejects ? { allowRejects: true } : {}),
+    ...(request.data?.maxRejectShare ? { maxRejectShare: request.data.maxRejectShare } : {}),
   });
   const paramsFolder = buildParamsFolder(request.params);
   const written = await writeReportOutputs(run, {
@@ -54,14 +67,17 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     period: periodArgument({ start: document.periodStart, end: document.periodEnd, grain: run.grain }),
     subject: emailSubject(document),
     outputs: await readReportOutputs(written.dir, { pdf: request.pdf }),
-    problems: checkReportRun(run),
+    problems: checkReportRun(run, request.data?.maxSendRejectShare),
   };
 }
 
 /** "Never an empty report": the headline must hold at least one number for the period. */
-export function checkReportRun(run: ReportRun): string[] {
+export function checkReportRun(run: ReportRun, maxSendRejectShare = DEFAULT_MAX_SEND_REJECT_SHARE): string[] {
   const { document } = run;
   const problems: string[] = [];
+  // Numbers from an export with too many unreadable rows are not sent (the owner hears why).
+  const refusal = sendRefusal(document.dataQuality?.rejected, maxSendRejectShare);
+  if (refusal) problems.push(`${document.name}, ${document.periodLabel}: ${refusal}`);
   if (document.headline.length === 0) problems.push(`${document.name}: the report has no headline tiles`);
   const withValue = document.headline.filter(
     (s) => s.available && s.current !== undefined && s.current.value !== null,

@@ -13,6 +13,7 @@ import { type ReportSource, readSchedules, schedulesPath } from '../schedule/rea
 import { readDerivedRecipients } from '../schedule/recipients-from.ts';
 import type { Schedule } from '../schedule/schedule-config.ts';
 import { parseAddress } from './address.ts';
+import { dataReadOptions } from './data-options.ts';
 import { type DeliveryResult, deliverReport } from './deliver-report.ts';
 import { countOutcomes } from './delivery-outcome.ts';
 import { describeDestination, openDeliverySetup } from './delivery-setup.ts';
@@ -74,6 +75,7 @@ export async function sendCommand(
       },
       {
         dataDir: options.dataDir,
+        data: dataReadOptions(options, io.env),
         timeZone,
         currency: options.currency,
         outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),

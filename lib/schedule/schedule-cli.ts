@@ -3,6 +3,7 @@
 
 import { resolve } from 'node:path';
 import { type CliIo, commonOptions, type ParsedFlags } from '../cli/options.ts';
+import { dataReadOptions } from '../deliver/data-options.ts';
 import { describeDestination, openDeliverySetup } from '../deliver/delivery-setup.ts';
 import { readSends } from '../deliver/ledger.ts';
 import { withLedgerDb } from '../deliver/ledger-db.ts';
@@ -54,6 +55,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
     signal: controller.signal,
     delivery: {
       dataDir: options.dataDir,
+      data: dataReadOptions(options, io.env),
       currency: options.currency,
       outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
       from: setup.settings.from,

@@ -1,0 +1,19 @@
+import type { CommonOptions } from '../cli/options.ts';
+import { DEFAULT_MAX_SEND_REJECT_SHARE, parseShare } from '../data/rejects.ts';
+import type { DataReadOptions } from './render-report.ts';
+
+/** How sends read the data, from the command line and the environment (read once). */
+export function dataReadOptions(
+  options: Pick<CommonOptions, 'mapping' | 'allowRejects' | 'maxRejectShare'>,
+  env: Readonly<Record<string, string | undefined>>,
+): DataReadOptions {
+  const limit = env.PULSE_MAX_SEND_REJECT_SHARE;
+  return {
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+    allowRejects: options.allowRejects,
+    maxRejectShare: options.maxRejectShare,
+    maxSendRejectShare: limit
+      ? parseShare(limit, 'PULSE_MAX_SEND_REJECT_SHARE')
+      : DEFAULT_MAX_SEND_REJECT_SHARE,
+  };
+}
