@@ -6,6 +6,7 @@ import {
   type Json,
 } from '@duckdb/node-api';
 import { PulseError } from '../errors.ts';
+import { explainPermissionError } from './lockdown.ts';
 
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, Json>;
@@ -97,7 +98,11 @@ export class Database {
     try {
       return used.length > 0 ? await this.connection.run(sql, bound) : await this.connection.run(sql);
     } catch (error) {
-      throw new PulseError('query', conciseDuckDbMessage((error as Error).message), { cause: error });
+      const message = conciseDuckDbMessage((error as Error).message);
+      const refused = explainPermissionError(message);
+      throw new PulseError('query', refused ? `refused: ${refused} (${message.split('\n')[0]})` : message, {
+        cause: error,
+      });
     }
   }
 

@@ -2,6 +2,7 @@ import { PulseError } from '../errors.ts';
 import { CONTRACT, type TableName } from './contract.ts';
 import { Database, type DatabaseOptions } from './database.ts';
 import { discoverSources, type TableSource } from './discover.ts';
+import { lockDown } from './lockdown.ts';
 import { readMapping } from './mapping-file.ts';
 import { formatProblem, isStructural, type Problem } from './problems.ts';
 import { registerRawTable } from './raw-tables.ts';
@@ -21,6 +22,8 @@ import { validateTables } from './validate.ts';
 
 export interface OpenDatasetOptions extends DatabaseOptions {
   readonly dataDir: string;
+  /** Folders SQL may write to with COPY ... TO; none by default. */
+  readonly writableDirs?: readonly string[];
   /** IANA zone in which periods and calendar days are reckoned. */
   readonly timeZone?: string;
   /** The clock, ISO instant; dates after it are "in the future". */
@@ -110,6 +113,9 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     }
     // Fixed after loading: casts above never depend on it, period logic always does.
     await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
+    // From here on SQL from users (KPI files, pulse query, the scratchpad) runs: only the data
+    // folder (and an output folder) may be touched, and no setting may change.
+    await lockDown(db, { readable: [options.dataDir], writable: options.writableDirs ?? [] });
     const tables = [...staged.values()].map((s) => {
       const rejected = rejects.tables.find((t) => t.table === s.spec.name)?.rows ?? 0;
       return {
