@@ -1,18 +1,12 @@
-// runReport for the dev server: the same steps on a dataset and catalog the server keeps open
-// between runs (lib/report/run-report.ts opens and closes its own). Keep the two in step.
+// The dev server runs reports on a dataset and catalog it keeps open between runs: the same
+// runner as `pulse report` (runReportOn), plus the period picker's choices.
 
-import { assertNoErrors, type Dataset } from '../data/dataset.ts';
-import { dataAsOf, readFreshness } from '../data/freshness.ts';
-import { buildDataQuality } from '../data/quality.ts';
+import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { Catalog } from '../kpi/catalog.ts';
 import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
-import { readTargets } from '../kpi/targets.ts';
-import type { ReportDocument } from '../report/content.ts';
-import { createContext } from '../report/context.ts';
-import { createDatasetSource } from '../report/dataset-source.ts';
 import type { ReportDefinition } from '../report/define.ts';
-import { periodArgument, type ReportRun, type RunReportOptions } from '../report/run-report.ts';
+import { periodArgument, type ReportRun, type RunReportOptions, runReportOn } from '../report/run-report.ts';
 
 /** What runReport takes besides the data folder and how to open it (the dataset is open). */
 export type PreviewOptions = Omit<
@@ -20,55 +14,13 @@ export type PreviewOptions = Omit<
   'dataDir' | 'mapping' | 'allowRejects' | 'maxRejectShare'
 >;
 
-export async function runPreview(
+export function runPreview(
   definition: ReportDefinition,
   dataset: Dataset,
   catalog: Catalog,
   options: PreviewOptions,
 ): Promise<ReportRun> {
-  assertNoErrors(dataset);
-  const freshness = await readFreshness(dataset, options.now);
-  const asOf = dataAsOf(freshness);
-  const period = previewPeriod(definition, options.period, asOf, dataset.dataDir);
-  const source = createDatasetSource(dataset, catalog, period, await readTargets(dataset));
-  const periodLabel = formatPeriod(period);
-  const start = step(period.start, period.grain, -1);
-  const previous = formatPeriod({ start, end: period.start, grain: period.grain });
-  const { context, state } = createContext(
-    {
-      period,
-      periodLabel,
-      previousLabel:
-        period.grain === 'month' && start.slice(0, 4) === period.start.slice(0, 4)
-          ? (previous.split(' ')[0] ?? previous)
-          : previous,
-      timeZone: options.timeZone,
-      now: options.now,
-      params: options.params ?? {},
-    },
-    source,
-    options.onCell ?? (() => {}),
-  );
-  await definition.build(context);
-  const document: ReportDocument = {
-    name: definition.name,
-    title: definition.title,
-    periodLabel,
-    periodStart: period.start,
-    periodEnd: period.end,
-    timeZone: options.timeZone,
-    dataAsOf: asOf,
-    generatedAt: options.now,
-    summary: state.summary,
-    headline: state.headline,
-    changes: state.changes,
-    blocks: state.blocks,
-    kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
-    freshness,
-    dataQuality: buildDataQuality(dataset, freshness),
-    reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}`,
-  };
-  return { document, grain: definition.grain, numbers: source.shown(), timings: state.timings };
+  return runReportOn(definition, dataset, catalog, options);
 }
 
 /** The period asked for, or the last complete one in the data. */

@@ -1,8 +1,8 @@
-import { assertNoErrors, openDataset } from '../data/dataset.ts';
+import { assertNoErrors, type Dataset, openDataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { buildDataQuality } from '../data/quality.ts';
 import { PulseError } from '../errors.ts';
-import { readCatalog } from '../kpi/catalog.ts';
+import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
@@ -50,53 +50,63 @@ export async function runReport(definition: ReportDefinition, options: RunReport
     ...(options.maxRejectShare ? { maxRejectShare: options.maxRejectShare } : {}),
   });
   try {
-    assertNoErrors(dataset);
-    const freshness = await readFreshness(dataset, options.now);
-    const asOf = dataAsOf(freshness);
-    const { period, note } = choosePeriod(definition, options.period, asOf, dataset.dataDir);
-    const source = createDatasetSource(dataset, catalog, period, await readTargets(dataset));
-    const periodLabel = formatPeriod(period);
-    const { context, state } = createContext(
-      {
-        period,
-        periodLabel,
-        previousLabel: previousLabel(period),
-        timeZone: options.timeZone,
-        now: options.now,
-        params: options.params ?? {},
-      },
-      source,
-      options.onCell ?? (() => {}),
-    );
-    await definition.build(context);
-    const document: ReportDocument = {
-      name: definition.name,
-      title: definition.title,
-      periodLabel,
-      periodStart: period.start,
-      periodEnd: period.end,
-      timeZone: options.timeZone,
-      dataAsOf: asOf,
-      generatedAt: options.now,
-      summary: state.summary,
-      headline: state.headline,
-      changes: state.changes,
-      blocks: state.blocks,
-      kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
-      freshness,
-      dataQuality: buildDataQuality(dataset, freshness),
-      reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}`,
-    };
-    return {
-      document,
-      grain: definition.grain,
-      numbers: source.shown(),
-      timings: state.timings,
-      ...(note ? { periodNote: note } : {}),
-    };
+    return await runReportOn(definition, dataset, catalog, options);
   } finally {
     dataset.close();
   }
+}
+
+/** The report's cells on a dataset and catalog that are already open (the dev server keeps them). */
+export async function runReportOn(
+  definition: ReportDefinition,
+  dataset: Dataset,
+  catalog: Catalog,
+  options: Omit<RunReportOptions, 'dataDir' | 'mapping' | 'allowRejects' | 'maxRejectShare'>,
+): Promise<ReportRun> {
+  assertNoErrors(dataset);
+  const freshness = await readFreshness(dataset, options.now);
+  const asOf = dataAsOf(freshness);
+  const { period, note } = choosePeriod(definition, options.period, asOf, dataset.dataDir);
+  const source = createDatasetSource(dataset, catalog, period, await readTargets(dataset));
+  const periodLabel = formatPeriod(period);
+  const { context, state } = createContext(
+    {
+      period,
+      periodLabel,
+      previousLabel: previousLabel(period),
+      timeZone: options.timeZone,
+      now: options.now,
+      params: options.params ?? {},
+    },
+    source,
+    options.onCell ?? (() => {}),
+  );
+  await definition.build(context);
+  const document: ReportDocument = {
+    name: definition.name,
+    title: definition.title,
+    periodLabel,
+    periodStart: period.start,
+    periodEnd: period.end,
+    timeZone: options.timeZone,
+    dataAsOf: asOf,
+    generatedAt: options.now,
+    summary: state.summary,
+    headline: state.headline,
+    changes: state.changes,
+    blocks: state.blocks,
+    kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
+    freshness,
+    dataQuality: buildDataQuality(dataset, freshness),
+    reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}`,
+  };
+  return {
+    document,
+    grain: definition.grain,
+    numbers: source.shown(),
+    timings: state.timings,
+    ...(note ? { periodNote: note } : {}),
+  };
 }
 
 function choosePeriod(
