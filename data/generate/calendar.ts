@@ -13,13 +13,43 @@ export function dayOf(isoDate: string): number {
   return Math.round(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) / 86_400_000);
 }
 
-/** The funnel starts four months before the window, so its first months have a pipeline. */
-export const HISTORY_START = dayOf('2024-07-01');
-/** First day of the 24 reported months. */
-export const WINDOW_START = dayOf('2024-11-01');
 /** Last day with data: nothing happens after 2026-10-31 23:59:59. */
 export const END_DAY = dayOf('2026-10-31');
 export const END_INSTANT = (END_DAY + 1) * SECONDS_PER_DAY - 1;
+
+/** The sample reports two years; `configureHistory` sets another length for one process. */
+export const DEFAULT_HISTORY_YEARS = 2;
+/** Start of the default funnel. */
+export const DEFAULT_HISTORY_START = dayOf('2024-07-01');
+
+// The history's start moves with `configureHistory` (ES module bindings are live, so every
+// importer sees the new value). The end never moves: the data always ends on END_DAY.
+
+/** The funnel starts four months before the window, so its first months have a pipeline. */
+export let HISTORY_START = DEFAULT_HISTORY_START;
+/** First day of the reported months (24 of them by default). */
+export let WINDOW_START = dayOf('2024-11-01');
+/** Days by which the history starts before the default one: 0 for the default two years. */
+export let HISTORY_SHIFT = 0;
+
+/**
+ * Sets how many years of reported months the simulation covers (whole years ending on
+ * END_DAY; the funnel starts four months earlier). Two years is the sample. Affects every
+ * later simulation in this process.
+ */
+export function configureHistory(years: number): void {
+  if (!Number.isInteger(years) || years < 1 || years > 8) {
+    throw new Error(`years of history must be a whole number from 1 to 8, got ${years}`);
+  }
+  WINDOW_START = monthStart(END_DAY + 1, -12 * years);
+  HISTORY_START = monthStart(WINDOW_START, -4);
+  HISTORY_SHIFT = DEFAULT_HISTORY_START - HISTORY_START;
+}
+
+/** Years of reported months currently configured. */
+export function historyYears(): number {
+  return monthsBetween(WINDOW_START, END_DAY + 1) / 12;
+}
 
 export function formatDate(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
@@ -92,9 +122,12 @@ export function seasonality(day: number): number {
   return MONTH_SEASONALITY[yearMonthOf(day).month - 1] ?? 1;
 }
 
-/** A modest growth trend: about +1.4 % a month from the start of the funnel. */
+/**
+ * A modest growth trend: about +1.4 % a month, 1 at the start of the default funnel
+ * (2024-07-01); a longer history reaches back to a smaller company.
+ */
 export function growth(day: number): number {
-  return Math.exp(0.014 * ((day - HISTORY_START) / 30.44));
+  return Math.exp(0.014 * ((day - DEFAULT_HISTORY_START) / 30.44));
 }
 
 /**

@@ -1,7 +1,7 @@
 // The marketing calendar: always-on paid search per quarter, monthly newsletters, nurture
 // e-mails, social pushes and webinars, and a handful of trade events in spring and autumn.
 
-import { addMonths, dayOf, END_DAY, growth, HISTORY_START, monthStart, yearMonthOf } from './calendar.ts';
+import { addMonths, END_DAY, growth, HISTORY_START, monthStart, yearMonthOf } from './calendar.ts';
 import type { Campaign } from './model.ts';
 import type { Rng } from './rng.ts';
 
@@ -104,7 +104,7 @@ export function buildCampaigns(rng: Rng, budgetScale: number): Campaign[] {
     }
   }
   // Nothing may start after the end of the data.
-  return campaigns.filter((c) => c.startDay <= END_DAY && c.startDay >= dayOf('2024-06-01'));
+  return campaigns.filter((c) => c.startDay <= END_DAY && c.startDay >= monthStart(HISTORY_START, -1));
 }
 
 /** Campaigns of one channel running on `day`. */

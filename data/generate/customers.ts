@@ -2,7 +2,7 @@
 // still active then) and those the funnel wins. Their churn is decided later, by their
 // subscriptions.
 
-import { dayOf, HISTORY_START } from './calendar.ts';
+import { dayOf, HISTORY_SHIFT, HISTORY_START } from './calendar.ts';
 import {
   INDUSTRIES,
   LEGACY_CHANNELS,
@@ -61,9 +61,11 @@ const LEGACY_GROWTH = 0.35;
  * towards the funnel's start (inverse-CDF sampling), so every calendar month is represented.
  */
 function legacyAcquisitionDay(rng: Rng): number {
-  const years = (HISTORY_START - LEGACY_FROM) / 365;
+  // A longer history moves the oldest customers back as far.
+  const from = LEGACY_FROM - HISTORY_SHIFT;
+  const years = (HISTORY_START - from) / 365;
   const t = Math.log(1 + rng.next() * Math.expm1(LEGACY_GROWTH * years)) / LEGACY_GROWTH;
-  return Math.min(HISTORY_START - 1, LEGACY_FROM + Math.floor(t * 365));
+  return Math.min(HISTORY_START - 1, from + Math.floor(t * 365));
 }
 
 export function buildLegacyCustomers(rng: Rng, staff: Staff, count: number): Customer[] {

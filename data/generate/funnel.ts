@@ -65,6 +65,16 @@ const SOURCE_SHARES = Object.fromEntries(
   Object.entries(SOURCE_PROFILES).map(([source, p]) => [source, p.share]),
 ) as Record<LeadSource, number>;
 
+/** Relative demand for leads on a day: growth, season, fewer at weekends. */
+const leadDemand = (day: number) => growth(day) * seasonality(day) * (isWeekend(day) ? WEEKEND_LEADS : 1);
+
+/** Total lead demand over the days from `from` to `to` inclusive. */
+export function leadDemandBetween(from: number, to: number): number {
+  let total = 0;
+  for (let day = from; day <= to; day++) total += leadDemand(day);
+  return total;
+}
+
 export function runFunnel(
   rng: Rng,
   staff: Staff,
@@ -73,11 +83,9 @@ export function runFunnel(
 ): Funnel {
   const funnel: Funnel = { leads: [], deals: [], wins: [] };
   // Spread the requested number of leads over the days in proportion to demand.
-  const demand = (day: number) => growth(day) * seasonality(day) * (isWeekend(day) ? WEEKEND_LEADS : 1);
-  let totalDemand = 0;
-  for (let day = HISTORY_START; day <= END_DAY; day++) totalDemand += demand(day);
+  const totalDemand = leadDemandBetween(HISTORY_START, END_DAY);
   for (let day = HISTORY_START; day <= END_DAY; day++) {
-    const count = rng.poisson((totalLeads * demand(day)) / totalDemand);
+    const count = rng.poisson((totalLeads * leadDemand(day)) / totalDemand);
     for (let i = 0; i < count; i++) addLead(rng, staff, campaigns, day, funnel);
   }
   return funnel;

@@ -25,6 +25,11 @@ export class Rng {
     return new Rng(hashSeed(this.state, label));
   }
 
+  /** The seed of `new Rng(seed).derive(label)`: a seed for a whole world among several. */
+  static deriveSeed(seed: number, label: string): number {
+    return hashSeed(seed >>> 0, label);
+  }
+
   /** mulberry32: small, fast, and good enough for synthetic data. Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

@@ -10,17 +10,22 @@ import type { World } from './world.ts';
 export type Cell = string | number | boolean | null;
 export type TableRows = Readonly<Record<Exclude<TableName, 'targets'>, Cell[][]>>;
 
-/** Sorts by `key` (stable: ties keep their order) and numbers the items: C00001, C00002... */
+/**
+ * Sorts by `key` (stable: ties keep their order) and numbers the items: C00001, C00002...
+ * A tag goes between the prefix and the number (C07-00001) to keep several worlds' ids apart.
+ */
 function assignIds<T extends { id: string }>(
   items: readonly T[],
   prefix: string,
   width: number,
   key: (item: T) => number,
+  tag = '',
 ): void {
   const digits = Math.max(width, String(items.length).length);
   const sorted = items.map((item, index) => ({ item, index, key: key(item) }));
   sorted.sort((a, b) => a.key - b.key || a.index - b.index);
-  for (const [n, { item }] of sorted.entries()) item.id = `${prefix}${String(n + 1).padStart(digits, '0')}`;
+  for (const [n, { item }] of sorted.entries())
+    item.id = `${prefix}${tag}${String(n + 1).padStart(digits, '0')}`;
 }
 
 const ts = (instant: number | null): string | null => (instant === null ? null : formatTimestamp(instant));
@@ -74,17 +79,18 @@ function opportunityRow(o: Opportunity): Cell[] {
   ];
 }
 
-export function buildTableRows(world: World): TableRows {
-  assignIds(world.users, 'U', 3, (u) => u.activeFrom);
-  assignIds(world.campaigns, 'CMP', 3, (c) => c.startDay);
-  assignIds(world.customers, 'C', 5, (c) => c.acquiredDay);
-  assignIds(world.leads, 'L', 6, (l) => l.createdAt);
-  assignIds(world.opportunities, 'O', 6, (o) => o.createdAt);
-  assignIds(world.subscriptions, 'S', 6, (s) => s.startDay);
-  assignIds(world.orders, 'I', 7, (o) => o.orderedAt);
-  assignIds(world.activities, 'A', 7, (a) => a.occurredAt);
-  assignIds(world.tickets, 'T', 6, (t) => t.createdAt);
-  assignIds(world.surveys, 'R', 6, (r) => r.respondedAt);
+/** Rows of every table but targets. `idTag` marks the ids of one world among several ('07-'). */
+export function buildTableRows(world: World, idTag = ''): TableRows {
+  assignIds(world.users, 'U', 3, (u) => u.activeFrom, idTag);
+  assignIds(world.campaigns, 'CMP', 3, (c) => c.startDay, idTag);
+  assignIds(world.customers, 'C', 5, (c) => c.acquiredDay, idTag);
+  assignIds(world.leads, 'L', 6, (l) => l.createdAt, idTag);
+  assignIds(world.opportunities, 'O', 6, (o) => o.createdAt, idTag);
+  assignIds(world.subscriptions, 'S', 6, (s) => s.startDay, idTag);
+  assignIds(world.orders, 'I', 7, (o) => o.orderedAt, idTag);
+  assignIds(world.activities, 'A', 7, (a) => a.occurredAt, idTag);
+  assignIds(world.tickets, 'T', 6, (t) => t.createdAt, idTag);
+  assignIds(world.surveys, 'R', 6, (r) => r.respondedAt, idTag);
 
   return {
     customers: world.customers.map((c) => [

@@ -127,7 +127,8 @@ const PLANS: Readonly<Record<string, KpiPlan>> = {
 /** Months of plan after the data: the rest of the current quarter. */
 const PLAN_AHEAD = 2;
 
-export async function deriveTargets(db: StagingDatabase): Promise<Target[]> {
+/** Derives the targets from the tables `db` can query (the staging tables, or views over written files). */
+export async function deriveTargets(db: Pick<StagingDatabase, 'query'>): Promise<Target[]> {
   const targets: Target[] = [];
   for (const [kpi, plan] of Object.entries(PLANS)) {
     const rows = await db.query(

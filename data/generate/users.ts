@@ -2,7 +2,7 @@
 // turnover during the two years (leavers keep their records; a replacement starts weeks later)
 // and a few growth hires.
 
-import { dayOf, END_DAY, isWeekend, WINDOW_START } from './calendar.ts';
+import { dayOf, END_DAY, HISTORY_SHIFT, isWeekend, WINDOW_START } from './calendar.ts';
 import type { Role, Team, User } from './model.ts';
 import { distinctPersonNames } from './names.ts';
 import type { Rng } from './rng.ts';
@@ -54,9 +54,10 @@ export function buildUsers(rng: Rng): User[] {
   for (const role of Object.keys(STARTING_HEADCOUNT) as Role[]) {
     const senior = role.endsWith('manager');
     for (let i = 0; i < STARTING_HEADCOUNT[role]; i++) {
+      // Hired before the funnel starts (earlier when the history is longer).
       const from = senior
-        ? rng.int(dayOf('2019-01-01'), dayOf('2021-12-31'))
-        : rng.int(dayOf('2020-06-01'), dayOf('2024-06-01'));
+        ? rng.int(dayOf('2019-01-01') - HISTORY_SHIFT, dayOf('2021-12-31') - HISTORY_SHIFT)
+        : rng.int(dayOf('2020-06-01') - HISTORY_SHIFT, dayOf('2024-06-01') - HISTORY_SHIFT);
       seats.push({ role, activeFrom: from, activeTo: null });
     }
   }

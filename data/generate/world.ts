@@ -3,10 +3,17 @@
 
 import { accountActivities, dealActivities, leadActivities, serviceActivities } from './activities.ts';
 import { invoiceImplementations, invoiceSubscriptions } from './billing.ts';
-import { END_DAY, HISTORY_START } from './calendar.ts';
+import {
+  configureHistory,
+  DEFAULT_HISTORY_START,
+  DEFAULT_HISTORY_YEARS,
+  END_DAY,
+  HISTORY_SHIFT,
+  HISTORY_START,
+} from './calendar.ts';
 import { buildCampaigns } from './campaigns.ts';
 import { assignReferrers, buildLegacyCustomers } from './customers.ts';
-import { runFunnel } from './funnel.ts';
+import { leadDemandBetween, runFunnel } from './funnel.ts';
 import { buildLogins } from './logins.ts';
 import { buildTouches, campaignExpenses, operatingExpenses } from './marketing.ts';
 import type {
@@ -51,6 +58,12 @@ export interface WorldOptions {
   readonly seed: number;
   /** Customer accounts in the customers table (funnel wins plus earlier customers). */
   readonly customers: number;
+  /**
+   * Years of reported months, ending 2026-10-31 (default 2, the sample). A longer history runs
+   * the funnel longer at the same daily rate, so the customers table then holds more
+   * accounts than `customers`: the extra years' wins.
+   */
+  readonly years?: number;
 }
 
 /** The sample is sized around 5,000 customers; budgets scale with the requested count. */
@@ -59,8 +72,14 @@ const REFERENCE_CUSTOMERS = 5_000;
 const LEADS_PER_CUSTOMER = 8.2;
 
 export function buildWorld(options: WorldOptions): World {
+  configureHistory(options.years ?? DEFAULT_HISTORY_YEARS);
   const rng = new Rng(options.seed);
   const scale = options.customers / REFERENCE_CUSTOMERS;
+  // Lead demand of this history relative to the default one (1 for the sample).
+  const history =
+    HISTORY_SHIFT === 0
+      ? 1
+      : leadDemandBetween(HISTORY_START, END_DAY) / leadDemandBetween(DEFAULT_HISTORY_START, END_DAY);
 
   // 1. The people in the CRM and the marketing calendar.
   const staff = new Staff(buildUsers(rng.derive('users')));
@@ -71,14 +90,14 @@ export function buildWorld(options: WorldOptions): World {
     rng.derive('funnel'),
     staff,
     campaigns,
-    Math.round(options.customers * LEADS_PER_CUSTOMER),
+    Math.round(options.customers * LEADS_PER_CUSTOMER * history),
   );
 
   // 3. Customers from before the funnel make up the requested count.
   const legacy = buildLegacyCustomers(
     rng.derive('legacy'),
     staff,
-    Math.max(0, options.customers - funnel.wins.length),
+    Math.max(0, options.customers - Math.round(funnel.wins.length / history)),
   );
 
   // 4. Every customer's contracts: renewals, expansion deals, churn.
