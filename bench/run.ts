@@ -468,7 +468,8 @@ async function ensureDataset(dir: string, years: number): Promise<Record<string,
   }
   log(`generating ${label} rows, ${years} years, into ${dir} (once per scale)`);
   // Data derived from the old files is stale.
-  for (const derived of [`${dir}-csv`, `${dir}-last1y`]) await rm(derived, { recursive: true, force: true });
+  for (const derived of [`${dir}-csv`, `${dir}-last1y`, `${dir}-window`])
+    await rm(derived, { recursive: true, force: true });
   const started = performance.now();
   await runVisible(NODE, [
     ...TSX,

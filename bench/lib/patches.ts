@@ -22,7 +22,8 @@ import { isKpiQuery } from './statements.ts';
 type Rewrite = (sql: string) => string;
 type Answer = (sql: string) => QueryResult | undefined;
 
-const TYPED_VIEW = /^CREATE OR REPLACE VIEW ("(?!__raw_)[a-z_]+") AS (SELECT [\s\S]* FROM "__raw_[a-z_]+")$/;
+// The typed relation of a table: the only views named without the loader's __ prefix.
+const TYPED_VIEW = /^CREATE OR REPLACE VIEW ("(?!__)[a-z_]+") AS (SELECT [\s\S]*)$/;
 const VALIDATION_COUNTS = /^SELECT count\(\*\) FILTER \(/;
 const VALIDATION_EXAMPLES = /^SELECT count\(\*\) OVER \(\) AS n, __file, __loc,/;
 
@@ -103,7 +104,7 @@ function patchFor(name: string): Patch {
     return {
       answer: (sql) => {
         const text = sql.trim();
-        if (VALIDATION_COUNTS.test(text) && text.includes('FROM "__raw_')) {
+        if (VALIDATION_COUNTS.test(text) && /FROM "__(raw|staged)_[a-z_]+"$/.test(text)) {
           const aliases = [...text.matchAll(/ AS (c\d+)/g)].map((m) => m[1] ?? '');
           return {
             columns: aliases.map((name) => ({ name, type: 'BIGINT' })),
