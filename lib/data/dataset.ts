@@ -70,6 +70,11 @@ export interface Dataset {
   /** The mapping file used, if any. */
   readonly mapping?: string;
   readonly sources: readonly TableSource[];
+  /** The latest value of each event column, by table, read while validating with clock `now`. */
+  readonly eventMaxima?: {
+    readonly now: string;
+    readonly tables: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+  };
   /** Whether the folder has this table, and the column when given. */
   has(table: string, column?: string): boolean;
   close(): void;
@@ -93,7 +98,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       if (spec) staged.set(source.table, await registerStagedTable(db, raw, spec, mapping?.file));
     }
     // 3. Check against the contract; rows with errors go to the rejected rows.
-    const problems = [...discovered.problems, ...(await validateTables(db, staged, { now: options.now }))];
+    const validation = await validateTables(db, staged, { now: options.now });
+    const problems = [...discovered.problems, ...validation.problems];
     const totals = [...staged.values()].map((s) => ({
       table: s.spec.name,
       total: s.raw.recordCount - s.leftOut,
@@ -142,6 +148,16 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       policy: { allowRejects: options.allowRejects ?? false, maxRejectShare: options.maxRejectShare ?? 0 },
       ...(mapping ? { mapping: mapping.file } : {}),
       sources: discovered.sources,
+      // The typed tables are the validated rows minus rejected ones: the validation's maxima
+      // hold for a table only when none of its rows was rejected.
+      eventMaxima: {
+        now: options.now,
+        tables: new Map(
+          [...validation.eventMaxima].filter(
+            ([table]) => !rejects.tables.some((t) => t.table === table && t.rows > 0),
+          ),
+        ),
+      },
       has: (table, column) => {
         const found = staged.get(table);
         if (!found) return false;

@@ -1,4 +1,4 @@
-import { CONTRACT } from './contract.ts';
+import { CONTRACT, type ColumnSpec } from './contract.ts';
 import type { Dataset } from './dataset.ts';
 import { quoteIdent } from './sql-text.ts';
 
@@ -14,17 +14,60 @@ export async function readFreshness(dataset: Dataset, now: string): Promise<Tabl
   for (const spec of CONTRACT) {
     const columns = spec.columns.filter((c) => c.event && dataset.has(spec.name, c.name));
     if (columns.length === 0) continue;
-    const maxima = columns.map(
-      (c) =>
-        `max(${quoteIdent(c.name)}::TIMESTAMPTZ) FILTER (${quoteIdent(c.name)}::TIMESTAMPTZ <= $now::TIMESTAMPTZ)`,
-    );
-    const [row] = await dataset.db.rows(
-      `SELECT greatest(${maxima.join(', ')})::DATE::VARCHAR AS latest FROM ${quoteIdent(spec.name)}`,
-      { now },
-    );
-    out.push({ table: spec.name, latest: row?.latest == null ? null : String(row.latest) });
+    const latest =
+      (await latestFromValidation(dataset, spec.name, columns, now)) ??
+      (await scanLatest(dataset, spec.name, columns, now));
+    out.push({ table: spec.name, latest });
   }
   return out;
+}
+
+/**
+ * The latest event date from the maxima the validation read, with no scan: exact when every
+ * column's maximum is no later than the clock (else rows after the clock must be skipped, and
+ * the table is scanned). undefined when it cannot answer.
+ */
+async function latestFromValidation(
+  dataset: Dataset,
+  table: string,
+  columns: readonly ColumnSpec[],
+  now: string,
+): Promise<string | null | undefined> {
+  const known = dataset.eventMaxima;
+  const maxima = known?.now === now ? known.tables.get(table) : undefined;
+  if (!maxima || columns.some((c) => !maxima.has(c.name))) return undefined;
+  const params: Record<string, string> = { now };
+  // Dates become the report zone's midnight and instants the zone's calendar day, as in the scan.
+  const instants = columns.flatMap((c, i) => {
+    const value = maxima.get(c.name);
+    if (value == null) return [];
+    params[`v${i}`] = value;
+    return [`$v${i}::${c.type === 'date' ? 'DATE' : 'TIMESTAMPTZ'}::TIMESTAMPTZ`];
+  });
+  if (instants.length === 0) return null;
+  const [row] = await dataset.db.rows(
+    `SELECT greatest(${instants.join(', ')}) <= $now::TIMESTAMPTZ AS ok,
+            greatest(${instants.join(', ')})::DATE::VARCHAR AS latest`,
+    params,
+  );
+  return row?.ok === true ? String(row.latest) : undefined;
+}
+
+async function scanLatest(
+  dataset: Dataset,
+  table: string,
+  columns: readonly ColumnSpec[],
+  now: string,
+): Promise<string | null> {
+  const maxima = columns.map(
+    (c) =>
+      `max(${quoteIdent(c.name)}::TIMESTAMPTZ) FILTER (${quoteIdent(c.name)}::TIMESTAMPTZ <= $now::TIMESTAMPTZ)`,
+  );
+  const [row] = await dataset.db.rows(
+    `SELECT greatest(${maxima.join(', ')})::DATE::VARCHAR AS latest FROM ${quoteIdent(table)}`,
+    { now },
+  );
+  return row?.latest == null ? null : String(row.latest);
 }
 
 /** The latest event date over all tables. */

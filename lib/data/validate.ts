@@ -33,22 +33,38 @@ const ORDERED_PAIRS: Readonly<Record<string, readonly (readonly [string, string]
  * Checks every staged table against the contract; returns every problem, errors first. Each
  * row with an error is written to the rejected-rows table, so the typed tables can leave it out.
  */
+export interface Validation {
+  /** Every problem, errors first. */
+  readonly problems: Problem[];
+  /**
+   * The latest value of each event column of each table (the validated rows, rejected ones
+   * included), as text: a DATE or an instant with its offset. Read in the same pass as the
+   * checks, so the data's freshness seldom needs a scan of its own.
+   */
+  readonly eventMaxima: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+}
+
 export async function validateTables(
   db: Database,
   tables: ReadonlyMap<string, StagedTable>,
   options: ValidationOptions,
-): Promise<Problem[]> {
+): Promise<Validation> {
   const problems: Problem[] = [];
+  const eventMaxima = new Map<string, ReadonlyMap<string, string | null>>();
   for (const staged of tables.values()) {
     const checker = new TableChecker(db, staged, tables, options);
     problems.push(...(await checker.check()));
+    eventMaxima.set(staged.spec.name, checker.eventMaxima);
   }
-  return problems.sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
+  problems.sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
+  return { problems, eventMaxima };
 }
 
 class TableChecker {
   private readonly problems: Problem[] = [];
   private readonly pending: PendingCheck[] = [];
+  /** Event columns that bind as their type, each with its latest value once checked. */
+  readonly eventMaxima = new Map<string, string | null>();
   private readonly spec: TableSpec;
   private readonly file: string;
 
@@ -141,6 +157,7 @@ class TableChecker {
       this.find('warning', 'negative_amount', column.name, `(${typed}) < 0`, 'an amount of 0 or more');
     }
     if (column.event) {
+      this.eventMaxima.set(column.name, null);
       const future =
         column.type === 'date' ? `(${typed}) > $now::TIMESTAMPTZ::DATE` : `(${typed}) > $now::TIMESTAMPTZ`;
       this.find('warning', 'future_date', column.name, future, `a date no later than ${this.options.now}`);
@@ -164,6 +181,12 @@ class TableChecker {
     const cols = key.map(quoteIdent).join(', ');
     const value = key.length === 1 ? `${quoteIdent(key[0] ?? '')}::VARCHAR` : `concat_ws(' / ', ${cols})`;
     const unit = this.staged.raw.source.format === 'csv' ? 'line' : 'row';
+    const present = key.map((k) => `${quoteIdent(k)} IS NOT NULL AND trim(${quoteIdent(k)}::VARCHAR) <> ''`);
+    const keyText = key.map((k) => `${quoteIdent(k)}::VARCHAR`);
+    // Counting repeats in the shared pass is cheap; the window that finds them is not, so it
+    // runs only when there are some.
+    const distinct = keyText.length === 1 ? keyText[0] : `[${keyText.join(', ')}]`;
+    const repeats = `count(*) FILTER (${present.join(' AND ')}) - count(DISTINCT ${distinct}) FILTER (${present.join(' AND ')})`;
     // The first row of a key is kept; each later one is a duplicate and says where the first is.
     this.find(
       'error',
@@ -175,8 +198,10 @@ class TableChecker {
       `concat(${value}, ' (first at ${unit} ', __first, ')')`,
       `(SELECT *, row_number() OVER w AS __n, first_value(__loc) OVER w AS __first
         FROM ${quoteIdent(this.staged.relation)}
-        WHERE ${key.map((k) => `${quoteIdent(k)} IS NOT NULL AND trim(${quoteIdent(k)}::VARCHAR) <> ''`).join(' AND ')}
-        WINDOW w AS (PARTITION BY ${key.map((k) => `${quoteIdent(k)}::VARCHAR`).join(', ')} ORDER BY __file, __rec))`,
+        WHERE ${present.join(' AND ')}
+        WINDOW w AS (PARTITION BY ${keyText.join(', ')} ORDER BY __file, __rec))`,
+      undefined,
+      repeats,
     );
   }
 
@@ -248,20 +273,25 @@ class TableChecker {
     valueExpr = `${quoteIdent(column)}::VARCHAR`,
     from?: string,
     present?: string,
+    gate?: string,
   ): void {
-    this.pending.push({ severity, rule, column, where, expected, hint, valueExpr, from, present });
+    this.pending.push({ severity, rule, column, where, expected, hint, valueExpr, from, present, gate });
   }
 
   // Clean data is the common case: count every check in one pass over the table, and read
   // example rows only for the checks that found something.
   private async runPending(): Promise<void> {
-    const shared = this.pending.filter((c) => c.from === undefined);
+    const shared = this.pending.filter((c) => c.from === undefined || c.gate !== undefined);
     const counts = new Map<PendingCheck, { found: number; present: number | undefined }>();
-    if (shared.length > 0) {
-      const columns = shared.flatMap((c, i) => [
-        `count(*) FILTER (${c.where}) AS c${i}`,
-        ...(c.present ? [`${c.present} AS p${i}`] : []),
-      ]);
+    const maxima = [...this.eventMaxima.keys()];
+    if (shared.length > 0 || maxima.length > 0) {
+      const columns = [
+        ...shared.flatMap((c, i) => [
+          `${c.gate ?? `count(*) FILTER (${c.where})`} AS c${i}`,
+          ...(c.present ? [`${c.present} AS p${i}`] : []),
+        ]),
+        ...maxima.map((name, i) => `max(${this.typed(name)})::VARCHAR AS m${i}`),
+      ];
       const [row] = await this.db.rows(
         `SELECT ${columns.join(', ')} FROM ${quoteIdent(this.staged.relation)}`,
         { now: this.options.now },
@@ -273,10 +303,14 @@ class TableChecker {
           present: present == null ? undefined : Number(present),
         });
       }
+      for (const [i, name] of maxima.entries()) {
+        const latest = row?.[`m${i}`];
+        this.eventMaxima.set(name, latest == null ? null : String(latest));
+      }
     }
     for (const check of this.pending) {
       const count = counts.get(check);
-      if (check.from === undefined && count?.found === 0) continue;
+      if (count?.found === 0) continue;
       // Every value of the column unreadable: the column is wrong, not its rows.
       if (check.rule === 'unparsable' && count && count.found >= 2 && count.found === count.present) {
         await this.collect({ ...check, rule: 'wrong_type' });
@@ -338,4 +372,6 @@ interface PendingCheck {
   readonly from: string | undefined;
   /** SQL aggregate counting the rows the check applies to (for whole-column failures). */
   readonly present: string | undefined;
+  /** For a check on another relation: an aggregate over the table, in the shared pass, that is 0 when the check cannot find anything. */
+  readonly gate: string | undefined;
 }

@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import { type ComparedRow, compareRows, comparisonSpans, type Target } from './compare.ts';
 import type { KpiDefinition } from './definition.ts';
+import type { KpiRunner } from './kpi-memo.ts';
 import { type KpiRequest, type KpiResult, runKpi } from './run.ts';
 
 export type ComparedResult =
@@ -17,14 +18,14 @@ export async function runKpiCompared(
   kpi: KpiDefinition,
   request: KpiRequest,
   targets: readonly Target[],
+  run: KpiRunner = (k, r) => runKpi(dataset, k, r),
 ): Promise<ComparedResult> {
   if (kpi.unit === 'table') {
-    const result = await runKpi(dataset, kpi, request);
+    const result = await run(kpi, request);
     return result.available ? { ...result, compared: result.rows as ComparedRow[] } : result;
   }
   const results: KpiResult[] = [];
-  for (const span of comparisonSpans(request.span))
-    results.push(await runKpi(dataset, kpi, { ...request, span }));
+  for (const span of comparisonSpans(request.span)) results.push(await run(kpi, { ...request, span }));
   const [first] = results;
   if (!first?.available) return first as Extract<KpiResult, { available: false }>;
   const computed = results.flatMap((r) => r.rows);

@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { Catalog } from '../kpi/catalog.ts';
 import type { ComparedRow, Target } from '../kpi/compare.ts';
+import { createKpiMemo } from '../kpi/kpi-memo.ts';
 import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
 import type { KpiSeries, KpiTable } from './content.ts';
@@ -17,6 +18,13 @@ export function createDatasetSource(
   targets: readonly Target[],
 ): KpiSource & { readonly shown: () => ComparedRow[] } {
   const cache = new Map<string, Promise<unknown>>();
+  // The report's cells ask for up to 13 periods of series (what changed), breakdowns for this
+  // period and the one before, each with the same periods last year: one run each covers all.
+  const run = createKpiMemo(dataset, (span, by) => ({
+    start: minDay(span.start, step(period.start, period.grain, by ? -13 : -24)),
+    end: maxDay(span.end, period.end),
+    grain: span.grain,
+  }));
   const shown = new Map<string, readonly ComparedRow[]>();
   const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const hit = cache.get(key);
@@ -30,7 +38,7 @@ export function createDatasetSource(
       once(`series:${id}:${history}`, async (): Promise<KpiSeries> => {
         const kpi = catalog.get(id);
         const span = trailingSeries(period.start, period.grain, history);
-        const result = await runKpiCompared(dataset, kpi, { span }, targets);
+        const result = await runKpiCompared(dataset, kpi, { span }, targets, run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
         const current = result.compared.find((r) => r.period_start === period.start);
         shown.set(`series:${id}`, result.compared);
@@ -44,11 +52,20 @@ export function createDatasetSource(
           ? { ...period, start: step(period.start, period.grain, -1), end: period.start }
           : period;
         const request = { span, ...(by ? { by } : {}), ...(params ? { params } : {}) };
-        const result = await runKpiCompared(dataset, kpi, request, targets);
+        const result = await runKpiCompared(dataset, kpi, request, targets, run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
         shown.set(`rows:${id}:${JSON.stringify(options)}`, result.compared);
         return { kpi, available: true, ...(result.by ? { by: result.by } : {}), rows: result.compared };
       }),
     shown: () => [...shown.values()].flat(),
   };
+}
+
+// ISO days order as text.
+function minDay(a: string, b: string): string {
+  return a < b ? a : b;
+}
+
+function maxDay(a: string, b: string): string {
+  return a < b ? b : a;
 }
