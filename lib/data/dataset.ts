@@ -18,7 +18,7 @@ import {
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
 import { registerEmptyTable, registerTypedTable } from './typed-tables.ts';
-import { validateTables } from './validate.ts';
+import { validateWithCache } from './validation-cache.ts';
 
 export interface OpenDatasetOptions extends DatabaseOptions {
   readonly dataDir: string;
@@ -34,6 +34,8 @@ export interface OpenDatasetOptions extends DatabaseOptions {
   readonly allowRejects?: boolean;
   /** Share of rejected rows accepted without allowRejects (PULSE_MAX_REJECT_SHARE); default 0. */
   readonly maxRejectShare?: number;
+  /** Where checked results are kept per version of the files (lib/data/validation-cache.ts); null: never. */
+  readonly cacheDir?: string | null;
 }
 
 export interface TableSummary {
@@ -70,6 +72,8 @@ export interface Dataset {
   /** The mapping file used, if any. */
   readonly mapping?: string;
   readonly sources: readonly TableSource[];
+  /** Whether the contract checks ran ('miss', 'off') or their kept result was used ('hit'). */
+  readonly validation: 'hit' | 'miss' | 'off';
   /** The latest value of each event column, by table, read while validating with clock `now`. */
   readonly eventMaxima?: {
     readonly now: string;
@@ -98,7 +102,11 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       if (spec) staged.set(source.table, await registerStagedTable(db, raw, spec, mapping?.file));
     }
     // 3. Check against the contract; rows with errors go to the rejected rows.
-    const validation = await validateTables(db, staged, { now: options.now });
+    const validation = await validateWithCache(db, staged, {
+      now: options.now,
+      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      ...(mapping ? { mappingFile: mapping.file } : {}),
+    });
     const problems = [...discovered.problems, ...validation.problems];
     const totals = [...staged.values()].map((s) => ({
       table: s.spec.name,
@@ -148,6 +156,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       policy: { allowRejects: options.allowRejects ?? false, maxRejectShare: options.maxRejectShare ?? 0 },
       ...(mapping ? { mapping: mapping.file } : {}),
       sources: discovered.sources,
+      validation: validation.cache,
       // The typed tables are the validated rows minus rejected ones: the validation's maxima
       // hold for a table only when none of its rows was rejected.
       eventMaxima: {
