@@ -128,7 +128,20 @@ interface Contender {
   readonly title: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Variables on top of the bench's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run before each measured run (not timed). */
+  readonly before?: () => Promise<void>;
 }
+// A report on a new export checks every row against the contract ("cold": its checks run, and
+// their result is kept); the same report re-run on the same files uses the kept result ("warm").
+// Each cold run starts from an empty cache; the warm run after it finds what the cold run kept.
+const cacheFor = (name: string) => join(work, 'cache', name);
+const checksRun = (name: string) => ({
+  env: { PULSE_CACHE_DIR: cacheFor(name) },
+  before: () => rm(cacheFor(name), { recursive: true, force: true }),
+});
+const checksKept = (name: string) => ({ env: { PULSE_CACHE_DIR: cacheFor(name) } });
 const monthEnd = period.end;
 const reportArgs = (data: string, extra: string[] = []) => [
   ...TSX,
@@ -144,9 +157,17 @@ const reportArgs = (data: string, extra: string[] = []) => [
 const contenders: Contender[] = [
   {
     id: 'report',
-    title: '(a) monthly report, end to end',
+    title: '(a) monthly report, end to end, new export',
     command: NODE,
     args: reportArgs(dataDir, ['--capture', captureFile]),
+    ...checksRun('main'),
+  },
+  {
+    id: 'report_warm',
+    title: '(a) the same report again, same files',
+    command: NODE,
+    args: reportArgs(dataDir),
+    ...checksKept('main'),
   },
   ...values.patch.map((patch) => ({
     id: `report+${patch}`,
@@ -156,6 +177,7 @@ const contenders: Contender[] = [
       dataDir,
       patch.split(',').flatMap((p) => ['--patch', p]),
     ),
+    env: { PULSE_CACHE: 'off' },
   })),
   {
     id: 'engine_floor',
@@ -171,12 +193,23 @@ const contenders: Contender[] = [
   },
 ];
 if (!skip.has('ours-ten')) {
-  contenders.push({
-    id: 'ours_ten',
-    title: "(a') ours, ten headline KPIs only",
-    command: NODE,
-    args: [...TSX, 'bench/contenders/headline-kpis.ts', '--data', dataDir, '--period', values.period],
-  });
+  const args = [...TSX, 'bench/contenders/headline-kpis.ts', '--data', dataDir, '--period', values.period];
+  contenders.push(
+    {
+      id: 'ours_ten',
+      title: "(a') ours, ten headline KPIs only, new export",
+      command: NODE,
+      args,
+      ...checksRun('ten'),
+    },
+    {
+      id: 'ours_ten_warm',
+      title: "(a') ours, ten headline KPIs, same files again",
+      command: NODE,
+      args,
+      ...checksKept('ten'),
+    },
+  );
 }
 if (python) {
   contenders.push({
@@ -201,18 +234,35 @@ if (!skip.has('history')) {
       title: '(f) monthly report, 4 years of history',
       command: NODE,
       args: reportArgs(historyDir),
+      ...checksRun('4y'),
+    },
+    {
+      id: 'report_4y_warm',
+      title: '(f) the same, same files again',
+      command: NODE,
+      args: reportArgs(historyDir),
+      ...checksKept('4y'),
     },
     {
       id: 'report_1y',
       title: '(f) monthly report, its last year only',
       command: NODE,
       args: reportArgs(lastYearDir),
+      ...checksRun('1y'),
+    },
+    {
+      id: 'report_1y_warm',
+      title: '(f) the same, same files again',
+      command: NODE,
+      args: reportArgs(lastYearDir),
+      ...checksKept('1y'),
     },
     {
       id: 'report_window',
       title: "(f) monthly report, the report's 25 months only",
       command: NODE,
       args: reportArgs(windowDir),
+      ...checksRun('window'),
     },
   );
 }
@@ -221,7 +271,11 @@ const measured = new Map<string, Measurement[]>();
 for (let run = 1; run <= runs; run++) {
   for (const contender of contenders) {
     log(`run ${run}/${runs}: ${contender.title}`);
-    const m = await measure(contender.command, contender.args, { cwd: ROOT });
+    await contender.before?.();
+    const m = await measure(contender.command, contender.args, {
+      cwd: ROOT,
+      env: { ...process.env, ...contender.env },
+    });
     log(
       `  ${(m.wall_ms / 1000).toFixed(2)} s, ${m.peak_kb === null ? '?' : Math.round(m.peak_kb / 1024)} MB`,
     );
@@ -258,7 +312,7 @@ if (floorDigests && reportDigests) {
     ok: differing.length === 0 && Object.keys(floorDigests).length > 0,
   };
 }
-for (const id of ['ours_ten', 'pandas', 'node']) {
+for (const id of ['ours_ten', 'ours_ten_warm', 'report_warm', 'pandas', 'node']) {
   const theirs = median(id)?.result.headline as HeadlineValues | undefined;
   if (!theirs || !ours) continue;
   const mismatches = compareHeadline(ours, theirs);
@@ -292,6 +346,14 @@ const targets = [
     3,
   ),
   target(
+    'warm_report_vs_scan_floor',
+    'the same report again ÷ single-scan floor (c)',
+    ratio(median('report_warm')?.wall_ms, c?.wall_ms),
+    ratio(cpu('report_warm'), cpu('scan_floor')),
+    '≤',
+    3,
+  ),
+  target(
     'pandas_vs_report',
     'pandas (d) ÷ full report (a)',
     ratio(median('pandas')?.wall_ms, a?.wall_ms),
@@ -308,6 +370,14 @@ const targets = [
     10,
   ),
   target(
+    'pandas_vs_ours_ten_warm',
+    "pandas (d) ÷ ours on the ten KPIs, same files again (a')",
+    ratio(median('pandas')?.wall_ms, median('ours_ten_warm')?.wall_ms),
+    ratio(cpu('pandas'), cpu('ours_ten_warm')),
+    '≥',
+    10,
+  ),
+  target(
     'report_peak_memory_mb',
     'report peak memory, MB',
     a?.peak_kb == null ? null : a.peak_kb / 1024,
@@ -320,6 +390,14 @@ const targets = [
     'report over 4 years ÷ over 1 year',
     ratio(median('report_4y')?.wall_ms, median('report_1y')?.wall_ms),
     ratio(cpu('report_4y'), cpu('report_1y')),
+    '≤',
+    1.3,
+  ),
+  target(
+    'history_4y_vs_1y_warm',
+    'report over 4 years ÷ over 1 year, same files again',
+    ratio(median('report_4y_warm')?.wall_ms, median('report_1y_warm')?.wall_ms),
+    ratio(cpu('report_4y_warm'), cpu('report_1y_warm')),
     '≤',
     1.3,
   ),
