@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
+import { dropUnusedCustomerJoins } from './unused-joins.ts';
 
 export interface KpiRequest {
   readonly span: PeriodSpan;
@@ -52,7 +53,9 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     end: request.span.end,
     grain: request.span.grain,
   };
-  const body = kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR');
+  const body = dropUnusedCustomerJoins(
+    kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR'),
+  );
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;

@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
+import { definePeriodMacros } from '../../lib/kpi/run.ts';
+import { dropUnusedCustomerJoins } from '../../lib/kpi/unused-joins.ts';
+import { TEST_NOW, testCatalog } from '../helpers.ts';
+
+const SAMPLE = fileURLToPath(new URL('../../data/sample', import.meta.url));
+const noBreakdown = (sql: string) => sql.replaceAll('{by}', 'NULL::VARCHAR');
+
+describe('unused joins to customers', () => {
+  it('are left out only when nothing reads the alias, keeping line numbers', () => {
+    const sql = [
+      'SELECT p.period_start, NULL::VARCHAR AS breakdown, sum(r.amount) AS value',
+      'FROM periods($start, $end, $grain) p',
+      'LEFT JOIN orders r ON r.ordered_at >= p.period_start',
+      'LEFT JOIN customers c ON c.customer_id = r.customer_id',
+      'GROUP BY ALL',
+    ].join('\n');
+    const pruned = dropUnusedCustomerJoins(sql);
+    expect(pruned).not.toMatch(/JOIN customers/);
+    expect(pruned.split('\n')).toHaveLength(5);
+    const bySegment = sql.replace('NULL::VARCHAR', '(c.segment)::VARCHAR');
+    expect(dropUnusedCustomerJoins(bySegment)).toBe(bySegment);
+    // An INNER join filters rows; a join on another column may repeat them: both stay.
+    expect(dropUnusedCustomerJoins(sql.replace('LEFT JOIN customers', 'JOIN customers'))).toMatch(
+      /JOIN customers/,
+    );
+    const other = sql.replace('c.customer_id = r.customer_id', 'c.owner_id = r.owner_id');
+    expect(dropUnusedCustomerJoins(other)).toBe(other);
+  });
+
+  describe('on the sample', () => {
+    let dataset: Dataset;
+    beforeAll(async () => {
+      dataset = await openDataset({ dataDir: SAMPLE, now: TEST_NOW, threads: 2 });
+      await definePeriodMacros(dataset.db);
+    });
+    afterAll(() => dataset.close());
+
+    it('give every KPI the rows the full query gives', async () => {
+      const { kpis } = await testCatalog();
+      const changed = kpis.filter((k) => dropUnusedCustomerJoins(noBreakdown(k.sql)) !== noBreakdown(k.sql));
+      expect(changed.map((k) => k.id)).toEqual(
+        expect.arrayContaining(['revenue', 'close_rate', 'nrr', 'csat']),
+      );
+      const params = { start: '2024-10-01', end: '2026-11-01', grain: 'month' };
+      const sorted = async (sql: string, values: Record<string, unknown>) =>
+        (await dataset.db.rows(`SELECT * FROM (${sql}) ORDER BY ALL`, values as never)).map((r) =>
+          JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)),
+        );
+      for (const kpi of changed) {
+        const values = { ...Object.fromEntries(kpi.params.map((p) => [p.name, p.default])), ...params };
+        const full = await sorted(noBreakdown(kpi.sql), values);
+        expect(full.length, kpi.id).toBeGreaterThan(0);
+        expect(await sorted(dropUnusedCustomerJoins(noBreakdown(kpi.sql)), values), kpi.id).toEqual(full);
+      }
+    }, 120_000);
+  });
+});
