@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type EngineLimits, engineLimitsFromEnv } from '../data/engine-limits.ts';
 import { parseShare } from '../data/rejects.ts';
 import { PulseError } from '../errors.ts';
-import { SAMPLE_DATA_DIR } from '../paths.ts';
+import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../paths.ts';
 
 /** Where the CLI writes, and what it knows of its environment; tests pass their own. */
 export interface CliIo {
@@ -31,6 +32,10 @@ export interface CommonOptions {
   readonly allowRejects: boolean;
   /** PULSE_MAX_REJECT_SHARE (0.02 or 2%): rejected rows accepted without --allow-rejects. */
   readonly maxRejectShare: number;
+  /** --out DIR (or $PULSE_OUT, default out/): `pulse query` may COPY ... TO inside it. */
+  readonly outDir: string;
+  /** PULSE_DUCKDB_MEMORY and PULSE_DUCKDB_THREADS, checked before anything runs. */
+  readonly engine: EngineLimits;
 }
 
 const OPTION_SPEC = {
@@ -99,6 +104,8 @@ export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonO
     ...(mapping ? { mapping: resolve(io.cwd, mapping) } : {}),
     allowRejects: Boolean(values['allow-rejects']),
     maxRejectShare: parseShare(io.env.PULSE_MAX_REJECT_SHARE ?? '0', 'PULSE_MAX_REJECT_SHARE'),
+    outDir: resolve(io.cwd, values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+    engine: engineLimitsFromEnv(io.env),
   };
 }
 

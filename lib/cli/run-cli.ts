@@ -11,7 +11,8 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
   pulse check [--data DIR] [--all]            validate the data folder; exit 2 on errors
   pulse kpi ID... [--all] [--period 2026-10 | --from DATE --to DATE]
                   [--grain week|month|quarter|year] [--by DIMENSION] [--param name=value]
-  pulse query SQL_OR_FILE [--param name=value]... [--period ...]
+  pulse query SQL_OR_FILE [--param name=value]... [--period ...] [--out DIR]
+                  (COPY (...) TO 'out/x.csv' may write inside --out DIR, default out/)
   pulse query                                 interactive SQL prompt (.help lists its commands)
   pulse report NAME [--period ...] [--out DIR] [--pdf]   run reports/NAME.ts, write out/NAME/PERIOD/
   pulse send NAME [--period ...] [--to ADDR]... [--dry-run] [--force] [--pdf]
@@ -19,8 +20,9 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
                   without PULSE_SMTP_URL / PULSE_SMTP_HOST, .eml files go to .pulse/outbox/
   pulse schedule [--once | --status]          the scheduler daemon (schedules.json); --once runs
                                               what is due now; --status: next run, last outcome
-  pulse dev [REPORT] [--port N] [--period ...] [--param name=value]...
-                  live preview on http://127.0.0.1:4321/ (re-runs on save), SQL scratchpad at /sql
+  pulse dev [REPORT] [--port N] [--host ADDR] [--period ...] [--param name=value]...
+                  live preview on http://127.0.0.1:4321/ (re-runs on save), SQL scratchpad at /sql;
+                  --host other than loopback asks every request for a token (printed in the URL)
 
 Common options:
   --data DIR        data folder (default: the embedded sample data/sample, or $PULSE_DATA)

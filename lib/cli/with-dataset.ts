@@ -1,12 +1,18 @@
 import { type Dataset, openDataset } from '../data/dataset.ts';
 import type { CommonOptions } from './options.ts';
 
-/** Opens the data folder for one command and always closes it. */
+/**
+ * Opens the data folder for one command and always closes it. With `writeOutput`, SQL may write
+ * files inside the output folder (COPY ... TO), as `pulse query` allows.
+ */
 export async function withDataset<T>(
   options: CommonOptions,
   work: (dataset: Dataset) => Promise<T>,
+  access: { readonly writeOutput?: boolean } = {},
 ): Promise<T> {
   const dataset = await openDataset({
+    ...options.engine,
+    ...(access.writeOutput ? { writableDirs: [options.outDir] } : {}),
     dataDir: options.dataDir,
     timeZone: options.timeZone,
     now: options.now,

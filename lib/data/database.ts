@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   type DuckDBConnection,
   DuckDBInstance,
@@ -6,7 +8,9 @@ import {
   type Json,
 } from '@duckdb/node-api';
 import { PulseError } from '../errors.ts';
+import { type EngineLimits, engineLimitsFromEnv } from './engine-limits.ts';
 import { explainPermissionError } from './lockdown.ts';
+import { checkStatements, type GatePolicy } from './statement-gate.ts';
 
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, Json>;
@@ -17,12 +21,8 @@ export interface QueryResult {
   readonly rows: Row[];
 }
 
-export interface DatabaseOptions {
-  /** DuckDB worker threads; defaults to DuckDB's own choice (one per core). */
-  readonly threads?: number;
-  /** e.g. '4GB'. */
-  readonly memoryLimit?: string;
-}
+/** Limits not given here come from PULSE_DUCKDB_THREADS and PULSE_DUCKDB_MEMORY. */
+export interface DatabaseOptions extends EngineLimits {}
 
 // JSON output gives these as strings to stay lossless; KPI values are doubles anyway.
 const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
@@ -35,24 +35,47 @@ const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
 
 /** A DuckDB connection that speaks plain JSON values and named parameters. */
 export class Database {
+  /** Set once the connection is locked: what user SQL may run from then on. */
+  private gate: GatePolicy | undefined;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    private readonly memoryLimit: string | undefined,
   ) {}
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
+    // Every command is bounded alike (report, send and schedule too): what the caller does not
+    // set comes from the environment. Settings are fixed here, before the lock.
+    const fromEnv = engineLimitsFromEnv(process.env);
+    const threads = options.threads ?? fromEnv.threads;
+    const memoryLimit = options.memoryLimit ?? fromEnv.memoryLimit;
     const config: Record<string, string> = {
       // Nothing may be fetched from the network at run time.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
     };
-    if (options.threads) config.threads = String(options.threads);
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (threads) config.threads = String(threads);
+    if (memoryLimit) config.memory_limit = memoryLimit;
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     // Loading casts assume UTC; the dataset sets the report's zone once tables are typed.
     await connection.run("SET TimeZone = 'UTC'");
-    return new Database(instance, connection);
+    return new Database(instance, connection, memoryLimit);
+  }
+
+  /** From now on every statement passes the statement gate (lib/data/statement-gate.ts). */
+  restrictStatements(policy: GatePolicy): void {
+    this.gate = policy;
+  }
+
+  /**
+   * Throws when the SQL may not run on this connection; creates the folder of a file that a
+   * COPY ... TO may write. Callers that run SQL without `query`/`run` call it first.
+   */
+  async admit(sql: string): Promise<void> {
+    if (!this.gate) return;
+    for (const file of checkStatements(sql, this.gate)) await mkdir(dirname(file), { recursive: true });
   }
 
   /** Runs one statement; only the parameters the SQL uses are bound. */
@@ -95,14 +118,19 @@ export class Database {
     }
     const bound: Record<string, SqlValue> = {};
     for (const name of used) bound[name] = params[name] ?? null;
+    await this.admit(sql);
     try {
       return used.length > 0 ? await this.connection.run(sql, bound) : await this.connection.run(sql);
     } catch (error) {
       const message = conciseDuckDbMessage((error as Error).message);
       const refused = explainPermissionError(message);
-      throw new PulseError('query', refused ? `refused: ${refused} (${message.split('\n')[0]})` : message, {
-        cause: error,
-      });
+      throw new PulseError(
+        'query',
+        refused
+          ? `refused: ${refused} (${message.split('\n')[0]})`
+          : `${message}${memoryHint(message, this.memoryLimit)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -126,6 +154,14 @@ export function stripLiterals(sql: string): string {
   return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (m) =>
     m.replace(/[^\n]/g, ' '),
   );
+}
+
+/** What to do when DuckDB ran out of its memory. */
+export function memoryHint(message: string, limit: string | undefined): string {
+  if (!/Out of Memory Error/i.test(message)) return '';
+  return limit
+    ? `\n(the memory limit is ${limit}, from PULSE_DUCKDB_MEMORY: raise it, e.g. PULSE_DUCKDB_MEMORY=8GB)`
+    : '\n(DuckDB may use 80 % of memory by default; PULSE_DUCKDB_MEMORY sets the limit, e.g. 8GB)';
 }
 
 /** DuckDB lists every candidate overload on a type error; the first lines say what matters. */

@@ -13,19 +13,23 @@ export interface LockdownOptions {
  * Once the tables are registered, DuckDB may touch only the data folder (and the output folder):
  * no other file, no ATTACH, no extension install or load, and no setting can change after this
  * (so a query cannot undo it). Views keep working: they read inside the allowed folders.
+ * DuckDB's allowed folders are readable and writable alike, so the statement gate keeps writes
+ * (COPY ... TO) to the writable folders and refuses what creates files otherwise (ATTACH, EXPORT).
  */
 export async function lockDown(db: Database, options: LockdownOptions): Promise<void> {
-  const folders = [...options.readable, ...(options.writable ?? [])].map((dir) => `${resolve(dir)}/`);
+  const writable = (options.writable ?? []).map((dir) => resolve(dir));
+  const folders = [...options.readable.map((dir) => resolve(dir)), ...writable].map((dir) => `${dir}/`);
   await db.run(`SET allowed_directories = [${folders.map(quoteLiteral).join(', ')}]`);
   await db.run('SET enable_external_access = false');
   await db.run('SET lock_configuration = true');
+  db.restrictStatements({ writable });
 }
 
 /** DuckDB's permission errors, said in the project's terms. */
 export function explainPermissionError(message: string): string | undefined {
   const file = /Cannot access (?:file|directory) "([^"]+)"/.exec(message)?.[1];
   if (file)
-    return `the query tried to use ${file}, outside the data folder; queries may read only the data folder`;
+    return `the query tried to use ${file}, outside the data folder; queries may read only the data folder (and write inside the output folder with COPY ... TO)`;
   if (/Loading external extensions is disabled/.test(message))
     return 'extensions cannot be installed or loaded here';
   if (/the configuration has been locked/.test(message)) return 'settings cannot be changed from a query';

@@ -1,6 +1,7 @@
-// `pulse dev`: an HTTP server on 127.0.0.1 serving the live report preview, the index of reports
-// and KPIs and the SQL scratchpad. It watches the project, re-runs the report on a save and
-// tells the pages over server-sent events. No user mistake stops it: every request and every
+// `pulse dev`: an HTTP server (on 127.0.0.1 unless --host says otherwise; lib/dev/access.ts says
+// who may use it) serving the live report preview, the index of reports and KPIs and the SQL
+// scratchpad. It watches the project, re-runs the report on a save and tells the pages over
+// server-sent events. No user mistake stops it: every request and every
 // run catches its own errors.
 
 import { randomUUID } from 'node:crypto';
@@ -9,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import type { OpenDatasetOptions } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
+import { checkAccess, DEFAULT_DEV_HOST, type DevAccess, devToken, urlHost } from './access.ts';
 import { answerKpi, answerQuery, answerSaveKpi, answerSettings, scratchSpan } from './dev-api.ts';
 import { type DevRoots, shortPath } from './dev-roots.ts';
-import { checkLocalRequest, HttpError, readJsonBody, sendHtml, sendJson, sendText } from './http.ts';
+import { HttpError, readJsonBody, sendHtml, sendJson, sendText } from './http.ts';
 import { buildIndexPage, buildPreviewPage, buildSqlPage, type DevStatus } from './pages.ts';
 import { PreviewSession } from './preview-session.ts';
 import { watchFolders } from './watch.ts';
@@ -24,6 +26,10 @@ export interface DevServerOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** Default 4321; 0 picks a free port. */
   readonly port?: number;
+  /** The address to listen on; default 127.0.0.1. Any other than loopback asks for a token. */
+  readonly host?: string;
+  /** The access token (PULSE_DEV_TOKEN); generated when `host` is not loopback and none is given. */
+  readonly token?: string;
   readonly timeZone?: string;
   readonly clock?: () => string;
   readonly currency?: string;
@@ -35,6 +41,9 @@ export interface DevServerOptions {
 
 export interface DevServer {
   readonly url: string;
+  /** The URL to open first: with `?token=` when the server asks for one. */
+  readonly openUrl: string;
+  readonly token?: string;
   readonly session: PreviewSession;
   close(): Promise<void>;
 }
@@ -43,6 +52,9 @@ export const DEFAULT_DEV_PORT = 4321;
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => {});
+  const host = options.host ?? DEFAULT_DEV_HOST;
+  const token = devToken(host, options.token);
+  const access: DevAccess = { host, ...(token ? { token } : {}) };
   const id = randomUUID();
   const session = new PreviewSession({
     roots: options.roots,
@@ -71,7 +83,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   server.on('clientError', (_error, socket) => socket.destroy());
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    checkLocalRequest(request, port);
+    if (checkAccess(request, response, access, port)) return;
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     const route = `${request.method ?? 'GET'} ${url.pathname}`;
     switch (route) {
@@ -202,10 +214,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
               'usage',
               `port ${options.port} is in use; pick another with --port N (0: any free port)`,
             )
-          : error,
+          : error.code === 'EADDRNOTAVAIL'
+            ? new PulseError('usage', `--host ${host} is not an address of this machine`)
+            : error,
       ),
     );
-    server.listen(options.port ?? DEFAULT_DEV_PORT, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? DEFAULT_DEV_PORT, host, () => resolve());
   }).catch(async (error: unknown) => {
     watcher.close();
     throw error;
@@ -213,8 +227,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   port = (server.address() as AddressInfo).port;
   void session.schedule();
 
+  const url = `http://${urlHost(host, port)}/`;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
+    openUrl: token ? `${url}?token=${token}` : url,
+    ...(token ? { token } : {}),
     session,
     close: async () => {
       watcher.close();

@@ -1,5 +1,5 @@
-// Small HTTP helpers for the dev server: bounded JSON bodies, replies, and the checks that keep
-// other web pages (and DNS-rebound host names) from driving a server that can write files.
+// Small HTTP helpers for the dev server: bounded JSON bodies and replies. Who may send requests
+// at all is lib/dev/access.ts.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -33,16 +33,6 @@ export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BY
   } catch {
     throw new HttpError(400, 'the body is not valid JSON');
   }
-}
-
-/** Only this machine's names may address the server, and writes only from its own pages. */
-export function checkLocalRequest(request: IncomingMessage, port: number): void {
-  const host = request.headers.host ?? '';
-  const allowed = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (!allowed.includes(host)) throw new HttpError(403, `unexpected Host header "${host}"`);
-  const origin = request.headers.origin;
-  if (origin !== undefined && !allowed.some((a) => origin === `http://${a}`))
-    throw new HttpError(403, `requests from ${origin} are not allowed`);
 }
 
 const SECURITY_HEADERS = {

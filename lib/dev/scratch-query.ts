@@ -45,6 +45,8 @@ export async function runScratchQuery(
     );
   }
   const bound = Object.fromEntries(used.map((name) => [name, params[name] ?? null]));
+  // Streamed past Database.query, so the locked connection's statement gate is asked here.
+  await dataset.db.admit(sql);
   const started = performance.now();
   try {
     const reader =

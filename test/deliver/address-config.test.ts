@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressProblem, parseAddress, parseAddressOutcome } from '../../lib/deliver/address.ts';
 import { describeMailSettings, parseMailSettings, redactSecrets } from '../../lib/deliver/smtp-config.ts';
-
-const SECRET = 'S3ntinel-p4ss!';
+import { SENTINEL_PASSWORD as SECRET } from '../support/sentinel.ts';
 
 describe('addresses', () => {
   it('accepts plain and named addresses, lower-casing the domain', () => {

@@ -1,7 +1,7 @@
 // What a delivery or scheduler test needs: a state folder, the small dataset, a fake clock, a
 // real run store and ledger, and transports to a test SMTP server (or the outbox).
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLog } from '../../lib/deliver/event-log.ts';
@@ -13,9 +13,11 @@ import { createFakeClock } from '../../lib/schedule/clock.ts';
 import type { JobDeps } from '../../lib/schedule/run-job.ts';
 import { openRunStore } from '../../lib/schedule/run-records.ts';
 import type { Schedule } from '../../lib/schedule/schedule-config.ts';
+import { removeScanned, SENTINEL_PASSWORD } from '../support/sentinel.ts';
 import { loadTinyReport } from './tiny-report.ts';
 
-export const SECRET = 'S3ntinel-smtp-p4ssword';
+// The one sentinel password: the run fails if it shows up anywhere (test/support/sentinel.ts).
+export const SECRET = SENTINEL_PASSWORD;
 export const OWNER = { name: 'CRM Ops', address: 'owner@example.com' };
 
 export interface Harness {
@@ -53,7 +55,9 @@ export async function createHarness(dataDir: string, start = '2026-11-01T06:00:0
           PULSE_SMTP_PORT: String(options.port),
           PULSE_SMTP_IGNORE_TLS: 'true',
         });
-        if (options.login) Object.assign(env, { PULSE_SMTP_USER: 'reports', PULSE_SMTP_PASSWORD: SECRET });
+        // Every SMTP test logs in, so every delivery path carries the sentinel password.
+        if (options.login ?? true)
+          Object.assign(env, { PULSE_SMTP_USER: 'reports', PULSE_SMTP_PASSWORD: SECRET });
       }
       const settings = parseMailSettings(env, outbox);
       const transport = openMailTransport(settings);
@@ -75,7 +79,12 @@ export async function createHarness(dataDir: string, start = '2026-11-01T06:00:0
         },
       };
     },
-    remove: () => rm(root, { recursive: true, force: true }),
+    remove: async () => {
+      // The log lives in memory here: written out so the sentinel check reads it too.
+      const events = log.events.map((e) => JSON.stringify(e)).join('\n');
+      await writeFile(join(root, 'events.jsonl'), events).catch(() => undefined); // removed already
+      await removeScanned(root);
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { keepCapturedOutput } from '../support/sentinel.ts';
 
 export interface Reply {
   readonly code: number;
@@ -69,6 +70,7 @@ export async function startSmtp(faults: Faults = {}): Promise<TestSmtp> {
         void Promise.resolve(faults.data?.(recipients, counts.data)).then((reply) => {
           if (reply) return callback(fail(reply));
           delivered.push({ recipients, raw: Buffer.concat(chunks) });
+          void keepCapturedOutput('smtp-received', Buffer.concat(chunks)); // for the sentinel check
           callback(null, `2.0.0 Ok: queued as TEST${counts.data}`);
           faults.accepted?.(recipients, delivered.length);
         });

@@ -5,13 +5,14 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/paths.ts';
 import { createSmallData } from '../deliver/small-data.ts';
 import { startSmtp, type TestSmtp } from '../deliver/smtp-test-server.ts';
+import { removeScanned, SENTINEL_PASSWORD } from '../support/sentinel.ts';
 
 const RECIPIENTS = ['r1', 'r2', 'r3', 'r4', 'r5'].map((n) => `${n}@example.com`);
 const OWNER = 'owner@example.com';
@@ -75,6 +76,9 @@ async function setup(smtp: TestSmtp): Promise<Setup> {
     PULSE_SMTP_PORT: String(smtp.port),
     PULSE_SMTP_IGNORE_TLS: 'true',
     PULSE_SMTP_FROM: 'CRM Pulse <pulse@example.com>',
+    // The real daemon logs in with the sentinel password: its log, ledger and outbox are scanned.
+    PULSE_SMTP_USER: 'reports',
+    PULSE_SMTP_PASSWORD: SENTINEL_PASSWORD,
   };
   return { root, env, log: join(root, 'state', 'pulse.jsonl') };
 }
@@ -159,7 +163,7 @@ async function scenario(
     measured.push({ scenario: name, duplicates, commitMs: commitTimes(s) });
   } finally {
     await smtp.close();
-    await rm(s.root, { recursive: true, force: true });
+    await removeScanned(s.root);
   }
 }
 
@@ -256,7 +260,7 @@ describe('SIGTERM', { timeout: 180_000 }, () => {
       for (const to of RECIPIENTS) expect(smtp.to(to), to).toHaveLength(1);
     } finally {
       await smtp.close();
-      await rm(s.root, { recursive: true, force: true });
+      await removeScanned(s.root);
     }
   });
 });

@@ -20,10 +20,14 @@ describe('the locked DuckDB connection', () => {
       /refused: the query tried to use \/etc\/passwd, outside the data folder/,
     ],
     ["SELECT * FROM read_csv('test/fixtures/ops/../../../package.json')", /refused: the query tried to use/],
-    ["COPY (SELECT 1) TO '/tmp/pulse-escape.csv'", /refused: the query tried to use \/tmp\/pulse-escape.csv/],
-    ["ATTACH '/tmp/pulse-escape.duckdb'", /refused: the query tried to use/],
-    ['INSTALL httpfs', /refused/],
-    ['LOAD httpfs', /refused: extensions cannot be installed or loaded here/],
+    // The statement gate answers these before DuckDB sees them (lib/data/statement-gate.ts).
+    [
+      "COPY (SELECT 1) TO '/tmp/pulse-escape.csv'",
+      /refused: COPY \.\.\. TO '\/tmp\/pulse-escape.csv' writes a file/,
+    ],
+    ["ATTACH '/tmp/pulse-escape.duckdb'", /refused: ATTACH is not allowed here/],
+    ['INSTALL httpfs', /refused: INSTALL is not allowed here/],
+    ['LOAD httpfs', /refused: LOAD is not allowed here/],
     ['SET enable_external_access = true', /refused: settings cannot be changed from a query/],
     ["SET TimeZone = 'UTC'", /refused: settings cannot be changed from a query/],
     ['SET threads = 1', /refused: settings cannot be changed from a query/],
@@ -31,6 +35,22 @@ describe('the locked DuckDB connection', () => {
   for (const [sql, message] of escapes) {
     it(`refuses ${sql}`, async () => {
       await expect(dataset.db.rows(sql)).rejects.toThrow(message);
+    });
+  }
+
+  // Beneath the gate, DuckDB's own lock refuses the same: two layers, each enough alone here.
+  const beneath: [string, RegExp][] = [
+    [
+      "COPY (SELECT 1) TO '/tmp/pulse-escape.csv'",
+      /Permission Error: Cannot access file "\/tmp\/pulse-escape.csv"/,
+    ],
+    ["ATTACH '/tmp/pulse-escape.duckdb'", /Permission Error/],
+    ['LOAD httpfs', /Permission Error|disabled/],
+    ['SET enable_external_access = true', /the configuration has been locked/],
+  ];
+  for (const [sql, message] of beneath) {
+    it(`DuckDB itself refuses ${sql}`, async () => {
+      await expect(dataset.db.connection.run(sql)).rejects.toThrow(message);
     });
   }
 });

@@ -1,14 +1,15 @@
+import { parseDevHost } from '../../dev/access.ts';
 import { PulseError } from '../../errors.ts';
 import { parsePeriod } from '../../kpi/period.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
 
 /**
- * `pulse dev [REPORT] [--port N] [--period P] [--param k=v]... [--data DIR] [--tz ZONE]`: the live
- * preview server. Runs until Ctrl+C (or `signal` aborts, for tests). `argv` follows `dev`.
+ * `pulse dev [REPORT] [--port N] [--host ADDR] [--period P] [--param k=v]... [--data DIR] [--tz ZONE]`:
+ * the live preview server. Runs until Ctrl+C (or `signal` aborts, for tests). `argv` follows `dev`.
  */
 export async function devCommand(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
-  const { port, rest } = takePort(argv);
+  const { port, host, rest } = takeServerFlags(argv);
   const flags = parseFlags(rest);
   const options = commonOptions(flags.values, io);
   if (flags.positionals.length > 1)
@@ -28,19 +29,27 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
     ...(flags.values.period ? { period: flags.values.period } : {}),
     params: parseParamFlags(flags.values.param),
     ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(io.env.PULSE_DEV_TOKEN ? { token: io.env.PULSE_DEV_TOKEN } : {}),
     timeZone: options.timeZone,
     // PULSE_NOW pins the clock, as everywhere; otherwise each run reads the time.
     clock: () => io.env.PULSE_NOW ?? new Date().toISOString(),
     currency: options.currency,
     log: io.stderr,
     dataset: {
+      ...options.engine,
+      // The scratchpad may save a result with COPY (...) TO 'out/name.csv', as `pulse query`.
+      writableDirs: [options.outDir],
       ...(options.mapping ? { mapping: options.mapping } : {}),
       allowRejects: options.allowRejects,
       maxRejectShare: options.maxRejectShare,
     },
   });
   io.stdout(
-    `pulse dev: ${server.url}  (the report; ${server.url}sql is the SQL scratchpad, ${server.url}index lists reports and KPIs)\n` +
+    `pulse dev: ${server.openUrl}  (the report; ${server.url}sql is the SQL scratchpad, ${server.url}index lists reports and KPIs)\n` +
+      (server.token
+        ? `listening on ${host}: every request needs the access token; open the URL above once (it sets a cookie) or send Authorization: Bearer TOKEN\n`
+        : '') +
       `watching queries/, templates/, reports/ and ${options.dataDir}; Ctrl+C stops\n`,
   );
   await new Promise<void>((resolve) => {
@@ -57,19 +66,30 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
   return 0;
 }
 
-/** `--port N` / `--port=N`, which only `dev` takes; the other flags are the common ones. */
-function takePort(argv: readonly string[]): { port: number | undefined; rest: string[] } {
+/** `--port N` and `--host ADDR` (also `--port=N`), which only `dev` takes; the rest are the common flags. */
+function takeServerFlags(argv: readonly string[]): {
+  port: number | undefined;
+  host: string | undefined;
+  rest: string[];
+} {
   const rest: string[] = [];
-  let text: string | undefined;
+  const given: { port?: string; host?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg === '--port') text = argv[++i] ?? '';
-    else if (arg.startsWith('--port=')) text = arg.slice('--port='.length);
-    else rest.push(arg);
+    const flag = /^--(port|host)(?:=(.*))?$/s.exec(arg);
+    if (!flag) rest.push(arg);
+    else given[flag[1] as 'port' | 'host'] = flag[2] ?? argv[++i] ?? '';
   }
-  if (text === undefined) return { port: undefined, rest };
+  return {
+    port: given.port === undefined ? undefined : parsePort(given.port),
+    host: given.host === undefined ? undefined : parseDevHost(given.host),
+    rest,
+  };
+}
+
+function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port > 65535)
     throw new PulseError('usage', `--port "${text}" should be a port number (0 picks a free one)`);
-  return { port, rest };
+  return port;
 }

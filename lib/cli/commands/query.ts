@@ -15,6 +15,9 @@ import { parseParamFlags } from '../options.ts';
 import { choosePeriod } from '../period-choice.ts';
 import { withDataset } from '../with-dataset.ts';
 
+// Ad-hoc SQL may save a result with COPY (...) TO 'out/name.csv', inside the output folder only.
+const WRITE_OUTPUT = { writeOutput: true } as const;
+
 /** Where the interactive prompt reads and echoes; the process's own streams by default. */
 export interface PromptStreams {
   readonly input: NodeJS.ReadableStream;
@@ -48,28 +51,32 @@ export async function queryCommand(
   const params: Record<string, string | number | boolean> = {};
   for (const [name, text] of Object.entries(parseParamFlags(flags.values.param)))
     params[name] = typedParam(text);
-  return withDataset(options, async (dataset) => {
-    warnOfContractErrors(dataset, io);
-    const needsPeriod = usedParams(sql).some(
-      (n) => (BUILT_IN_PARAMS as readonly string[]).includes(n) && !(n in params),
-    );
-    if (needsPeriod) {
-      const { span, note } = await choosePeriod(flags.values, dataset, options.now);
-      if (note) io.stderr(`${note}\n`);
-      Object.assign(params, { start: span.start, end: span.end, grain: span.grain, ...params });
-    }
-    await definePeriodMacros(dataset.db);
-    const started = performance.now();
-    const result = await dataset.db.query(sql, params);
-    const ms = performance.now() - started;
-    if (options.format === 'json') io.stdout(`${JSON.stringify(result.rows, null, 2)}\n`);
-    else if (options.format === 'csv') io.stdout(objectsToCsv(result.rows));
-    else {
-      io.stdout(`${formatResultTable(result.columns, result.rows)}\n`);
-      io.stderr(`${result.rows.length} rows in ${ms.toFixed(0)} ms\n`);
-    }
-    return 0;
-  });
+  return withDataset(
+    options,
+    async (dataset) => {
+      warnOfContractErrors(dataset, io);
+      const needsPeriod = usedParams(sql).some(
+        (n) => (BUILT_IN_PARAMS as readonly string[]).includes(n) && !(n in params),
+      );
+      if (needsPeriod) {
+        const { span, note } = await choosePeriod(flags.values, dataset, options.now);
+        if (note) io.stderr(`${note}\n`);
+        Object.assign(params, { start: span.start, end: span.end, grain: span.grain, ...params });
+      }
+      await definePeriodMacros(dataset.db);
+      const started = performance.now();
+      const result = await dataset.db.query(sql, params);
+      const ms = performance.now() - started;
+      if (options.format === 'json') io.stdout(`${JSON.stringify(result.rows, null, 2)}\n`);
+      else if (options.format === 'csv') io.stdout(objectsToCsv(result.rows));
+      else {
+        io.stdout(`${formatResultTable(result.columns, result.rows)}\n`);
+        io.stderr(`${result.rows.length} rows in ${ms.toFixed(0)} ms\n`);
+      }
+      return 0;
+    },
+    WRITE_OUTPUT,
+  );
 }
 
 async function queryPrompt(
@@ -85,24 +92,28 @@ async function queryPrompt(
   const stateDir = io.env.PULSE_STATE_DIR
     ? resolve(io.cwd, io.env.PULSE_STATE_DIR)
     : `${PROJECT_ROOT}/.pulse`;
-  return withDataset(options, async (dataset) => {
-    warnOfContractErrors(dataset, io);
-    // $start, $end and $grain mean the period asked for, or the last complete month.
-    const chosen = await choosePeriod(flags.values, dataset, options.now).catch(() => undefined);
-    const span = chosen?.span;
-    await definePeriodMacros(dataset.db);
-    await runQueryPrompt({
-      ...streams,
-      write: io.stdout,
-      writeError: io.stderr,
-      dataset,
-      catalog: () => readCatalog(),
-      params: span ? { start: span.start, end: span.end, grain: span.grain, ...params } : params,
-      historyFile: `${stateDir}/query_history`,
-      ...(span ? { periodNote: `$start, $end, $grain = ${span.start}, ${span.end}, ${span.grain}` } : {}),
-    });
-    return 0;
-  });
+  return withDataset(
+    options,
+    async (dataset) => {
+      warnOfContractErrors(dataset, io);
+      // $start, $end and $grain mean the period asked for, or the last complete month.
+      const chosen = await choosePeriod(flags.values, dataset, options.now).catch(() => undefined);
+      const span = chosen?.span;
+      await definePeriodMacros(dataset.db);
+      await runQueryPrompt({
+        ...streams,
+        write: io.stdout,
+        writeError: io.stderr,
+        dataset,
+        catalog: () => readCatalog(),
+        params: span ? { start: span.start, end: span.end, grain: span.grain, ...params } : params,
+        historyFile: `${stateDir}/query_history`,
+        ...(span ? { periodNote: `$start, $end, $grain = ${span.start}, ${span.end}, ${span.grain}` } : {}),
+      });
+      return 0;
+    },
+    WRITE_OUTPUT,
+  );
 }
 
 function typedParam(text: string): string | number | boolean {
