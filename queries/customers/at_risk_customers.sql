@@ -1,6 +1,7 @@
 -- title: At-risk customers
 -- description: Customers active at the period's end with warning signs, ranked by revenue at risk: no order in
--- description: the 90 days to the end (only customers who ordered before the end), an NPS detractor answer (0–6)
+-- description: the 90 days to the end from a customer who ordered at least twice in the 9 months before them
+-- description: (one who orders yearly, e.g. an annual invoice, is not expected to every quarter), an NPS detractor answer (0–6)
 -- description: in those 90 days (the lowest score is shown), 2 or more tickets open at the end (created before
 -- description: it, not resolved before it), a subscription term ending within the 60 days from the end's day
 -- description: whose renewal is undecided (renewed NULL, started by the end and not cancelled by it; the
@@ -19,12 +20,10 @@ WITH p AS (
          (end_day - INTERVAL 12 MONTH)::DATE AS year_start_day
   FROM periods($start, $end, $grain)
 ),
-first_order AS (
-  SELECT customer_id, min(ordered_at) AS first_at FROM orders GROUP BY ALL
-),
 recent AS (
   SELECT p.period_start, o.customer_id, sum(o.amount) AS revenue_12m,
-         count(*) FILTER (o.ordered_at >= p.recent_day::TIMESTAMPTZ) AS orders_90d
+         count(*) FILTER (o.ordered_at >= p.recent_day::TIMESTAMPTZ) AS orders_90d,
+         count(*) FILTER (o.ordered_at < p.recent_day::TIMESTAMPTZ) AS orders_before
   FROM p
   JOIN orders o ON o.ordered_at >= p.year_start_day::TIMESTAMPTZ AND o.ordered_at < p.period_end
   GROUP BY ALL
@@ -61,11 +60,11 @@ due AS (
 flags AS (
   SELECT p.period_start, c.customer_id, c.name, c.segment, c.owner_id,
          coalesce(m.mrr, 0) AS mrr, coalesce(r.revenue_12m, 0) AS revenue_12m,
-         f.first_at < p.period_end AND coalesce(r.orders_90d, 0) = 0 AS no_recent_order,
+         coalesce(r.orders_before, 0) >= 2 AND coalesce(r.orders_90d, 0) = 0 AS no_recent_order,
+         r.orders_before,
          n.score AS nps_score, coalesce(t.tickets, 0) AS open_tickets, d.due_on
   FROM p
   JOIN customers c ON c.acquired_at < p.end_day AND (c.churned_at IS NULL OR c.churned_at >= p.end_day)
-  LEFT JOIN first_order f ON f.customer_id = c.customer_id
   LEFT JOIN recent r ON r.period_start = p.period_start AND r.customer_id = c.customer_id
   LEFT JOIN nps n ON n.period_start = p.period_start AND n.customer_id = c.customer_id
   LEFT JOIN open_tickets t ON t.period_start = p.period_start AND t.customer_id = c.customer_id
@@ -78,7 +77,7 @@ scored AS (
            + (open_tickets >= 2)::INTEGER + (due_on IS NOT NULL)::INTEGER AS signs,
          CASE WHEN mrr > 0 THEN 12 * mrr ELSE revenue_12m END AS revenue_at_risk,
          concat_ws(', ',
-           CASE WHEN no_recent_order THEN 'no order in 90 days' END,
+           CASE WHEN no_recent_order THEN format('no order in 90 days ({} in the 9 months before)', orders_before) END,
            CASE WHEN nps_score IS NOT NULL THEN format('NPS detractor (score {})', nps_score) END,
            CASE WHEN open_tickets >= 2 THEN format('{} open tickets', open_tickets) END,
            CASE WHEN due_on IS NOT NULL THEN format('renewal due {} undecided', strftime(due_on, '%Y-%m-%d')) END

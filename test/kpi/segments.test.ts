@@ -240,25 +240,26 @@ describe('at_risk_customers', () => {
       segment: 'Enterprise',
       owner_id: 'U1',
       mrr: 1000,
-      revenue_12m: 2000,
+      revenue_12m: 3000,
       revenue_at_risk: 12000,
       signs: 4,
       reasons:
-        'no order in 90 days, NPS detractor (score 3), 2 open tickets, renewal due 2026-11-20 undecided',
+        'no order in 90 days (2 in the 9 months before), NPS detractor (score 3), 2 open tickets, renewal due 2026-11-20 undecided',
     });
     // A7: no MRR at the end → revenue 5000; A5: 12 × 150 = 1800; A2: revenue 800; A3: 0.
-    // A4 has no sign, A6 churned, A8's detractor answer is a day too old.
+    // A4 has no sign, A6 churned, A8's detractor answer is a day too old. A1 and A5 ordered twice
+    // in the 9 months before the 90 days and not since; A2 orders about yearly: not a sign.
     expect(pick(rows, 'customer_id', 'mrr', 'revenue_12m', 'revenue_at_risk', 'signs', 'reasons')).toEqual([
       [
         'A1',
         1000,
-        2000,
+        3000,
         12000,
         4,
-        'no order in 90 days, NPS detractor (score 3), 2 open tickets, renewal due 2026-11-20 undecided',
+        'no order in 90 days (2 in the 9 months before), NPS detractor (score 3), 2 open tickets, renewal due 2026-11-20 undecided',
       ],
       ['A7', 0, 5000, 5000, 1, 'renewal due 2026-11-01 undecided'],
-      ['A5', 150, 1000, 1800, 1, 'no order in 90 days'],
+      ['A5', 150, 1000, 1800, 1, 'no order in 90 days (2 in the 9 months before)'],
       ['A2', 0, 800, 800, 1, 'NPS detractor (score 6)'],
       ['A3', 0, 0, 0, 1, '2 open tickets'],
     ]);
@@ -278,11 +279,11 @@ describe('at_risk_customers', () => {
       [
         'A1',
         12000,
-        'no order in 90 days, NPS detractor (score 3), 2 open tickets, renewal due 2026-11-20 undecided',
+        'no order in 90 days (2 in the 9 months before), NPS detractor (score 3), 2 open tickets, renewal due 2026-11-20 undecided',
       ],
       ['A8', 6000, 'NPS detractor (score 2)'],
       ['A7', 5000, 'renewal due 2026-11-01 undecided'],
-      ['A5', 1800, 'no order in 90 days'],
+      ['A5', 1800, 'no order in 90 days (2 in the 9 months before)'],
       ['A2', 800, 'NPS detractor (score 6)'],
       ['A3', 0, '2 open tickets'],
     ]);
@@ -293,8 +294,9 @@ describe('at_risk_customers', () => {
     //   A1: ordered 07-15 (recent), NPS 3, 1 open ticket, S1 due 11-20 → 2 signs, 12 × 1000.
     //   A8: NPS 2 on 08-02; no order before 10-01 (never ordered yet) → 12 × 500.
     //   A7: G1 due 11-01 → MRR 250 at 10-01 → 3000; its only order (10-30) is later.
-    //   A2: last order 2025-12-01, NPS 6 on 08-03 (the 4 of 07-01 is older) → 300 (12 months' revenue).
-    //   A6: still active; last order 06-01, 2 open tickets → 100.
+    //   A2: last order 2025-12-01, its only one in the year: no order since is not a sign; NPS 6 on
+    //       08-03 (the 4 of 07-01 is older) → 300 (12 months' revenue).
+    //   A6: still active; one order (06-01), 2 open tickets → 100.
     //   A3 (1 open ticket), A4, A5: no sign.
     const rows = await kpiRows(utc, 'at_risk_customers', {
       start: '2026-09-01',
@@ -307,8 +309,8 @@ describe('at_risk_customers', () => {
       ['2026-09-01', 'A1', 12000, 2, 'NPS detractor (score 3), renewal due 2026-11-20 undecided'],
       ['2026-09-01', 'A8', 6000, 1, 'NPS detractor (score 2)'],
       ['2026-09-01', 'A7', 3000, 1, 'renewal due 2026-11-01 undecided'],
-      ['2026-09-01', 'A2', 300, 2, 'no order in 90 days, NPS detractor (score 6)'],
-      ['2026-09-01', 'A6', 100, 2, 'no order in 90 days, 2 open tickets'],
+      ['2026-09-01', 'A2', 300, 1, 'NPS detractor (score 6)'],
+      ['2026-09-01', 'A6', 100, 1, '2 open tickets'],
     ]);
     expect(rows.slice(5).map((r) => [r.period_start, r.customer_id])).toEqual([
       ['2026-10-01', 'A1'],
