@@ -1,5 +1,6 @@
 // Monthly executive report: how the month went, what changed and why, then each area.
 // Run: npx tsx reports/monthly.ts [--period 2026-10] [--data DIR] [--out DIR] [--tz ZONE] [--pdf]
+//      [--param region=EMEA]  (or segment, industry, acquisition_channel, owner_id: that part only)
 // Each `await r.section(...)` is a notebook cell; edit one and rerun (or watch `pulse dev`).
 
 import { buildCampaignRoiBars } from '../lib/charts/campaign-roi-bars.ts';
@@ -170,7 +171,7 @@ const report = defineReport({
       const referrals = await r.kpi('referral_leads');
       if (referrals.available && referrals.current) {
         r.markdown(
-          `**Referrals:** ${referrals.current.value ?? 0} leads came from customer referrals this month.`,
+          `**Referrals:** ${referrals.current.value ?? 0} leads came from customer referrals this month${referrals.companyWide ? ' (company-wide)' : ''}.`,
         );
       }
     });

@@ -14,6 +14,8 @@ const report = defineReport({
   name: 'weekly',
   title: 'CRM weekly operations report',
   grain: 'week',
+  // Reaches every KPI that declares it: sla_attainment_rate and tickets_over_sla.
+  params: [{ name: 'sla_hours', description: 'the first-response promise in hours, default 8' }],
   async build(r) {
     // Headline: pipeline in and out, service promise, customer voice.
     const headline = await r.kpis([

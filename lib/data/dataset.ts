@@ -15,6 +15,7 @@ import {
   recordMalformed,
   summariseRejects,
 } from './rejects.ts';
+import { applyScope, type DatasetScope } from './scope.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
 import { registerEmptyTable, registerTypedTable } from './typed-tables.ts';
@@ -36,6 +37,8 @@ export interface OpenDatasetOptions extends DatabaseOptions {
   readonly maxRejectShare?: number;
   /** Where checked results are kept per version of the files (lib/data/validation-cache.ts); null: never. */
   readonly cacheDir?: string | null;
+  /** Report params that scope the data, e.g. {region: 'EMEA'} (lib/data/scope.ts). */
+  readonly scope?: Readonly<Record<string, string>>;
 }
 
 export interface TableSummary {
@@ -72,6 +75,8 @@ export interface Dataset {
   /** The mapping file used, if any. */
   readonly mapping?: string;
   readonly sources: readonly TableSource[];
+  /** Set when the tables hold one part of the business only. */
+  readonly scope?: DatasetScope;
   /** Whether the contract checks ran ('miss', 'off') or their kept result was used ('hit'). */
   readonly validation: 'hit' | 'miss' | 'off';
   /** The latest value of each event column, by table, read while validating with clock `now`. */
@@ -129,6 +134,10 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
     // From here on SQL from users (KPI files, pulse query, the scratchpad) runs: only the data
     // folder (and an output folder) may be touched, and no setting may change.
+    const scope =
+      options.scope && Object.keys(options.scope).length > 0
+        ? await applyScope(db, options.scope, options.dataDir)
+        : undefined;
     await lockDown(db, { readable: [options.dataDir], writable: options.writableDirs ?? [] });
     const tables = [...staged.values()].map((s) => {
       const rejected = rejects.tables.find((t) => t.table === s.spec.name)?.rows ?? 0;
@@ -156,6 +165,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       policy: { allowRejects: options.allowRejects ?? false, maxRejectShare: options.maxRejectShare ?? 0 },
       ...(mapping ? { mapping: mapping.file } : {}),
       sources: discovered.sources,
+      ...(scope ? { scope } : {}),
       validation: validation.cache,
       // The typed tables are the validated rows minus rejected ones: the validation's maxima
       // hold for a table only when none of its rows was rejected.

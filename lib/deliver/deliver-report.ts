@@ -1,6 +1,7 @@
 // One delivery, the same for `pulse send` and a scheduled run: for each parameter set, run the
-// report, check it, compose one message per recipient, send them through the ledger, keep the
-// numbers sent, and tell the owner about anything that did not go out.
+// report (saying in it any past number restated since it was sent), check it, compose one
+// message per recipient, send them through the ledger, keep the numbers sent, and tell the owner
+// about anything that did not go out.
 
 import { formatPeriod, type Grain, type PeriodSpan } from '../kpi/period.ts';
 import type { ReportDefinition } from '../report/define.ts';
@@ -13,7 +14,7 @@ import { groupByParams, prepareMessages, type Recipient } from './prepare-messag
 import { type DataReadOptions, type RenderedReport, renderReportForSend } from './render-report.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type RecipientOutcome, type SendDeps, sendMessages } from './send-messages.ts';
-import { recordSentNumbers } from './sent-numbers.ts';
+import { findRestatedNumbers, keepSentNumbers } from './sent-numbers.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface DeliveryRequest {
@@ -110,6 +111,7 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
         params,
         now: env.now(),
         pdf: request.pdf,
+        restated: (run) => findRestatedNumbers(run, params, env),
       });
     } catch (error) {
       const problem = `the report failed: ${(error as Error).message}`;
@@ -169,7 +171,8 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
     if (summary.stopped?.failure) stopped = summary.stopped.reason;
     groups.push({ ...base, outcomes: [...pending.done, ...summary.outcomes], problems: [] });
     if (summary.outcomes.some((o) => o.state === 'sent')) {
-      restatements.push(...(await recordSentNumbers(rendered, params, env)));
+      await keepSentNumbers(rendered, params, env);
+      restatements.push(...rendered.restated.map((r) => r.sentence));
     }
   }
   const result: DeliveryResult = {

@@ -1,15 +1,16 @@
 // Runs a report for one parameter set and writes its outputs, as `pulse report` does, then reads
 // back what the e-mail needs. A report that would be empty or broken is flagged, not sent.
 
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_MAX_SEND_REJECT_SHARE, sendRefusal } from '../data/rejects.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
 import { emailSubject } from '../render/email-html.ts';
 import type { ReportDefinition } from '../report/define.ts';
+import { buildParamsFolder } from '../report/params-folder.ts';
 import { periodArgument, type ReportRun, runReport } from '../report/run-report.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import { type ReportOutputs, readReportOutputs } from './report-outputs.ts';
+import type { Restatement } from './restatement.ts';
 
 export interface DataReadOptions {
   readonly mapping?: string;
@@ -32,6 +33,8 @@ export interface RenderRequest {
   readonly outRoot: string;
   readonly currency: string;
   readonly pdf: boolean;
+  /** Past numbers this run restates (the ledger's): said in the report and the message. */
+  readonly restated?: (run: ReportRun) => Promise<readonly Restatement[]>;
 }
 
 export interface RenderedReport {
@@ -40,12 +43,14 @@ export interface RenderedReport {
   readonly period: string;
   readonly subject: string;
   readonly outputs: ReportOutputs;
+  /** The numbers of the period before that changed since they were sent; in the message. */
+  readonly restated: readonly Restatement[];
   /** Why it must not be sent; empty when it may. */
   readonly problems: readonly string[];
 }
 
 export async function renderReportForSend(request: RenderRequest): Promise<RenderedReport> {
-  const run = await runReport(request.definition, {
+  const computed = await runReport(request.definition, {
     dataDir: request.dataDir,
     timeZone: request.timeZone,
     now: request.now,
@@ -55,6 +60,12 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     ...(request.data?.allowRejects ? { allowRejects: true } : {}),
     ...(request.data?.maxRejectShare ? { maxRejectShare: request.data.maxRejectShare } : {}),
   });
+  // Found before the files are written, so the e-mail and the attached report say them.
+  const restated = request.restated ? await request.restated(computed) : [];
+  const run: ReportRun =
+    restated.length > 0
+      ? { ...computed, document: { ...computed.document, restated: restated.map((r) => r.sentence) } }
+      : computed;
   const paramsFolder = buildParamsFolder(request.params);
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(request.outRoot, paramsFolder) : request.outRoot,
@@ -67,6 +78,7 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     period: periodArgument({ start: document.periodStart, end: document.periodEnd, grain: run.grain }),
     subject: emailSubject(document),
     outputs: await readReportOutputs(written.dir, { pdf: request.pdf }),
+    restated,
     problems: checkReportRun(run, request.data?.maxSendRejectShare),
   };
 }
@@ -79,39 +91,20 @@ export function checkReportRun(run: ReportRun, maxSendRejectShare = DEFAULT_MAX_
   const refusal = sendRefusal(document.dataQuality?.rejected, maxSendRejectShare);
   if (refusal) problems.push(`${document.name}, ${document.periodLabel}: ${refusal}`);
   if (document.headline.length === 0) problems.push(`${document.name}: the report has no headline tiles`);
+  // In a scoped report a company-wide number is not the scope's: it does not count here.
   const withValue = document.headline.filter(
-    (s) => s.available && s.current !== undefined && s.current.value !== null,
+    (s) =>
+      s.available &&
+      s.current !== undefined &&
+      s.current.value !== null &&
+      (document.scope === undefined || s.companyWide === undefined),
   );
   if (document.headline.length > 0 && withValue.length === 0) {
+    // A scope can be right and still match nothing in the period: say so, not "no data".
+    const scope = document.scope ? `; the scope ${document.scope.label} matched no rows for the period` : '';
     problems.push(
-      `${document.name}, ${document.periodLabel}: none of the ${document.headline.length} headline KPIs has a value for the period (data as of ${document.dataAsOf ?? 'unknown'})`,
+      `${document.name}, ${document.periodLabel}: none of the ${document.headline.length} headline KPIs has a value for the period (data as of ${document.dataAsOf ?? 'unknown'})${scope}`,
     );
   }
   return problems;
-}
-
-/** `region=EMEA,team=north`, each part file-safe; '' without params; long sets as a hash. */
-export function buildParamsFolder(params: Readonly<Record<string, string>>): string {
-  const folder = Object.keys(params)
-    .sort()
-    .map((name) => `${safe(name)}=${safe(params[name] ?? '')}`)
-    .join(',');
-  if (folder.length <= 120) return folder;
-  return `params=${createHash('sha256').update(buildParamsKey(params)).digest('hex').slice(0, 16)}`;
-}
-
-/** One key per parameter set, for grouping recipients and the ledger's numbers. */
-export function buildParamsKey(params: Readonly<Record<string, string>>): string {
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.keys(params)
-        .sort()
-        .map((k) => [k, params[k]]),
-    ),
-  );
-}
-
-function safe(text: string): string {
-  const encoded = encodeURIComponent(text).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-  return encoded.replace(/^\./, '%2E');
 }

@@ -30,7 +30,8 @@ export interface RestatementOptions {
   readonly currency?: string;
 }
 
-const NOT_BREAKDOWN = new Set(['id', 'period_start', 'period_end']);
+// `scope` says whose number a row is ("region EMEA"): the same for both sides, not a breakdown.
+const NOT_BREAKDOWN = new Set(['id', 'period_start', 'period_end', 'scope']);
 
 /** Rows of `periodStart` whose value differs between the sent numbers and the current ones. */
 export function findRestatements(

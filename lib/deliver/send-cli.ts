@@ -1,9 +1,16 @@
-// `pulse send NAME [--period P] [--to ADDR]... [--dry-run] [--force] [--pdf]`. NAME is a schedule
-// in schedules.json (its recipients, owner and time zone) or a report (then --to is required).
+// `pulse send NAME [--period P] [--to ADDR]... [--param k=v]... [--dry-run] [--force] [--pdf]`.
+// NAME is a schedule in schedules.json (its recipients, owner and time zone) or a report (then
+// --to is required; --param gives those recipients' report params, e.g. region=EMEA).
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CliIo, commonOptions, type ParsedFlags, repeatedFlag } from '../cli/options.ts';
+import {
+  type CliIo,
+  commonOptions,
+  type ParsedFlags,
+  parseParamFlags,
+  repeatedFlag,
+} from '../cli/options.ts';
 import { PulseError } from '../errors.ts';
 import { type PeriodSpan, parsePeriod } from '../kpi/period.ts';
 import { PROJECT_ROOT } from '../paths.ts';
@@ -37,10 +44,17 @@ export async function sendCommand(
   const options = commonOptions(flags.values, io);
   const schedule = await findSchedule(name, io, reports);
   const definition = await reports.load(schedule?.report ?? name);
+  const params = parseParamFlags(flags.values.param);
   const to = repeatedFlag(argv, 'to').map((text) => ({
     address: parseAddress(text, `--to "${text}"`),
-    params: {},
+    params,
   }));
+  if (to.length === 0 && Object.keys(params).length > 0) {
+    throw new PulseError(
+      'usage',
+      `--param applies to the --to recipients; the recipients of schedule "${name}" have their params in schedules.json`,
+    );
+  }
   if (!schedule && to.length === 0) {
     throw new PulseError(
       'usage',
@@ -101,7 +115,7 @@ async function findSchedule(name: string, io: CliIo, reports: ReportSource): Pro
   if (!existsSync(path)) return undefined;
   const names = await reports.names();
   try {
-    return (await readSchedules(path, names)).find((s) => s.name === name);
+    return (await readSchedules(path, reports)).find((s) => s.name === name);
   } catch (error) {
     // A broken schedules file must not block sending a report by hand; it does block a schedule.
     if (names.includes(name)) {

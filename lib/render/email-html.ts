@@ -61,9 +61,12 @@ export async function renderEmail(document: ReportDocument, options: RenderOptio
   return { subject: emailSubject(document), html, text: plainText(document, tiles), images };
 }
 
-/** "CRM monthly report: October 2026": one thread per period. */
-export function emailSubject(document: Pick<ReportDocument, 'title' | 'periodLabel'>): string {
-  return `${document.title}: ${document.periodLabel}`;
+/**
+ * "CRM monthly report: October 2026": one thread per period; a scoped report says whose
+ * numbers they are ("... — region EMEA"), so two regions never thread together either.
+ */
+export function emailSubject(document: Pick<ReportDocument, 'title' | 'periodLabel' | 'scope'>): string {
+  return `${document.title}: ${document.periodLabel}${document.scope ? ` — ${document.scope.label}` : ''}`;
 }
 
 function emailTile(tile: TileView) {
@@ -76,13 +79,19 @@ function emailTile(tile: TileView) {
 }
 
 function plainText(document: ReportDocument, tiles: readonly TileView[]): string {
+  const restated = document.restated ?? [];
   return [
-    `${document.title}: ${document.periodLabel}`,
+    emailSubject(document),
     '',
+    ...(restated.length > 0 ? ['Restated since last sent:', ...restated.map((r) => `- ${r}.`), ''] : []),
+    ...(document.scope ? [`Only ${document.scope.label}. ${document.scope.coverage}`, ''] : []),
     ...(document.summary ? [document.summary, ''] : []),
     ...tiles.map((t) => `- ${t.sentence}`),
     ...(document.changes.length > 0
       ? ['', 'What changed and why:', ...document.changes.map((c) => `- ${c.text}`)]
+      : []),
+    ...(document.scope && document.scope.notes.length > 0
+      ? ['', `About ${document.scope.label}:`, ...document.scope.notes.map((n) => `- ${n}`)]
       : []),
     '',
     `Data as of ${document.dataAsOf ?? 'unknown'}. The full report is attached.`,

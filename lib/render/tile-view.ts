@@ -20,6 +20,10 @@ export interface TileView {
   readonly previousLabel: string;
   readonly targetText: string;
   readonly targetClass: string;
+  /** "company-wide" for a KPI a scoped report cannot split; '' otherwise. */
+  readonly scopeNote: string;
+  /** Why it is company-wide (a tooltip). */
+  readonly scopeWhy: string;
   /** One sentence with the numbers, for alt text and the plain-text e-mail. */
   readonly sentence: string;
 }
@@ -41,6 +45,8 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     previousLabel: '',
     targetText: '',
     targetClass: 'neutral',
+    scopeNote: '',
+    scopeWhy: '',
   };
   if (!series.available) {
     const missing = series.missing.join(', ');
@@ -75,6 +81,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
   ]
     .filter(Boolean)
     .join(', ');
+  const wide = series.companyWide !== undefined;
   return {
     ...empty,
     unavailable: false,
@@ -89,7 +96,8 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     previousLabel,
     targetText: target.text,
     targetClass: target.className,
-    sentence,
+    ...(wide ? { scopeNote: 'company-wide', scopeWhy: series.companyWide ?? '' } : {}),
+    sentence: wide ? `${sentence} (company-wide)` : sentence,
   };
 }
 

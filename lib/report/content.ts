@@ -15,6 +15,8 @@ export type KpiSeries =
       readonly current: ComparedRow | undefined;
       /** The trailing periods up to and including the report's period, oldest first. */
       readonly history: readonly ComparedRow[];
+      /** In a scoped report: why this KPI is for the whole business, not the scope. */
+      readonly companyWide?: string;
     }
   | { readonly kpi: KpiDefinition; readonly available: false; readonly missing: readonly string[] };
 
@@ -25,6 +27,8 @@ export type KpiTable =
       readonly available: true;
       readonly by?: string;
       readonly rows: readonly ComparedRow[];
+      /** In a scoped report: why these rows are for the whole business, not the scope. */
+      readonly companyWide?: string;
     }
   | { readonly kpi: KpiDefinition; readonly available: false; readonly missing: readonly string[] };
 
@@ -71,6 +75,20 @@ export interface ReportDocument {
   /** Rows rejected and what the data checks found; `dataQuality.rejected.label` is "N rows rejected (x %)". */
   readonly dataQuality?: DataQuality;
   readonly reproduce: string;
+  /** Set when the report covers one part of the business (`--param region=EMEA`). */
+  readonly scope?: ReportScope;
+  /** Past numbers that changed since they were sent: "September 2026 close rate was ...". */
+  readonly restated?: readonly string[];
+}
+
+export interface ReportScope {
+  readonly params: Readonly<Record<string, string>>;
+  /** "region EMEA": in the title, the subject and the e-mail. */
+  readonly label: string;
+  /** "Covers the 1,603 of 5,000 customers with region EMEA and their orders, ...". */
+  readonly coverage: string;
+  /** What in the report is not the scope's own: company-wide, not available, targets. */
+  readonly notes: readonly string[];
 }
 
 export interface ReportChange {

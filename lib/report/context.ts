@@ -35,6 +35,11 @@ export interface ReportContext {
   /** The clock of this run (ISO instant); never read Date.now() in a report. */
   readonly now: string;
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * "region EMEA" when the params scope the data (every KPI is then that part of the business,
+   * company-wide or not available; see lib/report/scoped-kpis.ts); undefined for the whole.
+   */
+  readonly scopeLabel: string | undefined;
   kpi(id: string, history?: number): Promise<KpiSeries>;
   kpis(ids: readonly string[], history?: number): Promise<KpiSeries[]>;
   rows(id: string, options?: RowsOptions): Promise<KpiTable>;
@@ -63,7 +68,10 @@ export interface ContextState {
 }
 
 export function createContext(
-  base: Pick<ReportContext, 'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params'>,
+  base: Pick<
+    ReportContext,
+    'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params' | 'scopeLabel'
+  >,
   source: KpiSource,
   onCell: (timing: CellTiming) => void,
 ): { context: ReportContext; state: ContextState } {

@@ -1,22 +1,32 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { Catalog } from '../kpi/catalog.ts';
 import type { ComparedRow, Target } from '../kpi/compare.ts';
+import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
 import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
 import type { KpiSeries, KpiTable } from './content.ts';
 import type { KpiSource } from './context.ts';
+import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } from './scoped-kpis.ts';
+
+export interface DatasetSourceOptions {
+  /** The report's own params (not the scope): each KPI gets those it declares. */
+  readonly params?: Readonly<Record<string, string>>;
+}
 
 /**
  * Answers a report's KPI questions from a loaded dataset, once each, and remembers every row
  * it handed out: those are the numbers the report can show, written to kpis.csv and kpis.json.
+ * On a scoped dataset each KPI is the scope's own, company-wide (labelled, and so are its rows)
+ * or not available, as lib/report/scoped-kpis.ts decides.
  */
 export function createDatasetSource(
   dataset: Dataset,
   catalog: Catalog,
   period: PeriodSpan & { grain: Grain },
   targets: readonly Target[],
-): KpiSource & { readonly shown: () => ComparedRow[] } {
+  options: DatasetSourceOptions = {},
+): KpiSource & { readonly shown: () => ComparedRow[]; readonly scopeOutcomes: () => ScopeOutcome[] } {
   const cache = new Map<string, Promise<unknown>>();
   // The report's cells ask for up to 13 periods of series (what changed), breakdowns for this
   // period and the one before, each with the same periods last year: one run each covers all.
@@ -26,6 +36,9 @@ export function createDatasetSource(
     grain: span.grain,
   }));
   const shown = new Map<string, readonly ComparedRow[]>();
+  const outcomes = new Map<string, ScopeOutcome>();
+  const { scope } = dataset;
+  const inScopeTargets = scope ? scopedTargets(targets, scope) : targets;
   const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const hit = cache.get(key);
     if (hit) return hit as Promise<T>;
@@ -33,31 +46,66 @@ export function createDatasetSource(
     cache.set(key, promise);
     return promise;
   };
+  const classify = (kpi: KpiDefinition, by: string | undefined): KpiScopeClass => {
+    // Data the folder lacks is said as always ("needs tickets.csv"), before any scope reason.
+    if (!scope || dataMissing(dataset, kpi, by)) return { kind: 'scoped' };
+    const scopeClass = classifyKpi(kpi, by, scope);
+    outcomes.set(`${kpi.id}:${by ?? ''}`, { id: kpi.id, title: kpi.title, scopeClass });
+    return scopeClass;
+  };
+  // Company-wide numbers keep the company's targets; the scope's own get the scope's.
+  const targetsFor = (scopeClass: KpiScopeClass) =>
+    scopeClass.kind === 'company-wide' ? targets : inScopeTargets;
+  // In a scoped report every row says whose number it is (kpis.csv is read without the page).
+  const label = (rows: ComparedRow[], scopeClass: KpiScopeClass): ComparedRow[] =>
+    scope
+      ? rows.map((row) => ({
+          ...row,
+          scope: scopeClass.kind === 'company-wide' ? 'company-wide' : scope.label,
+        }))
+      : rows;
+  const wide = (scopeClass: KpiScopeClass) =>
+    scopeClass.kind === 'company-wide' ? { companyWide: scopeClass.reason } : {};
+  const kpiParams = (kpi: KpiDefinition, given: Readonly<Record<string, string>> | undefined) => {
+    const mine = Object.entries(options.params ?? {}).filter(([name]) =>
+      kpi.params.some((p) => p.name === name),
+    );
+    const params = { ...Object.fromEntries(mine), ...given };
+    return Object.keys(params).length > 0 ? { params } : {};
+  };
   return {
     series: (id, history) =>
       once(`series:${id}:${history}`, async (): Promise<KpiSeries> => {
         const kpi = catalog.get(id);
+        const scopeClass = classify(kpi, undefined);
+        if (scopeClass.kind === 'unavailable') return { kpi, available: false, missing: scopeClass.missing };
         const span = trailingSeries(period.start, period.grain, history);
-        const result = await runKpiCompared(dataset, kpi, { span }, targets, run);
+        const request = { span, ...kpiParams(kpi, undefined) };
+        const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
-        const current = result.compared.find((r) => r.period_start === period.start);
-        shown.set(`series:${id}`, result.compared);
-        return { kpi, available: true, current, history: result.compared };
+        const compared = label(result.compared, scopeClass);
+        const current = compared.find((r) => r.period_start === period.start);
+        shown.set(`series:${id}`, compared);
+        return { kpi, available: true, current, history: compared, ...wide(scopeClass) };
       }),
-    rows: (id, options = {}) =>
-      once(`rows:${id}:${JSON.stringify(options)}`, async (): Promise<KpiTable> => {
+    rows: (id, rowOptions = {}) =>
+      once(`rows:${id}:${JSON.stringify(rowOptions)}`, async (): Promise<KpiTable> => {
         const kpi = catalog.get(id);
-        const { by, params, previous } = options;
+        const { by, params, previous } = rowOptions;
+        const scopeClass = classify(kpi, by);
+        if (scopeClass.kind === 'unavailable') return { kpi, available: false, missing: scopeClass.missing };
         const span = previous
           ? { ...period, start: step(period.start, period.grain, -1), end: period.start }
           : period;
-        const request = { span, ...(by ? { by } : {}), ...(params ? { params } : {}) };
-        const result = await runKpiCompared(dataset, kpi, request, targets, run);
+        const request = { span, ...(by ? { by } : {}), ...kpiParams(kpi, params) };
+        const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
-        shown.set(`rows:${id}:${JSON.stringify(options)}`, result.compared);
-        return { kpi, available: true, ...(result.by ? { by: result.by } : {}), rows: result.compared };
+        const rows = label(result.compared, scopeClass);
+        shown.set(`rows:${id}:${JSON.stringify(rowOptions)}`, rows);
+        return { kpi, available: true, ...(result.by ? { by: result.by } : {}), rows, ...wide(scopeClass) };
       }),
     shown: () => [...shown.values()].flat(),
+    scopeOutcomes: () => [...outcomes.values()],
   };
 }
 
@@ -68,4 +116,12 @@ function minDay(a: string, b: string): string {
 
 function maxDay(a: string, b: string): string {
   return a < b ? b : a;
+}
+
+function dataMissing(dataset: Dataset, kpi: KpiDefinition, by: string | undefined): boolean {
+  const breakdown = by === undefined ? undefined : kpi.breakdowns.find((b) => b.name === by);
+  return [...kpi.needs, ...(breakdown?.needs ?? [])].some((need) => {
+    const [table = '', column] = need.split('.');
+    return !dataset.has(table, column);
+  });
 }

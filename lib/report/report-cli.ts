@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../cli/options.ts';
 import { PulseError } from '../errors.ts';
@@ -7,6 +7,7 @@ import { formatKpiValue } from '../format/values.ts';
 import { parsePeriod } from '../kpi/period.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import type { ReportDefinition } from './define.ts';
+import { buildParamsFolder } from './params-folder.ts';
 import { runReport } from './run-report.ts';
 import { writeReportOutputs } from './write-outputs.ts';
 
@@ -26,32 +27,37 @@ export async function runReportCommand(
     if (io.isTty) io.stderr(text);
   };
   progress(`${definition.title}: running cells\n`);
+  const params = parseParamFlags(flags.values.param);
   const run = await runReport(definition, {
     dataDir: options.dataDir,
     timeZone: options.timeZone,
     now: options.now,
     ...(flags.values.period ? { period: parsePeriod(flags.values.period) } : {}),
-    params: parseParamFlags(flags.values.param),
+    params,
     ...(options.mapping ? { mapping: options.mapping } : {}),
     allowRejects: options.allowRejects,
     maxRejectShare: options.maxRejectShare,
     onCell: (cell) => progress(`  ✓ ${cell.name.padEnd(36)} ${cell.ms.toFixed(0).padStart(6)} ms\n`),
   });
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
+  // As `pulse send` does: out/<name=value,...>/<report>/<period>/, so a region's report never
+  // overwrites the company's.
+  const outRoot = resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`);
+  const paramsFolder = buildParamsFolder(params);
   const written = await writeReportOutputs(run, {
-    outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+    outRoot: paramsFolder ? join(outRoot, paramsFolder) : outRoot,
     currency: options.currency,
     pdf: Boolean(flags.values.pdf),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = run.document.headline.map((series) =>
     series.available
-      ? `  ${series.kpi.title.padEnd(28)} ${formatKpiValue(series.current?.value ?? null, series.kpi.unit, options)}`
+      ? `  ${series.kpi.title.padEnd(28)} ${formatKpiValue(series.current?.value ?? null, series.kpi.unit, options)}${series.companyWide ? ' (company-wide)' : ''}`
       : `  ${series.kpi.title.padEnd(28)} not available (needs ${series.missing.join(', ')})`,
   );
   io.stdout(
     [
-      `${run.document.title}, ${run.document.periodLabel}: ${written.dir}/index.html (${seconds} s)`,
+      `${run.document.title}, ${run.document.periodLabel}${run.document.scope ? `, ${run.document.scope.label}` : ''}: ${written.dir}/index.html (${seconds} s)`,
       ...(run.document.summary ? [`  ${run.document.summary}`] : []),
       ...lines,
       `  files: ${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}, charts/ (${written.files.filter((f) => f.startsWith('charts/')).length} PNG)`,

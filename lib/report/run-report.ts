@@ -1,6 +1,7 @@
 import { assertNoErrors, type Dataset, openDataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { buildDataQuality } from '../data/quality.ts';
+import { scopeParams } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
@@ -10,6 +11,8 @@ import type { ReportDocument } from './content.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
+import { checkReportParams, ownParams } from './report-params.ts';
+import { scopeNotes } from './scoped-kpis.ts';
 
 export interface RunReportOptions {
   readonly dataDir: string;
@@ -18,6 +21,7 @@ export interface RunReportOptions {
   readonly now: string;
   /** The report's period; default: the last complete one in the data. */
   readonly period?: PeriodSpan;
+  /** The report's own params and the scope (region, segment, ...: see lib/data/scope.ts). */
   readonly params?: Readonly<Record<string, string>>;
   readonly onCell?: (timing: CellTiming) => void;
   /** A mapping file or preset name (--mapping). */
@@ -40,6 +44,8 @@ export interface ReportRun {
 
 /** Runs a report script's cells against a data folder. Writes nothing. */
 export async function runReport(definition: ReportDefinition, options: RunReportOptions): Promise<ReportRun> {
+  // A mistyped param fails before the data is read, not after a minute of loading.
+  checkReportParams(definition, options.params ?? {});
   const catalog = await readCatalog();
   const dataset = await openDataset({
     dataDir: options.dataDir,
@@ -48,6 +54,7 @@ export async function runReport(definition: ReportDefinition, options: RunReport
     ...(options.mapping ? { mapping: options.mapping } : {}),
     ...(options.allowRejects ? { allowRejects: true } : {}),
     ...(options.maxRejectShare ? { maxRejectShare: options.maxRejectShare } : {}),
+    scope: scopeParams(options.params ?? {}),
   });
   try {
     return await runReportOn(definition, dataset, catalog, options);
@@ -63,11 +70,32 @@ export async function runReportOn(
   catalog: Catalog,
   options: Omit<RunReportOptions, 'dataDir' | 'mapping' | 'allowRejects' | 'maxRejectShare'>,
 ): Promise<ReportRun> {
+  const params = options.params ?? {};
+  checkReportParams(definition, params);
+  const scope = scopeParams(params);
+  if (JSON.stringify(scope) !== JSON.stringify(dataset.scope?.params ?? {})) {
+    // A dataset kept open for another scope (the dev preview's): read the data again, scoped.
+    const scoped = await openDataset({
+      dataDir: dataset.dataDir,
+      timeZone: dataset.timeZone,
+      now: options.now,
+      ...(dataset.mapping ? { mapping: dataset.mapping } : {}),
+      allowRejects: dataset.policy.allowRejects,
+      maxRejectShare: dataset.policy.maxRejectShare,
+      scope,
+    });
+    try {
+      return await runReportOn(definition, scoped, catalog, options);
+    } finally {
+      scoped.close();
+    }
+  }
   assertNoErrors(dataset);
   const freshness = await readFreshness(dataset, options.now);
   const asOf = dataAsOf(freshness);
   const { period, note } = choosePeriod(definition, options.period, asOf, dataset.dataDir);
-  const source = createDatasetSource(dataset, catalog, period, await readTargets(dataset));
+  const targets = await readTargets(dataset);
+  const source = createDatasetSource(dataset, catalog, period, targets, { params: ownParams(params) });
   const periodLabel = formatPeriod(period);
   const { context, state } = createContext(
     {
@@ -76,7 +104,8 @@ export async function runReportOn(
       previousLabel: previousLabel(period),
       timeZone: options.timeZone,
       now: options.now,
-      params: options.params ?? {},
+      params,
+      scopeLabel: dataset.scope?.label,
     },
     source,
     options.onCell ?? (() => {}),
@@ -98,7 +127,19 @@ export async function runReportOn(
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
     freshness,
     dataQuality: buildDataQuality(dataset, freshness),
-    reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}`,
+    reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}${paramFlags(params)}`,
+    ...(dataset.scope
+      ? {
+          scope: {
+            params: dataset.scope.params,
+            label: dataset.scope.label,
+            ...scopeNotes(dataset.scope, source.scopeOutcomes(), {
+              hasTargets: targets.length > 0,
+              has: (table) => dataset.has(table),
+            }),
+          },
+        }
+      : {}),
   };
   return {
     document,
@@ -130,6 +171,17 @@ function choosePeriod(
     period: { ...period, grain: definition.grain },
     note: `period: ${formatPeriod(period)}, the last complete ${definition.grain} in the data (data as of ${asOf})`,
   };
+}
+
+/** ` --param region=EMEA --param 'region=North America'`: the params as a shell would need them. */
+function paramFlags(params: Readonly<Record<string, string>>): string {
+  return Object.keys(params)
+    .sort()
+    .map((name) => {
+      const pair = `${name}=${params[name] ?? ''}`;
+      return ` --param ${/^[\w.,:@%+=/-]+$/.test(pair) ? pair : `'${pair.replaceAll("'", `'\\''`)}'`}`;
+    })
+    .join('');
 }
 
 /** "September" for the month before October 2026; "2026-Q2", "2025", "week of ..." otherwise. */

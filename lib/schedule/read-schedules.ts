@@ -4,6 +4,7 @@ import type { Env } from '../deliver/smtp-config.ts';
 import { PulseError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import type { ReportDefinition } from '../report/define.ts';
+import type { ParamDeclarations } from '../report/report-params.ts';
 import { parseSchedules, type Schedule } from './schedule-config.ts';
 
 /** Where reports come from: the project's reports/ folder (tests pass their own). */
@@ -23,8 +24,11 @@ export async function readReportNames(reportsDir = resolve(PROJECT_ROOT, 'report
   return files.flatMap((f) => (/^[a-z0-9_-]{1,64}\.ts$/.test(f) ? [f.slice(0, -3)] : [])).sort();
 }
 
-/** Reads and validates every schedule; refuses with every problem listed. */
-export async function readSchedules(path: string, reportNames: readonly string[]): Promise<Schedule[]> {
+/**
+ * Reads and validates every schedule; refuses with every problem listed. Each scheduled report
+ * is loaded so its recipients' params are checked against the params it takes.
+ */
+export async function readSchedules(path: string, reports: ReportSource): Promise<Schedule[]> {
   const shown = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path) || path;
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new PulseError(
@@ -32,7 +36,13 @@ export async function readSchedules(path: string, reportNames: readonly string[]
       `${shown}: cannot read the schedules (${error.code ?? 'error'}); create it (see README, "Sending reports and schedules") or set PULSE_SCHEDULES`,
     );
   });
-  const outcome = parseSchedules(text, shown, reportNames);
+  const reportNames = await reports.names();
+  const outcome = parseSchedules(
+    text,
+    shown,
+    reportNames,
+    await readDeclarations(text, reports, reportNames),
+  );
   if (!outcome.ok) {
     const count = outcome.errors.length;
     throw new PulseError(
@@ -41,4 +51,27 @@ export async function readSchedules(path: string, reportNames: readonly string[]
     );
   }
   return outcome.schedules;
+}
+
+/** The params of each report the schedules name (a report that does not load is left out here). */
+async function readDeclarations(
+  text: string,
+  reports: ReportSource,
+  names: readonly string[],
+): Promise<Map<string, ParamDeclarations>> {
+  const named = new Set<string>();
+  try {
+    const json = JSON.parse(text) as { schedules?: { report?: unknown }[] };
+    for (const s of Array.isArray(json.schedules) ? json.schedules : []) {
+      if (typeof s?.report === 'string' && names.includes(s.report)) named.add(s.report);
+    }
+  } catch {
+    // Not JSON: parseSchedules says so.
+  }
+  const declarations = new Map<string, ParamDeclarations>();
+  for (const name of named) {
+    const definition = await reports.load(name).catch(() => undefined);
+    if (definition) declarations.set(name, definition);
+  }
+  return declarations;
 }

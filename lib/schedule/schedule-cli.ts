@@ -23,7 +23,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
   if (flags.values.once && flags.values.status)
     throw new PulseError('usage', 'give --once or --status, not both');
   const options = commonOptions(flags.values, io);
-  const schedules = await readSchedules(schedulesPath(io.env, io.cwd), await reports.names());
+  const schedules = await readSchedules(schedulesPath(io.env, io.cwd), reports);
   // Fail at start-up, not at the first run: every scheduled report must load.
   for (const report of new Set(schedules.map((s) => s.report))) await loadReport(report);
   const clock: Clock = io.env.PULSE_NOW ? createOffsetClock(new Date(options.now)) : systemClock;

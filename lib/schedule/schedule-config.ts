@@ -4,6 +4,7 @@
 import type { MailAddress } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import type { RetryPolicy } from '../deliver/retry.ts';
+import { notAParameter, type ParamDeclarations, unknownParams } from '../report/report-params.ts';
 import {
   address,
   checkCron,
@@ -54,8 +55,17 @@ const KNOWN_FIELDS = [
 
 export type ParseOutcome = { ok: true; schedules: Schedule[] } | { ok: false; errors: string[] };
 
-/** `file` names the source in messages; `reports` are the names under reports/. */
-export function parseSchedules(text: string, file: string, reports: readonly string[]): ParseOutcome {
+/**
+ * `file` names the source in messages; `reports` are the names under reports/. With
+ * `declarations` (each report's params), a recipient's param the report does not take is an
+ * error too, so a mistyped "regoin" is refused at start-up, not sent company-wide.
+ */
+export function parseSchedules(
+  text: string,
+  file: string,
+  reports: readonly string[],
+  declarations?: ReadonlyMap<string, ParamDeclarations>,
+): ParseOutcome {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -72,7 +82,9 @@ export function parseSchedules(text: string, file: string, reports: readonly str
   list.forEach((entry, i) => {
     const where = `${file}: schedules[${i}]${isObject(entry) && typeof entry.name === 'string' ? ` (${entry.name})` : ''}`;
     const before = errors.length;
-    const schedule = parseSchedule(entry, reports, (message) => errors.push(`${where}${message}`));
+    const schedule = parseSchedule(entry, reports, declarations, (message) =>
+      errors.push(`${where}${message}`),
+    );
     if (schedule && names.has(schedule.name))
       errors.push(`${where}.name: "${schedule.name}" is used twice; names must be unique`);
     if (schedule && errors.length === before) {
@@ -86,6 +98,7 @@ export function parseSchedules(text: string, file: string, reports: readonly str
 function parseSchedule(
   entry: unknown,
   reports: readonly string[],
+  declarations: ReadonlyMap<string, ParamDeclarations> | undefined,
   error: (message: string) => void,
 ): Schedule | undefined {
   if (!isObject(entry)) {
@@ -107,7 +120,14 @@ function parseSchedule(
   const cron = text(entry, 'cron', error);
   if (cron !== undefined && timezoneOk) checkCron(cron, timezone, error);
   const owner = address(entry.owner, '.owner', error);
-  const recipients = parseRecipients(entry.recipients, error);
+  const declared = report === undefined ? undefined : declarations?.get(report);
+  const recipients = parseRecipients(
+    entry.recipients,
+    error,
+    declared &&
+      ((params) =>
+        unknownParams(declared, params).map((name) => ({ name, problem: notAParameter(declared) }))),
+  );
   const recipientsFrom =
     entry.recipientsFrom === undefined ? undefined : parseDerived(entry.recipientsFrom, error);
   const listed = Array.isArray(entry.recipients) && entry.recipients.length > 0;

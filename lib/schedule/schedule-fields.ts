@@ -34,7 +34,10 @@ export function checkCron(cron: string, timezone: string, error: Report): void {
   }
 }
 
-export function parseRecipients(value: unknown, error: Report): Recipient[] {
+/** Param names a recipient's params may not use (the report does not take them), with why. */
+export type ParamCheck = (params: Readonly<Record<string, string>>) => { name: string; problem: string }[];
+
+export function parseRecipients(value: unknown, error: Report, checkParams?: ParamCheck): Recipient[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     error('.recipients: expected a list of addresses or {"address": ..., "params": {...}}');
@@ -47,6 +50,8 @@ export function parseRecipients(value: unknown, error: Report): Recipient[] {
     const raw = typeof item === 'string' ? item : isObject(item) ? item.address : undefined;
     const parsed = address(raw, `${where}.address`, error);
     const params = isObject(item) ? parseParams(item.params, `${where}.params`, error) : {};
+    const unknown = params && checkParams ? checkParams(params) : [];
+    for (const { name, problem } of unknown) error(`${where}.params.${name}: ${problem}`);
     if (isObject(item)) {
       for (const key of Object.keys(item)) {
         if (key !== 'address' && key !== 'params' && key !== 'name')
@@ -58,7 +63,7 @@ export function parseRecipients(value: unknown, error: Report): Recipient[] {
       error(`${where}.name: expected a display name on one line, got ${JSON.stringify(name)}`);
       return;
     }
-    if (!parsed || !params) return;
+    if (!parsed || !params || unknown.length > 0) return;
     const named = name ? { ...parsed, name } : parsed;
     if (seen.has(named.address)) {
       error(`${where}: ${named.address} is listed twice; each recipient gets one message per period`);

@@ -1,13 +1,14 @@
 // `pulse send` end to end on the real monthly report (small dataset), with no SMTP server
 // configured: the .eml files in the outbox are what a mail client would show.
 
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lib/cli/options.ts';
 import { runCli } from '../../lib/cli/run-cli.ts';
+import { keepCapturedOutput, removeScanned, SENTINEL_PASSWORD } from '../support/sentinel.ts';
 import { decodePng } from './decode-png.ts';
 import { createSmallData } from './small-data.ts';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await data.remove();
-  await rm(root, { recursive: true, force: true });
+  await removeScanned(root);
 });
 
 async function pulse(env: Record<string, string>, ...argv: string[]) {
@@ -43,6 +44,7 @@ async function pulse(env: Record<string, string>, ...argv: string[]) {
     cwd: root,
   };
   const code = await runCli(argv, io);
+  await keepCapturedOutput('pulse-send', `${stdout}\n${stderr}`);
   return { code, stdout, stderr };
 }
 
@@ -109,7 +111,11 @@ describe('pulse send', { timeout: 90_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"CRM monthly report: October 2026"');
     expect(run.stdout).toContain('ceo@example.com: would be sent (dry run)');
-    expect(run.stdout).toContain('dry run: 3 messages composed and checked, nothing sent');
+    // The EMEA lead's report is its own run, scoped: its own subject and folder.
+    expect(run.stdout).toContain('"CRM monthly report: October 2026 — region EMEA" {"region":"EMEA"}');
+    expect(run.stdout).toContain('/out/region=EMEA/monthly/2026-10/email.html');
+    expect(run.stdout).toContain('emea-lead@example.com: would be sent (dry run)');
+    expect(run.stdout).toContain('dry run: 4 messages composed and checked, nothing sent');
   });
 
   it('refuses bad usage with the fix', async () => {
@@ -126,7 +132,7 @@ describe('pulse send', { timeout: 90_000 }, () => {
     });
     expect(
       await pulse(
-        { PULSE_SMTP_URL: 'smtp://u:hunter22@mail.example.com' },
+        { PULSE_SMTP_URL: `smtp://u:${SENTINEL_PASSWORD}@mail.example.com` },
         'send',
         'monthly',
         '--to',
@@ -134,7 +140,7 @@ describe('pulse send', { timeout: 90_000 }, () => {
       ),
     ).toMatchObject({
       code: 2,
-      stderr: expect.not.stringContaining('hunter22'),
+      stderr: expect.not.stringContaining(SENTINEL_PASSWORD),
     });
     expect(await pulse({}, 'send', 'nope', '--to', 'a@example.com')).toMatchObject({
       code: 2,

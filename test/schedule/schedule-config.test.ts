@@ -1,8 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/paths.ts';
-import { readReportNames } from '../../lib/schedule/read-schedules.ts';
+import type { ParamDeclarations } from '../../lib/report/report-params.ts';
+import { readReportNames, readSchedules } from '../../lib/schedule/read-schedules.ts';
 import { parseSchedules } from '../../lib/schedule/schedule-config.ts';
+import weekly from '../../reports/weekly.ts';
 
 const REPORTS = ['monthly', 'weekly'];
 const valid = {
@@ -128,6 +132,49 @@ describe('schedules.json', () => {
       ok: false,
       errors: [expect.stringMatching(/^s\.json: not valid JSON/)],
     });
+  });
+
+  it('refuses at start-up a recipient param the report does not take, listing the allowed ones', async () => {
+    const declarations = new Map<string, ParamDeclarations>([
+      ['monthly', { name: 'monthly' }],
+      ['weekly', weekly],
+    ]);
+    const schedules = [
+      {
+        ...valid,
+        recipients: [
+          { address: 'emea@example.com', params: { regoin: 'EMEA' } },
+          { address: 'smb@example.com', params: { segment: 'SMB' } },
+        ],
+      },
+      {
+        ...valid,
+        name: 'ops',
+        report: 'weekly',
+        recipients: [{ address: 'ops@example.com', params: { sla_hours: '6', region: 'APAC' } }],
+      },
+    ];
+    const text = JSON.stringify({ schedules });
+    expect(parseSchedules(text, 'schedules.json', REPORTS, declarations)).toEqual({
+      ok: false,
+      errors: [
+        'schedules.json: schedules[0] (monthly-exec).recipients[0].params.regoin: not a parameter of the monthly report; allowed: region, segment, industry, acquisition_channel, owner_id (each keeps the customers with that value and their data)',
+      ],
+    });
+    // Through the file, as `pulse schedule` reads it: nothing is scheduled.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-schedules-'));
+    try {
+      await writeFile(join(dir, 'schedules.json'), text);
+      const reports = {
+        names: async () => ['monthly', 'weekly'],
+        load: async (name: string) => (name === 'weekly' ? weekly : { ...weekly, name, params: [] }),
+      };
+      await expect(readSchedules(join(dir, 'schedules.json'), reports)).rejects.toThrow(
+        /1 problem in the schedules; nothing was scheduled:\n {2}.*recipients\[0\]\.params\.regoin: not a parameter of the monthly report; allowed: region, segment/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts recipients derived from the data, with the run period as parameters', () => {

@@ -26,9 +26,11 @@ export function trendChart(
   } = {},
 ): Chart | undefined {
   if (!series.available) return undefined;
+  const note = companyWideNote(series);
   return buildTrend({
     id: options.id ?? `${series.kpi.id}-trend`,
     ...(options.title ? { title: options.title } : {}),
+    ...(note ? { caption: note } : {}),
     name: series.kpi.title,
     unit: series.kpi.unit,
     points: series.history.map((row) => ({
@@ -60,6 +62,7 @@ export function breakdownBars(
 ): Chart | undefined {
   if (!table.available || !table.by) return undefined;
   const by = table.by;
+  const note = companyWideNote(table);
   const field = options.field ?? 'value';
   const bars = table.rows
     .map((row) => ({
@@ -75,6 +78,7 @@ export function breakdownBars(
   return buildBars({
     id: `${table.kpi.id}-by-${by}`,
     ...(options.title ? { title: options.title } : {}),
+    ...(note ? { caption: note } : {}),
     name: table.kpi.title,
     dimension: options.dimension,
     unit: options.unit ?? table.kpi.unit,
@@ -106,9 +110,10 @@ export function rowsTable(
 ): Omit<TableBlock, 'kind'> | undefined {
   if (!table.available) return undefined;
   const rows = (options.rows ?? table.rows).slice(0, options.limit ?? 50);
+  const caption = [options.caption, companyWideNote(table)].filter(Boolean).join(' ');
   return {
     ...(options.title ? { title: options.title } : {}),
-    ...(options.caption ? { caption: options.caption } : {}),
+    ...(caption ? { caption } : {}),
     columns: columns.map((c) => ({ header: c.header, align: isTextColumn(rows, c) ? 'left' : 'right' })),
     rows: rows.map((row) => columns.map((c) => cell(row[c.field], c, table.kpi.unit, options))),
   };
@@ -123,6 +128,15 @@ function cell(value: unknown, column: ColumnSpec, kpiUnit: Unit, options: Format
 
 function isTextColumn(rows: readonly ComparedRow[], column: ColumnSpec): boolean {
   return column.unit === 'text' || rows.some((row) => typeof row[column.field] === 'string');
+}
+
+/**
+ * "Company-wide, not region EMEA's: ..." under a chart or table of a scoped report whose KPI
+ * cannot be split by the scope; undefined otherwise (and always in an unscoped report).
+ */
+export function companyWideNote(result: KpiSeries | KpiTable): string | undefined {
+  if (!result.available || result.companyWide === undefined) return undefined;
+  return `Company-wide: ${result.companyWide}, so this cannot be split like the rest of the report.`;
 }
 
 /** snake_case ids read as words: true_friends → true friends. */

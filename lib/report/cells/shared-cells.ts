@@ -13,8 +13,9 @@ import { numberOrNull, rowsTable } from './kpi-charts.ts';
 /** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
 export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[], lead: string): string {
   return summarySentence(
+    // In a scoped report the sentence is about the scope: company-wide tiles stay out of it.
     headline.flatMap((s) =>
-      s.available && s.current
+      s.available && s.current && s.companyWide === undefined
         ? [
             {
               id: s.kpi.id,

@@ -29,12 +29,13 @@ export async function explainChanges(
   options: { top?: number; history?: number; currency?: string } = {},
 ): Promise<void> {
   const history = options.history ?? 13;
+  // A company-wide number in a scoped report is not what changed for the scope.
   const series = (
     await r.kpis(
       candidates.map((c) => c.id),
       history,
     )
-  ).filter((s): s is Extract<KpiSeries, { available: true }> => s.available);
+  ).filter((s): s is Extract<KpiSeries, { available: true }> => s.available && s.companyWide === undefined);
   const movers = topMovers(
     series.map((s) => ({
       id: s.kpi.id,
