@@ -2,6 +2,7 @@
 // same data as a table for people who cannot see it. Builders make these; render.ts draws them.
 
 import type { TopLevelSpec } from 'vega-lite';
+import type { SparklineDrawing } from './sparkline-svg.ts';
 
 /** The data behind a chart, already formatted for people: the chart's text alternative. */
 export interface ChartTable {
@@ -22,6 +23,11 @@ export interface Chart {
   /** The drawn size in CSS pixels, title and axes included; a PNG at scale 2 is twice this. */
   readonly width: number;
   readonly height: number;
+  /**
+   * The same picture as `spec`, simple enough to draw without Vega (a sparkline): renderSvg
+   * draws this instead: the same SVG in microseconds instead of a Vega pipeline.
+   */
+  readonly drawing?: SparklineDrawing;
 }
 
 /** What every builder accepts besides its data. */

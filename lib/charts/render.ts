@@ -7,6 +7,7 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { Chart } from './chart.ts';
 import { FONT_FAMILY, fontFiles } from './fonts.ts';
+import { sparklineSvg } from './sparkline-svg.ts';
 import { installTextMetrics } from './text-width.ts';
 
 export interface SvgOptions {
@@ -24,6 +25,8 @@ const DRAWN_LIMIT = 400;
 
 /** The chart as an SVG document, with its title and alt text for assistive technology. */
 export async function renderSvg(chart: Chart, options: SvgOptions = {}): Promise<string> {
+  // A sparkline has no title to leave out, and its direct drawing is the same SVG as Vega's.
+  if (chart.drawing) return labelSvg(sparklineSvg(chart.drawing), chart);
   const key = JSON.stringify([chart.spec, chart.title, chart.alt, options.drawTitle ?? true]);
   const hit = drawn.get(key);
   if (hit !== undefined) return hit;

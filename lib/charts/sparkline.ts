@@ -5,7 +5,8 @@ import type { Chart, ChartOptions } from './chart.ts';
 import { emptyChart, frameChart } from './frame.ts';
 import { plural } from './labels.ts';
 import { periodLabels } from './periods.ts';
-import { COLORS } from './theme.ts';
+import type { SparklineDrawing } from './sparkline-svg.ts';
+import { COLORS, THEME } from './theme.ts';
 import { type ChartUnit, DEFAULT_FORMAT, formatValue } from './units.ts';
 
 export interface SeriesPoint {
@@ -42,7 +43,9 @@ export function buildSparkline(input: SparklineInput): Chart {
       ? `${title}: ${fmt(last.value)} in ${last.key}.`
       : `${title}: from ${fmt(first.value)} in ${first.key} to ${fmt(last.value)} in ${last.key}; ` +
         `low ${fmt(Math.min(...values))}, high ${fmt(Math.max(...values))}.`;
-  return frameChart(
+  const line = { color: COLORS.secondaryText, width: 1.75 };
+  const marker = { color: COLORS.good, size: 36 };
+  const chart = frameChart(
     {
       id,
       title,
@@ -56,20 +59,39 @@ export function buildSparkline(input: SparklineInput): Chart {
       height,
     },
     {
-      padding: 5,
+      padding: PADDING,
       data: { values: rows },
       encoding: {
         x: { field: 'key', type: 'ordinal', sort: null, axis: null, scale: { type: 'point', padding: 0 } },
         y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false, nice: false } },
       },
       layer: [
-        { mark: { type: 'line', color: COLORS.secondaryText, strokeWidth: 1.75 } },
+        { mark: { type: 'line', color: line.color, strokeWidth: line.width } },
         {
           transform: [{ filter: `datum.key === ${JSON.stringify(last.key)}` }],
-          mark: { type: 'point', color: COLORS.good, size: 36, filled: true, opacity: 1 },
+          mark: { type: 'point', color: marker.color, size: marker.size, filled: true, opacity: 1 },
         },
       ],
     },
     { showTitle: false },
   );
+  // The direct drawing covers the usual series; anything unusual (repeated labels, which Vega
+  // would merge into one x position, or values that are not finite) is left to Vega.
+  const plain =
+    new Set(rows.map((r) => r.key)).size === rows.length &&
+    rows.every((r) => r.value === null || Number.isFinite(r.value));
+  if (!plain || typeof THEME.background !== 'string') return chart;
+  const drawing: SparklineDrawing = {
+    width,
+    height,
+    padding: PADDING,
+    values: rows.map((r) => r.value),
+    marked: rows.lastIndexOf(last),
+    line,
+    marker,
+    background: THEME.background,
+  };
+  return { ...chart, drawing };
 }
+
+const PADDING = 5;

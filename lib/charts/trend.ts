@@ -140,16 +140,27 @@ export function buildTrend(input: TrendInput): Chart {
       detail: { field: 'series' },
     },
   });
+  const has = (role: Role) => series.some((s) => s.role === role);
+  // Layers that would draw nothing are left out: each costs Vega a dataflow branch, and the
+  // scales' domains are explicit, so the picture is the same without them.
   const layer: LayerSpec<string>['layer'] = [
-    line(['target'], [2, 3], 1.75),
-    line(['last-year'], [6, 4], 2),
+    ...(has('target') ? [line(['target'], [2, 3], 1.75)] : []),
+    ...(has('last-year') ? [line(['last-year'], [6, 4], 2)] : []),
     line(['other', 'main'], [1, 0], 2.5),
-    {
-      // A value with no neighbour draws no line; without a point it would not show at all.
-      transform: [{ filter: 'datum.isolated' }],
-      mark: { type: 'point', size: 40 },
-      encoding: { x, y, color: { field: 'series', type: 'nominal', scale: colorScale, legend: null } },
-    },
+    ...(rows.some((r) => r.isolated)
+      ? [
+          {
+            // A value with no neighbour draws no line; without a point it would not show at all.
+            transform: [{ filter: 'datum.isolated' }],
+            mark: { type: 'point' as const, size: 40 },
+            encoding: {
+              x,
+              y,
+              color: { field: 'series', type: 'nominal' as const, scale: colorScale, legend: null },
+            },
+          },
+        ]
+      : []),
     {
       data: { values: endRows.filter((e) => e.role === 'main') },
       mark: { type: 'point', size: 64, color: COLORS.good, opacity: 1, stroke: 'white', strokeWidth: 1.5 },
