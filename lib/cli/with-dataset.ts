@@ -3,14 +3,16 @@ import type { CommonOptions } from './options.ts';
 
 /**
  * Opens the data folder for one command and always closes it. With `writeOutput`, SQL may write
- * files inside the output folder (COPY ... TO), as `pulse query` allows.
+ * files inside the output folder (COPY ... TO), as `pulse query` allows; with `scope`
+ * ({region: 'EMEA'}), the tables hold that part of the business (lib/data/scope.ts).
  */
 export async function withDataset<T>(
   options: CommonOptions,
   work: (dataset: Dataset) => Promise<T>,
-  access: { readonly writeOutput?: boolean } = {},
+  access: { readonly writeOutput?: boolean; readonly scope?: Readonly<Record<string, string>> } = {},
 ): Promise<T> {
   const dataset = await openDataset({
+    ...(access.scope && Object.keys(access.scope).length > 0 ? { scope: access.scope } : {}),
     ...options.engine,
     ...(access.writeOutput ? { writableDirs: [options.outDir] } : {}),
     dataDir: options.dataDir,

@@ -187,3 +187,27 @@ describe('the installed command', () => {
     expect(list.map((k) => k.id)).toContain('close_rate');
   });
 });
+
+describe('pulse kpi --param region=...', () => {
+  const scoped = (...extra: string[]) =>
+    cli('kpi', 'revenue', 'new_leads', '--data', `${FIXTURES}/scope`, '--period', '2026-10', ...extra);
+
+  it("computes the scope's own numbers, says the scope, and which KPIs stay company-wide", async () => {
+    const { code, stdout, stderr } = await scoped('--param', 'region=EMEA', '--format', 'json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as { id: string; value: number }[];
+    // EMEA is C1 and C2: October orders O1 (1,000) and O2 (250).
+    expect(rows.find((r) => r.id === 'revenue')?.value).toBe(1250);
+    expect(stderr).toContain('scope: region EMEA (2 of 6 customers)');
+    expect(stderr).toContain('company-wide, not split by region: new_leads');
+    const whole = JSON.parse((await scoped('--format', 'json')).stdout) as { id: string; value: number }[];
+    expect(whole.find((r) => r.id === 'revenue')?.value).toBe(2350);
+    expect(rows.find((r) => r.id === 'new_leads')?.value).toBe(whole.find((r) => r.id === 'new_leads')?.value);
+  });
+
+  it('refuses a value no customer has, naming the values there are', async () => {
+    const { code, stderr } = await scoped('--param', 'region=emea');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('did you mean "EMEA"');
+  });
+});

@@ -1,15 +1,17 @@
 import { assertNoErrors, type Dataset } from '../../data/dataset.ts';
+import { isScopeDimension, SCOPE_DIMENSIONS, scopeParams } from '../../data/scope.ts';
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
 import { readTargets } from '../../kpi/targets.ts';
+import { classifyKpi, scopedTargets } from '../../report/scoped-kpis.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
 import { choosePeriod } from '../period-choice.ts';
 import { renderKpiResults } from '../render-kpis.ts';
 import { withDataset } from '../with-dataset.ts';
 
-/** `pulse kpi ID... [--period | --from --to] [--grain] [--by] [--param] [--format]` */
+/** `pulse kpi ID... [--period | --from --to] [--grain] [--by] [--param] [--format]`; `--param region=EMEA` scopes. */
 export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
   const catalog = await readCatalog();
   const ids = flags.positionals.slice(1);
@@ -22,7 +24,10 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
   const kpis = flags.values.all
     ? catalog.kpis.filter((k) => k.unit !== 'table')
     : ids.map((id) => catalog.get(id));
-  const params = parseParamFlags(flags.values.param);
+  const given = parseParamFlags(flags.values.param);
+  // `--param region=EMEA` scopes the data as in a report; the other params are the KPIs'.
+  const scope = scopeParams(given);
+  const params = Object.fromEntries(Object.entries(given).filter(([name]) => !isScopeDimension(name)));
   const unknown = Object.keys(params).filter(
     (name) => !kpis.some((k) => k.params.some((p) => p.name === name)),
   );
@@ -30,23 +35,45 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
     const declared = [...new Set(kpis.flatMap((k) => k.params.map((p) => p.name)))];
     throw new PulseError(
       'usage',
-      `--param ${unknown[0]} is not a parameter of ${kpis.map((k) => k.id).join(', ')}; ${declared.length ? `parameters: ${declared.join(', ')}` : 'they take none'}`,
+      `--param ${unknown[0]} is not a parameter of ${kpis.map((k) => k.id).join(', ')}; ${declared.length ? `parameters: ${declared.join(', ')}` : 'they take none'} (and ${SCOPE_DIMENSIONS.join(', ')} scope the data)`,
     );
   }
-  return withDataset(options, async (dataset: Dataset) => {
-    assertNoErrors(dataset);
-    const { span, note } = await choosePeriod(flags.values, dataset, options.now);
-    if (note) io.stderr(`${note}\n`);
-    const targets = await readTargets(dataset);
-    const results: ComparedResult[] = [];
-    for (const kpi of kpis) {
-      const own = Object.fromEntries(
-        Object.entries(params).filter(([name]) => kpi.params.some((p) => p.name === name)),
-      );
-      const request = { span, params: own, ...(flags.values.by ? { by: flags.values.by } : {}) };
-      results.push(await runKpiCompared(dataset, kpi, request, targets));
-    }
-    io.stdout(renderKpiResults(results, span, options.format, options, Boolean(flags.values.all)));
-    return 0;
-  });
+  const by = flags.values.by;
+  return withDataset(
+    options,
+    async (dataset: Dataset) => {
+      assertNoErrors(dataset);
+      const { span, note } = await choosePeriod(flags.values, dataset, options.now);
+      if (note) io.stderr(`${note}\n`);
+      const targets = await readTargets(dataset);
+      const companyWide: string[] = [];
+      const results: ComparedResult[] = [];
+      for (const kpi of kpis) {
+        // In a scope a KPI is the scope's own, company-wide, or not available, as in a report.
+        const scopeClass = dataset.scope ? classifyKpi(kpi, by, dataset.scope) : { kind: 'scoped' as const };
+        if (scopeClass.kind === 'unavailable') {
+          results.push({ kpi, available: false, missing: scopeClass.missing, rows: [] });
+          continue;
+        }
+        if (scopeClass.kind === 'company-wide') companyWide.push(kpi.id);
+        const own = Object.fromEntries(
+          Object.entries(params).filter(([name]) => kpi.params.some((p) => p.name === name)),
+        );
+        const request = { span, params: own, ...(by ? { by } : {}) };
+        const kpiTargets =
+          dataset.scope && scopeClass.kind === 'scoped' ? scopedTargets(targets, dataset.scope) : targets;
+        results.push(await runKpiCompared(dataset, kpi, request, kpiTargets));
+      }
+      if (dataset.scope) {
+        io.stderr(
+          `scope: ${dataset.scope.label} (${dataset.scope.customers} of ${dataset.scope.totalCustomers} customers)\n`,
+        );
+        if (companyWide.length > 0)
+          io.stderr(`company-wide, not split by ${dataset.scope.dimensions}: ${companyWide.join(', ')}\n`);
+      }
+      io.stdout(renderKpiResults(results, span, options.format, options, Boolean(flags.values.all)));
+      return 0;
+    },
+    { scope },
+  );
 }
