@@ -9,7 +9,8 @@ export type PulseErrorCode =
   | 'kpi_unknown'
   | 'kpi_unavailable'
   | 'param'
-  | 'query';
+  | 'query'
+  | 'delivery';
 
 const EXIT_CODES: Record<PulseErrorCode, number> = {
   usage: 2,
@@ -20,6 +21,7 @@ const EXIT_CODES: Record<PulseErrorCode, number> = {
   kpi_unavailable: 2,
   param: 2,
   query: 1,
+  delivery: 1,
 };
 
 export class PulseError extends Error {
