@@ -202,7 +202,9 @@ describe('pulse kpi --param region=...', () => {
     expect(stderr).toContain('company-wide, not split by region: new_leads');
     const whole = JSON.parse((await scoped('--format', 'json')).stdout) as { id: string; value: number }[];
     expect(whole.find((r) => r.id === 'revenue')?.value).toBe(2350);
-    expect(rows.find((r) => r.id === 'new_leads')?.value).toBe(whole.find((r) => r.id === 'new_leads')?.value);
+    expect(rows.find((r) => r.id === 'new_leads')?.value).toBe(
+      whole.find((r) => r.id === 'new_leads')?.value,
+    );
   });
 
   it('refuses a value no customer has, naming the values there are', async () => {
