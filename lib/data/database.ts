@@ -10,7 +10,12 @@ import {
 import { PulseError } from '../errors.ts';
 import { type EngineLimits, engineLimitsFromEnv } from './engine-limits.ts';
 import { explainPermissionError } from './lockdown.ts';
-import { checkStatements, type GatePolicy } from './statement-gate.ts';
+import {
+  type AdmittedStatement,
+  admitStatements,
+  type GatePolicy,
+  type SqlParser,
+} from './statement-gate.ts';
 
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, Json>;
@@ -70,12 +75,54 @@ export class Database {
   }
 
   /**
-   * Throws when the SQL may not run on this connection; creates the folder of a file that a
-   * COPY ... TO may write. Callers that run SQL without `query`/`run` call it first.
+   * The statements of `sql` as they may run on this connection, in order (before the lock: the
+   * SQL as it is); throws when one may not. Creates the folder of a file a COPY ... TO writes.
+   * Callers that run SQL without `query`/`run` call it first and run what it returns.
    */
-  async admit(sql: string): Promise<void> {
-    if (!this.gate) return;
-    for (const file of checkStatements(sql, this.gate)) await mkdir(dirname(file), { recursive: true });
+  async admit(sql: string): Promise<readonly AdmittedStatement[]> {
+    if (!this.gate) return [{ sql, params: usedParams(sql) }];
+    const admitted = await admitStatements(sql, this.gate, this.parser);
+    if (admitted.length === 0)
+      throw new PulseError('query', 'no SQL statement to run (only blanks or comments)');
+    for (const { writes } of admitted) if (writes) await mkdir(dirname(writes), { recursive: true });
+    return admitted;
+  }
+
+  /** DuckDB's own parser, asked without running the SQL (the statement gate's judge). */
+  private readonly parser: SqlParser = {
+    countStatements: async (sql) => {
+      try {
+        return (await this.connection.extractStatements(sql)).count;
+      } catch (error) {
+        throw new PulseError('query', conciseDuckDbMessage((error as Error).message), { cause: error });
+      }
+    },
+    selectTrees: async (sql) => {
+      const reader = await this.connection.runAndReadAll(
+        'SELECT json_serialize_sql($sql::VARCHAR)::VARCHAR AS tree',
+        {
+          sql,
+        },
+      );
+      const tree = JSON.parse(String(reader.getRowObjectsJson()[0]?.tree ?? '{}')) as {
+        error?: boolean;
+        error_message?: string;
+        statements?: unknown[];
+      };
+      return tree.error ? { error: tree.error_message ?? 'parse error' } : { trees: tree.statements ?? [] };
+    },
+  };
+
+  /** Binds, for one statement, the parameters it names; a name without a value is an error. */
+  bindings(names: readonly string[], params: SqlParams): Record<string, SqlValue> {
+    const missing = names.filter((name) => !(name in params));
+    if (missing.length > 0) {
+      throw new PulseError(
+        'param',
+        `the SQL uses ${missing.map((m) => `$${m}`).join(', ')} but no value was given; pass --param ${missing[0]}=VALUE`,
+      );
+    }
+    return Object.fromEntries(names.map((name) => [name, params[name] ?? null]));
   }
 
   /** Runs one statement; only the parameters the SQL uses are bound. */
@@ -108,30 +155,38 @@ export class Database {
   }
 
   private async runRaw(sql: string, params: SqlParams): Promise<DuckDBMaterializedResult> {
-    const used = usedParams(sql);
-    const missing = used.filter((name) => !(name in params));
-    if (missing.length > 0) {
-      throw new PulseError(
-        'param',
-        `the SQL uses ${missing.map((m) => `$${m}`).join(', ')} but no value was given; pass --param ${missing[0]}=VALUE`,
-      );
+    if (!this.gate) this.bindings(usedParams(sql), params);
+    const statements = await this.admit(sql);
+    let result: DuckDBMaterializedResult | undefined;
+    for (const statement of statements) {
+      const bound = this.bindings(statement.params, params);
+      try {
+        result =
+          statement.params.length > 0
+            ? await this.connection.run(statement.sql, bound)
+            : await this.connection.run(statement.sql);
+      } catch (error) {
+        const message = conciseDuckDbMessage((error as Error).message);
+        const refused = explainPermissionError(message);
+        throw new PulseError(
+          'query',
+          refused
+            ? `refused: ${refused} (${message.split('\n')[0]})`
+            : `${message}${memoryHint(message, this.memoryLimit)}`,
+          { cause: error },
+        );
+      }
     }
-    const bound: Record<string, SqlValue> = {};
-    for (const name of used) bound[name] = params[name] ?? null;
-    await this.admit(sql);
-    try {
-      return used.length > 0 ? await this.connection.run(sql, bound) : await this.connection.run(sql);
-    } catch (error) {
-      const message = conciseDuckDbMessage((error as Error).message);
-      const refused = explainPermissionError(message);
-      throw new PulseError(
-        'query',
-        refused
-          ? `refused: ${refused} (${message.split('\n')[0]})`
-          : `${message}${memoryHint(message, this.memoryLimit)}`,
-        { cause: error },
-      );
-    }
+    if (!result) throw new PulseError('query', 'no SQL statement to run (only blanks or comments)');
+    return result;
+  }
+
+  /**
+   * Runs SQL the project itself wrote (constant text such as the period macros), past the
+   * statement gate. Never user text: KPI files, queries and mapping snippets go through `run`.
+   */
+  async runOwn(sql: string): Promise<void> {
+    await this.connection.run(sql);
   }
 
   close(): void {

@@ -16,6 +16,7 @@ import {
   summariseRejects,
 } from './rejects.ts';
 import { applyScope, type DatasetScope } from './scope.ts';
+import { assertSourcesInside } from './source-links.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
 import { registerEmptyTable, registerTypedTable } from './typed-tables.ts';
@@ -94,6 +95,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
   assertTimeZone(timeZone);
   const mapping = options.mapping ? await readMapping(options.mapping) : undefined;
   const discovered = await discoverSources(options.dataDir, mapping);
+  assertSourcesInside(options.dataDir, discovered.sources);
   const db = await Database.open(options);
   try {
     await createRejectedTable(db);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Database } from './database.ts';
 import { quoteLiteral } from './sql-text.ts';
+import { refusedTableFunctions } from './statement-gate.ts';
 
 export interface LockdownOptions {
   /** Folders DuckDB may still read (the data folder). */
@@ -19,10 +20,17 @@ export interface LockdownOptions {
 export async function lockDown(db: Database, options: LockdownOptions): Promise<void> {
   const writable = (options.writable ?? []).map((dir) => resolve(dir));
   const folders = [...options.readable.map((dir) => resolve(dir)), ...writable].map((dir) => `${dir}/`);
+  // DuckDB's own list of its table functions, so one a newer DuckDB adds is refused by default.
+  const builtIn = await db.rows(
+    "SELECT DISTINCT function_name FROM duckdb_functions() WHERE internal AND function_type IN ('table', 'table_macro')",
+  );
   await db.run(`SET allowed_directories = [${folders.map(quoteLiteral).join(', ')}]`);
   await db.run('SET enable_external_access = false');
   await db.run('SET lock_configuration = true');
-  db.restrictStatements({ writable });
+  db.restrictStatements({
+    writable,
+    refusedFunctions: refusedTableFunctions(builtIn.map((r) => String(r.function_name))),
+  });
 }
 
 /** DuckDB's permission errors, said in the project's terms. */

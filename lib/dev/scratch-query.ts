@@ -2,7 +2,7 @@
 // how long it took. The rest of a large result is counted, never converted.
 
 import { DuckDBTypeId, type Json } from '@duckdb/node-api';
-import { usedParams } from '../data/database.ts';
+import type { SqlValue } from '../data/database.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { ResultColumn } from './result-table.ts';
@@ -36,23 +36,20 @@ export async function runScratchQuery(
 ): Promise<ScratchResult> {
   const sql = text.replaceAll('{by}', 'NULL::VARCHAR').trim().replace(/;\s*$/, '');
   if (sql === '') throw new PulseError('usage', 'no SQL to run');
-  const used = usedParams(sql);
-  const missing = used.filter((name) => !(name in params));
-  if (missing.length > 0) {
-    throw new PulseError(
-      'param',
-      `the SQL uses ${missing.map((m) => `$${m}`).join(', ')} but no value was given; give ${missing[0]}=VALUE`,
-    );
-  }
-  const bound = Object.fromEntries(used.map((name) => [name, params[name] ?? null]));
-  // Streamed past Database.query, so the locked connection's statement gate is asked here.
-  await dataset.db.admit(sql);
+  // Streamed past Database.query, so the locked connection's statement gate is asked here, and
+  // only what it admits runs: every statement but the last in full, the last streamed.
+  const statements = await dataset.db.admit(sql);
+  const bound = statements.map((statement) => dataset.db.bindings(statement.params, params));
   const started = performance.now();
   try {
+    const last = statements.length - 1;
+    for (let i = 0; i < last; i++) await run(dataset, statements[i]?.sql ?? '', bound[i] ?? {});
+    const final = statements[last]?.sql ?? '';
+    const values = bound[last] ?? {};
     const reader =
-      used.length > 0
-        ? await dataset.db.connection.streamAndReadUntil(sql, limit, bound)
-        : await dataset.db.connection.streamAndReadUntil(sql, limit);
+      Object.keys(values).length > 0
+        ? await dataset.db.connection.streamAndReadUntil(final, limit, values)
+        : await dataset.db.connection.streamAndReadUntil(final, limit);
     const rows = (await reader.getRowObjectsJson()).slice(0, limit);
     await reader.readAll();
     const types = reader.columnTypes();
@@ -75,4 +72,9 @@ export async function runScratchQuery(
       .trim();
     throw new PulseError('query', message, { cause: error });
   }
+}
+
+async function run(dataset: Dataset, sql: string, values: Record<string, SqlValue>): Promise<void> {
+  if (Object.keys(values).length > 0) await dataset.db.connection.run(sql, values);
+  else await dataset.db.connection.run(sql);
 }

@@ -118,7 +118,7 @@ async function bodyFirstLine(kpi: KpiDefinition): Promise<number | undefined> {
 
 export async function definePeriodMacros(db: Database): Promise<void> {
   if (prepared.has(db)) return;
-  await db.run(PERIOD_MACROS);
+  await db.runOwn(PERIOD_MACROS);
   prepared.add(db);
 }
 
