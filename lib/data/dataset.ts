@@ -66,6 +66,8 @@ export interface TableSummary {
 /** A data folder registered in DuckDB: one typed relation per contract table. */
 export interface Dataset {
   readonly db: Database;
+  /** The clock of this run (PULSE_NOW or the time it was opened). */
+  readonly now: string;
   readonly dataDir: string;
   readonly timeZone: string;
   readonly tables: readonly TableSummary[];
@@ -159,6 +161,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     });
     return {
       db,
+      now: options.now,
       dataDir: options.dataDir,
       timeZone,
       tables,

@@ -60,9 +60,13 @@ export function compareRows(
   const inRange = computed.filter(
     (r) => r.period_start >= requestedStart(requested) && r.period_start < requested.end,
   );
+  // Only whole periods are compared: a partial period (the data starts or ends inside it) or one
+  // without data is "n/a", never a fall to or a rise from a number the data cannot support.
+  const whole = (row: KpiRow | undefined) => (row && row.coverage === undefined ? row.value : null);
   return inRange.map((row) => {
-    const previous = byKey.get(key(previousStart(row, requested), row))?.value ?? null;
-    const yearAgoValue = byKey.get(key(yearAgoStart(row, requested), row))?.value ?? null;
+    const current = row.coverage === undefined;
+    const previous = current ? whole(byKey.get(key(previousStart(row, requested), row))) : null;
+    const yearAgoValue = current ? whole(byKey.get(key(yearAgoStart(row, requested), row))) : null;
     const target = findTarget(options.targets, row, requested.grain, options.by);
     const change = difference(row.value, previous);
     const yoyChange = difference(row.value, yearAgoValue);

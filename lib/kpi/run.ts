@@ -6,7 +6,8 @@ import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
-import type { PeriodSpan } from './period.ts';
+import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
+import type { PeriodSpan, SeriesGrain } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { dropUnusedCustomerJoins } from './unused-joins.ts';
 
@@ -28,7 +29,14 @@ export interface KpiRow {
 }
 
 export type KpiResult =
-  | { readonly kpi: KpiDefinition; readonly available: true; readonly by?: string; readonly rows: KpiRow[] }
+  | {
+      readonly kpi: KpiDefinition;
+      readonly available: true;
+      readonly by?: string;
+      readonly rows: KpiRow[];
+      /** The days the KPI's data covers; rows outside are null with a note (coverage.ts). */
+      readonly coverage?: Coverage;
+    }
   | {
       readonly kpi: KpiDefinition;
       readonly available: false;
@@ -68,12 +76,33 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     const message = await locateSqlError(kpi, (error as Error).message);
     throw new PulseError('query', message, { cause: error });
   }
+  const coverage = await kpiCoverage(dataset, kpi);
+  const shaped = rows.map((row) => shapeRow(kpi.id, row, breakdown?.name));
   return {
     kpi,
     available: true,
     ...(breakdown ? { by: breakdown.name } : {}),
-    rows: rows.map((row) => shapeRow(kpi.id, row, breakdown?.name)),
+    rows:
+      kpi.unit === 'table'
+        ? shaped
+        : shaped.map((row) => coverRow(row, coverage, request.span.grain, breakdown?.name)),
+    coverage,
   };
+}
+
+/**
+ * A row outside the data's coverage is "no data": its value and every measure null, with the
+ * reason; a row covered in part keeps its value and says it is partial.
+ */
+function coverRow(row: KpiRow, coverage: Coverage, grain: SeriesGrain, byName: string | undefined): KpiRow {
+  const period = { start: row.period_start, end: row.period_end, grain };
+  const state = periodCoverage(period, coverage);
+  if (state === 'full') return row;
+  const note = coverageNote(period, coverage) ?? '';
+  if (state === 'partial') return { ...row, coverage: state, coverage_note: note };
+  const keep = new Set(['id', 'period_start', 'period_end', ...(byName ? [byName] : [])]);
+  const blank = Object.fromEntries(Object.entries(row).map(([key, v]) => [key, keep.has(key) ? v : null]));
+  return { ...blank, coverage: state, coverage_note: note } as unknown as KpiRow;
 }
 
 // The engine wraps a KPI's body; DuckDB's "LINE n" counts from the top of the wrapped text.

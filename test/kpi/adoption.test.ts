@@ -76,7 +76,7 @@ describe('active_user_rate', () => {
     // Jul: no login → 0/5. Aug: U1, U4, U5, U7, U3 → 5/5. Sep: U1, U3 (on its last licensed day) → 2/5.
     // Oct: U1 (twice: one user), U2, U4 → 3/5; U3 logs in without a licence: not counted.
     expect(await series(utc, 'active_user_rate', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 5, 0],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 5, 5, 1],
       ['2026-09-01', 2, 5, 0.4],
       ['2026-10-01', 3, 5, 0.6],
@@ -101,9 +101,10 @@ describe('active_user_rate', () => {
   it('gives null when no user is licensed', async () => {
     // adoption-unlicensed: U1 starts 2026-10-15 → September 0/0 → null; October 1/1.
     expect(await kpiRow(unlicensed, 'active_user_rate', '2026-09')).toMatchObject({
-      numerator: 0,
-      denominator: 0,
+      numerator: null,
+      denominator: null,
       value: null,
+      coverage: 'none',
     });
     expect(await kpiRow(unlicensed, 'active_user_rate', '2026-10')).toMatchObject({ value: 1 });
   });
@@ -124,7 +125,7 @@ describe('activities_per_user', () => {
     // Jul: 0/5. Aug: AC10, AC11 → 2/5. Sep: AC9 → 1/5. Oct: AC1..AC7 → 7/5 (AC7 by U3, who has left,
     // is still an activity of October; AC8 at 11-01 00:00 is November).
     expect(await series(utc, 'activities_per_user', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 5, 0],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 2, 5, 0.4],
       ['2026-09-01', 1, 5, 0.2],
       ['2026-10-01', 7, 5, 1.4],
@@ -137,9 +138,10 @@ describe('activities_per_user', () => {
     });
     // adoption-unlicensed: nobody licensed in September → null.
     expect(await kpiRow(unlicensed, 'activities_per_user', '2026-09')).toMatchObject({
-      numerator: 0,
-      denominator: 0,
+      numerator: null,
+      denominator: null,
       value: null,
+      coverage: 'none',
     });
   });
 
@@ -211,11 +213,12 @@ describe('data_completeness', () => {
   it('gives null rates before the first customer', async () => {
     // December 2024: no customer acquired before 2025-01-01.
     expect(await kpiRow(utc, 'data_completeness', '2024-12')).toMatchObject({
-      numerator: 0,
-      denominator: 0,
+      numerator: null,
+      denominator: null,
       value: null,
       email_rate: null,
       valid_email_rate: null,
+      coverage: 'none',
     });
   });
 

@@ -49,7 +49,7 @@ describe('close_rate', () => {
   });
 
   it('gives null, not 0, when nothing closed', async () => {
-    expect(await kpiRow(utc, 'close_rate', '2026-08')).toMatchObject({ value: null, denominator: 0 });
+    expect(await kpiRow(utc, 'close_rate', '2026-08')).toMatchObject({ value: null, coverage: 'none' });
   });
 
   it('breaks down by an allowlisted dimension, one field named after it', async () => {

@@ -6,7 +6,9 @@ import { runKpiCompared } from '../../lib/kpi/run-compared.ts';
 import { readTargets } from '../../lib/kpi/targets.ts';
 import { openFixture, testCatalog } from '../helpers.ts';
 
-// test/fixtures/compare: close rate 1/4 in 2025-10, 1/2 in 2026-09, 3/4 in 2026-10.
+// test/fixtures/compare: close rate 1/4 in 2025-10, 1/2 in 2026-09, 3/4 in 2026-10. A0 (lost on
+// 2025-09-30) makes October 2025 a whole month of data; D1 (open, created 2026-10-31) dates the
+// export: it covers October 2026 to its last day, so every compared month is whole.
 // Targets: close_rate 0.8 for 2026-10 and 0.5 for 2026-09; sales_cycle_days 30 for 2026-10.
 describe('comparisons and targets', () => {
   let dataset: Dataset;

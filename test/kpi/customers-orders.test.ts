@@ -134,8 +134,9 @@ describe('order-based customer KPIs', () => {
       // 2024-06, window [2023-07-01, 2024-07-01): no orders.
       expect(await kpiRow(utc, 'repeat_purchase_rate', '2024-06')).toMatchObject({
         value: null,
-        numerator: 0,
-        denominator: 0,
+        numerator: null,
+        denominator: null,
+        coverage: 'none',
       });
     });
 
@@ -209,10 +210,11 @@ describe('order-based customer KPIs', () => {
       // 2024-06: retention 50 spent, S = 0 → null; no retained customers → null alongside.
       expect(await kpiRow(utc, 'retention_cost_per_customer', '2024-06')).toMatchObject({
         value: null,
-        numerator: 50,
-        denominator: 0,
-        retained_customers: 0,
+        numerator: null,
+        denominator: null,
+        retained_customers: null,
         revenue_per_retained_customer: null,
+        coverage: 'none',
       });
     });
   });

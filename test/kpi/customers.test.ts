@@ -45,8 +45,11 @@ describe('customer counts and retention', () => {
       ]);
     });
 
-    it('is 0 (a count, not null) before the first customer', async () => {
-      expect(await kpiRow(utc, 'active_customers', '2024-06')).toMatchObject({ value: 0 });
+    it('has no data, not 0, before the data starts', async () => {
+      expect(await kpiRow(utc, 'active_customers', '2024-06')).toMatchObject({
+        value: null,
+        coverage: 'none',
+      });
     });
 
     it('breaks down by segment', async () => {
@@ -143,8 +146,9 @@ describe('customer counts and retention', () => {
     it('gives null, not 0, when nobody was active at the start', async () => {
       expect(await kpiRow(utc, 'retention_rate', '2024-06')).toMatchObject({
         value: null,
-        numerator: 0,
-        denominator: 0,
+        numerator: null,
+        denominator: null,
+        coverage: 'none',
       });
     });
 
@@ -188,8 +192,9 @@ describe('customer counts and retention', () => {
     it('gives null, not 0, when nobody was active at the start', async () => {
       expect(await kpiRow(utc, 'churn_rate', '2024-06')).toMatchObject({
         value: null,
-        numerator: 0,
-        denominator: 0,
+        numerator: null,
+        denominator: null,
+        coverage: 'none',
       });
     });
 
@@ -227,12 +232,13 @@ describe('customer counts and retention', () => {
     });
 
     it('gives null when every term ending in the period is undecided', async () => {
-      // December: S7 undecided → 0 / 0.
+      // December: S7 undecided, but the data ends in November: no data, not 0 / 0.
       expect(await kpiRow(utc, 'renewal_rate', '2026-12')).toMatchObject({
         value: null,
-        numerator: 0,
-        denominator: 0,
-        undecided: 1,
+        numerator: null,
+        denominator: null,
+        undecided: null,
+        coverage: 'none',
       });
     });
 

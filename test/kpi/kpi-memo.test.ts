@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
+import { datasetCoverage } from '../../lib/kpi/coverage.ts';
 import { createKpiMemo } from '../../lib/kpi/kpi-memo.ts';
 import type { PeriodSpan } from '../../lib/kpi/period.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
@@ -20,6 +21,8 @@ describe('the KPI memo', () => {
   afterAll(() => dataset.close());
 
   it('answers overlapping requests with one run each, with the rows a direct run gives', async () => {
+    // What the data covers is read once per dataset, before the KPIs (kpi/coverage.ts).
+    await datasetCoverage(dataset);
     const catalog = await testCatalog();
     const { kpis } = catalog;
     const rows = dataset.db.rows.bind(dataset.db);

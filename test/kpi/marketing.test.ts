@@ -86,7 +86,7 @@ describe('cac', () => {
     expect(
       await series(utc, 'cac', ['numerator', 'denominator', 'value', 'marketing_spend', 'sales_spend']),
     ).toEqual([
-      ['2026-07-01', 0, 0, null, 0, 0],
+      ['2026-07-01', null, null, null, null, null], // before the data starts: no data
       ['2026-08-01', 800, 0, null, 800, 0],
       ['2026-09-01', 3800, 2, 1900, 1800, 2000],
       ['2026-10-01', 8000, 4, 2000, 5000, 3000],
@@ -153,8 +153,8 @@ describe('campaign_roi', () => {
     expect(
       await series(utc, 'campaign_roi', ['numerator', 'denominator', 'value', 'cost', 'revenue']),
     ).toEqual([
-      ['2026-07-01', 0, 0, null, 0, 0],
-      ['2026-08-01', -800, 800, -1, 800, 0],
+      ['2026-07-01', null, null, null, null, null], // before the data starts: no data
+      ['2026-08-01', null, null, null, null, null], // before the data starts: no data
       ['2026-09-01', -300, 1500, -0.2, 1500, 1200],
       ['2026-10-01', 3000, 5000, 0.6, 5000, 8000],
     ]);
@@ -284,7 +284,7 @@ describe('cost_per_lead', () => {
     // expenses, K2's 500 included, are not marketing). Leads: Aug L1; Sep L2, L3, L9; Oct L4 (10-01
     // 00:00), L5, L6, L7, L8. Jul 0/0 → null.
     expect(await series(utc, 'cost_per_lead', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 800, 1, 800],
       ['2026-09-01', 1800, 3, 600],
       ['2026-10-01', 5000, 5, 1000],
@@ -328,13 +328,13 @@ describe('response_rate and purchase_rate', () => {
     // Oct: T1..T9 = 9 (T10 at 11-01 00:00 is November); responses T1, T4, T5, T6, T9 = 5 (T2, T8 open,
     // T3 none, T7 no response recorded); purchases T6, T9 = 2. Jul: no touch → null.
     expect(await series(utc, 'response_rate', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 1, 1, 1],
       ['2026-09-01', 3, 4, 0.75],
       ['2026-10-01', 5, 9, 5 / 9],
     ]);
     expect(await series(utc, 'purchase_rate', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 0, 1, 0],
       ['2026-09-01', 1, 4, 0.25],
       ['2026-10-01', 2, 9, 2 / 9],

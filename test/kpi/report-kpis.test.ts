@@ -47,7 +47,7 @@ describe('KPIs the reports need', () => {
       orders: 2,
       customers: 2,
     });
-    expect(await kpiRow(utc, 'revenue', '2026-08')).toMatchObject({ value: 0, orders: 0 });
+    expect(await kpiRow(utc, 'revenue', '2026-08')).toMatchObject({ value: null, coverage: 'none' });
   });
 
   it('resolution_time_distribution buckets the tickets resolved in the period, every bucket present', async () => {

@@ -81,9 +81,10 @@ describe('revenue retention from subscriptions', () => {
       // No subscription is active on 2025-06-01.
       expect(await kpiRow(utc, 'grr', '2025-06')).toMatchObject({
         value: null,
-        numerator: 0,
-        denominator: 0,
-        customers: 0,
+        numerator: null,
+        denominator: null,
+        customers: null,
+        coverage: 'none',
       });
     });
   });
@@ -116,7 +117,7 @@ describe('revenue retention from subscriptions', () => {
     it('gives a month-by-month series and null without starting MRR', async () => {
       const rows = await kpiRows(utc, 'nrr', SERIES);
       expect(rows.map((r) => r.value)).toEqual([1, 1, 1, 550 / 780]);
-      expect(await kpiRow(utc, 'nrr', '2025-06')).toMatchObject({ value: null, denominator: 0 });
+      expect(await kpiRow(utc, 'nrr', '2025-06')).toMatchObject({ value: null, coverage: 'none' });
     });
   });
 
@@ -157,7 +158,7 @@ describe('revenue retention from subscriptions', () => {
         ['Mid-Market', 80, 80, 80, 0],
         ['SMB', 300, 500, 0, 300],
       ]);
-      expect(await kpiRow(utc, 'revenue_churn', '2025-06')).toMatchObject({ value: null, denominator: 0 });
+      expect(await kpiRow(utc, 'revenue_churn', '2025-06')).toMatchObject({ value: null, coverage: 'none' });
     });
   });
 });

@@ -101,7 +101,7 @@ describe('lead_conversion_rate', () => {
     });
     // July: no lead → null; August: L10, L11 (converted) → 1/2; September: L7 (converted), L8, L9 → 1/3.
     expect(await series(utc, 'lead_conversion_rate', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 1, 2, 0.5],
       ['2026-09-01', 1, 3, 1 / 3],
       ['2026-10-01', 1, 5, 0.2],
@@ -138,14 +138,14 @@ describe('lead_disqualification_rate and lead_abandonment_rate', () => {
   it('divide the leads created in P now disqualified / abandoned by the leads created in P', async () => {
     // Disqualified: L8 (Sep), L2 (Oct). Aug 0/2, Sep 1/3, Oct 1/5; July has no lead → null.
     expect(await series(utc, 'lead_disqualification_rate', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 0, 2, 0],
       ['2026-09-01', 1, 3, 1 / 3],
       ['2026-10-01', 1, 5, 0.2],
     ]);
     // Abandoned: L4 (Oct) only.
     expect(await series(utc, 'lead_abandonment_rate', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 0, 2, 0],
       ['2026-09-01', 0, 3, 0],
       ['2026-10-01', 1, 5, 0.2],
@@ -167,7 +167,7 @@ describe('new_leads and referral_leads', () => {
   it('count the leads created in P, half-open', async () => {
     // Aug: L10, L11; Sep: L7, L8, L9; Oct: L1..L5 (L6 at 11-01 00:00 belongs to November).
     expect(await series(utc, 'new_leads', ['value'])).toEqual([
-      ['2026-07-01', 0],
+      ['2026-07-01', null], // before the data starts: no data
       ['2026-08-01', 2],
       ['2026-09-01', 3],
       ['2026-10-01', 5],
@@ -204,7 +204,7 @@ describe('new_leads and referral_leads', () => {
   it('referral_leads counts the leads created in P with referred_by', async () => {
     // L11 (Aug), L3 and L5 (Oct).
     expect(await series(utc, 'referral_leads', ['value'])).toEqual([
-      ['2026-07-01', 0],
+      ['2026-07-01', null], // before the data starts: no data
       ['2026-08-01', 1],
       ['2026-09-01', 0],
       ['2026-10-01', 2],
@@ -233,7 +233,7 @@ describe('lead_velocity_rate', () => {
         'previous_qualified',
       ]),
     ).toEqual([
-      ['2026-07-01', 0, 0, null, 0, 0],
+      ['2026-07-01', null, null, null, null, null], // before the data starts: no data
       ['2026-08-01', 1, 0, null, 1, 0],
       ['2026-09-01', 1, 1, 1, 2, 1],
       ['2026-10-01', 1, 2, 0.5, 3, 2],
@@ -306,8 +306,8 @@ describe('stage_duration_days', () => {
     // October exits: O1 proposal 30, O2 proposal 3.5 (exit at 10-01 00:00: October), O5 proposal 20,
     // O3 negotiation 10 → 63.5 / 4 = 15.875, median (10 + 20) / 2 = 15. O8 has not exited.
     expect(await series(utc, 'stage_duration_days', ['value', 'median_days', 'exits'])).toEqual([
-      ['2026-07-01', null, null, 0],
-      ['2026-08-01', null, null, 0],
+      ['2026-07-01', null, null, null], // before the data starts: no data
+      ['2026-08-01', null, null, null], // before the data starts: no data
       ['2026-09-01', 12, 10, 3],
       ['2026-10-01', 15.875, 15, 4],
     ]);
@@ -377,14 +377,14 @@ describe('won_revenue and avg_deal_size', () => {
     // Sep: O7 400, O9 300 → 700, mean 350. Oct: O1 1000, O2 3000, O3 500, O4 200, O13 100 → 4800,
     // mean 960. Lost O5/O11 and open deals are left out. No won deal: revenue 0, average null.
     expect(await series(utc, 'won_revenue', ['value', 'deals'])).toEqual([
-      ['2026-07-01', 0, 0],
-      ['2026-08-01', 0, 0],
+      ['2026-07-01', null, null], // before the data starts: no data
+      ['2026-08-01', null, null], // before the data starts: no data
       ['2026-09-01', 700, 2],
       ['2026-10-01', 4800, 5],
     ]);
     expect(await series(utc, 'avg_deal_size', ['value', 'deals'])).toEqual([
-      ['2026-07-01', null, 0],
-      ['2026-08-01', null, 0],
+      ['2026-07-01', null, null], // before the data starts: no data
+      ['2026-08-01', null, null], // before the data starts: no data
       ['2026-09-01', 350, 2],
       ['2026-10-01', 960, 5],
     ]);
@@ -425,8 +425,8 @@ describe('upsell_rate', () => {
     // O13 cross_sell: one customer, two deals) → 1/4. C4's won cross-sell O4 does not count: C4 joined
     // (and churned) within October so is not in S. O5 (C2 upsell) was lost.
     expect(await series(utc, 'upsell_rate', ['numerator', 'denominator', 'value', 'deals'])).toEqual([
-      ['2026-07-01', 0, 5, 0, 0],
-      ['2026-08-01', 0, 5, 0, 0],
+      ['2026-07-01', null, null, null, null], // before the data starts: no data
+      ['2026-08-01', null, null, null, null], // before the data starts: no data
       ['2026-09-01', 1, 5, 0.2, 1],
       ['2026-10-01', 1, 4, 0.25, 2],
     ]);
@@ -435,9 +435,10 @@ describe('upsell_rate', () => {
   it('gives null when no customer is active at the start', async () => {
     // C1, the first customer, is acquired on 2025-01-10: S(January 2025) = 0.
     expect(await kpiRow(utc, 'upsell_rate', '2025-01')).toMatchObject({
-      numerator: 0,
-      denominator: 0,
+      numerator: null,
+      denominator: null,
       value: null,
+      coverage: 'none',
     });
   });
 
@@ -456,8 +457,8 @@ describe('competitive_knockouts', () => {
     // October: O1 won vs Acme, O5 lost vs Acme → 1 knockout, 2 competitive deals, win rate 0.5.
     // Jul–Sep: no closed deal with a competitor → 0, 0, win rate null. O10 (Globex) is still open.
     expect(await series(utc, 'competitive_knockouts', ['value', 'competitive_deals', 'win_rate'])).toEqual([
-      ['2026-07-01', 0, 0, null],
-      ['2026-08-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
+      ['2026-08-01', null, null, null], // before the data starts: no data
       ['2026-09-01', 0, 0, null],
       ['2026-10-01', 1, 2, 0.5],
     ]);
@@ -479,8 +480,8 @@ describe('calls_per_opportunity', () => {
     // (A3 e-mail and A8 meeting are not calls; A6 is on open O8; A9 has no deal).
     // September closed: O7 (A10), O9 → 1/2. Jul, Aug: no closed deal → null.
     expect(await series(utc, 'calls_per_opportunity', ['numerator', 'denominator', 'value'])).toEqual([
-      ['2026-07-01', 0, 0, null],
-      ['2026-08-01', 0, 0, null],
+      ['2026-07-01', null, null, null], // before the data starts: no data
+      ['2026-08-01', null, null, null], // before the data starts: no data
       ['2026-09-01', 1, 2, 0.5],
       ['2026-10-01', 4, 7, 4 / 7],
     ]);
@@ -502,13 +503,13 @@ describe('new_revenue and recurring_revenue', () => {
     //   → 900, 3 orders, 3 customers; recurring R1 1100 (C1), R4 100 (C3 on 15 Oct = 12 months) → 1200.
     // September: new R8 200, R10 100 → 300; recurring R7 750. August: recurring R9 420.
     expect(await series(utc, 'new_revenue', ['value', 'orders', 'customers'])).toEqual([
-      ['2026-07-01', 0, 0, 0],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 0, 0, 0],
       ['2026-09-01', 300, 2, 2],
       ['2026-10-01', 900, 3, 3],
     ]);
     expect(await series(utc, 'recurring_revenue', ['value', 'orders', 'customers'])).toEqual([
-      ['2026-07-01', 0, 0, 0],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 420, 1, 1],
       ['2026-09-01', 750, 1, 1],
       ['2026-10-01', 1200, 2, 2],
@@ -550,7 +551,7 @@ describe('revenue_growth', () => {
         'previous_revenue',
       ]),
     ).toEqual([
-      ['2026-07-01', 0, 0, null, 0, 0],
+      ['2026-07-01', null, null, null, null, null], // before the data starts: no data
       ['2026-08-01', 420, 0, null, 420, 0],
       ['2026-09-01', 630, 420, 1.5, 1050, 420],
       ['2026-10-01', 1050, 1050, 1, 2100, 1050],
@@ -585,7 +586,7 @@ describe('gross_margin', () => {
         'orders_without_cost',
       ]),
     ).toEqual([
-      ['2026-07-01', 0, 0, null, 0, 0],
+      ['2026-07-01', null, null, null, null, null], // before the data starts: no data
       ['2026-08-01', 0, 0, null, 0, 1],
       ['2026-09-01', 510, 850, 0.6, 2, 1],
       ['2026-10-01', 1000, 2000, 0.5, 4, 1],

@@ -72,7 +72,7 @@ describe('first_response_hours', () => {
     expect(
       await series(utc, 'first_response_hours', ['value', 'median_hours', 'tickets', 'waiting']),
     ).toEqual([
-      ['2026-07-01', null, null, 0, 0],
+      ['2026-07-01', null, null, null, null], // before the data starts: no data
       ['2026-08-01', 4, 2, 3, 0],
       ['2026-09-01', 2, 2, 1, 1],
       ['2026-10-01', 5, 1, 7, 2],
@@ -117,7 +117,7 @@ describe('resolution_hours', () => {
     // Oct: S1 96 (created in September), T1 5, T2 10, T3 48, T4 1, T5 2, T8 48 → 210 / 7 = 30,
     //   median 10 (sorted 1 2 5 10 48 48 96). Open T6, T7 are not counted.
     expect(await series(utc, 'resolution_hours', ['value', 'median_hours', 'tickets'])).toEqual([
-      ['2026-07-01', null, null, 0],
+      ['2026-07-01', null, null, null], // before the data starts: no data
       ['2026-08-01', 13, 12, 3],
       ['2026-09-01', null, null, 0],
       ['2026-10-01', 30, 10, 7],
@@ -159,7 +159,7 @@ describe('first_contact_resolution_rate', () => {
     //   T3 2 contacts, T4 contacts NULL (unknown → not FCR, still in the denominator) → 3/7.
     expect(await series(utc, 'first_contact_resolution_rate', ['numerator', 'denominator', 'value'])).toEqual(
       [
-        ['2026-07-01', 0, 0, null],
+        ['2026-07-01', null, null, null], // before the data starts: no data
         ['2026-08-01', 1, 3, 1 / 3],
         ['2026-09-01', 0, 0, null],
         ['2026-10-01', 3, 7, 3 / 7],
@@ -186,7 +186,7 @@ describe('same_day_resolution_rate', () => {
     expect(
       await series(utc, 'same_day_resolution_rate', ['numerator', 'denominator', 'value', 'same_day']),
     ).toEqual([
-      ['2026-07-01', 0, 0, null, 0],
+      ['2026-07-01', null, null, null, null], // before the data starts: no data
       ['2026-08-01', 2, 3, 2 / 3, 2],
       ['2026-09-01', 0, 0, null, 0],
       ['2026-10-01', 3, 7, 3 / 7, 3],

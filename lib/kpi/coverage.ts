@@ -1,0 +1,139 @@
+// What stretch of time a KPI's data covers. A KPI can only speak of periods its data covers:
+// from the first value of its own time columns (its history starts there) to the data's as-of
+// day (the latest event in the export; later days are not in it yet). A period outside that is
+// "no data" (null, with the reason), never 0; a period covered in part is "partial".
+
+import { CONTRACT } from '../data/contract.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { dataAsOf, readFreshness } from '../data/freshness.ts';
+import { quoteIdent } from '../data/sql-text.ts';
+import type { KpiDefinition } from './definition.ts';
+import { addDays, formatPeriod, type PeriodSpan } from './period.ts';
+
+export interface Coverage {
+  /** First day with data (report time zone); null when the KPI's tables hold no dated rows. */
+  readonly start: string | null;
+  /** The data's as-of day: the last day in the export (null: no dated rows at all). */
+  readonly asOf: string | null;
+}
+
+export type PeriodCoverage = 'full' | 'partial' | 'none';
+
+interface Timeline {
+  readonly asOf: Promise<string | null>;
+  /** First day with data per event column, by table (one query per table). */
+  readonly firstDays: Map<string, Promise<Map<string, string | null>>>;
+}
+
+const timelines = new WeakMap<Dataset, Timeline>();
+
+function timeline(dataset: Dataset): Timeline {
+  let found = timelines.get(dataset);
+  if (!found) {
+    found = {
+      asOf: readFreshness(dataset, dataset.now).then(dataAsOf),
+      firstDays: new Map(),
+    };
+    timelines.set(dataset, found);
+  }
+  return found;
+}
+
+/** The event columns whose first value starts a KPI's history, per table it needs. */
+export function coverageColumns(kpi: Pick<KpiDefinition, 'needs'>): Map<string, string[]> {
+  const tables = new Map<string, string[]>();
+  for (const need of kpi.needs) {
+    const [table = '', column = ''] = need.split('.');
+    const spec = CONTRACT.find((t) => t.name === table);
+    const events = spec?.columns.filter((c) => c.event) ?? [];
+    if (events.length === 0) continue;
+    const list = tables.get(table) ?? [];
+    if (events.some((c) => c.name === column)) list.push(column);
+    tables.set(table, list);
+  }
+  // A table needed only for other columns starts with its own first event.
+  for (const [table, columns] of tables) {
+    if (columns.length > 0) continue;
+    const spec = CONTRACT.find((t) => t.name === table);
+    tables.set(table, spec?.columns.filter((c) => c.event).map((c) => c.name) ?? []);
+  }
+  return tables;
+}
+
+/** The days a KPI's data covers on this dataset. */
+export async function kpiCoverage(dataset: Dataset, kpi: Pick<KpiDefinition, 'needs'>): Promise<Coverage> {
+  const line = timeline(dataset);
+  const starts: (string | null)[] = [];
+  for (const [table, columns] of coverageColumns(kpi)) {
+    const present = columns.filter((c) => dataset.has(table, c));
+    if (present.length === 0) continue;
+    const days = await firstDays(dataset, line, table);
+    const known = present
+      .map((c) => days.get(c) ?? null)
+      .filter((d): d is string => d !== null)
+      .sort();
+    starts.push(known[0] ?? null);
+  }
+  // Every table must have begun: the latest of their first days.
+  const known = starts.filter((d): d is string => d !== null).sort();
+  return { start: known.at(-1) ?? null, asOf: await line.asOf };
+}
+
+/** The days the whole dataset covers: its first event anywhere to its as-of day. */
+export async function datasetCoverage(dataset: Dataset): Promise<Coverage> {
+  const line = timeline(dataset);
+  const firsts: string[] = [];
+  for (const spec of CONTRACT) {
+    for (const day of (await firstDays(dataset, line, spec.name)).values()) if (day) firsts.push(day);
+  }
+  return { start: firsts.sort()[0] ?? null, asOf: await line.asOf };
+}
+
+function firstDays(dataset: Dataset, line: Timeline, table: string): Promise<Map<string, string | null>> {
+  let found = line.firstDays.get(table);
+  if (!found) {
+    const columns = (CONTRACT.find((t) => t.name === table)?.columns ?? []).filter(
+      (c) => c.event && dataset.has(table, c.name),
+    );
+    // Instants become the report zone's calendar day (the session zone is the report's).
+    const firsts = columns.map(
+      (c, i) =>
+        `min(${c.type === 'date' ? quoteIdent(c.name) : `${quoteIdent(c.name)}::TIMESTAMPTZ::DATE`})::VARCHAR AS f${i}`,
+    );
+    found =
+      columns.length === 0
+        ? Promise.resolve(new Map())
+        : dataset.db
+            .rows(`SELECT ${firsts.join(', ')} FROM ${quoteIdent(table)}`)
+            .then(([row]) => new Map(columns.map((c, i) => [c.name, row?.[`f${i}`] == null ? null : String(row[`f${i}`])])));
+    line.firstDays.set(table, found);
+  }
+  return found;
+}
+
+/** How much of [start, end) the coverage spans. */
+export function periodCoverage(period: { start: string; end: string }, coverage: Coverage): PeriodCoverage {
+  if (coverage.start === null || coverage.asOf === null) return 'none';
+  const end = addDays(coverage.asOf, 1);
+  if (period.end <= coverage.start || period.start >= end) return 'none';
+  if (period.start < coverage.start || period.end > end) return 'partial';
+  return 'full';
+}
+
+/** Why a period has no data or only part of it: "the data ends 2026-10-31". */
+export function coverageNote(period: PeriodSpan, coverage: Coverage): string | undefined {
+  const state = periodCoverage(period, coverage);
+  if (state === 'full') return undefined;
+  if (coverage.start === null || coverage.asOf === null) return 'no data: the data holds no dated rows for it';
+  const end = addDays(coverage.asOf, 1);
+  const label = formatPeriod(period);
+  if (state === 'none')
+    return period.start >= end
+      ? `no data for ${label}: the data ends ${coverage.asOf}`
+      : `no data for ${label}: the data starts ${coverage.start}`;
+  const parts = [
+    period.start < coverage.start ? `the data starts ${coverage.start}` : undefined,
+    period.end > end ? `the data ends ${coverage.asOf}` : undefined,
+  ].filter(Boolean);
+  return `partial: ${parts.join(' and ')}`;
+}
