@@ -236,7 +236,7 @@ describe('crash (kill -9) and restart', { timeout: 180_000 }, () => {
   });
 });
 
-// Off by default (about 7 s a trial): PULSE_CRASH_TRIALS=20 npx vitest run test/schedule/crash-restart.test.ts
+// Off by default (about 13 s a trial): PULSE_CRASH_TRIALS=20 npx vitest run test/schedule/crash-restart.test.ts
 const TRIALS = Number(process.env.PULSE_CRASH_TRIALS ?? 0);
 describe.runIf(TRIALS > 0)('kill -9 at a random moment of the sending', () => {
   it(`${TRIALS} trials: how often a crash duplicates a message`, { timeout: TRIALS * 20_000 }, async () => {
