@@ -64,6 +64,15 @@ export function assertHeaderSafe(value: string, what: string): void {
   if (problem) throw new PulseError('usage', `${what} "${printable(value)}" ${problem}; remove it`);
 }
 
+/**
+ * What makes two addresses one recipient: the whole address, case ignored. The local part is
+ * case-sensitive in theory (RFC 5321) but no real mailbox tells A@ from a@, so both spellings in
+ * one run would deliver the same message twice.
+ */
+export function recipientKey(address: string): string {
+  return address.toLowerCase();
+}
+
 /** "Ana Ruiz <ana@example.com>" for messages and logs. */
 export function formatAddress(address: MailAddress): string {
   return address.name ? `${address.name} <${address.address}>` : address.address;

@@ -42,8 +42,17 @@ export interface AlertDeps {
   readonly now: () => string;
 }
 
-/** Sends the alert to the owner; falls back to the outbox. Never throws. */
-export async function sendAlert(owner: MailAddress, alert: Alert, deps: AlertDeps): Promise<void> {
+/**
+ * Sends the alert to the owner; falls back to the outbox. Never throws. Every log line says where
+ * the alert went (`where`): "sent to ..." only when a server accepted it. `outboxReason` says why
+ * the transport is the outbox, when the caller chose it (the server refused our login).
+ */
+export async function sendAlert(
+  owner: MailAddress,
+  alert: Alert,
+  deps: AlertDeps,
+  options: { outboxReason?: string } = {},
+): Promise<void> {
   const { subject, text } = buildAlertText(alert);
   const message = buildPlainMessage({
     from: deps.from,
@@ -52,13 +61,27 @@ export async function sendAlert(owner: MailAddress, alert: Alert, deps: AlertDep
     text,
     sendKey: `alert\u0000${owner.address}\u0000${deps.now()}\u0000${subject}`,
   });
+  const to = formatAddress(owner);
   try {
     const receipt = await deps.transport.send(message);
+    if (deps.transport.kind === 'outbox') {
+      const because = options.outboxReason ?? 'no SMTP server is configured';
+      deps.log.write({
+        event: 'alert_saved',
+        level: options.outboxReason ? 'error' : 'warn',
+        owner: owner.address,
+        summary: alert.summary,
+        where: `alert for ${to} saved to the outbox at ${receipt.file ?? receipt.response} because ${because}; not e-mailed`,
+        file: receipt.file ?? receipt.response,
+      });
+      return;
+    }
     deps.log.write({
       event: 'alert_sent',
       level: 'warn',
       owner: owner.address,
       summary: alert.summary,
+      where: `alert sent to ${to} via ${deps.transport.description}`,
       response: receipt.response,
     });
   } catch (error) {
@@ -68,17 +91,19 @@ export async function sendAlert(owner: MailAddress, alert: Alert, deps: AlertDep
       deps.log.write({
         event: 'alert_to_outbox',
         level: 'error',
-        owner: formatAddress(owner),
+        owner: to,
         summary: alert.summary,
+        where: `alert for ${to} saved to the outbox at ${receipt.file ?? receipt.response} because sending it failed (${failure.message}); not e-mailed`,
         error: failure.message,
-        file: receipt.response,
+        file: receipt.file ?? receipt.response,
       });
     } catch (fallbackError) {
       deps.log.write({
         event: 'alert_lost',
         level: 'error',
-        owner: formatAddress(owner),
+        owner: to,
         summary: alert.summary,
+        where: `alert for ${to} LOST: sending failed (${failure.message}) and the outbox could not be written (${(fallbackError as Error).message}); it is only in this log`,
         details: alert.details,
         error: failure.message,
         outbox_error: (fallbackError as Error).message,

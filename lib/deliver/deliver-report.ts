@@ -187,7 +187,12 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
   if (alert && request.owner && !request.dryRun) {
     // After a refused login the server would refuse the alert too: one attempt, not two.
     const authFailed = result.groups.some((g) => g.outcomes.some((o) => o.failure?.kind === 'auth'));
-    await sendAlert(request.owner, alert, authFailed ? { ...env, transport: env.fallback } : env);
+    await sendAlert(
+      request.owner,
+      alert,
+      authFailed ? { ...env, transport: env.fallback } : env,
+      authFailed ? { outboxReason: 'the server refused the login, so it would refuse the alert too' } : {},
+    );
   }
   return result;
 }

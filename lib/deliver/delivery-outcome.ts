@@ -2,12 +2,15 @@
 
 import type { Alert } from './alert.ts';
 import type { DeliveryRequest, DeliveryResult, GroupResult } from './deliver-report.ts';
+import { buildResendCommand } from './resend-command.ts';
 
 export interface DeliveryCounts {
   readonly recipients: number;
   readonly sent: number;
   readonly alreadySent: number;
   readonly failed: number;
+  /** Handed over whole, no reply recorded: may have arrived; not resent automatically. */
+  readonly unknown: number;
   /** Not attempted: the report failed its checks, the run stopped or was interrupted. */
   readonly notSent: number;
 }
@@ -20,11 +23,12 @@ export function countOutcomes(groups: readonly GroupResult[]): DeliveryCounts {
     sent: count('sent'),
     alreadySent: count('already-sent'),
     failed: count('failed'),
+    unknown: count('unknown'),
     notSent: count('not-attempted'),
   };
 }
 
-/** sent: everyone has theirs; partial: some; failed: nobody got this run's report. */
+/** sent: everyone has theirs; partial: some (or may have); failed: nobody got this run's report. */
 export function summariseDelivery(
   groups: readonly GroupResult[],
   options: { dryRun: boolean; interrupted: boolean },
@@ -33,8 +37,8 @@ export function summariseDelivery(
   const c = countOutcomes(groups);
   const problems = groups.some((g) => g.problems.length > 0);
   if (options.interrupted && c.notSent > 0 && !problems) return 'interrupted';
-  if (c.failed === 0 && c.notSent === 0 && c.recipients > 0) return 'sent';
-  return c.sent + c.alreadySent > 0 ? 'partial' : 'failed';
+  if (c.failed === 0 && c.notSent === 0 && c.unknown === 0 && c.recipients > 0) return 'sent';
+  return c.sent + c.alreadySent + c.unknown > 0 ? 'partial' : 'failed';
 }
 
 /** The owner's alert, or undefined when everything went (or the run was only interrupted). */
@@ -43,10 +47,14 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
     return undefined;
   const c = countOutcomes(result.groups);
   const what = `${request.schedule} (${request.definition.name}${result.periodLabel ? `, ${result.periodLabel}` : ''})`;
-  const summary =
-    c.recipients === 0
-      ? `${what}: no recipients`
-      : `${what}: ${c.failed + c.notSent} of ${c.recipients} recipients did not get the report`;
+  const missing = c.failed + c.notSent;
+  const parts = [
+    ...(missing > 0 || c.unknown === 0
+      ? [`${missing} of ${c.recipients} recipients did not get the report`]
+      : []),
+    ...(c.unknown > 0 ? [`${c.unknown} of ${c.recipients} may not have (outcome unknown)`] : []),
+  ];
+  const summary = c.recipients === 0 ? `${what}: no recipients` : `${what}: ${parts.join('; ')}`;
   const details: string[] = [];
   for (const group of result.groups) {
     const who = Object.keys(group.params).length ? ` for ${JSON.stringify(group.params)}` : '';
@@ -55,6 +63,10 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
       if (o.state === 'failed')
         details.push(
           `${o.key.recipient}: ${o.failure?.message ?? 'failed'} (after ${o.attempts} attempt${o.attempts === 1 ? '' : 's'})`,
+        );
+      if (o.state === 'unknown')
+        details.push(
+          `${o.key.recipient}: outcome unknown, not resent automatically (a second copy is worse than a late one): ${o.unknownSince ?? o.failure?.message ?? 'no reply recorded'}${o.messageId ? ` (Message-ID ${o.messageId})` : ''}`,
         );
     }
   }
@@ -70,9 +82,15 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   if (result.groups.some((g) => g.problems.length > 0)) {
     fix.push('fix the report or the data (`npx pulse check`), then resend');
   }
-  if (result.period) {
+  for (const o of result.groups.flatMap((g) => g.outcomes)) {
+    if (o.state === 'unknown')
+      fix.push(
+        `ask ${o.key.recipient} whether the report arrived; if not, send it again on purpose: ${buildResendCommand(o.key, o.params)}`,
+      );
+  }
+  if (result.period && (missing > 0 || result.groups.some((g) => g.problems.length > 0))) {
     fix.push(
-      `resend what is missing: npx pulse send ${request.schedule} --period ${result.period} (recipients already sent are skipped)`,
+      `resend what is missing: npx pulse send ${request.schedule} --period ${result.period} (recipients already sent, or of unknown outcome, are skipped)`,
     );
   }
   if (c.recipients === 0) fix.push('add recipients to the schedule, or check its recipientsFrom query');

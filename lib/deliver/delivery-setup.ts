@@ -67,6 +67,8 @@ export function formatEvent(event: LogEvent): string {
   const what = [event.error, event.summary, event.reason, event.problem, event.sentence].find(
     (v) => typeof v === 'string',
   );
+  // An alert's line leads with where it went (sent to ..., saved to the outbox at ... because ...).
+  if (typeof event.where === 'string') return `pulse: ${event.where}: ${String(event.summary ?? what ?? '')}`;
   const next =
     typeof event.delay_ms === 'number' ? ` (next attempt in ${Math.round(event.delay_ms / 1000)} s)` : '';
   return `pulse: ${event.event.replace(/_/g, ' ')}${who}${what ? `: ${String(what)}` : ''}${next}`;

@@ -11,13 +11,12 @@ import { DeliveryError } from './delivery-error.ts';
 export type LedgerValue = string | number | boolean | null;
 export type LedgerRow = Record<string, LedgerValue>;
 
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS sends (
+const SENDS_COLUMNS = `(
     schedule VARCHAR NOT NULL,
     report VARCHAR NOT NULL,
     period VARCHAR NOT NULL,
     recipient VARCHAR NOT NULL,
-    state VARCHAR NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'skipped')),
+    state VARCHAR NOT NULL CHECK (state IN ('pending', 'unknown', 'sent', 'failed', 'skipped')),
     transport VARCHAR,
     attempts INTEGER NOT NULL DEFAULT 0,
     message_id VARCHAR,
@@ -31,7 +30,10 @@ const SCHEMA = [
     next_attempt_at TIMESTAMPTZ,
     updated_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (schedule, report, period, recipient)
-  )`,
+  )`;
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS sends ${SENDS_COLUMNS}`,
   `CREATE TABLE IF NOT EXISTS sent_numbers (
     report VARCHAR NOT NULL,
     period VARCHAR NOT NULL,
@@ -79,6 +81,7 @@ export class LedgerDb {
         const connection = await instance.connect();
         await connection.run("SET TimeZone = 'UTC'");
         for (const statement of SCHEMA) await connection.run(statement);
+        await allowUnknownState(connection);
         return new LedgerDb(instance, connection, path);
       } catch (error) {
         const message = (error as Error).message;
@@ -110,6 +113,29 @@ export class LedgerDb {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/**
+ * A ledger written before the "unknown" state existed has a CHECK that refuses it, and DuckDB
+ * cannot alter a CHECK: the table is copied into the new definition once, in one transaction.
+ */
+async function allowUnknownState(connection: DuckDBConnection): Promise<void> {
+  const reader = await connection.runAndReadAll(
+    "SELECT sql FROM duckdb_tables() WHERE table_name = 'sends' AND schema_name = 'main'",
+  );
+  const sql = String(reader.getRowObjectsJson()[0]?.sql ?? '');
+  if (sql.includes("'unknown'")) return;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(`CREATE TABLE sends_v2 ${SENDS_COLUMNS}`);
+    await connection.run('INSERT INTO sends_v2 SELECT * FROM sends');
+    await connection.run('DROP TABLE sends');
+    await connection.run('ALTER TABLE sends_v2 RENAME TO sends');
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
   }
 }
 

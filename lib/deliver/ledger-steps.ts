@@ -7,7 +7,10 @@ import { LedgerDb, withLedgerDb } from './ledger-db.ts';
 import type { Recipient } from './prepare-messages.ts';
 import type { RecipientOutcome } from './send-messages.ts';
 
-/** Splits recipients into those still to send and those already sent (same transport). */
+/**
+ * Splits recipients into those still to send and those done for now (same transport): already
+ * sent, or of unknown outcome (they may have it; only --force sends again).
+ */
 export async function withoutAlreadySent(
   recipients: readonly Recipient[],
   key: { schedule: string; report: string; period: string },
@@ -26,6 +29,16 @@ export async function withoutAlreadySent(
           state: 'already-sent',
           attempts: 0,
           ...(record.messageId ? { messageId: record.messageId } : {}),
+        });
+      } else if (record?.state === 'unknown' && record.transport === env.transport.kind) {
+        env.log.write({ event: 'send_skipped_unknown', level: 'warn', ...sendKey, error: record.error });
+        done.push({
+          key: sendKey,
+          state: 'unknown',
+          attempts: record.attempts,
+          params: recipient.params,
+          ...(record.messageId ? { messageId: record.messageId } : {}),
+          ...(record.error ? { unknownSince: record.error } : {}),
         });
       } else todo.push(recipient);
     }

@@ -1,11 +1,13 @@
 // The send ledger: one row per (schedule, report, period, recipient). "pending" is written before
-// the SMTP transaction and "sent" right after the server's 250, so after a crash a recipient is
-// either known sent (skipped next time) or resent; a duplicate needs a crash inside that window.
+// the SMTP transaction, "unknown" just before the message's final "." is written (from then on the
+// server may have it, even if we are killed: the kernel still flushes the socket), and "sent" on
+// the server's 250. After a crash a pending recipient is resent (the server cannot have a complete
+// message); an unknown one is not (it may have arrived): the owner is told, and --force resends.
 
 import { isoFromMs, type LedgerDb, type LedgerRow } from './ledger-db.ts';
 import type { SmtpFailure } from './smtp-failure.ts';
 
-export type SendState = 'pending' | 'sent' | 'failed' | 'skipped';
+export type SendState = 'pending' | 'unknown' | 'sent' | 'failed' | 'skipped';
 
 export interface SendKey {
   /** The schedule's name; `manual` for `pulse send` without a schedule. */
@@ -88,6 +90,15 @@ export async function writePending(
   );
 }
 
+/** Just before the end of the message is written: from here a crash means "outcome unknown". */
+export async function writeEndOfData(db: LedgerDb, key: SendKey, at: string): Promise<void> {
+  await db.run(`UPDATE sends SET state = 'unknown', error = $error, updated_at = $at WHERE ${KEY_WHERE}`, {
+    ...key,
+    error: `the whole message was handed to the server at ${at}; no reply recorded, so it may or may not have arrived`,
+    at,
+  });
+}
+
 /** Right after the server's 250. */
 export async function writeSent(
   db: LedgerDb,
@@ -101,7 +112,10 @@ export async function writeSent(
   );
 }
 
-/** A failed attempt; `nextAttemptAt` set while a retry is planned (it stays pending). */
+/**
+ * A failed attempt; `nextAttemptAt` set while a retry is planned (it stays pending). A failure of
+ * kind "unknown" (no reply to the end of the message) keeps the state unknown.
+ */
 export async function writeFailure(
   db: LedgerDb,
   key: SendKey,
@@ -112,7 +126,7 @@ export async function writeFailure(
        next_attempt_at = $next, updated_at = $at WHERE ${KEY_WHERE}`,
     {
       ...key,
-      state: fields.nextAttemptAt ? 'pending' : 'failed',
+      state: fields.failure.kind === 'unknown' ? 'unknown' : fields.nextAttemptAt ? 'pending' : 'failed',
       kind: fields.failure.kind,
       error: fields.failure.message,
       response: fields.failure.responseCode === undefined ? null : String(fields.failure.responseCode),
@@ -133,7 +147,7 @@ export async function writeSkipped(
      VALUES ($schedule, $report, $period, $recipient, 'skipped', 0, $params, $reason, $at)
      ON CONFLICT (schedule, report, period, recipient) DO UPDATE SET
        state = 'skipped', error = excluded.error, next_attempt_at = NULL, updated_at = excluded.updated_at
-     WHERE sends.state <> 'sent'`,
+     WHERE sends.state NOT IN ('sent', 'unknown')`,
     { ...key, params: JSON.stringify(fields.params), reason: fields.reason, at: fields.at },
   );
 }

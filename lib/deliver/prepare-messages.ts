@@ -1,7 +1,7 @@
 // From a rendered report to checked messages, one per recipient. Pure apart from building the
 // raw bytes in memory (to measure the size the server will see).
 
-import type { MailAddress } from './address.ts';
+import { type MailAddress, recipientKey } from './address.ts';
 import { buildReportMessage, type OutgoingMessage } from './compose.ts';
 import type { SendKey } from './ledger.ts';
 import { buildRawMessage, checkMessage } from './message-check.ts';
@@ -58,9 +58,10 @@ export function groupByParams(recipients: readonly Recipient[]): Map<string, Rec
   const groups = new Map<string, Recipient[]>();
   const seen = new Set<string>();
   for (const recipient of recipients) {
-    // The same address twice would get the same message twice: the ledger key is per address.
-    if (seen.has(recipient.address.address)) continue;
-    seen.add(recipient.address.address);
+    // The same address twice (in any case) would get the message twice: the first spelling stays.
+    const who = recipientKey(recipient.address.address);
+    if (seen.has(who)) continue;
+    seen.add(who);
     const key = JSON.stringify(Object.entries(recipient.params).sort(([a], [b]) => a.localeCompare(b)));
     groups.set(key, [...(groups.get(key) ?? []), recipient]);
   }

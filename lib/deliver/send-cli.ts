@@ -19,12 +19,13 @@ import { sleep } from '../schedule/clock.ts';
 import { type ReportSource, readSchedules, schedulesPath } from '../schedule/read-schedules.ts';
 import { readDerivedRecipients } from '../schedule/recipients-from.ts';
 import type { Schedule } from '../schedule/schedule-config.ts';
-import { parseAddress } from './address.ts';
+import { parseAddress, recipientKey } from './address.ts';
 import { dataReadOptions } from './data-options.ts';
 import { type DeliveryResult, deliverReport } from './deliver-report.ts';
 import { countOutcomes } from './delivery-outcome.ts';
 import { describeDestination, openDeliverySetup } from './delivery-setup.ts';
 import type { Recipient } from './prepare-messages.ts';
+import { buildResendCommand } from './resend-command.ts';
 import { DEFAULT_RETRY } from './retry.ts';
 
 export const MANUAL_SCHEDULE = 'manual';
@@ -136,8 +137,11 @@ async function scheduleRecipients(
 ): Promise<Recipient[]> {
   if (!schedule.recipientsFrom || !period) return [...schedule.recipients];
   const derived = await readDerivedRecipients(schedule.recipientsFrom, { ...options, timeZone, period });
-  const listed = new Set(schedule.recipients.map((r) => r.address.address));
-  return [...schedule.recipients, ...derived.recipients.filter((r) => !listed.has(r.address.address))];
+  const listed = new Set(schedule.recipients.map((r) => recipientKey(r.address.address)));
+  return [
+    ...schedule.recipients,
+    ...derived.recipients.filter((r) => !listed.has(recipientKey(r.address.address))),
+  ];
 }
 
 function formatResult(result: DeliveryResult, options: { dryRun: boolean; destination: string }): string {
@@ -158,9 +162,11 @@ function formatResult(result: DeliveryResult, options: { dryRun: boolean; destin
             ? 'already sent for this period; --force sends it again'
             : o.state === 'failed'
               ? `FAILED after ${o.attempts} attempt${o.attempts === 1 ? '' : 's'}: ${o.failure?.message ?? ''}`
-              : options.dryRun
-                ? 'would be sent (dry run)'
-                : 'not sent';
+              : o.state === 'unknown'
+                ? `OUTCOME UNKNOWN (it may have arrived; not resent automatically): ${o.unknownSince ?? ''}; to send it again on purpose: ${buildResendCommand(o.key, o.params)}`
+                : options.dryRun
+                  ? 'would be sent (dry run)'
+                  : 'not sent';
       lines.push(`  ${o.key.recipient}: ${state}`);
     }
   }
@@ -168,7 +174,7 @@ function formatResult(result: DeliveryResult, options: { dryRun: boolean; destin
   const c = countOutcomes(result.groups);
   const outcome = options.dryRun
     ? `dry run: ${c.recipients} message${c.recipients === 1 ? '' : 's'} composed and checked, nothing sent`
-    : `${result.state}: ${c.sent} sent, ${c.alreadySent} already sent, ${c.failed} failed, ${c.notSent} not sent`;
+    : `${result.state}: ${c.sent} sent, ${c.alreadySent} already sent, ${c.failed} failed, ${c.unknown ? `${c.unknown} outcome unknown, ` : ''}${c.notSent} not sent`;
   lines.push(`${outcome}; ${options.destination}`);
   if (result.stopped) lines.push(`stopped: ${result.stopped}`);
   return `${lines.join('\n')}\n`;

@@ -1,10 +1,20 @@
 // Sends one message per recipient, each recorded in the ledger around its SMTP transaction.
 // 4xx: retried with backoff. 5xx: that recipient fails, the others still go. Authentication
 // refused, or the server unreachable after every retry: the run stops (the rest would fail alike).
+// No reply once the whole message was written: "unknown", never retried automatically (the
+// server may have it), and the others still go, each on its own connection.
 
 import type { OutgoingMessage } from './compose.ts';
 import type { EventLog } from './event-log.ts';
-import { readSend, type SendKey, writeFailure, writePending, writeSent, writeSkipped } from './ledger.ts';
+import {
+  readSend,
+  type SendKey,
+  writeEndOfData,
+  writeFailure,
+  writePending,
+  writeSent,
+  writeSkipped,
+} from './ledger.ts';
 import { LedgerDb } from './ledger-db.ts';
 import { buildBackoffDelay, type RetryPolicy } from './retry.ts';
 import { classifySmtpFailure, type SmtpFailure } from './smtp-failure.ts';
@@ -16,7 +26,7 @@ export interface SendItem {
   readonly params: Readonly<Record<string, string>>;
 }
 
-export type RecipientState = 'sent' | 'already-sent' | 'failed' | 'not-attempted';
+export type RecipientState = 'sent' | 'already-sent' | 'unknown' | 'failed' | 'not-attempted';
 
 export interface RecipientOutcome {
   readonly key: SendKey;
@@ -25,8 +35,12 @@ export interface RecipientOutcome {
   readonly messageId?: string;
   readonly response?: string;
   readonly failure?: SmtpFailure;
-  /** Milliseconds from the server's 250 to the ledger's commit: the duplicate window. */
+  /** Milliseconds from the server's 250 to the ledger's commit. */
   readonly commitMs?: number;
+  /** Why the outcome is unknown (state unknown): the ledger's error text. */
+  readonly unknownSince?: string;
+  /** The recipient's report params (for the command that resends it). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export interface SendDeps {
@@ -92,7 +106,8 @@ async function sendOne(item: SendItem, deps: SendDeps, force: boolean): Promise<
     };
     try {
       const existing = await readSend(db, key);
-      if (!force && existing?.state === 'sent' && existing.transport === deps.transport.kind) {
+      const sameTransport = existing?.transport === deps.transport.kind;
+      if (!force && existing?.state === 'sent' && sameTransport) {
         deps.log.write({ event: 'send_skipped_already_sent', ...key, message_id: existing.messageId });
         return {
           key,
@@ -101,14 +116,32 @@ async function sendOne(item: SendItem, deps: SendDeps, force: boolean): Promise<
           ...(existing.messageId ? { messageId: existing.messageId } : {}),
         };
       }
+      if (!force && existing?.state === 'unknown' && sameTransport) {
+        // It may have arrived: sending it again is the owner's decision (--force), not ours.
+        deps.log.write({ event: 'send_skipped_unknown', level: 'warn', ...key, error: existing.error });
+        return {
+          key,
+          state: 'unknown',
+          attempts: existing.attempts,
+          params: item.params,
+          ...(existing.messageId ? { messageId: existing.messageId } : {}),
+          ...(existing.error ? { unknownSince: existing.error } : {}),
+        };
+      }
       await writePending(db, key, {
         transport: deps.transport.kind,
         params: item.params,
         messageId: item.message.messageId,
         at: deps.now(),
       });
+      let endOfData: number | undefined;
       try {
-        const receipt = await deps.transport.send(item.message);
+        const receipt = await deps.transport.send(item.message, {
+          beforeEndOfData: async () => {
+            endOfData = performance.now();
+            await writeEndOfData(db, key, deps.now());
+          },
+        });
         const accepted = performance.now();
         await writeSent(db, key, { ...receipt, at: deps.now() });
         const commitMs = performance.now() - accepted;
@@ -119,10 +152,34 @@ async function sendOne(item: SendItem, deps: SendDeps, force: boolean): Promise<
           message_id: receipt.messageId,
           response: receipt.response,
           commit_ms: round(commitMs),
+          // A kill -9 in this span leaves the recipient "unknown" (not resent, the owner told).
+          ...(endOfData !== undefined ? { unknown_window_ms: round(performance.now() - endOfData) } : {}),
+          ...(receipt.replyMs !== undefined ? { reply_ms: round(receipt.replyMs) } : {}),
         });
-        return { key, state: 'sent', attempts: attempt, ...receipt, commitMs };
+        const { messageId, response } = receipt;
+        return { key, state: 'sent', attempts: attempt, messageId, response, commitMs };
       } catch (error) {
         const failure = classifySmtpFailure(error, deps.transport.secret);
+        if (failure.kind === 'unknown') {
+          await writeFailure(db, key, { failure, at: deps.now() });
+          deps.log.write({
+            event: 'send_unknown',
+            level: 'error',
+            ...key,
+            attempt,
+            message_id: item.message.messageId,
+            error: failure.message,
+          });
+          return {
+            key,
+            state: 'unknown',
+            attempts: attempt,
+            failure,
+            params: item.params,
+            messageId: item.message.messageId,
+            unknownSince: failure.message,
+          };
+        }
         const retryable = failure.kind === 'transient' || failure.kind === 'connection';
         if (!retryable || attempt >= deps.retry.attempts) {
           await writeFailure(db, key, { failure, at: deps.now() });

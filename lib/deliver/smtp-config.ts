@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { PulseError } from '../errors.ts';
 import { type MailAddress, parseAddressOutcome } from './address.ts';
 
+export { redactSecrets } from './redact.ts';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface SmtpSettings {
@@ -18,6 +20,11 @@ export interface SmtpSettings {
   readonly user?: string;
   readonly password?: string;
   readonly from: MailAddress;
+  /**
+   * How long a silent server is waited for, the reply to the end of the message included (RFC 5321
+   * §4.5.3.2.6 asks 10 minutes for that one: a busy server may scan the message first).
+   */
+  readonly replyTimeoutMs: number;
 }
 
 export interface OutboxSettings {
@@ -27,6 +34,9 @@ export interface OutboxSettings {
 }
 
 export type MailSettings = SmtpSettings | OutboxSettings;
+
+/** RFC 5321 §4.5.3.2.6: wait 10 minutes for the reply to the end of DATA. */
+export const DEFAULT_REPLY_TIMEOUT_MS = 10 * 60_000;
 
 const DEFAULT_FROM: MailAddress = { name: 'CRM Pulse', address: 'pulse@crm-pulse.localhost' };
 
@@ -80,6 +90,7 @@ export function parseMailSettings(env: Env, outboxDir: string, passwordFromFile?
     secure: parseSecure(env.PULSE_SMTP_SECURE) ?? settings.secure,
     ignoreTls: env.PULSE_SMTP_IGNORE_TLS === 'true',
     from: parseFrom(sender),
+    replyTimeoutMs: parseReplyTimeout(env.PULSE_SMTP_REPLY_TIMEOUT_SECONDS),
   };
 }
 
@@ -102,21 +113,14 @@ export function describeMailSettings(settings: MailSettings): string {
   return `smtp${settings.secure ? 's' : ''}://${user}${settings.host}:${settings.port} (${tls})`;
 }
 
-/** Replaces the password of any URL in a text (an error from a library may quote one). */
-export function redactSecrets(text: string, password?: string): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@\s/]*@/gi, '$1***@');
-  if (password && password.length >= 3) out = out.split(password).join('***');
-  return out;
-}
-
-function fromUrl(url: string): Omit<SmtpSettings, 'from' | 'ignoreTls'> {
+function fromUrl(url: string): Omit<SmtpSettings, 'from' | 'ignoreTls' | 'replyTimeoutMs'> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new PulseError(
       'usage',
-      `PULSE_SMTP_URL is not a URL (${redactSecrets(url)}); expected smtp://user:password@host:587`,
+      `PULSE_SMTP_URL is not a valid URL: ${maskUserinfo(url)}; ${urlAdvice(url)}`,
     );
   }
   if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
@@ -126,8 +130,8 @@ function fromUrl(url: string): Omit<SmtpSettings, 'from' | 'ignoreTls'> {
     );
   }
   const secure = parsed.protocol === 'smtps:';
-  const user = parsed.username ? decodeURIComponent(parsed.username) : undefined;
-  const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
+  const user = decodeUserinfo(parsed.username, 'user name', url);
+  const password = decodeUserinfo(parsed.password, 'password', url);
   return {
     kind: 'smtp',
     host: parsed.hostname,
@@ -138,7 +142,53 @@ function fromUrl(url: string): Omit<SmtpSettings, 'from' | 'ignoreTls'> {
   };
 }
 
-function fromParts(env: Env, host: string): Omit<SmtpSettings, 'from' | 'ignoreTls'> {
+/** A percent-decoded user name or password; a stray % is a usage error that names no secret. */
+function decodeUserinfo(text: string, what: string, url: string): string | undefined {
+  if (!text) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new PulseError(
+      'usage',
+      `PULSE_SMTP_URL (${maskUserinfo(url)}): the ${what} has a % that is not followed by two hex digits; expected it percent-encoded: write % as %25 (or set PULSE_SMTP_PASSWORD / PULSE_SMTP_PASSWORD_FILE and leave it out of the URL)`,
+    );
+  }
+}
+
+/** The URL with everything after the user name, up to the host, replaced: "smtp://user:***@host:587". */
+function maskUserinfo(url: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  const rest = url.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  // No @: no user part to find, so only what surely is not the password is shown.
+  if (at < 0) return `${scheme}${rest.split(/[:/?#]/)[0] ?? ''}...`;
+  const user = rest.slice(0, at).split(':')[0] ?? '';
+  return `${scheme}${user}${rest.slice(0, at).includes(':') ? ':***' : ''}${rest.slice(at)}`;
+}
+
+/** Why a URL that did not parse might not, and how to write it. */
+function urlAdvice(url: string): string {
+  const expected = 'expected smtp://user:password@host:587 (smtps://... for TLS on port 465)';
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  const userinfo = url.slice(scheme?.length ?? 0, Math.max(0, url.lastIndexOf('@')));
+  const special = [
+    ...new Set(
+      userinfo
+        .split(':')
+        .slice(1)
+        .join(':')
+        .match(/[/?#@:]/g) ?? [],
+    ),
+  ];
+  if (!scheme) return `${expected}; it does not start with smtp:// or smtps://`;
+  if (special.length > 0) {
+    const codes = special.map((c) => `${c} as %${c.charCodeAt(0).toString(16).toUpperCase()}`).join(', ');
+    return `${expected}; the password holds ${special.join(' ')}, which ends that part of a URL: percent-encode it (${codes}), or set PULSE_SMTP_PASSWORD / PULSE_SMTP_PASSWORD_FILE and leave it out of the URL`;
+  }
+  return `${expected}; check the host and the port (a number)`;
+}
+
+function fromParts(env: Env, host: string): Omit<SmtpSettings, 'from' | 'ignoreTls' | 'replyTimeoutMs'> {
   const secure = parseSecure(env.PULSE_SMTP_SECURE) ?? env.PULSE_SMTP_PORT === '465';
   const portText = env.PULSE_SMTP_PORT ?? (secure ? '465' : '587');
   const port = Number(portText);
@@ -147,6 +197,18 @@ function fromParts(env: Env, host: string): Omit<SmtpSettings, 'from' | 'ignoreT
   }
   const user = env.PULSE_SMTP_USER?.trim();
   return { kind: 'smtp', host, port, secure, ...(user ? { user } : {}) };
+}
+
+function parseReplyTimeout(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_REPLY_TIMEOUT_MS;
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds > 0)) {
+    throw new PulseError(
+      'usage',
+      `PULSE_SMTP_REPLY_TIMEOUT_SECONDS "${text}" is not a number of seconds above 0; the default is 600 (10 minutes, as RFC 5321 asks)`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 function parseSecure(text: string | undefined): boolean | undefined {

@@ -1,7 +1,8 @@
 // What an SMTP failure means for the next step. One table, used by the retry loop, the ledger
 // and the alerts, so every place agrees on "try again" versus "give up".
 
-import { redactSecrets } from './smtp-config.ts';
+import { redactSecrets } from './redact.ts';
+import { AFTER_END_OF_DATA } from './transport.ts';
 
 export type FailureKind =
   /** 4xx, or the connection dropped: try the same recipient again later. */
@@ -11,7 +12,12 @@ export type FailureKind =
   /** The server refused our credentials: retrying would only lock the account; stop the run. */
   | 'auth'
   /** The server cannot be reached or spoken to at all: retried, then the run stops. */
-  | 'connection';
+  | 'connection'
+  /**
+   * No reply after the whole message was written (a timeout, the connection lost): the server
+   * may have it. Never retried automatically: a retry could deliver it twice.
+   */
+  | 'unknown';
 
 export interface SmtpFailure {
   readonly kind: FailureKind;
@@ -48,6 +54,9 @@ export function classifySmtpFailure(error: unknown, password?: string): SmtpFail
     ...(command ? { command } : {}),
     message,
   };
+  if (responseCode === undefined && (e as { [AFTER_END_OF_DATA]?: boolean })[AFTER_END_OF_DATA]) {
+    return { kind: 'unknown', ...base, message: `no reply to the end of the message: ${message}` };
+  }
   if (code === 'EAUTH' || (responseCode !== undefined && AUTH_REPLY_CODES.has(responseCode))) {
     return { kind: 'auth', ...base };
   }

@@ -3,7 +3,7 @@
 
 import type { Row } from '../data/database.ts';
 import { openDataset } from '../data/dataset.ts';
-import { parseAddressOutcome } from '../deliver/address.ts';
+import { parseAddressOutcome, recipientKey } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
 import type { DerivedRecipients } from './schedule-config.ts';
@@ -35,13 +35,13 @@ export function buildDerivedRecipients(rows: readonly Row[]): DerivedOutcome {
       problems.push(`recipientsFrom row ${i + 1}: ${outcome.problem}; skipped`);
       return;
     }
-    if (seen.has(outcome.address)) {
+    if (seen.has(recipientKey(outcome.address))) {
       problems.push(
         `recipientsFrom row ${i + 1}: ${outcome.address} appears again; only its first row is used`,
       );
       return;
     }
-    seen.add(outcome.address);
+    seen.add(recipientKey(outcome.address));
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(row)) {
       if (key !== 'address' && key !== 'name' && value !== null && value !== undefined)

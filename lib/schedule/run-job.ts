@@ -1,6 +1,7 @@
 // One scheduled run: its period from its scheduled time, its recipients (listed and derived),
 // then the delivery, recorded in the runs table from "running" to its outcome.
 
+import { recipientKey } from '../deliver/address.ts';
 import { sendAlert } from '../deliver/alert.ts';
 import type { DeliveryEnv } from '../deliver/deliver-report.ts';
 import { deliverReport } from '../deliver/deliver-report.ts';
@@ -107,7 +108,11 @@ export async function runScheduledJob(
       env,
     );
     const counts = countOutcomes(result.groups);
+    const unknown = result.groups.flatMap((g) => g.outcomes.filter((o) => o.state === 'unknown'));
     const detail = [
+      ...(unknown.length > 0
+        ? [`outcome unknown, not resent: ${unknown.map((o) => o.key.recipient).join(', ')}`]
+        : []),
       ...result.groups.flatMap((g) => g.problems),
       ...(result.stopped ? [result.stopped] : []),
       ...result.restatements.map((r) => `restated: ${r}`),
@@ -138,6 +143,7 @@ export async function runScheduledJob(
       sent: counts.sent,
       already_sent: counts.alreadySent,
       failed: counts.failed,
+      unknown: counts.unknown,
       not_sent: counts.notSent,
       detail: record.detail,
     });
@@ -187,6 +193,9 @@ async function collectRecipients(
       env,
     );
   }
-  const listed = new Set(schedule.recipients.map((r) => r.address.address));
-  return [...schedule.recipients, ...derived.recipients.filter((r) => !listed.has(r.address.address))];
+  const listed = new Set(schedule.recipients.map((r) => recipientKey(r.address.address)));
+  return [
+    ...schedule.recipients,
+    ...derived.recipients.filter((r) => !listed.has(recipientKey(r.address.address))),
+  ];
 }

@@ -16,7 +16,8 @@ import { type DaemonDeps, runDaemon, runDueNow } from './daemon.ts';
 import { acquireDaemonLock } from './daemon-lock.ts';
 import { type ReportSource, readSchedules, schedulesPath } from './read-schedules.ts';
 import { openRunStore } from './run-records.ts';
-import { buildScheduleStatus, formatStatus } from './status.ts';
+import type { Schedule } from './schedule-config.ts';
+import { buildScheduleStatus, formatStatus, type ScheduleStatus } from './status.ts';
 
 export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {
   const loadReport = (name: string) => reports.load(name);
@@ -95,6 +96,21 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
   }
 }
 
+/** Each schedule's status from the state database. */
+export async function readScheduleStatuses(
+  ledgerPath: string,
+  schedules: readonly Schedule[],
+  now: Date,
+): Promise<ScheduleStatus[]> {
+  const store = openRunStore(ledgerPath);
+  const open = await withLedgerDb(ledgerPath, (db) => readSends(db, { states: ['pending', 'unknown'] }));
+  const statuses: ScheduleStatus[] = [];
+  for (const schedule of schedules) {
+    statuses.push(buildScheduleStatus(schedule, await store.readRecent(schedule.name, 6), open, now));
+  }
+  return statuses;
+}
+
 async function statusCommand(
   schedules: Awaited<ReturnType<typeof readSchedules>>,
   io: CliIo,
@@ -102,14 +118,7 @@ async function statusCommand(
   json: boolean,
 ): Promise<number> {
   const paths = buildStatePaths(io.env, io.cwd);
-  const store = openRunStore(paths.ledger);
-  const pending = await withLedgerDb(paths.ledger, (db) => readSends(db, { states: ['pending'] }));
-  const statuses = [];
-  for (const schedule of schedules) {
-    statuses.push(
-      buildScheduleStatus(schedule, await store.readRecent(schedule.name, 6), pending, clock.now()),
-    );
-  }
+  const statuses = await readScheduleStatuses(paths.ledger, schedules, clock.now());
   io.stdout(json ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatus(statuses));
   return 0;
 }

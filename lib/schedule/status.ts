@@ -1,7 +1,9 @@
-// `pulse schedule --status`: for each schedule, the next run, the last outcome and what is
-// waiting for a retry. Built from the runs table and the send ledger; formatted here.
+// `pulse schedule --status`: for each schedule, the next run, the last outcome, what is waiting
+// for a retry and what went out with no reply (outcome unknown). Built from the runs table and
+// the send ledger; formatted here.
 
 import type { SendRecord } from '../deliver/ledger.ts';
+import { buildResendCommand } from '../deliver/resend-command.ts';
 import { formatLocal, nextScheduledRun } from './calendar.ts';
 import type { RunRecord } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
@@ -18,11 +20,14 @@ export interface ScheduleStatus {
   readonly recentProblems: readonly RunRecord[];
   /** Recipients still pending: a retry is planned, or the run was interrupted. */
   readonly pendingRetries: readonly SendRecord[];
+  /** Handed over whole with no reply recorded: not resent automatically; the command resends. */
+  readonly unknownOutcomes: readonly SendRecord[];
 }
 
 export function buildScheduleStatus(
   schedule: Schedule,
   recent: readonly RunRecord[],
+  /** Ledger rows in state pending or unknown. */
   pending: readonly SendRecord[],
   now: Date,
 ): ScheduleStatus {
@@ -36,7 +41,8 @@ export function buildScheduleStatus(
     nextRunLocal: next ? formatLocal(next, schedule.timezone) : null,
     lastRun: recent[0] ?? null,
     recentProblems: recent.slice(1).filter((r) => r.state !== 'sent'),
-    pendingRetries: pending.filter((p) => p.schedule === schedule.name),
+    pendingRetries: pending.filter((p) => p.schedule === schedule.name && p.state === 'pending'),
+    unknownOutcomes: pending.filter((p) => p.schedule === schedule.name && p.state === 'unknown'),
   };
 }
 
@@ -52,6 +58,12 @@ export function formatStatus(statuses: readonly ScheduleStatus[]): string {
       const when = p.nextAttemptAt ? `next attempt ${p.nextAttemptAt}` : 'resumed on the next start';
       lines.push(
         `  pending:   ${p.recipient} (${p.period}), ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}, ${when}${p.error ? `: ${p.error}` : ''}`,
+      );
+    }
+    for (const u of s.unknownOutcomes) {
+      lines.push(
+        `  unknown:   ${u.recipient} (${u.period}), may or may not have arrived, not resent automatically${u.error ? `: ${u.error}` : ''}`,
+        `             to send it again on purpose: ${buildResendCommand(u, u.params)}`,
       );
     }
     lines.push('');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressProblem, parseAddress, parseAddressOutcome } from '../../lib/deliver/address.ts';
 import { describeMailSettings, parseMailSettings, redactSecrets } from '../../lib/deliver/smtp-config.ts';
+import { pulse } from '../support/cli.ts';
 import { SENTINEL_PASSWORD as SECRET } from '../support/sentinel.ts';
 
 describe('addresses', () => {
@@ -124,6 +125,54 @@ describe('SMTP settings from the environment', () => {
 
   it('redacts passwords in URLs and the password itself from any text', () => {
     expect(redactSecrets(`connect smtp://u:${SECRET}@h failed`)).toBe('connect smtp://u:***@h failed');
+    expect(redactSecrets(`connect smtp://u:a/${SECRET}@h failed`)).toBe('connect smtp://u:***@h failed');
     expect(redactSecrets(`AUTH PLAIN failed for ${SECRET}`, SECRET)).toBe('AUTH PLAIN failed for ***');
+  });
+
+  it('redacts every spelling of the password: percent-encoded, JSON, quoted-printable, AUTH PLAIN and AUTH LOGIN base64', () => {
+    const plain = Buffer.from(`\0reports\0${SECRET}`).toString('base64');
+    const login = Buffer.from(SECRET).toString('base64');
+    for (const leak of [
+      encodeURIComponent(SECRET),
+      encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      JSON.stringify(SECRET).slice(1, -1),
+      SECRET.replace(/=/g, '=3D'),
+      plain,
+      login,
+      Buffer.from(SECRET).toString('base64url'),
+    ]) {
+      const text = redactSecrets(`535 5.7.8 rejected ${leak} (try again)`, SECRET);
+      expect(text, leak).toBe('535 5.7.8 rejected *** (try again)');
+    }
+    expect(redactSecrets('AUTH PLAIN AHJlcG9ydHMAb3RoZXI= is fine', SECRET)).toBe(
+      'AUTH PLAIN AHJlcG9ydHMAb3RoZXI= is fine',
+    );
+  });
+
+  it('a malformed PULSE_SMTP_URL: what, where, expected, how to fix; no password, no stack trace', async () => {
+    const send = (url: string) =>
+      pulse(['send', 'monthly', '--to', 'a@example.com'], {
+        PULSE_SMTP_URL: url,
+        PULSE_SMTP_FROM: 'pulse@example.com',
+      });
+    const slash = await send(`smtp://reports:s3cr3t/${SECRET}@127.0.0.1:2999`);
+    expect(slash).toMatchObject({ code: 2, stdout: '' });
+    expect(slash.stderr).toBe(
+      'pulse: PULSE_SMTP_URL is not a valid URL: smtp://reports:***@127.0.0.1:2999; expected smtp://user:password@host:587 (smtps://... for TLS on port 465); the password holds /, which ends that part of a URL: percent-encode it (/ as %2F), or set PULSE_SMTP_PASSWORD / PULSE_SMTP_PASSWORD_FILE and leave it out of the URL\n',
+    );
+    const percent = await send(`smtp://reports:${SECRET}%zz@127.0.0.1:2999`);
+    expect(percent).toMatchObject({ code: 2, stdout: '' });
+    expect(percent.stderr).toBe(
+      'pulse: PULSE_SMTP_URL (smtp://reports:***@127.0.0.1:2999): the password has a % that is not followed by two hex digits; expected it percent-encoded: write % as %25 (or set PULSE_SMTP_PASSWORD / PULSE_SMTP_PASSWORD_FILE and leave it out of the URL)\n',
+    );
+    // Written as advised, the same password is read back exactly.
+    const fixed = parseMailSettings(
+      {
+        PULSE_SMTP_URL: `smtp://reports:${encodeURIComponent(`s3cr3t/${SECRET}%`)}@h`,
+        PULSE_SMTP_FROM: 'a@example.com',
+      },
+      '/o',
+    );
+    expect(fixed).toMatchObject({ host: 'h', user: 'reports', password: `s3cr3t/${SECRET}%` });
   });
 });

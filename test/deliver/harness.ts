@@ -13,7 +13,7 @@ import { createFakeClock } from '../../lib/schedule/clock.ts';
 import type { JobDeps } from '../../lib/schedule/run-job.ts';
 import { openRunStore } from '../../lib/schedule/run-records.ts';
 import type { Schedule } from '../../lib/schedule/schedule-config.ts';
-import { removeScanned, SENTINEL_PASSWORD } from '../support/sentinel.ts';
+import { removeScanned, SENTINEL_PASSWORD, SENTINEL_USER } from '../support/sentinel.ts';
 import { loadTinyReport } from './tiny-report.ts';
 
 // The one sentinel password: the run fails if it shows up anywhere (test/support/sentinel.ts).
@@ -29,6 +29,8 @@ export interface Harness {
   deps(options?: {
     port?: number;
     login?: boolean;
+    /** PULSE_SMTP_REPLY_TIMEOUT_SECONDS: shortened to test a server that replies late. */
+    replyTimeoutSeconds?: number;
     dataDir?: string;
     loadReport?: (name: string) => Promise<ReportDefinition>;
   }): JobDeps;
@@ -57,7 +59,9 @@ export async function createHarness(dataDir: string, start = '2026-11-01T06:00:0
         });
         // Every SMTP test logs in, so every delivery path carries the sentinel password.
         if (options.login ?? true)
-          Object.assign(env, { PULSE_SMTP_USER: 'reports', PULSE_SMTP_PASSWORD: SECRET });
+          Object.assign(env, { PULSE_SMTP_USER: SENTINEL_USER, PULSE_SMTP_PASSWORD: SECRET });
+        if (options.replyTimeoutSeconds !== undefined)
+          env.PULSE_SMTP_REPLY_TIMEOUT_SECONDS = String(options.replyTimeoutSeconds);
       }
       const settings = parseMailSettings(env, outbox);
       const transport = openMailTransport(settings);

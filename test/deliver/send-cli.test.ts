@@ -8,9 +8,10 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lib/cli/options.ts';
 import { runCli } from '../../lib/cli/run-cli.ts';
-import { keepCapturedOutput, removeScanned, SENTINEL_PASSWORD } from '../support/sentinel.ts';
+import { keepCapturedOutput, removeScanned, SENTINEL_PASSWORD, SENTINEL_USER } from '../support/sentinel.ts';
 import { decodePng } from './decode-png.ts';
 import { createSmallData } from './small-data.ts';
+import { startSmtp } from './smtp-test-server.ts';
 
 let data: { dir: string; remove: () => Promise<void> };
 let root: string;
@@ -104,6 +105,95 @@ describe('pulse send', { timeout: 90_000 }, () => {
         .filter(Boolean)
         .map((l) => JSON.parse(l).event),
     ).toEqual(['sent', 'sent', 'send_skipped_already_sent']);
+  });
+
+  it('A@EXAMPLE.TEST and a@example.test in one --to list: one message, to the first spelling', async () => {
+    const state = join(root, 'state-case');
+    const run = await pulse(
+      { PULSE_STATE_DIR: state },
+      'send',
+      'monthly',
+      '--period',
+      '2026-10',
+      '--to',
+      'B@EXAMPLE.TEST',
+      '--to',
+      'b@example.test',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}B@example\.test: sent \(written to .*\)$/m);
+    expect(run.stdout).not.toContain('  b@example.test:');
+    expect(run.stdout).toContain('sent: 1 sent, 0 already sent, 0 failed, 0 not sent;');
+    expect(await readdir(join(state, 'outbox'))).toHaveLength(1);
+  });
+
+  it('no reply to the end of the message: OUTCOME UNKNOWN with the resend command; not resent without --force', async () => {
+    let aAccepted = () => {};
+    const accepted = new Promise<void>((resolve) => {
+      aAccepted = resolve;
+    });
+    let slow = true; // only the first message to a is answered late
+    const smtp = await startSmtp({
+      data: async (recipients, _n, clientGone) => {
+        if (slow && recipients.includes('a@example.com')) {
+          slow = false;
+          await clientGone;
+        }
+        return undefined;
+      },
+      accepted: (recipients) => (recipients.includes('a@example.com') ? aAccepted() : undefined),
+    });
+    try {
+      const env = {
+        PULSE_STATE_DIR: join(root, 'state-slow'),
+        PULSE_SMTP_HOST: '127.0.0.1',
+        PULSE_SMTP_PORT: String(smtp.port),
+        PULSE_SMTP_IGNORE_TLS: 'true',
+        PULSE_SMTP_USER: SENTINEL_USER,
+        PULSE_SMTP_PASSWORD: SENTINEL_PASSWORD,
+        PULSE_SMTP_FROM: 'CRM Pulse <pulse@example.com>',
+        PULSE_SMTP_REPLY_TIMEOUT_SECONDS: '1',
+      };
+      const args = [
+        'send',
+        'monthly',
+        '--period',
+        '2026-10',
+        '--to',
+        'a@example.com',
+        '--to',
+        'b@example.com',
+      ];
+      const first = await pulse(env, ...args);
+      await accepted;
+      expect(first.code).toBe(1);
+      const resend = 'npx pulse send monthly --period 2026-10 --to a@example.com --force';
+      expect(first.stdout).toMatch(
+        new RegExp(
+          `^ {2}a@example\\.com: OUTCOME UNKNOWN \\(it may have arrived; not resent automatically\\): no reply to the end of the message: CONN: ETIMEDOUT.*; to send it again on purpose: ${resend}$`,
+          'm',
+        ),
+      );
+      expect(first.stdout).toMatch(/^ {2}b@example\.com: sent \(250 /m);
+      expect(first.stdout).toContain(
+        'partial: 1 sent, 0 already sent, 0 failed, 1 outcome unknown, 0 not sent;',
+      );
+      expect(first.stderr).toMatch(
+        /^pulse: send unknown a@example\.com: no reply to the end of the message/m,
+      );
+      const again = await pulse(env, ...args);
+      expect(again.code).toBe(1);
+      expect(again.stdout).toContain('  a@example.com: OUTCOME UNKNOWN');
+      expect(again.stdout).toContain('  b@example.com: already sent for this period');
+      expect(smtp.to('a@example.com')).toHaveLength(1);
+      // The command given resends it, on purpose.
+      const forced = await pulse(env, ...resend.split(' ').slice(2));
+      expect(forced.code).toBe(0);
+      expect(smtp.to('a@example.com')).toHaveLength(2);
+      expect(smtp.to('b@example.com')).toHaveLength(1);
+    } finally {
+      await smtp.close();
+    }
   });
 
   it('--dry-run composes and checks a schedule’s messages, sends nothing', async () => {

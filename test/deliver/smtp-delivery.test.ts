@@ -4,12 +4,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseAddress } from '../../lib/deliver/address.ts';
+import { formatEvent } from '../../lib/deliver/delivery-setup.ts';
 import { readSends } from '../../lib/deliver/ledger.ts';
 import { withLedgerDb } from '../../lib/deliver/ledger-db.ts';
 import { PulseError } from '../../lib/errors.ts';
 import { defineReport } from '../../lib/report/define.ts';
 import { runScheduledJob } from '../../lib/schedule/run-job.ts';
+import { readScheduleStatuses } from '../../lib/schedule/schedule-cli.ts';
+import { formatStatus } from '../../lib/schedule/status.ts';
 import { FIXTURES } from '../helpers.ts';
+import { SENTINEL_USER } from '../support/sentinel.ts';
 import { decodePng } from './decode-png.ts';
 import { createHarness, type Harness, OWNER, SECRET, testSchedule } from './harness.ts';
 import { createSmallData } from './small-data.ts';
@@ -90,7 +95,14 @@ describe('delivery through a real SMTP server', { timeout: 90_000 }, () => {
     );
     expect(parsed.text).toContain('c@example.com: RCPT TO: 550 5.1.1 No such user (after 1 attempt)');
     expect(parsed.text).toContain(
-      'npx pulse send tiny-monthly --period 2026-10 (recipients already sent are skipped)',
+      'npx pulse send tiny-monthly --period 2026-10 (recipients already sent, or of unknown outcome, are skipped)',
+    );
+    const [sent] = events('alert_sent');
+    expect(sent?.where).toBe(
+      `alert sent to CRM Ops <owner@example.com> via smtp://reports@127.0.0.1:${smtp.port} (no TLS)`,
+    );
+    expect(formatEvent(sent ?? { event: '' })).toBe(
+      `pulse: ${sent?.where}: tiny-monthly (tiny, October 2026): 1 of 5 recipients did not get the report`,
     );
   });
 
@@ -109,11 +121,102 @@ describe('delivery through a real SMTP server', { timeout: 90_000 }, () => {
     expect(outbox).toHaveLength(1);
     const alert = await readFile(join(h.outbox, outbox[0] ?? ''), 'utf8');
     expect(alert).toContain('PULSE_SMTP_USER');
-    expect(events('alert_sent')).toMatchObject([
-      { owner: OWNER.address, response: expect.stringMatching(/^written to .*outbox/) },
-    ]);
+    // Said as it is: saved to the outbox (where, and why), not "sent".
+    expect(events('alert_sent')).toEqual([]);
+    const [saved] = events('alert_saved');
+    expect(saved).toMatchObject({ owner: OWNER.address, file: join(h.outbox, outbox[0] ?? '') });
+    expect(formatEvent(saved ?? { event: '' })).toBe(
+      `pulse: alert for CRM Ops <owner@example.com> saved to the outbox at ${join(h.outbox, outbox[0] ?? '')} because the server refused the login, so it would refuse the alert too; not e-mailed: ${saved?.summary}`,
+    );
     for (const text of [alert, JSON.stringify(h.log.events), JSON.stringify(rows)])
       expect(text).not.toContain(SECRET);
+  });
+
+  it('a 535 reply that echoes the AUTH PLAIN argument: the base64 of the password is in no ledger row, log line or alert', async () => {
+    h = await createHarness(data.dir);
+    const argument = Buffer.from(`\0${SENTINEL_USER}\0${SECRET}`).toString('base64');
+    smtp = await startSmtp({
+      auth: (user, password) => ({
+        code: 535,
+        message: `5.7.8 Authentication failed for AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`,
+      }),
+    });
+    const record = await runScheduledJob(testSchedule(), SCHEDULED, h.deps({ port: smtp.port }));
+    expect(record.state).toBe('failed');
+    const rows = await sends();
+    expect(rows[0]).toMatchObject({ failureKind: 'auth', error: expect.stringContaining('AUTH PLAIN ***') });
+    const outbox = await readdir(h.outbox);
+    const alert = await readFile(join(h.outbox, outbox[0] ?? ''), 'utf8');
+    expect((await simpleParser(alert)).text).toContain('AUTH PLAIN ***');
+    for (const text of [alert, JSON.stringify(h.log.events), JSON.stringify(rows), record.detail ?? ''])
+      expect(text).not.toContain(argument);
+    // The ledger file itself (and everything else) is searched by the sentinel check after the run.
+  });
+
+  it('no reply to the end of the message within the wait: outcome unknown, one copy, no retry, the others still sent, the owner told, --status shows it', async () => {
+    h = await createHarness(data.dir);
+    let cAccepted = () => {};
+    const accepted = new Promise<void>((resolve) => {
+      cAccepted = resolve;
+    });
+    smtp = await startSmtp({
+      // The server takes c's message, then says 250 only once the client has stopped waiting.
+      data: async (recipients, _n, clientGone) => {
+        if (recipients.includes('c@example.com')) await clientGone;
+        return undefined;
+      },
+      accepted: (recipients) => (recipients.includes('c@example.com') ? cAccepted() : undefined),
+    });
+    const schedule = testSchedule();
+    const deps = h.deps({ port: smtp.port, replyTimeoutSeconds: 1 });
+    const record = await runScheduledJob(schedule, SCHEDULED, deps);
+    await accepted;
+    expect(record).toMatchObject({ state: 'partial', recipients: 5, sent: 4, failed: 0, skipped: 0 });
+    expect(record.detail).toContain('outcome unknown, not resent: c@example.com');
+    for (const n of ['a', 'b', 'c', 'd', 'e']) expect(smtp.to(`${n}@example.com`), n).toHaveLength(1);
+    expect(events('send_retry')).toEqual([]);
+    expect(events('send_unknown')).toMatchObject([
+      {
+        recipient: 'c@example.com',
+        error: expect.stringMatching(/^no reply to the end of the message: CONN: ETIMEDOUT/),
+      },
+    ]);
+    const c = (await sends()).find((row) => row.recipient === 'c@example.com');
+    expect(c).toMatchObject({ state: 'unknown', attempts: 1, failureKind: 'unknown' });
+    const resend = 'npx pulse send tiny-monthly --period 2026-10 --to c@example.com --force';
+    const alert = await smtp.parse(smtp.to(OWNER.address)[0] ?? { recipients: [], raw: Buffer.alloc(0) });
+    expect(alert.subject).toBe(
+      '[crm-pulse] tiny-monthly (tiny, October 2026): 1 of 5 may not have (outcome unknown)',
+    );
+    expect(alert.text).toMatch(
+      /- c@example\.com: outcome unknown, not resent automatically .*: no reply to the end/,
+    );
+    expect(alert.text).toContain(`send it again on purpose: ${resend}`);
+    const [status] = await readScheduleStatuses(h.ledgerPath, [schedule], h.clock.now());
+    expect(formatStatus(status ? [status] : [])).toMatch(
+      new RegExp(
+        `  unknown: {3}c@example\\.com \\(2026-10\\), may or may not have arrived, not resent automatically: no reply .*\n {13}to send it again on purpose: ${resend}\n`,
+      ),
+    );
+    // The scheduler coming back to the run (a restart, a catch-up) does not resend it either.
+    const again = await runScheduledJob(schedule, SCHEDULED, deps);
+    expect(again).toMatchObject({ state: 'partial', sent: 4 });
+    expect(smtp.to('c@example.com')).toHaveLength(1);
+    expect(smtp.counts.data).toBe(5 + 2); // five reports, two alerts
+  });
+
+  it('A@EXAMPLE.TEST and a@example.test are one recipient: one message, to the first spelling', async () => {
+    h = await createHarness(data.dir);
+    smtp = await startSmtp();
+    const schedule = testSchedule({
+      recipients: [
+        { address: parseAddress('A@EXAMPLE.TEST', 'test'), params: {} },
+        { address: parseAddress('a@example.test', 'test'), params: {} },
+      ],
+    });
+    const record = await runScheduledJob(schedule, SCHEDULED, h.deps({ port: smtp.port }));
+    expect(record).toMatchObject({ state: 'sent', recipients: 1, sent: 1 });
+    expect(smtp.delivered.map((d) => d.recipients)).toEqual([['A@example.test']]);
   });
 
   it('the message has the subject, the text part, CID images that decode as PNG, and the attachments', async () => {

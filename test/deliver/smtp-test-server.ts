@@ -12,15 +12,19 @@ export interface Reply {
 export interface Faults {
   /** A reply for RCPT TO (count = RCPT commands for this address so far, from 1); undefined accepts. */
   readonly rcpt?: (address: string, count: number) => Reply | undefined;
-  /** Called when a message is complete, before the 250; a Reply refuses it; may wait. */
+  /**
+   * Called when a message is complete, before the 250; a Reply refuses it; may wait, e.g. for
+   * `clientGone` (the client closed this connection) to answer only after the client gave up.
+   */
   readonly data?: (
     recipients: readonly string[],
     count: number,
+    clientGone: Promise<void>,
   ) => Reply | undefined | Promise<Reply | undefined>;
   /** Called right after the 250 was sent for a message. */
   readonly accepted?: (recipients: readonly string[], count: number) => void;
-  /** Credentials check (only when the client logs in). */
-  readonly auth?: (user: string, password: string) => boolean;
+  /** Credentials check (only when the client logs in): false refuses with 535, a Reply with it. */
+  readonly auth?: (user: string, password: string) => boolean | Reply;
 }
 
 export interface Delivered {
@@ -42,6 +46,19 @@ export async function startSmtp(faults: Faults = {}): Promise<TestSmtp> {
   const delivered: Delivered[] = [];
   const counts = { rcpt: 0, auth: 0, data: 0 };
   const perAddress = new Map<string, number>();
+  const gone = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const goneOf = (id: string) => {
+    let entry = gone.get(id);
+    if (!entry) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      entry = { promise, resolve };
+      gone.set(id, entry);
+    }
+    return entry;
+  };
   const fail = (reply: Reply) => Object.assign(new Error(reply.message), { responseCode: reply.code });
   const server = new SMTPServer({
     authOptional: true,
@@ -50,8 +67,13 @@ export async function startSmtp(faults: Faults = {}): Promise<TestSmtp> {
     onAuth(auth, _session, callback) {
       counts.auth += 1;
       const ok = faults.auth ? faults.auth(auth.username ?? '', auth.password ?? '') : true;
-      if (!ok) return callback(fail({ code: 535, message: '5.7.8 Authentication credentials invalid' }));
+      if (ok === false)
+        return callback(fail({ code: 535, message: '5.7.8 Authentication credentials invalid' }));
+      if (ok !== true) return callback(fail(ok));
       callback(null, { user: auth.username });
+    },
+    onClose(session) {
+      goneOf(session.id).resolve();
     },
     onRcptTo(address, _session, callback) {
       counts.rcpt += 1;
@@ -67,7 +89,8 @@ export async function startSmtp(faults: Faults = {}): Promise<TestSmtp> {
       stream.on('end', () => {
         counts.data += 1;
         const recipients = session.envelope.rcptTo.map((r) => r.address);
-        void Promise.resolve(faults.data?.(recipients, counts.data)).then((reply) => {
+        const clientGone = goneOf(session.id).promise;
+        void Promise.resolve(faults.data?.(recipients, counts.data, clientGone)).then((reply) => {
           if (reply) return callback(fail(reply));
           delivered.push({ recipients, raw: Buffer.concat(chunks) });
           void keepCapturedOutput('smtp-received', Buffer.concat(chunks)); // for the sentinel check

@@ -10,7 +10,9 @@ import {
   recordedHits,
   removeScanned,
   SENTINEL_PASSWORD,
+  SENTINEL_USER,
   scanForSentinel,
+  sentinelForms,
 } from '../support/sentinel.ts';
 
 // The check that fails the run when the sentinel SMTP password shows up in what the tests leave
@@ -38,6 +40,20 @@ describe('the sentinel check', () => {
       expect(findSentinelIn(base64.replace(/(.{5})/g, '$1\r\n')), `${prefix} wrapped`).not.toEqual([]);
     }
     expect(findSentinelIn('S3ntinel+smtp, a prefix only, and ***')).toEqual([]);
+  });
+
+  it('searches for the login as it goes over the wire: AUTH PLAIN of the test user, AUTH LOGIN, the URL spelling', () => {
+    const plain = Buffer.from(`\0${SENTINEL_USER}\0${SENTINEL_PASSWORD}`).toString('base64');
+    const forms = sentinelForms();
+    expect(forms).toContainEqual({ form: 'AUTH PLAIN argument', text: plain });
+    expect(forms).toContainEqual({
+      form: 'AUTH LOGIN password',
+      text: Buffer.from(SENTINEL_PASSWORD).toString('base64'),
+    });
+    expect(findSentinelIn(`535 5.7.8 bad AUTH PLAIN ${plain}`)).toContain('AUTH PLAIN argument');
+    expect(findSentinelIn('smtp://reports:S3ntinel+smtp%3Dp4ss$w0rd@h')).toEqual([
+      'in a URL (as URL.password spells it)',
+    ]);
   });
 
   it('finds it in a mail as nodemailer writes it: a header, a quoted-printable body, an attachment', async () => {

@@ -13,6 +13,9 @@ import { simpleParser } from 'mailparser';
 /** `+`, `=` and `$` change when URL-encoded or quoted-printable, yet are valid as is in a URL. */
 export const SENTINEL_PASSWORD = 'S3ntinel+smtp=p4ss$w0rd';
 
+/** The user name the tests log in with: AUTH PLAIN sends base64("\0reports\0" + password). */
+export const SENTINEL_USER = 'reports';
+
 /** Set by the global setup: everything the tests write is under it (it is also TMPDIR). */
 export const OUTPUT_ROOT_ENV = 'PULSE_TEST_OUTPUT_ROOT';
 const HITS_FILE = 'sentinel-hits.jsonl';
@@ -23,8 +26,16 @@ export interface SentinelHit {
   readonly form: string;
 }
 
-/** The password as it could appear in a log, a URL, a mail header or a base64 mail part. */
-export function sentinelForms(secret = SENTINEL_PASSWORD): { form: string; text: string }[] {
+/**
+ * The password as it could appear in a log, a URL, a mail header or a base64 mail part, and as
+ * the login sends it: AUTH PLAIN's base64("\0user\0password"), AUTH LOGIN's base64(password).
+ */
+export function sentinelForms(
+  secret = SENTINEL_PASSWORD,
+  user = SENTINEL_USER,
+): { form: string; text: string }[] {
+  const inUrl = new URL('smtp://u@h');
+  inUrl.password = secret;
   const forms = [
     { form: 'raw', text: secret },
     { form: 'url-encoded', text: encodeURIComponent(secret) },
@@ -32,8 +43,11 @@ export function sentinelForms(secret = SENTINEL_PASSWORD): { form: string; text:
       form: 'url-encoded (lower case)',
       text: encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     },
+    { form: 'in a URL (as URL.password spells it)', text: inUrl.password },
     { form: 'json', text: JSON.stringify(secret).slice(1, -1) },
     { form: 'quoted-printable', text: secret.replace(/=/g, '=3D') },
+    { form: 'AUTH PLAIN argument', text: Buffer.from(`\0${user}\0${secret}`).toString('base64') },
+    { form: 'AUTH LOGIN password', text: Buffer.from(secret).toString('base64') },
   ];
   // In base64 the text depends on where the password starts within a 3-byte group (AUTH PLAIN
   // puts it after "\0user\0"): the characters that only it determines, for each of the three.
