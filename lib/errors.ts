@@ -10,7 +10,9 @@ export type PulseErrorCode =
   | 'kpi_unavailable'
   | 'param'
   | 'query'
-  | 'delivery';
+  | 'delivery'
+  /** The data does not cover the period asked for (a stale or partial export). */
+  | 'no_data';
 
 const EXIT_CODES: Record<PulseErrorCode, number> = {
   usage: 2,
@@ -22,6 +24,7 @@ const EXIT_CODES: Record<PulseErrorCode, number> = {
   param: 2,
   query: 1,
   delivery: 1,
+  no_data: 2,
 };
 
 export class PulseError extends Error {

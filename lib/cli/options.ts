@@ -56,6 +56,7 @@ const OPTION_SPEC = {
   // pulse send (--to ADDR is repeatable there: see repeatedFlag) / pulse schedule
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  partial: { type: 'boolean' },
   once: { type: 'boolean' },
   status: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

@@ -16,7 +16,7 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
   pulse query                                 interactive SQL prompt (.help lists its commands)
   pulse report NAME [--period ...] [--out DIR] [--pdf] [--param name=value]...
                   run reports/NAME.ts, write out/NAME/PERIOD/ (--param region=EMEA: scoped)
-  pulse send NAME [--period ...] [--to ADDR]... [--param name=value]... [--dry-run] [--force] [--pdf]
+  pulse send NAME [--period ...] [--to ADDR]... [--param name=value]... [--dry-run] [--force] [--partial] [--pdf]
                   e-mail a report (NAME = a schedule in schedules.json, or a report with --to);
                   without PULSE_SMTP_URL / PULSE_SMTP_HOST, .eml files go to .pulse/outbox/
   pulse schedule [--once | --status]          the scheduler daemon (schedules.json); --once runs

@@ -3,6 +3,7 @@
 // message per recipient, send them through the ledger, keep the numbers sent, and tell the owner
 // about anything that did not go out.
 
+import { PulseError } from '../errors.ts';
 import { formatPeriod, type Grain, type PeriodSpan } from '../kpi/period.ts';
 import type { ReportDefinition } from '../report/define.ts';
 import { periodArgument } from '../report/run-report.ts';
@@ -28,6 +29,10 @@ export interface DeliveryRequest {
   readonly dryRun: boolean;
   readonly pdf: boolean;
   readonly retry: RetryPolicy;
+  /** Send a report the data covers only in part, marked partial (pulse send --partial). */
+  readonly allowPartial?: boolean;
+  /** Leave the owner's alert out when the only problem is stale data (a scheduled retry). */
+  readonly quietWhenStale?: boolean;
 }
 
 export interface DeliveryEnv extends Omit<SendDeps, 'retry'> {
@@ -59,6 +64,8 @@ export interface DeliveryResult {
   readonly groups: readonly GroupResult[];
   readonly stopped?: string;
   readonly restatements: readonly string[];
+  /** Set when nothing went out because the data does not cover the period yet. */
+  readonly stale?: string;
 }
 
 export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv): Promise<DeliveryResult> {
@@ -68,6 +75,7 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
   const groups: GroupResult[] = [];
   const restatements: string[] = [];
   let stopped: string | undefined;
+  let stale: string | undefined;
   let periodLabel = request.period ? formatPeriod(request.period) : undefined;
   let period = knownPeriod;
   for (const recipients of groupByParams(request.recipients).values()) {
@@ -112,9 +120,15 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
         now: env.now(),
         pdf: request.pdf,
         restated: (run) => findRestatedNumbers(run, params, env),
+        ...(request.allowPartial ? { allowPartial: true } : {}),
       });
     } catch (error) {
-      const problem = `the report failed: ${(error as Error).message}`;
+      // A period the data does not reach at all: the export is stale, not the report broken.
+      const noData = error instanceof PulseError && error.code === 'no_data';
+      const problem = noData
+        ? `the export is stale: ${(error as Error).message}; nothing was sent`
+        : `the report failed: ${(error as Error).message}`;
+      if (noData) stale ??= problem;
       env.log.write({
         event: 'report_failed',
         level: 'error',
@@ -132,6 +146,7 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
     }
     period = rendered.period;
     periodLabel = rendered.run.document.periodLabel;
+    if (rendered.stale) stale ??= rendered.stale;
     // 3. Compose and check every message before the first one goes.
     const prepared = await prepareMessages(rendered, pending.todo, {
       schedule: request.schedule,
@@ -182,9 +197,13 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
     groups,
     ...(stopped ? { stopped } : {}),
     restatements,
+    ...(stale ? { stale } : {}),
   };
   const alert: Alert | undefined = buildDeliveryAlert(request, result);
-  if (alert && request.owner && !request.dryRun) {
+  const onlyStale =
+    stale !== undefined &&
+    result.groups.every((g) => g.problems.every((p) => p.startsWith('the export is stale')));
+  if (alert && request.owner && !request.dryRun && !(request.quietWhenStale && onlyStale)) {
     // After a refused login the server would refuse the alert too: one attempt, not two.
     const authFailed = result.groups.some((g) => g.outcomes.some((o) => o.failure?.kind === 'auth'));
     await sendAlert(

@@ -35,6 +35,8 @@ export interface RenderRequest {
   readonly pdf: boolean;
   /** Past numbers this run restates (the ledger's): said in the report and the message. */
   readonly restated?: (run: ReportRun) => Promise<readonly Restatement[]>;
+  /** Send a report whose period the data covers only in part, marked partial (--partial). */
+  readonly allowPartial?: boolean;
 }
 
 export interface RenderedReport {
@@ -47,6 +49,8 @@ export interface RenderedReport {
   readonly restated: readonly Restatement[];
   /** Why it must not be sent; empty when it may. */
   readonly problems: readonly string[];
+  /** Set when the data does not yet cover the whole period (one of the problems). */
+  readonly stale?: string;
 }
 
 export async function renderReportForSend(request: RenderRequest): Promise<RenderedReport> {
@@ -73,14 +77,25 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     pdf: request.pdf,
   });
   const { document } = run;
+  const stale = staleProblem(document, request.allowPartial);
   return {
     run,
     period: periodArgument({ start: document.periodStart, end: document.periodEnd, grain: run.grain }),
     subject: emailSubject(document),
     outputs: await readReportOutputs(written.dir, { pdf: request.pdf }),
     restated,
-    problems: checkReportRun(run, request.data?.maxSendRejectShare),
+    problems: [...(stale ? [stale] : []), ...checkReportRun(run, request.data?.maxSendRejectShare)],
+    ...(stale ? { stale } : {}),
   };
+}
+
+/** A report of a period the export covers only in part is not mailed as if it were whole. */
+function staleProblem(
+  document: ReportRun['document'],
+  allowPartial: boolean | undefined,
+): string | undefined {
+  if (!document.partial || allowPartial) return undefined;
+  return `the export is stale: data as of ${document.dataAsOf ?? 'unknown'}, report for ${document.periodLabel} (${document.partial}); nothing was sent. Send it once the export covers the period, or on purpose, marked partial, with --partial`;
 }
 
 /** "Never an empty report": the headline must hold at least one number for the period. */

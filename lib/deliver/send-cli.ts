@@ -1,4 +1,4 @@
-// `pulse send NAME [--period P] [--to ADDR]... [--param k=v]... [--dry-run] [--force] [--pdf]`.
+// `pulse send NAME [--period P] [--to ADDR]... [--param k=v]... [--dry-run] [--force] [--partial] [--pdf]`.
 // NAME is a schedule in schedules.json (its recipients, owner and time zone) or a report (then
 // --to is required; --param gives those recipients' report params, e.g. region=EMEA).
 
@@ -84,6 +84,8 @@ export async function sendCommand(
         recipients,
         ...(schedule ? { owner: schedule.owner } : {}),
         force: Boolean(flags.values.force),
+        // A period the export covers only in part goes out only on purpose, marked partial.
+        ...(flags.values.partial ? { allowPartial: true } : {}),
         dryRun,
         pdf: Boolean(flags.values.pdf) || (schedule?.pdf ?? false),
         retry: schedule?.retry ?? DEFAULT_RETRY,

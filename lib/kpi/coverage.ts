@@ -8,7 +8,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { quoteIdent } from '../data/sql-text.ts';
 import type { KpiDefinition } from './definition.ts';
-import { addDays, formatPeriod, type PeriodSpan } from './period.ts';
+import { addDays, formatPeriod, type PeriodSpan, step } from './period.ts';
 
 export interface Coverage {
   /** First day with data (report time zone); null when the KPI's tables hold no dated rows. */
@@ -63,8 +63,11 @@ export function coverageColumns(kpi: Pick<KpiDefinition, 'needs'>): Map<string, 
 /** The days a KPI's data covers on this dataset. */
 export async function kpiCoverage(dataset: Dataset, kpi: Pick<KpiDefinition, 'needs'>): Promise<Coverage> {
   const line = timeline(dataset);
+  const tables = coverageColumns(kpi);
+  // A KPI that names no dated column (a scratchpad KPI without `needs`): the whole data's span.
+  if (tables.size === 0) return datasetCoverage(dataset);
   const starts: (string | null)[] = [];
-  for (const [table, columns] of coverageColumns(kpi)) {
+  for (const [table, columns] of tables) {
     const present = columns.filter((c) => dataset.has(table, c));
     if (present.length === 0) continue;
     const days = await firstDays(dataset, line, table);
@@ -105,7 +108,12 @@ function firstDays(dataset: Dataset, line: Timeline, table: string): Promise<Map
         ? Promise.resolve(new Map())
         : dataset.db
             .rows(`SELECT ${firsts.join(', ')} FROM ${quoteIdent(table)}`)
-            .then(([row]) => new Map(columns.map((c, i) => [c.name, row?.[`f${i}`] == null ? null : String(row[`f${i}`])])));
+            .then(
+              ([row]) =>
+                new Map(
+                  columns.map((c, i) => [c.name, row?.[`f${i}`] == null ? null : String(row[`f${i}`])]),
+                ),
+            );
     line.firstDays.set(table, found);
   }
   return found;
@@ -120,13 +128,29 @@ export function periodCoverage(period: { start: string; end: string }, coverage:
   return 'full';
 }
 
+/** What to say when the data does not cover a period at all, with the range it does cover. */
+export function uncoveredMessage(period: PeriodSpan, coverage: Coverage): string {
+  const covers =
+    coverage.start && coverage.asOf
+      ? `the data covers ${coverage.start} to ${coverage.asOf} (data as of ${coverage.asOf})`
+      : 'the data holds no dated rows';
+  return `no data for ${spanLabel(period)}: ${covers}; give a period within it`;
+}
+
+/** "November 2026" for one period, "2026-01-01 to 2026-12-31" for a series or range. */
+function spanLabel(span: PeriodSpan): string {
+  const single = span.grain === 'range' || step(span.start, span.grain, 1) === span.end;
+  return single ? formatPeriod(span) : `${span.start} to ${addDays(span.end, -1)}`;
+}
+
 /** Why a period has no data or only part of it: "the data ends 2026-10-31". */
 export function coverageNote(period: PeriodSpan, coverage: Coverage): string | undefined {
   const state = periodCoverage(period, coverage);
   if (state === 'full') return undefined;
-  if (coverage.start === null || coverage.asOf === null) return 'no data: the data holds no dated rows for it';
+  if (coverage.start === null || coverage.asOf === null)
+    return 'no data: the data holds no dated rows for it';
   const end = addDays(coverage.asOf, 1);
-  const label = formatPeriod(period);
+  const label = spanLabel(period);
   if (state === 'none')
     return period.start >= end
       ? `no data for ${label}: the data ends ${coverage.asOf}`

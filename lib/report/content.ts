@@ -56,6 +56,8 @@ export type Block =
 /** Everything a finished report holds; the runner adds where it came from. */
 export interface ReportDocument {
   readonly name: string;
+  /** Set when the data covers the report's period only in part: why ("partial: the data ends ..."). */
+  readonly partial?: string;
   readonly title: string;
   readonly periodLabel: string;
   readonly periodStart: string;

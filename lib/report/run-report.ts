@@ -5,6 +5,7 @@ import { scopeParams } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
+import { coverageNote, datasetCoverage, periodCoverage, uncoveredMessage } from '../kpi/coverage.ts';
 import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
 import type { ReportDocument } from './content.ts';
@@ -94,6 +95,10 @@ export async function runReportOn(
   const freshness = await readFreshness(dataset, options.now);
   const asOf = dataAsOf(freshness);
   const { period, note } = choosePeriod(definition, options.period, asOf, dataset.dataDir);
+  // A report speaks only of a period its data covers; a period covered in part says so.
+  const coverage = await datasetCoverage(dataset);
+  const covered = periodCoverage(period, coverage);
+  if (covered === 'none') throw new PulseError('no_data', uncoveredMessage(period, coverage));
   const targets = await readTargets(dataset);
   const source = createDatasetSource(dataset, catalog, period, targets, { params: ownParams(params) });
   const periodLabel = formatPeriod(period);
@@ -119,6 +124,7 @@ export async function runReportOn(
     periodEnd: period.end,
     timeZone: options.timeZone,
     dataAsOf: asOf,
+    ...(covered === 'partial' ? { partial: coverageNote(period, coverage) } : {}),
     generatedAt: options.now,
     summary: state.summary,
     headline: state.headline,

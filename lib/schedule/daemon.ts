@@ -10,7 +10,7 @@ import { periodArgument } from '../report/run-report.ts';
 import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
 import { planRuns } from './plan-runs.ts';
-import { type JobDeps, runScheduledJob } from './run-job.ts';
+import { type JobDeps, runScheduledJob, STALE_RETRY_MS, WAITING_FOR_DATA } from './run-job.ts';
 import type { RunRecord, RunStore } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
 
@@ -48,8 +48,10 @@ export async function runDueNow(schedules: readonly Schedule[], deps: DaemonDeps
 
 async function scheduleLoop(schedule: Schedule, deps: DaemonDeps): Promise<void> {
   while (!deps.signal?.aborted) {
+    let waiting = false;
     try {
-      await runDue(schedule, deps);
+      const done = await runDue(schedule, deps);
+      waiting = done.some((r) => r.state === 'running' && r.detail?.startsWith(WAITING_FOR_DATA));
     } catch (error) {
       deps.log.write({
         event: 'schedule_error',
@@ -70,7 +72,9 @@ async function scheduleLoop(schedule: Schedule, deps: DaemonDeps): Promise<void>
       });
       return;
     }
-    await deps.clock.sleepUntil(next, deps.signal);
+    // A run waiting for the export to cover its period is tried again before the next one.
+    const retry = new Date(deps.clock.now().getTime() + STALE_RETRY_MS);
+    await deps.clock.sleepUntil(waiting && retry < next ? retry : next, deps.signal);
   }
 }
 
@@ -79,8 +83,9 @@ async function runDue(schedule: Schedule, deps: DaemonDeps): Promise<RunRecord[]
   const done: RunRecord[] = [];
   const execute = deps.execute ?? ((s: Schedule, at: Date) => runScheduledJob(s, at, deps));
   while (!deps.signal?.aborted) {
-    const plan = planRuns(schedule, await deps.store.readForPlanning(schedule.name), deps.clock.now());
-    if (plan.missed.length > 0) await recordMissed(schedule, plan.missed, deps);
+    const records = await deps.store.readForPlanning(schedule.name);
+    const plan = planRuns(schedule, records, deps.clock.now());
+    if (plan.missed.length > 0) await recordMissed(schedule, plan.missed, records.unfinished, deps);
     if (!plan.due) break;
     const record = await execute(schedule, plan.due);
     done.push(record);
@@ -89,12 +94,20 @@ async function runDue(schedule: Schedule, deps: DaemonDeps): Promise<RunRecord[]
   return done;
 }
 
-async function recordMissed(schedule: Schedule, missed: readonly Date[], deps: DaemonDeps): Promise<void> {
+async function recordMissed(
+  schedule: Schedule,
+  missed: readonly Date[],
+  unfinished: readonly RunRecord[],
+  deps: DaemonDeps,
+): Promise<void> {
   const definition = await deps.loadReport(schedule.report);
   const lines: string[] = [];
   for (const at of missed) {
     const span = periodForScheduledRun(at, schedule.timezone, definition.grain);
     const period = periodArgument({ ...span, grain: definition.grain });
+    const waited = unfinished
+      .find((r) => r.scheduledAt === at.toISOString())
+      ?.detail?.startsWith(WAITING_FOR_DATA);
     await deps.store.write({
       schedule: schedule.name,
       scheduledAt: at.toISOString(),
@@ -102,7 +115,9 @@ async function recordMissed(schedule: Schedule, missed: readonly Date[], deps: D
       period,
       state: 'missed',
       finishedAt: deps.clock.now().toISOString(),
-      detail: 'not run: pulse schedule was down (or the run was cut off) for longer than the catch-up window',
+      detail: waited
+        ? 'not sent: the export did not cover the period within the catch-up window'
+        : 'not run: pulse schedule was down (or the run was cut off) for longer than the catch-up window',
     });
     deps.log.write({
       event: 'run_missed',

@@ -27,6 +27,11 @@ export interface JobDeps {
   readonly signal?: AbortSignal;
 }
 
+/** A run left "running" with this detail waits for the export to cover its period. */
+export const WAITING_FOR_DATA = 'waiting for data: ';
+/** How often a run waiting for data tries again, within its catch-up window. */
+export const STALE_RETRY_MS = 30 * 60_000;
+
 export async function runScheduledJob(
   schedule: Schedule,
   scheduledAt: Date,
@@ -84,6 +89,10 @@ export async function runScheduledJob(
     period,
   };
   const startedAt = now();
+  const before = (await deps.store.readForPlanning(schedule.name)).unfinished.find(
+    (r) => r.scheduledAt === base.scheduledAt,
+  );
+  const wasWaiting = before?.detail?.startsWith(WAITING_FOR_DATA) ?? false;
   await deps.store.write({ ...base, state: 'running', startedAt });
   deps.log.write({
     event: 'run_started',
@@ -104,9 +113,12 @@ export async function runScheduledJob(
         dryRun: false,
         pdf: schedule.pdf,
         retry: schedule.retry,
+        // The owner hears about stale data once, from here, not at every retry.
+        quietWhenStale: true,
       },
       env,
     );
+    if (result.stale) return await waitForData(schedule, scheduledAt, base, startedAt, result.stale, wasWaiting, env, deps);
     const counts = countOutcomes(result.groups);
     const unknown = result.groups.flatMap((g) => g.outcomes.filter((o) => o.state === 'unknown'));
     const detail = [
@@ -165,6 +177,49 @@ export async function runScheduledJob(
     );
     return record;
   }
+}
+
+/**
+ * The export does not cover the period yet: nothing went out. Within the catch-up window the run
+ * stays open ("running", waiting for data) and is tried again every STALE_RETRY_MS; the owner is
+ * told once. After the window the planner records it as missed, with the command to send it.
+ */
+async function waitForData(
+  schedule: Schedule,
+  scheduledAt: Date,
+  base: Pick<RunRecord, 'schedule' | 'scheduledAt' | 'report' | 'period'>,
+  startedAt: string,
+  stale: string,
+  wasWaiting: boolean,
+  env: DeliveryEnv,
+  deps: JobDeps,
+): Promise<RunRecord> {
+  const deadline = new Date(scheduledAt.getTime() + schedule.catchUpMs);
+  const record: RunRecord = { ...base, state: 'running', startedAt, detail: `${WAITING_FOR_DATA}${stale}` };
+  await deps.store.write(record);
+  deps.log.write({
+    event: 'run_waiting_for_data',
+    level: 'warn',
+    schedule: schedule.name,
+    scheduled_at: base.scheduledAt,
+    period: base.period,
+    detail: stale,
+    retry_until: deadline.toISOString(),
+  });
+  if (!wasWaiting)
+    await sendAlert(
+      schedule.owner,
+      {
+        summary: `${schedule.name} (${schedule.report}, ${base.period}): not sent, the export is stale`,
+        details: [stale],
+        fix: [
+          `pulse schedule tries again every ${STALE_RETRY_MS / 60_000} min until ${formatLocal(deadline, schedule.timezone)} (catchUpHours); refresh the export in ${env.dataDir}`,
+          `to send it now, marked partial: npx pulse send ${schedule.name} --period ${base.period} --partial`,
+        ],
+      },
+      env,
+    );
+  return record;
 }
 
 async function collectRecipients(

@@ -2,6 +2,7 @@ import { assertNoErrors, type Dataset } from '../../data/dataset.ts';
 import { isScopeDimension, SCOPE_DIMENSIONS, scopeParams } from '../../data/scope.ts';
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
+import { datasetCoverage, periodCoverage, uncoveredMessage } from '../../kpi/coverage.ts';
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
 import { readTargets } from '../../kpi/targets.ts';
 import { classifyKpi, scopedTargets } from '../../report/scoped-kpis.ts';
@@ -45,6 +46,9 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
       assertNoErrors(dataset);
       const { span, note } = await choosePeriod(flags.values, dataset, options.now);
       if (note) io.stderr(`${note}\n`);
+      const coverage = await datasetCoverage(dataset);
+      if (periodCoverage(span, coverage) === 'none')
+        throw new PulseError('no_data', uncoveredMessage(span, coverage));
       const targets = await readTargets(dataset);
       const companyWide: string[] = [];
       const results: ComparedResult[] = [];
