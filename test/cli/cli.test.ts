@@ -172,6 +172,35 @@ describe('pulse on other folders', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([{ n: 3 }]);
   });
+
+  it('keeps every digit of a long numeric --param', async () => {
+    const { code, stdout } = await cli(
+      'query',
+      "select $x::VARCHAR as v, $x = '12345678901234567' as same, $x::DECIMAL(38, 0)::VARCHAR as d",
+      '--param',
+      'x=12345678901234567',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([{ v: '12345678901234567', same: true, d: '12345678901234567' }]);
+  });
+
+  it('computes a KPI with a number --param, and refuses one with more digits than a number keeps', async () => {
+    const run = (limit: string) =>
+      cli('kpi', 'tickets_over_sla', '--data', `${FIXTURES}/ops`, '--period', '2026-10', '--param', limit);
+    const one = await run('limit=1');
+    expect(one.code).toBe(0);
+    const all = await run('limit=100');
+    expect(all.stdout.split('\n').length).toBeGreaterThan(one.stdout.split('\n').length);
+    const long = await run('limit=12345678901234567');
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(
+      /parameter limit: "12345678901234567" has more digits than a number parameter keeps/,
+    );
+  });
 });
 
 describe('the installed command', () => {
