@@ -158,6 +158,32 @@ describe('pulse on other folders', () => {
     expect(await cli('frobnicate')).toMatchObject({ code: 2 });
   });
 
+  it('computes periods of years 0001 to 9998 only, and refuses others as bad usage', async () => {
+    const kpi = (...period: string[]) =>
+      cli('kpi', 'close_rate', '--data', `${FIXTURES}/close-rate`, ...period, '--format', 'json');
+    const first = await kpi('--period', '0001-01');
+    expect(first.code).toBe(0);
+    expect((JSON.parse(first.stdout) as Record<string, unknown>[]).map((r) => r.period_start)).toEqual([
+      '0001-01-01',
+    ]);
+    const whole = await kpi('--from', '0001-01-01', '--to', '9999-01-01');
+    expect(JSON.parse(whole.stdout)).toMatchObject([
+      { period_start: '0001-01-01', period_end: '9999-01-01' },
+    ]);
+    for (const period of [
+      ['--period', '9999-12'],
+      ['--period', '9999-W52'],
+      ['--period', '0000-12'],
+    ]) {
+      expect(await kpi(...period), period.join(' ')).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(/is out of range: periods go from year 0001 to 9998/),
+      });
+    }
+    expect(await kpi('--from', '2026-01-01', '--to', '10000-01-01')).toMatchObject({ code: 2 });
+  });
+
   it('runs ad-hoc SQL with typed parameters', async () => {
     const { code, stdout } = await cli(
       'query',
