@@ -113,6 +113,46 @@ describe('pulse check', () => {
       expect(JSON.parse(run.stdout)[0]).toMatchObject({ numerator: 24, denominator: 48 });
     }
   });
+
+  it('says how many rows --allow-rejects left out, on stderr and on every JSON and CSV row', async () => {
+    const args = [
+      'kpi',
+      'close_rate',
+      'avg_deal_size',
+      '--data',
+      data,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+    ];
+    const json = await cli({}, ...args, '--format', 'json');
+    expect(json.code).toBe(0);
+    expect(json.stderr).toContain(
+      'pulse: 2 rows rejected (4 %) were left out of these numbers (opportunities 2): `pulse check` lists them',
+    );
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatchObject({ rejected_rows: 2, rejected_share: 0.04 });
+    const csv = await cli({}, ...args, '--format', 'csv');
+    expect(csv.stdout.split('\n')[0]).toContain(',rejected_rows,rejected_share');
+    const table = await cli({}, ...args);
+    expect(table.stderr).toContain('2 rows rejected (4 %) were left out of these numbers');
+    // Clean data: nothing said, no field added.
+    const clean = await cli(
+      {},
+      'kpi',
+      'close_rate',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(clean.stderr).toBe('');
+    expect(JSON.parse(clean.stdout)[0]).not.toHaveProperty('rejected_rows');
+  });
 });
 
 describe('the report', () => {
