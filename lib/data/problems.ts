@@ -85,6 +85,22 @@ export function describeRule(rule: ProblemRule): string {
   return DESCRIPTIONS[rule];
 }
 
+/**
+ * What a problem adds to a summary count: its rows, and at least 1, since a problem of a whole
+ * table, file or mapping key (count 0: no row is wrong by itself) is still one to fix.
+ */
+export function countOf(problem: Pick<Problem, 'count'>): number {
+  return Math.max(1, problem.count);
+}
+
+/** `3 errors, 1 warning`: what `pulse check` ends with, every printed problem counted. */
+export function formatProblemCounts(problems: readonly Problem[]): string {
+  const total = (severity: Severity) =>
+    problems.filter((p) => p.severity === severity).reduce((n, p) => n + countOf(p), 0);
+  const noun = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${noun(total('error'), 'error')}, ${noun(total('warning'), 'warning')}`;
+}
+
 /** `line 17` for CSV, `row 17` for Parquet. */
 export function formatLocation(file: string, loc: number): string {
   return `${file} ${file.toLowerCase().endsWith('.csv') ? 'line' : 'row'} ${loc}`;

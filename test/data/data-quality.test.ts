@@ -98,6 +98,26 @@ describe('pulse check', () => {
     expect(stdout).toMatch(/0 errors, 0 warnings/);
   });
 
+  it('counts a mapping error, which concerns no row, in its summary', async () => {
+    const exported = join(dir, 'mapped');
+    await mkdir(exported);
+    await writeFile(
+      join(exported, 'deals.csv'),
+      'Deal ID,Status,Created,Closed,Amount\nD1,won,2026-09-01,2026-10-11,1000\nD2,lost,2026-09-21,2026-10-21,2500\n',
+    );
+    const mapping = join(dir, 'mapped.json');
+    const rename = { 'Deal ID': 'opportunity_id', Status: 'status', Created: 'created_at', Amount: 'amount' };
+    const derive = { closed_at: '"Close Date"' };
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { opportunities: { files: 'deals.csv', rename, derive } } }),
+    );
+    const { code, stdout } = await cli({}, 'check', '--data', exported, '--mapping', mapping);
+    expect(code).toBe(2);
+    expect(stdout).toContain('error opportunities, column closed_at: the mapping does not fit the export');
+    expect(stdout).toMatch(/^1 error, 0 warnings/m);
+  });
+
   it('computes KPIs on the good rows only with --allow-rejects or within PULSE_MAX_REJECT_SHARE', async () => {
     const args = ['kpi', 'close_rate', '--data', data, '--period', '2026-10', '--format', 'json'];
     const refused = await cli({}, ...args);
