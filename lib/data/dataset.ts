@@ -112,7 +112,10 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       ...(mapping ? { mappingFile: mapping.file } : {}),
     });
-    const problems = [...discovered.problems, ...validation.problems];
+    // Errors first, as the validator orders its own.
+    const problems = [...discovered.problems, ...validation.problems].sort(
+      (a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'),
+    );
     const totals = [...staged.values()].map((s) => ({
       table: s.spec.name,
       total: s.raw.recordCount - s.leftOut,

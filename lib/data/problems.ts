@@ -5,6 +5,8 @@ export type Severity = 'error' | 'warning';
 
 export type ProblemRule =
   | 'mapping'
+  | 'empty_file'
+  | 'not_a_file'
   | 'malformed_header'
   | 'wrong_type'
   | 'malformed_line'
@@ -64,6 +66,8 @@ export interface Problem {
 
 const DESCRIPTIONS: Record<ProblemRule, string> = {
   mapping: 'the mapping does not fit the export',
+  empty_file: 'file is empty',
+  not_a_file: 'a folder has the name of a table file',
   malformed_header: 'header line cannot be read',
   wrong_type: 'column has the wrong type',
   malformed_line: 'line cannot be read',

@@ -98,6 +98,36 @@ describe('pulse check', () => {
     expect(stdout).toMatch(/0 errors, 0 warnings/);
   });
 
+  it('lists an empty file and a folder named like a table file among the other problems', async () => {
+    const awkward = join(dir, 'awkward');
+    await mkdir(join(awkward, 'campaigns.csv'), { recursive: true });
+    await mkdir(join(awkward, 'leads.parquet'));
+    await writeFile(join(awkward, 'campaigns.csv', 'campaigns.csv'), 'campaign_id,name\nK1,Launch\n');
+    await writeFile(join(awkward, 'orders.csv'), '');
+    await writeFile(join(awkward, 'customers.csv'), 'customer_id,acquired_at\n');
+    await writeFile(
+      join(awkward, 'opportunities.csv'),
+      'opportunity_id,amount,created_at,closed_at,status\nO1,10,2026-09-01,2026-10-15,won\nO2,20,2026-09-01,2026-10-15,Won\n',
+    );
+    const { code, stdout } = await cli({}, 'check', '--data', awkward);
+    expect(code).toBe(2);
+    expect(stdout).toContain(
+      `error orders: file is empty in ${awkward}/orders.csv (expected a header line naming the columns, then one line per row; the file has 0 bytes)\n  fix: export orders again; if there is nothing to export, delete ${awkward}/orders.csv: an absent table only makes the KPIs that need it unavailable`,
+    );
+    expect(stdout).toContain(
+      `${awkward}/opportunities.csv line 3, column status: "Won", expected one of open, won, lost`,
+    );
+    expect(stdout).toContain(
+      `warning campaigns: a folder has the name of a table file in ${awkward}/campaigns.csv/ (expected a file named campaigns.csv, found a folder; campaigns is absent)\n  fix: move the CSV file inside it to ${awkward}/campaigns.csv`,
+    );
+    expect(stdout).toContain(
+      `fix: rename the folder to ${awkward}/leads/ (a table's folder of Parquet files`,
+    );
+    // A header without rows is a table with no rows, not a problem.
+    expect(stdout).toMatch(/customers\s+0\s+0\s+0\s+-/);
+    expect(stdout).toMatch(/^2 errors, 2 warnings/m);
+  });
+
   it('counts a mapping error, which concerns no row, in its summary', async () => {
     const exported = join(dir, 'mapped');
     await mkdir(exported);
