@@ -21,7 +21,8 @@ export type ProblemRule =
   | 'foreign_key'
   | 'future_date'
   | 'negative_amount'
-  | 'ends_before_start';
+  | 'ends_before_start'
+  | 'control_character';
 
 export interface ProblemExample {
   /** CSV line (header = line 1) or Parquet row (first row = 1). */
@@ -83,6 +84,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   future_date: 'date is in the future',
   negative_amount: 'amount is negative',
   ends_before_start: 'ends before it starts',
+  control_character: 'text holds a control character',
 };
 
 export function describeRule(rule: ProblemRule): string {
