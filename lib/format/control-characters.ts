@@ -35,10 +35,11 @@ export function escapeControlCharacters(value: string): string {
 }
 
 /**
- * Text for a terminal (a message, a listing, JSON): every control character escaped but its
- * own line breaks and tabs. JSON stays JSON with the same values: only DEL and C1 controls can
- * be raw in it, always inside strings, where `\u007f` is a valid escape of the same character.
+ * Text for a terminal (a message, a listing, JSON): the flagged control characters escaped;
+ * tabs and line breaks are the text's own layout. JSON stays JSON with the same values: only
+ * DEL and C1 controls can be raw in it, always inside strings, where `\u007f` is a valid escape
+ * of the same character.
  */
 export function terminalSafe(text: string): string {
-  return escapeWhere(text, (code) => isControl(code) && code !== LF && code !== TAB);
+  return escapeWhere(text, isFlaggedControl);
 }

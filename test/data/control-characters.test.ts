@@ -9,11 +9,11 @@ import { openDataset } from '../../lib/data/dataset.ts';
 import { TEST_NOW } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
-/** Raw control characters in `text` other than the line breaks and tabs the CLI writes itself. */
+/** Raw control characters in `text` other than tabs and line breaks. */
 function rawControls(text: string): string[] {
   return [...text].filter((char) => {
     const code = char.charCodeAt(0);
-    return code !== 0x0a && code !== 0x09 && (code < 0x20 || (code >= 0x7f && code <= 0x9f));
+    return ![0x09, 0x0a, 0x0d].includes(code) && (code < 0x20 || (code >= 0x7f && code <= 0x9f));
   });
 }
 
