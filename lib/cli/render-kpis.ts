@@ -1,5 +1,6 @@
 // How `pulse kpi` prints: exact JSON/CSV, or tables for people (one per KPI, or a scorecard).
 
+import type { RejectSummary } from '../data/rejects.ts';
 import { objectsToCsv, renderTextTable } from '../format/table.ts';
 import {
   type FormatOptions,
@@ -34,8 +35,12 @@ export function renderKpiResults(
   format: OutputFormat,
   options: FormatOptions,
   scorecard: boolean,
+  rejects?: Pick<RejectSummary, 'rows' | 'share'>,
 ): string {
   if (format === 'json' || format === 'csv') {
+    // Rows left out of the data (--allow-rejects) travel with every number computed without them.
+    const leftOut =
+      rejects && rejects.rows > 0 ? { rejected_rows: rejects.rows, rejected_share: rejects.share } : {};
     const flat = results.flatMap<Record<string, unknown>>((r) =>
       r.available
         ? r.compared
@@ -50,7 +55,8 @@ export function renderKpiResults(
             },
           ],
     );
-    return format === 'json' ? `${JSON.stringify(flat, null, 2)}\n` : objectsToCsv(flat);
+    const rows = flat.map((row) => ({ ...row, ...leftOut }));
+    return format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : objectsToCsv(rows);
   }
   if (scorecard) return renderScorecard(results, span, options);
   return `${results.map((r) => renderOne(r, span, options)).join('\n\n')}\n`;

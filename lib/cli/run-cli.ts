@@ -1,9 +1,10 @@
 import { PulseError } from '../errors.ts';
+import { terminalSafe } from '../format/control-characters.ts';
 import { checkCommand } from './commands/check.ts';
 import { kpiCommand } from './commands/kpi.ts';
 import { listCommand } from './commands/list.ts';
 import { queryCommand } from './commands/query.ts';
-import { type CliIo, commonOptions, parseFlags } from './options.ts';
+import { type CliIo, type CommonOptions, commonOptions, parseFlags } from './options.ts';
 
 export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
 
@@ -35,9 +36,27 @@ Periods: 2026-10 (month), 2026-Q3, 2026, 2026-W42; --from/--to are half-open [fr
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
 `;
 
-/** The whole CLI as a function of its arguments and I/O, so tests run it in-process. */
+/**
+ * The whole CLI as a function of its arguments and I/O, so tests run it in-process. What it
+ * writes for people shows control characters from the data escaped (`\u0000`); `--format csv`
+ * is the data as it is, for programs.
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  return runCliCommand(() => dispatch(argv, io), io.stderr);
+  const forPrograms = (text: string) => io.stdout(text);
+  const forPeople = (text: string) => io.stdout(terminalSafe(text));
+  let stdout = forPeople;
+  const safe: CliIo = {
+    ...io,
+    stdout: (text) => stdout(text),
+    stderr: (text) => io.stderr(terminalSafe(text)),
+  };
+  return runCliCommand(
+    () =>
+      dispatch(argv, safe, (format) => {
+        stdout = format === 'csv' ? forPrograms : forPeople;
+      }),
+    safe.stderr,
+  );
 }
 
 /** Runs a command, turning errors into messages and exit codes. */
@@ -57,7 +76,11 @@ export async function runCliCommand(
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+async function dispatch(
+  argv: readonly string[],
+  io: CliIo,
+  onFormat: (format: CommonOptions['format']) => void,
+): Promise<number> {
   {
     // `dev` takes --port, which the other commands do not know; it parses its own flags.
     if (argv[0] === 'dev' && !argv.includes('--help') && !argv.includes('-h')) {
@@ -71,6 +94,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return command === undefined && !flags.values.help ? 2 : 0;
     }
     const options = commonOptions(flags.values, io);
+    onFormat(options.format);
     switch (command) {
       case 'list':
         return await listCommand(options, io);

@@ -31,6 +31,17 @@ export interface MalformedRecord {
   readonly raw: string;
 }
 
+/** The values of one column that hold a control character (lib/format/control-characters.ts). */
+export interface ControlCharacters {
+  /** The column as named in the header. */
+  readonly column: string;
+  readonly count: number;
+  /** The first few, each with its line and the value (cut at 200 characters). */
+  readonly examples: readonly { readonly line: number; readonly value: string }[];
+}
+
+const CONTROL_EXAMPLES = 20;
+
 export interface CsvScan {
   /** Column names from the header line, trimmed; empty when the header cannot be read. */
   readonly header: readonly string[];
@@ -43,6 +54,8 @@ export interface CsvScan {
   readonly footer: readonly MalformedRecord[];
   /** Record → line: line(seq) = seq + delta of the last break at or before seq. */
   readonly breaks: readonly { readonly seq: number; readonly delta: number }[];
+  /** Columns of well-formed records with control characters in their values, by column. */
+  readonly controls: readonly ControlCharacters[];
 }
 
 export const RAW_TEXT_LIMIT = 200;
@@ -55,6 +68,7 @@ export async function scanCsvFile(path: string, dialect: CsvDialect): Promise<Cs
   let records = 0;
   const malformed: MalformedRecord[] = [];
   const breaks: { seq: number; delta: number }[] = [];
+  const controls = new Map<number, { count: number; examples: { line: number; value: string }[] }>();
   const tokenizer = new CsvTokenizer(dialect, {
     onEnd: (info, head) => {
       if (info.seq === 0) {
@@ -69,6 +83,16 @@ export async function scanCsvFile(path: string, dialect: CsvDialect): Promise<Cs
       let error: RecordError | undefined = info.error;
       if (error === undefined && header.length > 0 && info.fields !== header.length) {
         error = info.fields > header.length ? 'too_many_fields' : 'too_few_fields';
+      }
+      if (headerProblem === undefined && error === undefined && info.controlField !== undefined) {
+        const found = controls.get(info.controlField) ?? { count: 0, examples: [] };
+        controls.set(info.controlField, found);
+        found.count++;
+        if (found.examples.length < CONTROL_EXAMPLES) {
+          const text = decode(head, dialect);
+          const value = splitRecord(text, dialect.delimiter)[info.controlField - 1] ?? text;
+          found.examples.push({ line: info.line, value: [...value].slice(0, RAW_TEXT_LIMIT).join('') });
+        }
       }
       if (headerProblem !== undefined || error !== undefined) {
         malformed.push({
@@ -106,6 +130,12 @@ export async function scanCsvFile(path: string, dialect: CsvDialect): Promise<Cs
     malformed,
     footer,
     breaks,
+    controls: [...controls]
+      .sort(([a], [b]) => a - b)
+      .map(([field, found]) => ({
+        column: header[field - 1] ?? `field ${field}`,
+        ...found,
+      })),
   };
 }
 

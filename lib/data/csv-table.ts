@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PulseError } from '../errors.ts';
 import {
+  type ControlCharacters,
   type CsvDialect,
   type CsvScan,
   type MalformedRecord,
@@ -21,16 +22,22 @@ import { quoteIdent, quoteLiteral } from './sql-text.ts';
 
 export interface LoadedCsv {
   readonly records: number;
+  /** Values with control characters, per file and column. */
+  readonly controls: FileControlCharacters[];
   readonly footerLines: number;
   readonly malformed: MalformedRow[];
   readonly headerProblems: { file: string; detail: string }[];
+}
+
+export interface FileControlCharacters extends ControlCharacters {
+  readonly file: string;
 }
 
 // CSV is read once, as text, into memory: every later check and KPI reads that copy, and the
 // validator (not the CSV reader) decides what a bad value is, so it can say where it is.
 export async function loadCsvFiles(db: Database, source: TableSource, relation: string): Promise<LoadedCsv> {
   const parts: string[] = [];
-  const result: LoadedCsv = { records: 0, footerLines: 0, malformed: [], headerProblems: [] };
+  const result: LoadedCsv = { records: 0, footerLines: 0, malformed: [], headerProblems: [], controls: [] };
   let records = 0;
   let footerLines = 0;
   for (const [i, file] of source.files.entries()) {
@@ -40,6 +47,7 @@ export async function loadCsvFiles(db: Database, source: TableSource, relation: 
     records += scan.records;
     footerLines += scan.footer.length;
     result.malformed.push(...scan.malformed.map((m) => ({ ...m, file })));
+    result.controls.push(...scan.controls.map((c) => ({ ...c, file })));
     if (scan.header.length === 0) {
       result.headerProblems.push({ file, detail: scan.headerProblem ?? 'the file has no header line' });
       continue;

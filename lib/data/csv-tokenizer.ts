@@ -22,6 +22,11 @@ export interface RecordInfo {
   readonly error: RecordError | undefined;
   /** The 1-based field the error is in, when it is in one. */
   readonly errorField: number | undefined;
+  /**
+   * The first field holding a control character other than tab, CR and LF (NUL, ESC, DEL, a
+   * C1 control in UTF-8): the record is read, but the value deserves a warning.
+   */
+  readonly controlField: number | undefined;
 }
 
 export interface TokenizerHooks {
@@ -37,9 +42,11 @@ export const MAX_RECORD_BYTES = 1_000_000;
 /** Enough bytes for 200 characters of any UTF-8 text. */
 const HEAD_BYTES = 800;
 
+const TAB = 9;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
+const DEL = 0x7f;
 
 enum State {
   Between,
@@ -71,6 +78,9 @@ export class CsvTokenizer {
   private earlierBytes = 0;
   private error: RecordError | undefined;
   private errorField: number | undefined;
+  private controlField: number | undefined;
+  /** A UTF-8 lead byte 0xC2 was read: a continuation byte up to 0x9F makes a C1 control. */
+  private afterC2 = false;
   /** The record's first bytes from earlier chunks (a record rarely spans two). */
   private carry: Uint8Array[] = [];
   private carryLength = 0;
@@ -102,13 +112,13 @@ export class CsvTokenizer {
         if (this.state === State.Unquoted) {
           while (i < n) {
             const b = chunk[i] as number;
-            if (b === delimiter || b === LF || b === CR || b >= 0x80) break;
+            if (b === delimiter || b < 0x20 || b >= DEL) break;
             i++;
           }
         } else if (this.state === State.Quoted) {
           while (i < n) {
             const b = chunk[i] as number;
-            if (b === QUOTE || b === LF || b === CR || b >= 0x80) break;
+            if (b === QUOTE || b < 0x20 || b >= DEL) break;
             i++;
           }
         }
@@ -139,6 +149,8 @@ export class CsvTokenizer {
         this.begin();
         start = i;
       }
+      if ((byte < 0x20 && byte !== TAB && byte !== delimiter) || byte === DEL)
+        this.controlField ??= this.fields;
       if (this.checkUtf8 && (byte >= 0x80 || this.need > 0)) this.checkByte(byte);
       switch (this.state) {
         case State.FieldStart:
@@ -201,6 +213,8 @@ export class CsvTokenizer {
     this.earlierBytes = 0;
     this.error = undefined;
     this.errorField = undefined;
+    this.controlField = undefined;
+    this.afterC2 = false;
     this.carry = [];
     this.carryLength = 0;
     this.need = 0;
@@ -239,6 +253,7 @@ export class CsvTokenizer {
         fields: this.fields,
         error: this.error,
         errorField: this.errorField,
+        controlField: this.controlField,
       },
       head,
     );
@@ -258,11 +273,14 @@ export class CsvTokenizer {
         this.need = 0;
         return;
       }
+      if (this.afterC2 && byte <= 0x9f) this.controlField ??= this.fields;
+      this.afterC2 = false;
       this.need--;
       this.low = 0x80;
       this.high = 0xbf;
       return;
     }
+    this.afterC2 = byte === 0xc2;
     if (byte >= 0xc2 && byte <= 0xdf) this.expect(1, 0x80, 0xbf);
     else if (byte === 0xe0) this.expect(2, 0xa0, 0xbf);
     else if (byte === 0xed) this.expect(2, 0x80, 0x9f);

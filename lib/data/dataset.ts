@@ -1,3 +1,7 @@
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PulseError } from '../errors.ts';
 import { CONTRACT, type TableName } from './contract.ts';
 import { Database, type DatabaseOptions } from './database.ts';
@@ -99,6 +103,14 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
   const discovered = await discoverSources(options.dataDir, mapping);
   assertSourcesInside(options.dataDir, discovered.sources);
   const db = await Database.open(options);
+  const spill = await privateSpillFolder(db).catch((error: unknown) => {
+    db.close();
+    throw error;
+  });
+  const close = () => {
+    db.close();
+    rmSync(spill, { recursive: true, force: true });
+  };
   try {
     await createRejectedTable(db);
     // 1. Read every file as it is, keeping what cannot be read.
@@ -116,7 +128,10 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       ...(mapping ? { mappingFile: mapping.file } : {}),
     });
-    const problems = [...discovered.problems, ...validation.problems];
+    // Errors first, as the validator orders its own.
+    const problems = [...discovered.problems, ...validation.problems].sort(
+      (a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'),
+    );
     const totals = [...staged.values()].map((s) => ({
       table: s.spec.name,
       total: s.raw.recordCount - s.leftOut,
@@ -187,12 +202,29 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         if (!found) return false;
         return column === undefined || found.columns.has(column) || found.extras.includes(column);
       },
-      close: () => db.close(),
+      close,
     };
   } catch (error) {
-    db.close();
+    close();
     throw error;
   }
+}
+
+/**
+ * DuckDB spills to `.tmp` in the working directory by default, and turning external access off
+ * (lockdown) makes that folder readable and writable by SQL, with whatever other runs spilled
+ * or left there. Each dataset spills to a folder of its own instead (mkdtemp: mode 0700), set
+ * before anything is loaded and removed on close.
+ */
+async function privateSpillFolder(db: Database): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'pulse-spill-'));
+  try {
+    await db.run(`SET temp_directory = ${quoteLiteral(folder)}`);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+  return folder;
 }
 
 export function assertTimeZone(timeZone: string): void {

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PulseError } from '../errors.ts';
 import { TABLE_NAMES, type TableName } from './contract.ts';
 import type { CsvDialect } from './csv-scan.ts';
@@ -32,10 +32,11 @@ export async function discoverSources(
   dataDir: string,
   mapping: Mapping | undefined,
 ): Promise<{ sources: TableSource[]; problems: Problem[] }> {
-  const named = await discoverTables(dataDir);
-  if (!mapping) return { sources: named, problems: [] };
+  const { sources: named, problems: namedProblems } = await discoverTables(dataDir);
+  if (!mapping) return { sources: named, problems: namedProblems };
   const files = await listFiles(dataDir);
-  const problems: Problem[] = [];
+  // A table the mapping names is not read by its contract name, so neither are its problems.
+  const problems = namedProblems.filter((p) => !mapping.tables.has(p.table as TableName));
   const mapped: TableSource[] = [];
   for (const table of mapping.tables.values()) {
     const matched = matchFiles(files, table.files);
@@ -94,9 +95,13 @@ const KNOWN = new Set<string>(TABLE_NAMES);
 
 /**
  * Finds the contract tables in a data folder. A table is NAME.csv, NAME.parquet or a folder
- * NAME/ of Parquet files (hive partitions allowed); two forms of one table is an error.
+ * NAME/ of Parquet files (hive partitions allowed); two forms of one table is an error. An
+ * empty file, or a folder named like a table's file, is a problem of its own, listed with the
+ * others instead of stopping `pulse check`.
  */
-export async function discoverTables(dataDir: string): Promise<TableSource[]> {
+export async function discoverTables(
+  dataDir: string,
+): Promise<{ sources: TableSource[]; problems: Problem[] }> {
   const entries = await readdir(dataDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     throw new PulseError(
       'data_folder',
@@ -104,9 +109,11 @@ export async function discoverTables(dataDir: string): Promise<TableSource[]> {
     );
   });
   const found = new Map<TableName, TableSource[]>();
+  const problems: Problem[] = [];
   for (const entry of entries) {
     const source = await classify(dataDir, entry.name, entry.isDirectory());
-    if (source) found.set(source.table, [...(found.get(source.table) ?? []), source]);
+    if (source && 'severity' in source) problems.push(source);
+    else if (source) found.set(source.table, [...(found.get(source.table) ?? []), source]);
   }
   const sources: TableSource[] = [];
   for (const table of TABLE_NAMES) {
@@ -119,15 +126,19 @@ export async function discoverTables(dataDir: string): Promise<TableSource[]> {
     }
     if (forms[0]) sources.push(forms[0]);
   }
-  return sources;
+  return { sources, problems };
 }
 
 async function classify(
   dataDir: string,
   name: string,
   isDirectory: boolean,
-): Promise<TableSource | undefined> {
+): Promise<TableSource | Problem | undefined> {
   const path = join(dataDir, name);
+  const match = /^(.+)\.(csv|parquet)$/i.exec(name);
+  const table = match?.[1] && KNOWN.has(match[1]) ? (match[1] as TableName) : undefined;
+  const format = match?.[2]?.toLowerCase() as 'csv' | 'parquet' | undefined;
+  if (isDirectory && table && format) return folderNamedAsFile(path, table, format);
   if (isDirectory) {
     if (!KNOWN.has(name)) return undefined;
     const files = (await listParquet(path)).sort();
@@ -139,13 +150,43 @@ async function classify(
     }
     return { table: name as TableName, format: 'parquet-folder', path, files, dialect: DEFAULT_DIALECT };
   }
-  const match = /^(.+)\.(csv|parquet)$/i.exec(name);
-  if (!match?.[1] || !match[2] || !KNOWN.has(match[1])) return undefined;
-  const format = match[2].toLowerCase() as 'csv' | 'parquet';
-  if ((await stat(path)).size === 0) {
-    throw new PulseError('data_folder', `${path} is empty; a ${format} table needs at least a header`);
-  }
-  return { table: match[1] as TableName, format, path, files: [path], dialect: DEFAULT_DIALECT };
+  if (!table || !format) return undefined;
+  if ((await stat(path)).size === 0) return emptyFile(path, table, format);
+  return { table, format, path, files: [path], dialect: DEFAULT_DIALECT };
+}
+
+/** 0 bytes: an export that failed, most likely. The table is left out and KPIs refuse to run. */
+function emptyFile(path: string, table: TableName, format: 'csv' | 'parquet'): Problem {
+  return {
+    severity: 'error',
+    rule: 'empty_file',
+    table,
+    file: path,
+    expected:
+      format === 'csv'
+        ? 'a header line naming the columns, then one line per row; the file has 0 bytes'
+        : 'a Parquet file; the file has 0 bytes',
+    count: 0,
+    examples: [],
+    hint: `export ${table} again; if there is nothing to export, delete ${path}: an absent table only makes the KPIs that need it unavailable`,
+  };
+}
+
+/** `campaigns.csv/`: a folder where the table's file should be; the table is absent. */
+function folderNamedAsFile(path: string, table: TableName, format: 'csv' | 'parquet'): Problem {
+  return {
+    severity: 'warning',
+    rule: 'not_a_file',
+    table,
+    file: `${path}/`,
+    expected: `a file named ${basename(path)}, found a folder; ${table} is absent`,
+    count: 0,
+    examples: [],
+    hint:
+      format === 'csv'
+        ? `move the CSV file inside it to ${path} (replacing the folder), or rename the folder if it is not the ${table} table`
+        : `rename the folder to ${join(dirname(path), table)}/ (a table's folder of Parquet files is named after the table), or put the single Parquet file at ${path}`,
+  };
 }
 
 async function listParquet(dir: string): Promise<string[]> {

@@ -5,6 +5,8 @@ export type Severity = 'error' | 'warning';
 
 export type ProblemRule =
   | 'mapping'
+  | 'empty_file'
+  | 'not_a_file'
   | 'malformed_header'
   | 'wrong_type'
   | 'malformed_line'
@@ -19,7 +21,8 @@ export type ProblemRule =
   | 'foreign_key'
   | 'future_date'
   | 'negative_amount'
-  | 'ends_before_start';
+  | 'ends_before_start'
+  | 'control_character';
 
 export interface ProblemExample {
   /** CSV line (header = line 1) or Parquet row (first row = 1). */
@@ -64,6 +67,8 @@ export interface Problem {
 
 const DESCRIPTIONS: Record<ProblemRule, string> = {
   mapping: 'the mapping does not fit the export',
+  empty_file: 'file is empty',
+  not_a_file: 'a folder has the name of a table file',
   malformed_header: 'header line cannot be read',
   wrong_type: 'column has the wrong type',
   malformed_line: 'line cannot be read',
@@ -79,10 +84,27 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   future_date: 'date is in the future',
   negative_amount: 'amount is negative',
   ends_before_start: 'ends before it starts',
+  control_character: 'text holds a control character',
 };
 
 export function describeRule(rule: ProblemRule): string {
   return DESCRIPTIONS[rule];
+}
+
+/**
+ * What a problem adds to a summary count: its rows, and at least 1, since a problem of a whole
+ * table, file or mapping key (count 0: no row is wrong by itself) is still one to fix.
+ */
+export function countOf(problem: Pick<Problem, 'count'>): number {
+  return Math.max(1, problem.count);
+}
+
+/** `3 errors, 1 warning`: what `pulse check` ends with, every printed problem counted. */
+export function formatProblemCounts(problems: readonly Problem[]): string {
+  const total = (severity: Severity) =>
+    problems.filter((p) => p.severity === severity).reduce((n, p) => n + countOf(p), 0);
+  const noun = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${noun(total('error'), 'error')}, ${noun(total('warning'), 'warning')}`;
 }
 
 /** `line 17` for CSV, `row 17` for Parquet. */

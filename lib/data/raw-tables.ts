@@ -1,7 +1,7 @@
 import { PulseError } from '../errors.ts';
 import type { TableName } from './contract.ts';
 import type { MalformedRecord } from './csv-scan.ts';
-import { loadCsvFiles } from './csv-table.ts';
+import { type FileControlCharacters, loadCsvFiles } from './csv-table.ts';
 import type { Database } from './database.ts';
 import type { TableSource } from './discover.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
@@ -21,6 +21,8 @@ export interface RawTable {
   readonly malformed: readonly MalformedRow[];
   /** Footer lines of the export left out (the mapping's `"csv": {"footer": true}`). */
   readonly footerLines: number;
+  /** CSV values holding control characters (NUL, ESC, ...), per file and column: read, and warned of. */
+  readonly controlCharacters: readonly FileControlCharacters[];
   /** CSV files whose header line cannot be read: none of their records is read. */
   readonly headerProblems: readonly { readonly file: string; readonly detail: string }[];
 }
@@ -36,7 +38,13 @@ export async function registerRawTable(db: Database, source: TableSource): Promi
   const loaded =
     source.format === 'csv'
       ? await loadCsvFiles(db, source, relation)
-      : { ...(await viewParquet(db, source, relation)), malformed: [], headerProblems: [], footerLines: 0 };
+      : {
+          ...(await viewParquet(db, source, relation)),
+          malformed: [],
+          headerProblems: [],
+          footerLines: 0,
+          controls: [],
+        };
   const described = await db.rows(`DESCRIBE ${quoteIdent(relation)}`);
   const columnTypes = new Map<string, string>();
   for (const row of described) {
@@ -54,6 +62,7 @@ export async function registerRawTable(db: Database, source: TableSource): Promi
     malformed: loaded.malformed,
     footerLines: loaded.footerLines,
     headerProblems: loaded.headerProblems,
+    controlCharacters: loaded.controls,
   };
 }
 

@@ -107,6 +107,19 @@ export function formatRejectSummary(rejects: Pick<RejectSummary, 'rows' | 'share
   return `${rejects.rows.toLocaleString('en-US')} ${rejects.rows === 1 ? 'row' : 'rows'} rejected (${formatShare(rejects.share)})`;
 }
 
+/**
+ * What a run computed on the good rows says on stderr: `2 rows rejected (4 %) were left out
+ * (opportunities 2): \`pulse check\` lists them`. Undefined when no row was left out.
+ */
+export function leftOutNote(rejects: RejectSummary): string | undefined {
+  if (rejects.rows === 0) return undefined;
+  const tables = rejects.tables
+    .filter((t) => t.rows > 0)
+    .map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`)
+    .join(', ');
+  return `${formatRejectSummary(rejects)} were left out of these numbers (${tables}): \`pulse check\` lists them`;
+}
+
 export function formatShare(share: number): string {
   const percent = share * 100;
   if (percent === 0) return '0 %';

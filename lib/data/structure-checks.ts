@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { guessSourceColumn, inMapping, renameKey } from './column-hints.ts';
 import type { ColumnSpec } from './contract.ts';
+import type { FileControlCharacters } from './csv-table.ts';
 import type { Problem } from './problems.ts';
 import type { MalformedRow } from './raw-tables.ts';
 import type { StagedTable } from './staged-tables.ts';
@@ -50,6 +51,28 @@ export function unreadableProblems(staged: StagedTable, maxExamples: number): Pr
     });
   }
   return problems;
+}
+
+/**
+ * CSV values with control characters (other than tab, CR and LF): kept, since they may be
+ * meant, but invisible in a spreadsheet and able to garble a terminal, so each column is a
+ * warning with the lines, and the values shown escaped (`\u0000`).
+ */
+export function controlCharacterProblems(staged: StagedTable): Problem[] {
+  const byColumn = new Map<string, FileControlCharacters[]>();
+  for (const found of staged.raw.controlCharacters)
+    byColumn.set(found.column, [...(byColumn.get(found.column) ?? []), found]);
+  return [...byColumn].map(([column, files]) => ({
+    severity: 'warning',
+    rule: 'control_character',
+    table: staged.spec.name,
+    file: staged.raw.source.path,
+    column,
+    expected: 'text without control characters such as NUL or ESC (tab and line breaks are fine)',
+    count: files.reduce((n, f) => n + f.count, 0),
+    examples: files.flatMap((f) => f.examples.map((e) => ({ loc: e.line, file: f.file, value: e.value }))),
+    hint: 'remove them in the CRM or the export; they are read as written, and shown escaped (\\u0000)',
+  }));
 }
 
 /**

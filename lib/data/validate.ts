@@ -7,7 +7,12 @@ import { type Problem, type ProblemRule, ROW_RULES, type Severity } from './prob
 import { REJECTED_TABLE } from './rejects.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { type StagedTable, typedExpression } from './staged-tables.ts';
-import { canHold, missingColumnProblems, unreadableProblems } from './structure-checks.ts';
+import {
+  canHold,
+  controlCharacterProblems,
+  missingColumnProblems,
+  unreadableProblems,
+} from './structure-checks.ts';
 
 export interface ValidationOptions {
   /** The clock: anything after it is "in the future". ISO instant. */
@@ -81,6 +86,7 @@ class TableChecker {
   async check(): Promise<Problem[]> {
     this.problems.push(
       ...unreadableProblems(this.staged, this.options.maxErrorExamples ?? 1000),
+      ...controlCharacterProblems(this.staged),
       ...this.staged.problems,
       ...missingColumnProblems(this.staged),
     );

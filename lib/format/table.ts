@@ -1,5 +1,7 @@
 // Plain-text tables for the terminal and RFC 4180 CSV. Pure.
 
+import { escapeControlCharacters } from './control-characters.ts';
+
 export type Align = 'left' | 'right';
 
 export interface TextColumn {
@@ -7,12 +9,17 @@ export interface TextColumn {
   readonly align?: Align;
 }
 
-/** Columns padded to their widest cell; numbers are usually right-aligned by the caller. */
+/**
+ * Columns padded to their widest cell; numbers are usually right-aligned by the caller. Cells
+ * hold data, so control characters (a line break too) are shown escaped, on one line.
+ */
 export function renderTextTable(
   columns: readonly TextColumn[],
-  rows: readonly (readonly string[])[],
+  cellsByRow: readonly (readonly string[])[],
 ): string {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const rows = cellsByRow.map((r) => r.map(escapeControlCharacters));
+  const headers = columns.map((c) => escapeControlCharacters(c.header));
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => {
@@ -21,7 +28,7 @@ export function renderTextTable(
       })
       .join('  ')
       .trimEnd();
-  const header = line(columns.map((c) => c.header));
+  const header = line(headers);
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [header, rule, ...rows.map(line)].join('\n');
 }

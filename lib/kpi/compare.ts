@@ -3,7 +3,16 @@
 // their comparisons.
 
 import type { Direction } from './definition.ts';
-import { addDays, addMonths, type Grain, type PeriodSpan, step, truncate } from './period.ts';
+import {
+  addDays,
+  addMonths,
+  beforeCalendar,
+  FIRST_DAY,
+  type Grain,
+  type PeriodSpan,
+  step,
+  truncate,
+} from './period.ts';
 import type { KpiRow } from './run.ts';
 
 export interface Target {
@@ -34,18 +43,23 @@ export interface Comparison {
 
 export type ComparedRow = KpiRow & Comparison;
 
-/** The spans to compute so every requested period has its previous and year-ago periods. */
+/**
+ * The spans to compute so every requested period has its previous and year-ago periods. None
+ * reaches before the calendar's first day: those periods have no value (never a BC row).
+ */
 export function comparisonSpans(span: PeriodSpan): PeriodSpan[] {
   if (span.grain === 'range') {
     const days = daysBetween(span.start, span.end);
-    return [
-      span,
+    const before: PeriodSpan[] = [
       { start: addDays(span.start, -days), end: span.start, grain: 'range' },
       { start: addMonths(span.start, -12), end: addMonths(span.end, -12), grain: 'range' },
     ];
+    return [span, ...before.filter((s) => !beforeCalendar(s.start))];
   }
   const first = truncate(span.start, span.grain);
-  return [{ start: yearAgo(first, span.grain), end: span.end, grain: span.grain }];
+  // FIRST_DAY, a Monday, 1 January, starts a period of every grain.
+  const start = yearAgo(first, span.grain);
+  return [{ start: beforeCalendar(start) ? FIRST_DAY : start, end: span.end, grain: span.grain }];
 }
 
 /** Attaches comparisons to the rows of `requested` found in `computed` (which covers more). */

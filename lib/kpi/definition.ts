@@ -4,6 +4,7 @@
 import { columnSpec } from '../data/contract.ts';
 import { usedParams } from '../data/database.ts';
 import { oneOf } from '../errors.ts';
+import { EXACT_DIGITS, exactNumber, isDecimal } from './exact-number.ts';
 
 export const UNITS = ['ratio', 'money', 'count', 'days', 'hours', 'months', 'score', 'table'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -198,9 +199,14 @@ export function coerceParam(text: string, type: ParamType): Coerced {
   if (text === 'null') return { ok: true, value: null };
   switch (type) {
     case 'number': {
-      const value = Number(text);
-      return text.trim() !== '' && Number.isFinite(value)
-        ? { ok: true, value }
+      const value = exactNumber(text.trim());
+      if (value !== undefined) return { ok: true, value };
+      // A number with more digits than a double keeps is refused, never rounded.
+      return isDecimal(text.trim())
+        ? {
+            ok: false,
+            error: `"${text}" has more digits than a number parameter keeps (${EXACT_DIGITS} significant digits); round it, or declare the parameter as text (an id, say)`,
+          }
         : { ok: false, error: `expected a number, got "${text}"` };
     }
     case 'bool':

@@ -18,7 +18,7 @@ CREATE OR REPLACE TEMP MACRO periods(s, e, g) AS TABLE
     FROM generate_series(
       date_trunc(CASE WHEN g = 'range' THEN 'day' ELSE g END, s::DATE)::TIMESTAMP,
       e::DATE::TIMESTAMP - INTERVAL 1 DAY,
-      coalesce(pulse_step(g), INTERVAL 36500 DAY)) AS t(d)
+      coalesce(pulse_step(g), INTERVAL 3660000 DAY)) AS t(d)
   )
   SELECT start_day::TIMESTAMPTZ AS period_start, end_day::TIMESTAMPTZ AS period_end,
     start_day, end_day,

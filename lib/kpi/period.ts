@@ -30,8 +30,39 @@ const MONTH_NAMES = [
   'December',
 ];
 
+/**
+ * The calendar periods may lie in: DuckDB writes a day before 0001-01-01 as BC and cannot read
+ * a year after 9999, and a period's end (and its next period) must still be a date.
+ */
+export const FIRST_DAY = '0001-01-01';
+export const LAST_END = '9999-01-01';
+const RANGE_HINT = 'periods go from year 0001 to 9998';
+
+/** Whether a day (or a period's start) falls before FIRST_DAY; years compare as numbers. */
+export function beforeCalendar(day: string): boolean {
+  return !(yearOf(day) >= 1);
+}
+
+/** Whether a period's end falls after LAST_END (as text, year 10000 would sort before 9999). */
+function afterCalendar(end: string): boolean {
+  return !(yearOf(end) < 9999 || end === LAST_END);
+}
+
+/** `2026-10-05` → 2026; `+010000-01-01` → 10000, `-000001-12-31` → -1 (Date's ISO years). */
+function yearOf(day: string): number {
+  return Number(/^([+-]?\d+)-/.exec(day)?.[1] ?? Number.NaN);
+}
+
 /** `2026-10`, `2026-Q3`, `2026`, `2026-W42` (ISO week) or a day `2026-10-05`. */
 export function parsePeriod(text: string): PeriodSpan {
+  const span = parseCalendarPeriod(text);
+  if (beforeCalendar(span.start) || afterCalendar(span.end)) {
+    throw new PulseError('usage', `--period "${text}" is out of range: ${RANGE_HINT}, e.g. 2026-10`);
+  }
+  return span;
+}
+
+function parseCalendarPeriod(text: string): PeriodSpan {
   let m = /^(\d{4})-(\d{2})$/.exec(text);
   if (m) {
     const month = Number(m[2]);
@@ -46,7 +77,7 @@ export function parsePeriod(text: string): PeriodSpan {
     return { start, end: addMonths(start, 3), grain: 'quarter' };
   }
   m = /^(\d{4})$/.exec(text);
-  if (m) return { start: `${m[1]}-01-01`, end: `${Number(m[1]) + 1}-01-01`, grain: 'year' };
+  if (m) return { start: `${m[1]}-01-01`, end: addMonths(`${m[1]}-01-01`, 12), grain: 'year' };
   m = /^(\d{4})-W(\d{2})$/i.exec(text);
   if (m && Number(m[2]) >= 1 && Number(m[2]) <= 53) {
     const start = isoWeekStart(Number(m[1]), Number(m[2]));
@@ -66,6 +97,12 @@ export function parseRange(from: string, to: string): PeriodSpan {
     ['--to', to],
   ] as const) {
     if (!isIsoDate(value)) throw new PulseError('usage', `${flag} "${value}" is not a date; use YYYY-MM-DD`);
+    if (beforeCalendar(value) || afterCalendar(value)) {
+      throw new PulseError(
+        'usage',
+        `${flag} "${value}" is out of range: ${RANGE_HINT} (--from ${FIRST_DAY} at the earliest, --to ${LAST_END} at the latest)`,
+      );
+    }
   }
   if (to <= from)
     throw new PulseError('usage', `--to ${to} must be after --from ${from} (the range is [from, to))`);
@@ -79,12 +116,12 @@ export function parseGrain(text: string): Grain {
 
 /** The grain-aligned start of the period holding `day`. Weeks start on Monday (ISO). */
 export function truncate(day: string, grain: Grain): string {
-  const [y, m] = day.split('-').map(Number) as [number, number];
+  const [y, m] = day.split('-') as [string, string];
   switch (grain) {
     case 'year':
       return `${y}-01-01`;
     case 'quarter':
-      return `${y}-${String(Math.floor((m - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+      return `${y}-${String(Math.floor((Number(m) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
     case 'month':
       return `${day.slice(0, 7)}-01`;
     case 'week': {
@@ -167,7 +204,7 @@ export function addMonths(day: string, months: number): string {
 }
 
 function isoWeekStart(year: number, week: number): string {
-  const jan4 = `${year}-01-04`;
+  const jan4 = `${String(year).padStart(4, '0')}-01-04`;
   return addDays(truncate(jan4, 'week'), 7 * (week - 1));
 }
 

@@ -158,6 +158,32 @@ describe('pulse on other folders', () => {
     expect(await cli('frobnicate')).toMatchObject({ code: 2 });
   });
 
+  it('computes periods of years 0001 to 9998 only, and refuses others as bad usage', async () => {
+    const kpi = (...period: string[]) =>
+      cli('kpi', 'close_rate', '--data', `${FIXTURES}/close-rate`, ...period, '--format', 'json');
+    const first = await kpi('--period', '0001-01');
+    expect(first.code).toBe(0);
+    expect((JSON.parse(first.stdout) as Record<string, unknown>[]).map((r) => r.period_start)).toEqual([
+      '0001-01-01',
+    ]);
+    const whole = await kpi('--from', '0001-01-01', '--to', '9999-01-01');
+    expect(JSON.parse(whole.stdout)).toMatchObject([
+      { period_start: '0001-01-01', period_end: '9999-01-01' },
+    ]);
+    for (const period of [
+      ['--period', '9999-12'],
+      ['--period', '9999-W52'],
+      ['--period', '0000-12'],
+    ]) {
+      expect(await kpi(...period), period.join(' ')).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(/is out of range: periods go from year 0001 to 9998/),
+      });
+    }
+    expect(await kpi('--from', '2026-01-01', '--to', '10000-01-01')).toMatchObject({ code: 2 });
+  });
+
   it('runs ad-hoc SQL with typed parameters', async () => {
     const { code, stdout } = await cli(
       'query',
@@ -171,6 +197,35 @@ describe('pulse on other folders', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([{ n: 3 }]);
+  });
+
+  it('keeps every digit of a long numeric --param', async () => {
+    const { code, stdout } = await cli(
+      'query',
+      "select $x::VARCHAR as v, $x = '12345678901234567' as same, $x::DECIMAL(38, 0)::VARCHAR as d",
+      '--param',
+      'x=12345678901234567',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([{ v: '12345678901234567', same: true, d: '12345678901234567' }]);
+  });
+
+  it('computes a KPI with a number --param, and refuses one with more digits than a number keeps', async () => {
+    const run = (limit: string) =>
+      cli('kpi', 'tickets_over_sla', '--data', `${FIXTURES}/ops`, '--period', '2026-10', '--param', limit);
+    const one = await run('limit=1');
+    expect(one.code).toBe(0);
+    const all = await run('limit=100');
+    expect(all.stdout.split('\n').length).toBeGreaterThan(one.stdout.split('\n').length);
+    const long = await run('limit=12345678901234567');
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(
+      /parameter limit: "12345678901234567" has more digits than a number parameter keeps/,
+    );
   });
 });
 

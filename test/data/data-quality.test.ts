@@ -98,6 +98,56 @@ describe('pulse check', () => {
     expect(stdout).toMatch(/0 errors, 0 warnings/);
   });
 
+  it('lists an empty file and a folder named like a table file among the other problems', async () => {
+    const awkward = join(dir, 'awkward');
+    await mkdir(join(awkward, 'campaigns.csv'), { recursive: true });
+    await mkdir(join(awkward, 'leads.parquet'));
+    await writeFile(join(awkward, 'campaigns.csv', 'campaigns.csv'), 'campaign_id,name\nK1,Launch\n');
+    await writeFile(join(awkward, 'orders.csv'), '');
+    await writeFile(join(awkward, 'customers.csv'), 'customer_id,acquired_at\n');
+    await writeFile(
+      join(awkward, 'opportunities.csv'),
+      'opportunity_id,amount,created_at,closed_at,status\nO1,10,2026-09-01,2026-10-15,won\nO2,20,2026-09-01,2026-10-15,Won\n',
+    );
+    const { code, stdout } = await cli({}, 'check', '--data', awkward);
+    expect(code).toBe(2);
+    expect(stdout).toContain(
+      `error orders: file is empty in ${awkward}/orders.csv (expected a header line naming the columns, then one line per row; the file has 0 bytes)\n  fix: export orders again; if there is nothing to export, delete ${awkward}/orders.csv: an absent table only makes the KPIs that need it unavailable`,
+    );
+    expect(stdout).toContain(
+      `${awkward}/opportunities.csv line 3, column status: "Won", expected one of open, won, lost`,
+    );
+    expect(stdout).toContain(
+      `warning campaigns: a folder has the name of a table file in ${awkward}/campaigns.csv/ (expected a file named campaigns.csv, found a folder; campaigns is absent)\n  fix: move the CSV file inside it to ${awkward}/campaigns.csv`,
+    );
+    expect(stdout).toContain(
+      `fix: rename the folder to ${awkward}/leads/ (a table's folder of Parquet files`,
+    );
+    // A header without rows is a table with no rows, not a problem.
+    expect(stdout).toMatch(/customers\s+0\s+0\s+0\s+-/);
+    expect(stdout).toMatch(/^2 errors, 2 warnings/m);
+  });
+
+  it('counts a mapping error, which concerns no row, in its summary', async () => {
+    const exported = join(dir, 'mapped');
+    await mkdir(exported);
+    await writeFile(
+      join(exported, 'deals.csv'),
+      'Deal ID,Status,Created,Closed,Amount\nD1,won,2026-09-01,2026-10-11,1000\nD2,lost,2026-09-21,2026-10-21,2500\n',
+    );
+    const mapping = join(dir, 'mapped.json');
+    const rename = { 'Deal ID': 'opportunity_id', Status: 'status', Created: 'created_at', Amount: 'amount' };
+    const derive = { closed_at: '"Close Date"' };
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { opportunities: { files: 'deals.csv', rename, derive } } }),
+    );
+    const { code, stdout } = await cli({}, 'check', '--data', exported, '--mapping', mapping);
+    expect(code).toBe(2);
+    expect(stdout).toContain('error opportunities, column closed_at: the mapping does not fit the export');
+    expect(stdout).toMatch(/^1 error, 0 warnings/m);
+  });
+
   it('computes KPIs on the good rows only with --allow-rejects or within PULSE_MAX_REJECT_SHARE', async () => {
     const args = ['kpi', 'close_rate', '--data', data, '--period', '2026-10', '--format', 'json'];
     const refused = await cli({}, ...args);
@@ -112,6 +162,46 @@ describe('pulse check', () => {
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)[0]).toMatchObject({ numerator: 24, denominator: 48 });
     }
+  });
+
+  it('says how many rows --allow-rejects left out, on stderr and on every JSON and CSV row', async () => {
+    const args = [
+      'kpi',
+      'close_rate',
+      'avg_deal_size',
+      '--data',
+      data,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+    ];
+    const json = await cli({}, ...args, '--format', 'json');
+    expect(json.code).toBe(0);
+    expect(json.stderr).toContain(
+      'pulse: 2 rows rejected (4 %) were left out of these numbers (opportunities 2): `pulse check` lists them',
+    );
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatchObject({ rejected_rows: 2, rejected_share: 0.04 });
+    const csv = await cli({}, ...args, '--format', 'csv');
+    expect(csv.stdout.split('\n')[0]).toContain(',rejected_rows,rejected_share');
+    const table = await cli({}, ...args);
+    expect(table.stderr).toContain('2 rows rejected (4 %) were left out of these numbers');
+    // Clean data: nothing said, no field added.
+    const clean = await cli(
+      {},
+      'kpi',
+      'close_rate',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(clean.stderr).toBe('');
+    expect(JSON.parse(clean.stdout)[0]).not.toHaveProperty('rejected_rows');
   });
 });
 

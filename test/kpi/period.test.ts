@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { comparisonSpans } from '../../lib/kpi/compare.ts';
 import {
   addMonths,
   formatPeriod,
@@ -23,6 +24,35 @@ describe('periods', () => {
   it('explains what a period looks like when it cannot parse one', () => {
     expect(() => parsePeriod('Oct 2026')).toThrow(/use a month 2026-10, a quarter 2026-Q3, a year 2026/);
     expect(() => parsePeriod('2026-13')).toThrow(/is not a period/);
+  });
+
+  it('keeps periods within years 0001 to 9998, zero-padded', () => {
+    expect(parsePeriod('0001')).toEqual({ start: '0001-01-01', end: '0002-01-01', grain: 'year' });
+    expect(parsePeriod('0001-W01')).toEqual({ start: '0001-01-01', end: '0001-01-08', grain: 'week' });
+    expect(parsePeriod('9998-12')).toEqual({ start: '9998-12-01', end: '9999-01-01', grain: 'month' });
+    for (const text of ['0000-12', '0000', '9999-12', '9999-W52', '9999-Q1', '9999', '0000-06-15']) {
+      expect(() => parsePeriod(text), text).toThrow(
+        `--period "${text}" is out of range: periods go from year 0001 to 9998, e.g. 2026-10`,
+      );
+    }
+    expect(parseRange('0001-01-01', '9999-01-01')).toMatchObject({ start: '0001-01-01', end: '9999-01-01' });
+    expect(() => parseRange('0000-12-31', '2026-01-01')).toThrow(/--from "0000-12-31" is out of range/);
+    expect(() => parseRange('2026-01-01', '9999-01-02')).toThrow(
+      /--to "9999-01-02" is out of range: periods go from year 0001 to 9998 \(--from 0001-01-01 at the earliest, --to 9999-01-01 at the latest\)/,
+    );
+  });
+
+  it('never compares with a period before year 1', () => {
+    for (const span of [
+      parsePeriod('0001-01'),
+      parsePeriod('0001-W52'),
+      parseRange('0001-01-01', '0001-03-01'),
+    ]) {
+      for (const computed of comparisonSpans(span)) expect(computed.start >= '0001-01-01').toBe(true);
+    }
+    expect(comparisonSpans(parsePeriod('0001-W52'))).toEqual([
+      { start: '0001-01-01', end: '0001-12-31', grain: 'week' },
+    ]);
   });
 
   it('checks --from/--to', () => {

@@ -1,5 +1,5 @@
 import { readFreshness } from '../../data/freshness.ts';
-import { formatProblem } from '../../data/problems.ts';
+import { countOf, formatProblem, formatProblemCounts } from '../../data/problems.ts';
 import { formatRejectedRow, formatRejectSummary, readRejectedRows } from '../../data/rejects.ts';
 import { renderTextTable } from '../../format/table.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
@@ -36,7 +36,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
       return errors.length > 0 ? 2 : 0;
     }
     const perTable = (table: string) =>
-      warnings.filter((p) => p.table === table).reduce((n, p) => n + p.count, 0);
+      warnings.filter((p) => p.table === table).reduce((n, p) => n + countOf(p), 0);
     const withLeftOut = dataset.tables.some((t) => t.leftOut > 0);
     const rows = dataset.tables.map((t) => [
       t.table,
@@ -82,7 +82,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
-        `${errors.reduce((n, p) => n + p.count, 0)} errors, ${warnings.reduce((n, p) => n + p.count, 0)} warnings${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
+        `${formatProblemCounts(dataset.problems)}${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
         ...(rejects.rows > 0
           ? [
               `${formatRejectSummary(rejects)} of ${rejects.total.toLocaleString('en-US')}: KPIs leave them out only with --allow-rejects (or PULSE_MAX_REJECT_SHARE)`,

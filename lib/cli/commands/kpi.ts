@@ -1,4 +1,5 @@
 import { assertNoErrors, type Dataset } from '../../data/dataset.ts';
+import { leftOutNote } from '../../data/rejects.ts';
 import { isScopeDimension, SCOPE_DIMENSIONS, scopeParams } from '../../data/scope.ts';
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
@@ -75,7 +76,12 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
         if (companyWide.length > 0)
           io.stderr(`company-wide, not split by ${dataset.scope.dimensions}: ${companyWide.join(', ')}\n`);
       }
-      io.stdout(renderKpiResults(results, span, options.format, options, Boolean(flags.values.all)));
+      // Allowed rejects are never silent: said on stderr, and on every JSON or CSV row.
+      const leftOut = leftOutNote(dataset.rejects);
+      if (leftOut) io.stderr(`pulse: ${leftOut}\n`);
+      io.stdout(
+        renderKpiResults(results, span, options.format, options, Boolean(flags.values.all), dataset.rejects),
+      );
       return 0;
     },
     { scope },

@@ -8,6 +8,7 @@ import { PulseError } from '../../errors.ts';
 import { objectsToCsv } from '../../format/table.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
 import { BUILT_IN_PARAMS } from '../../kpi/definition.ts';
+import { typedParam } from '../../kpi/exact-number.ts';
 import { definePeriodMacros } from '../../kpi/run.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
@@ -114,12 +115,6 @@ async function queryPrompt(
     },
     WRITE_OUTPUT,
   );
-}
-
-function typedParam(text: string): string | number | boolean {
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (text === 'true' || text === 'false') return text === 'true';
-  return text;
 }
 
 function warnOfContractErrors(dataset: Dataset, io: CliIo): void {
