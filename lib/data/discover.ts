@@ -151,7 +151,9 @@ async function classify(
     return { table: name as TableName, format: 'parquet-folder', path, files, dialect: DEFAULT_DIALECT };
   }
   if (!table || !format) return undefined;
-  if ((await stat(path)).size === 0) return emptyFile(path, table, format);
+  // A dangling link has no size: source-links.ts says what it is once the sources are known.
+  const size = (await stat(path).catch(() => undefined))?.size;
+  if (size === 0) return emptyFile(path, table, format);
   return { table, format, path, files: [path], dialect: DEFAULT_DIALECT };
 }
 
