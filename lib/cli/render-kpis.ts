@@ -26,7 +26,11 @@ const COMPARISON_FIELDS = new Set([
   'target',
   'attainment',
   'on_track',
+  'comparison_note',
+  'yoy_note',
 ]);
+// Shown in the value and comparison cells and under the table, not as columns of their own.
+const COVERAGE_FIELDS = new Set(['coverage', 'coverage_note']);
 const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value']);
 
 export function renderKpiResults(
@@ -69,18 +73,25 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
   const by = result.by;
   const isTable = unit === 'table';
   const extras = [...new Set(result.compared.flatMap((r) => Object.keys(r)))].filter(
-    (k) => !CORE_FIELDS.has(k) && !COMPARISON_FIELDS.has(k) && k !== by && !(isTable && k === 'value'),
+    (k) =>
+      !CORE_FIELDS.has(k) &&
+      !COMPARISON_FIELDS.has(k) &&
+      !COVERAGE_FIELDS.has(k) &&
+      k !== by &&
+      !(isTable && k === 'value'),
   );
   const comparisons = isTable
     ? []
     : [
         {
           header: 'vs previous',
-          cell: (r: ComparedRow) => change(r.change, r.relative_change, r.change_is_good, unit),
+          cell: (r: ComparedRow) =>
+            change(r.change, r.relative_change, r.change_is_good, unit, r.comparison_note),
         },
         {
           header: 'vs last year',
-          cell: (r: ComparedRow) => change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit),
+          cell: (r: ComparedRow) =>
+            change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit, r.yoy_note),
         },
         { header: 'target', cell: (r: ComparedRow) => target(r, unit, options) },
       ];
@@ -100,12 +111,29 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
   const rows = result.compared.map((row) => [
     periodLabel(row.period_start, row.period_end, span.grain),
     ...(by ? [row[by] === null ? '(none)' : String(row[by])] : []),
-    ...(showValue ? [formatKpiValue(row.value, isTable ? 'count' : unit, options)] : []),
+    ...(showValue ? [coveredValue(row, formatKpiValue(row.value, isTable ? 'count' : unit, options))] : []),
     ...comparisons.map((c) => c.cell(row)),
     ...extras.map((name) => formatExtra(name, row[name], unit, options)),
   ]);
   const empty = rows.length === 0 ? '\n  (no rows)' : '';
-  return `${title}\n${renderTextTable(columns, rows)}${empty}`;
+  // One line per distinct reason: "no data before 2024-11-01", "partial: the data ends ...".
+  const notes = [...new Set(result.compared.map((r) => coverageLine(r)).filter(Boolean))];
+  const footer = notes.length > 0 ? `\n${notes.map((n) => `  ${n}`).join('\n')}` : '';
+  return `${title}\n${renderTextTable(columns, rows)}${empty}${footer}`;
+}
+
+/** "no data" for a period outside the data, "$1,234 (partial)" for one covered in part. */
+function coveredValue(row: ComparedRow, shown: string): string {
+  if (row.coverage === 'none') return 'no data';
+  if (row.coverage === 'partial') return `${shown} (partial)`;
+  return shown;
+}
+
+function coverageLine(row: ComparedRow): string {
+  const note = typeof row.coverage_note === 'string' ? row.coverage_note : '';
+  if (row.coverage === 'none') return `no data: ${note.replace(/^no data for [^:]*: /, '')}`;
+  if (row.coverage === 'partial') return `${periodLabel(row.period_start, row.period_end, 'range')} ${note}`;
+  return '';
 }
 
 function renderScorecard(
@@ -123,9 +151,9 @@ function renderScorecard(
     const { unit } = result.kpi;
     return [
       ...head,
-      formatKpiValue(row.value, unit, options),
-      change(row.change, row.relative_change, row.change_is_good, unit),
-      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit),
+      coveredValue(row, formatKpiValue(row.value, unit, options)),
+      change(row.change, row.relative_change, row.change_is_good, unit, row.comparison_note),
+      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit, row.yoy_note),
       target(row, unit, options),
     ];
   });
@@ -145,8 +173,9 @@ function change(
   relative: number | null,
   good: boolean | null,
   unit: ComparedResult['kpi']['unit'],
+  note?: string,
 ) {
-  if (delta === null) return 'n/a';
+  if (delta === null) return note ? `n/a (${note})` : 'n/a';
   const shown = formatChange(delta, relative, unit);
   // A change that rounds to nothing gets no verdict.
   return shown.startsWith('±') ? shown : `${shown}${formatVerdict(good)}`;

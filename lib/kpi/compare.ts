@@ -39,6 +39,10 @@ export interface Comparison {
   /** value ÷ target (target ÷ value when lower is better): 1 = on target, above 1 = better. */
   readonly attainment: number | null;
   readonly on_track: boolean | null;
+  /** Why there is no change vs the previous period when the data is the reason ("before the data starts"). */
+  readonly comparison_note?: string;
+  /** The same for the year-ago comparison. */
+  readonly yoy_note?: string;
 }
 
 export type ComparedRow = KpiRow & Comparison;
@@ -79,8 +83,12 @@ export function compareRows(
   const whole = (row: KpiRow | undefined) => (row && row.coverage === undefined ? row.value : null);
   return inRange.map((row) => {
     const current = row.coverage === undefined;
-    const previous = current ? whole(byKey.get(key(previousStart(row, requested), row))) : null;
-    const yearAgoValue = current ? whole(byKey.get(key(yearAgoStart(row, requested), row))) : null;
+    const previousRow = byKey.get(key(previousStart(row, requested), row));
+    const yearAgoRow = byKey.get(key(yearAgoStart(row, requested), row));
+    const previous = current ? whole(previousRow) : null;
+    const yearAgoValue = current ? whole(yearAgoRow) : null;
+    const comparisonNote = coverageReason(row, previousRow);
+    const yoyNote = coverageReason(row, yearAgoRow);
     const target = findTarget(options.targets, row, requested.grain, options.by);
     const change = difference(row.value, previous);
     const yoyChange = difference(row.value, yearAgoValue);
@@ -97,8 +105,19 @@ export function compareRows(
       target,
       attainment: attainment(row.value, target, options.direction),
       on_track: onTrack(row.value, target, options.direction),
+      ...(comparisonNote ? { comparison_note: comparisonNote } : {}),
+      ...(yoyNote ? { yoy_note: yoyNote } : {}),
     };
   });
+}
+
+/** Why a comparison is left out for the data's sake, or undefined when the data allows it. */
+function coverageReason(row: KpiRow, base: KpiRow | undefined): string | undefined {
+  if (row.coverage === 'partial') return 'this period is partial';
+  if (row.coverage === 'none') return undefined;
+  if (base === undefined || base.coverage === 'none') return 'before the data starts';
+  if (base.coverage === 'partial') return 'that period is partial';
+  return undefined;
 }
 
 export function isGood(change: number | null, direction: Direction): boolean | null {

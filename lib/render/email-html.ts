@@ -65,8 +65,11 @@ export async function renderEmail(document: ReportDocument, options: RenderOptio
  * "CRM monthly report: October 2026": one thread per period; a scoped report says whose
  * numbers they are ("... — region EMEA"), so two regions never thread together either.
  */
-export function emailSubject(document: Pick<ReportDocument, 'title' | 'periodLabel' | 'scope'>): string {
-  return `${document.title}: ${document.periodLabel}${document.scope ? ` — ${document.scope.label}` : ''}`;
+export function emailSubject(
+  document: Pick<ReportDocument, 'title' | 'periodLabel' | 'scope' | 'partial'>,
+): string {
+  const partial = document.partial ? ' (partial)' : '';
+  return `${document.title}: ${document.periodLabel}${partial}${document.scope ? ` — ${document.scope.label}` : ''}`;
 }
 
 function emailTile(tile: TileView) {
@@ -85,6 +88,12 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
     '',
     ...(restated.length > 0 ? ['Restated since last sent:', ...restated.map((r) => `- ${r}.`), ''] : []),
     ...(document.scope ? [`Only ${document.scope.label}. ${document.scope.coverage}`, ''] : []),
+    ...(document.partial
+      ? [
+          `Partial ${document.periodLabel} (${document.partial}): the numbers cover only part of the period.`,
+          '',
+        ]
+      : []),
     ...(document.summary ? [document.summary, ''] : []),
     ...tiles.map((t) => `- ${t.sentence}`),
     ...(document.changes.length > 0

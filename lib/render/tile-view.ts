@@ -26,6 +26,8 @@ export interface TileView {
   readonly scopeWhy: string;
   /** One sentence with the numbers, for alt text and the plain-text e-mail. */
   readonly sentence: string;
+  /** "partial: the data ends 2026-10-15" or "no data for ...: the data ends ..."; '' when whole. */
+  readonly coverageNote: string;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -47,6 +49,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     targetClass: 'neutral',
     scopeNote: '',
     scopeWhy: '',
+    coverageNote: '',
   };
   if (!series.available) {
     const missing = series.missing.join(', ');
@@ -65,16 +68,38 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
       missing: 'data for this period',
       sentence: `${kpi.title}: no data`,
     };
+  const coverageNote = typeof row.coverage_note === 'string' ? row.coverage_note : '';
+  if (row.coverage === 'none')
+    return {
+      ...empty,
+      value: 'no data',
+      unavailable: true,
+      missing: '',
+      coverageNote,
+      sentence: `${kpi.title}: ${coverageNote}`,
+    };
   const value = formatKpiValue(row.value, kpi.unit, options);
-  const change = describeChange(row.change, row.relative_change, row.change_is_good, kpi.unit);
-  const yoy = describeChange(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, kpi.unit);
+  const change = describeChange(
+    row.change,
+    row.relative_change,
+    row.change_is_good,
+    kpi.unit,
+    row.comparison_note,
+  );
+  const yoy = describeChange(
+    row.yoy_change,
+    row.yoy_relative_change,
+    row.yoy_is_good,
+    kpi.unit,
+    row.yoy_note,
+  );
   const target = describeTarget(row, kpi.unit, options);
   const previousLabel =
     grain === 'month'
       ? (MONTHS[Number(addMonths(row.period_start, -1).slice(5, 7)) - 1] ?? '')
       : `previous ${grain}`;
   const sentence = [
-    `${kpi.title} ${value}`,
+    `${kpi.title} ${value}${coverageNote ? ` (${coverageNote})` : ''}`,
     row.change === null ? '' : `${change.text} vs ${previousLabel}`,
     row.yoy_change === null ? '' : `${yoy.text} vs last year`,
     target.text,
@@ -96,6 +121,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     previousLabel,
     targetText: target.text,
     targetClass: target.className,
+    coverageNote,
     ...(wide ? { scopeNote: 'company-wide', scopeWhy: series.companyWide ?? '' } : {}),
     sentence: wide ? `${sentence} (company-wide)` : sentence,
   };
@@ -106,8 +132,10 @@ export function describeChange(
   relative: number | null,
   good: boolean | null,
   unit: KpiSeries['kpi']['unit'],
+  note?: string,
 ): { text: string; className: string; arrow: string } {
-  if (change === null) return { text: 'no comparison', className: 'neutral', arrow: '' };
+  if (change === null)
+    return { text: note ? `n/a (${note})` : 'no comparison', className: 'neutral', arrow: '' };
   const text = formatChange(change, relative, unit);
   if (text.startsWith('±')) return { text, className: 'neutral', arrow: '●' };
   return {

@@ -253,10 +253,11 @@ describe('a scoped report', () => {
     );
     expect(email).toContain('About region EMEA');
     const text = await readFile(join(written.dir, 'email.txt'), 'utf8');
-    expect(text.split('\n')[0]).toBe('Scope test: October 2026 — region EMEA');
+    // The fixture's data ends on 2026-10-20: October is partial, and the subject says so.
+    expect(text.split('\n')[0]).toBe('Scope test: October 2026 (partial) — region EMEA');
     expect(text).toContain('- New leads 3');
     expect(text).toMatch(/- New leads 3.*\(company-wide\)\n/);
-    expect(emailSubject(document)).toBe('Scope test: October 2026 — region EMEA');
+    expect(emailSubject(document)).toBe('Scope test: October 2026 (partial) — region EMEA');
   });
 
   it("a segment's report is held to the segment's targets", async () => {
