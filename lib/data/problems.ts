@@ -22,7 +22,8 @@ export type ProblemRule =
   | 'future_date'
   | 'negative_amount'
   | 'ends_before_start'
-  | 'control_character';
+  | 'control_character'
+  | 'mostly_blank';
 
 export interface ProblemExample {
   /** CSV line (header = line 1) or Parquet row (first row = 1). */
@@ -85,6 +86,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   negative_amount: 'amount is negative',
   ends_before_start: 'ends before it starts',
   control_character: 'text holds a control character',
+  mostly_blank: 'a column a KPI adds up is blank on most of the rows it reads',
 };
 
 export function describeRule(rule: ProblemRule): string {

@@ -80,9 +80,10 @@ export function compareRows(
   );
   // Only whole periods are compared: a partial period (the data starts or ends inside it) or one
   // without data is "n/a", never a fall to or a rise from a number the data cannot support.
-  const whole = (row: KpiRow | undefined) => (row && row.coverage === undefined ? row.value : null);
+  const whole = (row: KpiRow | undefined) =>
+    row && row.coverage === undefined && !partlyKnown(row) ? row.value : null;
   return inRange.map((row) => {
-    const current = row.coverage === undefined;
+    const current = row.coverage === undefined && !partlyKnown(row);
     const previousRow = byKey.get(key(previousStart(row, requested), row));
     const yearAgoRow = byKey.get(key(yearAgoStart(row, requested), row));
     const previous = current ? whole(previousRow) : null;
@@ -115,9 +116,16 @@ export function compareRows(
 function coverageReason(row: KpiRow, base: KpiRow | undefined): string | undefined {
   if (row.coverage === 'partial') return 'this period is partial';
   if (row.coverage === 'none') return undefined;
+  if (partlyKnown(row)) return 'amounts partly unknown';
   if (base === undefined || base.coverage === 'none') return 'before the data starts';
   if (base.coverage === 'partial') return 'that period is partial';
+  if (partlyKnown(base)) return 'amounts partly unknown then';
   return undefined;
+}
+
+/** A sum with blanks in its input (kpi header `known:`): its moves may be the blanks'. */
+function partlyKnown(row: KpiRow): boolean {
+  return typeof row.known_share === 'number' && row.known_share < 1;
 }
 
 export function isGood(change: number | null, direction: Direction): boolean | null {

@@ -43,13 +43,28 @@ export interface KpiDefinition {
   readonly breakdowns: readonly KpiBreakdown[];
   readonly params: readonly KpiParam[];
   readonly source: string;
+  /**
+   * What the value adds up, when it may be blank ("amount of open deals"): the SQL then returns
+   * `value_known` and `value_of`, the rows whose input was known and all it is about.
+   */
+  readonly known?: string;
   /** The SQL after the header. */
   readonly sql: string;
 }
 
 export type ParseOutcome = { ok: true; definition: KpiDefinition } | { ok: false; errors: string[] };
 
-const KEYS = ['title', 'description', 'unit', 'direction', 'needs', 'by', 'param', 'source'] as const;
+const KEYS = [
+  'title',
+  'description',
+  'unit',
+  'direction',
+  'needs',
+  'by',
+  'param',
+  'known',
+  'source',
+] as const;
 const REPEATABLE = new Set(['by', 'param', 'description', 'needs']);
 const BY_PLACEHOLDER = '{by}';
 
@@ -158,6 +173,13 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
       fail(`param ${param.name} is declared but the SQL never uses $${param.name}`);
   }
 
+  const known = one('known');
+  if (known && !(/\bvalue_known\b/.test(sql) && /\bvalue_of\b/.test(sql)))
+    fail(
+      '"known:" needs the SQL to return value_known and value_of (rows whose input was known, of all)',
+      known.line,
+    );
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -173,6 +195,7 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
       breakdowns,
       params,
       source: one('source')?.value ?? '',
+      ...(known ? { known: known.value } : {}),
       sql,
     },
   };

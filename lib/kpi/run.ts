@@ -77,7 +77,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     throw new PulseError('query', message, { cause: error });
   }
   const coverage = await kpiCoverage(dataset, kpi);
-  const shaped = rows.map((row) => shapeRow(kpi.id, row, breakdown?.name));
+  const shaped = rows.map((row) => knownShare(kpi, shapeRow(kpi.id, row, breakdown?.name)));
   return {
     kpi,
     available: true,
@@ -88,6 +88,22 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
         : shaped.map((row) => coverRow(row, coverage, request.span.grain, breakdown?.name)),
     coverage,
   };
+}
+
+/**
+ * A sum over a column with blanks says how much it knows: all blank → null with the reason, never
+ * 0 ("amount unknown for 1,589 of 1,589 open deals"); some blank → the value with the share known.
+ */
+function knownShare(kpi: KpiDefinition, row: KpiRow): KpiRow {
+  if (!kpi.known) return row;
+  const known = toNumber(row.value_known ?? null);
+  const of = toNumber(row.value_of ?? null);
+  if (known === null || of === null || of === 0 || known >= of) return row;
+  const [what = 'value', noun = 'rows'] = kpi.known.split(/\s+of\s+/);
+  const counts = (n: number) => `${n.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} ${noun}`;
+  if (known === 0)
+    return { ...row, value: null, known_share: 0, unknown_note: `${what} unknown for ${counts(of)}` };
+  return { ...row, known_share: known / of, unknown_note: `${what} known for ${counts(known)} only` };
 }
 
 /**

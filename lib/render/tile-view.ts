@@ -68,7 +68,8 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
       missing: 'data for this period',
       sentence: `${kpi.title}: no data`,
     };
-  const coverageNote = typeof row.coverage_note === 'string' ? row.coverage_note : '';
+  // What the data leaves out: a period covered in part, or amounts left blank in the export.
+  const coverageNote = [row.coverage_note, row.unknown_note].filter((n) => typeof n === 'string').join('; ');
   if (row.coverage === 'none')
     return {
       ...empty,
@@ -78,7 +79,8 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
       coverageNote,
       sentence: `${kpi.title}: ${coverageNote}`,
     };
-  const value = formatKpiValue(row.value, kpi.unit, options);
+  const value =
+    row.value === null && row.unknown_note ? 'unknown' : formatKpiValue(row.value, kpi.unit, options);
   const change = describeChange(
     row.change,
     row.relative_change,

@@ -10,10 +10,14 @@
 -- by: channel = o.channel [opportunities.channel]
 -- by: kind = o.kind [opportunities.kind]
 -- by: segment = c.segment [opportunities.customer_id, customers.segment]
+-- known: amount of open deals
 -- source: seeds 001, 004
 SELECT p.period_start, p.period_end, {by} AS breakdown,
-       coalesce(sum(o.amount), 0) AS value,
-       count(o.opportunity_id) AS deals
+       -- No deal: 0. Deals whose amounts are all blank: unknown (null), never 0.
+       CASE WHEN count(o.opportunity_id) = 0 THEN 0 ELSE sum(o.amount) END AS value,
+       count(o.opportunity_id) AS deals,
+       count(o.amount) AS value_known,
+       count(o.opportunity_id) AS value_of
 FROM periods($start, $end, $grain) p
 LEFT JOIN opportunities o
   ON o.created_at < p.period_end

@@ -2,6 +2,8 @@ import { readFreshness } from '../../data/freshness.ts';
 import { countOf, formatProblem, formatProblemCounts } from '../../data/problems.ts';
 import { formatRejectedRow, formatRejectSummary, readRejectedRows } from '../../data/rejects.ts';
 import { renderTextTable } from '../../format/table.ts';
+import { blankInputProblems } from '../../kpi/blank-inputs.ts';
+import { readCatalog } from '../../kpi/catalog.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { withDataset } from '../with-dataset.ts';
 
@@ -13,8 +15,10 @@ const SHOWN_REJECTED_ROWS = 20;
  */
 export async function checkCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
   return withDataset(options, async (dataset) => {
-    const errors = dataset.problems.filter((p) => p.severity === 'error');
-    const warnings = dataset.problems.filter((p) => p.severity === 'warning');
+    // The export's own problems, and columns the KPIs add up that it mostly leaves blank.
+    const problems = [...dataset.problems, ...(await blankInputProblems(dataset, await readCatalog()))];
+    const errors = problems.filter((p) => p.severity === 'error');
+    const warnings = problems.filter((p) => p.severity === 'warning');
     const freshness = await readFreshness(dataset, options.now);
     const latest = (table: string) => freshness.find((f) => f.table === table)?.latest ?? null;
     const all = Boolean(flags.values.all) || options.format === 'json';
@@ -29,7 +33,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         ok: errors.length === 0,
         tables: dataset.tables.map((t) => ({ ...t, latest: latest(t.table) })),
         rejects: dataset.rejects,
-        problems: dataset.problems,
+        problems,
         rejectedRows,
       };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -57,7 +61,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
       { header: 'file' },
     ];
     const limit = flags.values.all ? Number.POSITIVE_INFINITY : 20;
-    const lines = dataset.problems.flatMap((p) => formatProblem(p, limit));
+    const lines = problems.flatMap((p) => formatProblem(p, limit));
     const missing = 15 - dataset.tables.length;
     const { rejects } = dataset;
     const rejectedLines =
@@ -82,7 +86,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
-        `${formatProblemCounts(dataset.problems)}${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
+        `${formatProblemCounts(problems)}${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
         ...(rejects.rows > 0
           ? [
               `${formatRejectSummary(rejects)} of ${rejects.total.toLocaleString('en-US')}: KPIs leave them out only with --allow-rejects (or PULSE_MAX_REJECT_SHARE)`,

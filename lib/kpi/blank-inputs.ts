@@ -1,0 +1,45 @@
+// `pulse check` warns about a column a KPI adds up that is blank on most of the rows that KPI
+// reads (open deals without an amount): the KPI would say "unknown", and the fix is in the export.
+// Only KPIs whose header declares `known:` are asked, once, over the whole of the data.
+
+import type { Dataset } from '../data/dataset.ts';
+import type { Problem } from '../data/problems.ts';
+import type { Catalog } from './catalog.ts';
+import { datasetCoverage } from './coverage.ts';
+import { addDays } from './period.ts';
+import { runKpi } from './run.ts';
+
+/** Warn when less than this share of the rows a KPI sums has the column filled in ... */
+const MOSTLY_BLANK = 0.5;
+/** ... and there are enough of them to be a habit of the export, not one odd row. */
+const MIN_ROWS = 5;
+
+export async function blankInputProblems(dataset: Dataset, catalog: Catalog): Promise<Problem[]> {
+  const coverage = await datasetCoverage(dataset);
+  if (!coverage.start || !coverage.asOf) return [];
+  const span = { start: coverage.start, end: addDays(coverage.asOf, 1), grain: 'range' as const };
+  const problems: Problem[] = [];
+  for (const kpi of catalog.kpis.filter((k) => k.known)) {
+    const result = await runKpi(dataset, kpi, { span });
+    const [row] = result.rows;
+    const known = Number(row?.value_known ?? 0);
+    const of = Number(row?.value_of ?? 0);
+    if (!result.available || of < MIN_ROWS || known / of >= MOSTLY_BLANK) continue;
+    const [what = 'value', noun = 'rows'] = (kpi.known ?? '').split(/\s+of\s+/);
+    const column = kpi.needs.find((n) => n.endsWith(`.${what}`)) ?? what;
+    const [table = '', name] = column.split('.');
+    const source = dataset.tables.find((t) => t.table === table);
+    problems.push({
+      severity: 'warning',
+      rule: 'mostly_blank',
+      table,
+      file: source?.path ?? table,
+      ...(name ? { column: name } : {}),
+      expected: `${what} filled in on most ${noun}: ${kpi.id} adds it up, and it is blank on ${(of - known).toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
+      count: of - known,
+      examples: [],
+      hint: `${kpi.title} shows "unknown" (or the known part, marked) until the export fills in ${column}`,
+    });
+  }
+  return problems;
+}
