@@ -70,11 +70,11 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
     : [
         {
           header: 'vs previous',
-          cell: (r: ComparedRow) => change(r.change, r.relative_change, r.change_is_good, unit),
+          cell: (r: ComparedRow) => change(r.change, r.relative_change, r.change_is_good, unit, options),
         },
         {
           header: 'vs last year',
-          cell: (r: ComparedRow) => change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit),
+          cell: (r: ComparedRow) => change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit, options),
         },
         { header: 'target', cell: (r: ComparedRow) => target(r, unit, options) },
       ];
@@ -118,8 +118,8 @@ function renderScorecard(
     return [
       ...head,
       formatKpiValue(row.value, unit, options),
-      change(row.change, row.relative_change, row.change_is_good, unit),
-      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit),
+      change(row.change, row.relative_change, row.change_is_good, unit, options),
+      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit, options),
       target(row, unit, options),
     ];
   });
@@ -139,9 +139,10 @@ function change(
   relative: number | null,
   good: boolean | null,
   unit: ComparedResult['kpi']['unit'],
+  options: FormatOptions,
 ) {
   if (delta === null) return 'n/a';
-  const shown = formatChange(delta, relative, unit);
+  const shown = formatChange(delta, relative, unit, options);
   // A change that rounds to nothing gets no verdict.
   return shown.startsWith('±') ? shown : `${shown}${formatVerdict(good)}`;
 }

@@ -29,7 +29,7 @@ const MAX_CHANGE_CHARTS = 3;
  * table with inline styles; charts as 2× PNG files with explicit sizes and alt text.
  */
 export async function renderEmail(document: ReportDocument, options: RenderOptions): Promise<RenderedEmail> {
-  const tiles = document.headline.map((series) => buildTileView(series, options.grain, options));
+  const tiles = document.headline.map((series) => buildTileView(series, options.grain, document.format));
   const images: EmailImage[] = [];
   const changes = [];
   for (const change of document.changes) {

@@ -66,8 +66,8 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
       sentence: `${kpi.title}: no data`,
     };
   const value = formatKpiValue(row.value, kpi.unit, options);
-  const change = describeChange(row.change, row.relative_change, row.change_is_good, kpi.unit);
-  const yoy = describeChange(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, kpi.unit);
+  const change = describeChange(row.change, row.relative_change, row.change_is_good, kpi.unit, options);
+  const yoy = describeChange(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, kpi.unit, options);
   const target = describeTarget(row, kpi.unit, options);
   const previousLabel =
     grain === 'month'
@@ -106,9 +106,10 @@ export function describeChange(
   relative: number | null,
   good: boolean | null,
   unit: KpiSeries['kpi']['unit'],
+  options: Pick<FormatOptions, 'locale'> = {},
 ): { text: string; className: string; arrow: string } {
   if (change === null) return { text: 'no comparison', className: 'neutral', arrow: '' };
-  const text = formatChange(change, relative, unit);
+  const text = formatChange(change, relative, unit, options);
   if (text.startsWith('±')) return { text, className: 'neutral', arrow: '●' };
   return {
     text,

@@ -3,6 +3,7 @@
 
 import type { Chart } from '../charts/chart.ts';
 import type { DataQuality } from '../data/quality.ts';
+import type { FormatOptions } from '../format/values.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 
@@ -61,6 +62,8 @@ export interface ReportDocument {
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly timeZone: string;
+  /** The currency and locale every number of the report is written in (tiles, e-mail, charts). */
+  readonly format: Required<FormatOptions>;
   readonly dataAsOf: string | null;
   readonly generatedAt: string;
   readonly summary: string | undefined;

@@ -2,6 +2,7 @@
 // the data), and appends blocks. No I/O, no clock of its own.
 
 import type { Chart } from '../charts/chart.ts';
+import type { Formatter } from '../format/formatter.ts';
 import type { Grain, PeriodSpan } from '../kpi/period.ts';
 import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from './content.ts';
 
@@ -40,6 +41,11 @@ export interface ReportContext {
    * company-wide or not available; see lib/report/scoped-kpis.ts); undefined for the whole.
    */
   readonly scopeLabel: string | undefined;
+  /**
+   * The report's currency and locale (PULSE_CURRENCY, PULSE_LOCALE) with the functions that use
+   * them: give it to every table, chart and sentence (`format: r.format`); never name a currency.
+   */
+  readonly format: Formatter;
   kpi(id: string, history?: number): Promise<KpiSeries>;
   kpis(ids: readonly string[], history?: number): Promise<KpiSeries[]>;
   rows(id: string, options?: RowsOptions): Promise<KpiTable>;
@@ -70,7 +76,7 @@ export interface ContextState {
 export function createContext(
   base: Pick<
     ReportContext,
-    'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params' | 'scopeLabel'
+    'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params' | 'scopeLabel' | 'format'
   >,
   source: KpiSource,
   onCell: (timing: CellTiming) => void,

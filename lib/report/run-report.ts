@@ -3,6 +3,8 @@ import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { buildDataQuality } from '../data/quality.ts';
 import { scopeParams } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
+import { createFormatter, formatSettings } from '../format/formatter.ts';
+import type { FormatOptions } from '../format/values.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
@@ -19,6 +21,8 @@ export interface RunReportOptions {
   readonly timeZone: string;
   /** The clock (ISO instant). */
   readonly now: string;
+  /** Currency and locale of every number shown (default USD, en-US). */
+  readonly format?: FormatOptions;
   /** The report's period; default: the last complete one in the data. */
   readonly period?: PeriodSpan;
   /** The report's own params and the scope (region, segment, ...: see lib/data/scope.ts). */
@@ -97,6 +101,7 @@ export async function runReportOn(
   const targets = await readTargets(dataset);
   const source = createDatasetSource(dataset, catalog, period, targets, { params: ownParams(params) });
   const periodLabel = formatPeriod(period);
+  const format = createFormatter(options.format);
   const { context, state } = createContext(
     {
       period,
@@ -106,6 +111,7 @@ export async function runReportOn(
       now: options.now,
       params,
       scopeLabel: dataset.scope?.label,
+      format,
     },
     source,
     options.onCell ?? (() => {}),
@@ -118,6 +124,7 @@ export async function runReportOn(
     periodStart: period.start,
     periodEnd: period.end,
     timeZone: options.timeZone,
+    format: formatSettings(format),
     dataAsOf: asOf,
     generatedAt: options.now,
     summary: state.summary,
@@ -136,6 +143,7 @@ export async function runReportOn(
             ...scopeNotes(dataset.scope, source.scopeOutcomes(), {
               hasTargets: targets.length > 0,
               has: (table) => dataset.has(table),
+              locale: format.locale,
             }),
           },
         }

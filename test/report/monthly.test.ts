@@ -16,7 +16,7 @@ describe('monthly report', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'pulse-out-'));
     run = await runReport(monthly, { dataDir: await smallCompany(), timeZone: 'UTC', now: TEST_NOW });
-    written = await writeReportOutputs(run, { outRoot: out, currency: 'USD' });
+    written = await writeReportOutputs(run, { outRoot: out });
   }, 60_000);
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });

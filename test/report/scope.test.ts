@@ -71,7 +71,7 @@ async function leadsBySource(r: Parameters<typeof scopeReport.build>[0]) {
       { field: 'source', header: 'Source', unit: 'text' },
       { field: 'value', header: 'Leads' },
     ],
-    { currency: 'USD' },
+    { format: r.format },
   );
   if (!table) throw new Error('test: new_leads by source not available');
   return table;
@@ -237,7 +237,7 @@ describe('a scoped report', () => {
       new_leads: 'company-wide',
     });
 
-    const written = await writeReportOutputs(run, { outRoot: out, currency: 'USD' });
+    const written = await writeReportOutputs(run, { outRoot: out });
     const html = await readFile(join(written.dir, 'index.html'), 'utf8');
     expect(html).toContain('<title>Scope test: October 2026 — region EMEA</title>');
     expect(html).toContain('<h1>October 2026 <span class="scope-label">— region EMEA</span></h1>');

@@ -19,11 +19,13 @@ export function isAvailable<T extends KpiSeries | KpiTable>(result: T): result i
 export function trendChart(
   series: KpiSeries,
   options: {
+    /** The report's `r.format`. */
+    format: FormatOptions;
     title?: string;
     id?: string;
     alongside?: { name: string; field: string }[];
     height?: number;
-  } = {},
+  },
 ): Chart | undefined {
   if (!series.available) return undefined;
   const note = companyWideNote(series);
@@ -44,6 +46,7 @@ export function trendChart(
       points: series.history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
     })),
     ...(options.height ? { height: options.height } : {}),
+    format: options.format,
   });
 }
 
@@ -51,6 +54,8 @@ export function trendChart(
 export function breakdownBars(
   table: KpiTable,
   options: {
+    /** The report's `r.format`. */
+    format: FormatOptions;
     title?: string;
     dimension: string;
     field?: string;
@@ -87,6 +92,7 @@ export function breakdownBars(
     ...(extreme
       ? { highlight: extreme.label, highlightTone: good ? ('good' as const) : ('bad' as const) }
       : {}),
+    format: options.format,
   });
 }
 
@@ -102,11 +108,13 @@ export function rowsTable(
   table: KpiTable,
   columns: readonly ColumnSpec[],
   options: {
+    /** The report's `r.format`. */
+    format: FormatOptions;
     title?: string;
     caption?: string;
     limit?: number;
     rows?: readonly ComparedRow[];
-  } & FormatOptions,
+  },
 ): Omit<TableBlock, 'kind'> | undefined {
   if (!table.available) return undefined;
   const rows = (options.rows ?? table.rows).slice(0, options.limit ?? 50);
@@ -115,7 +123,7 @@ export function rowsTable(
     ...(options.title ? { title: options.title } : {}),
     ...(caption ? { caption } : {}),
     columns: columns.map((c) => ({ header: c.header, align: isTextColumn(rows, c) ? 'left' : 'right' })),
-    rows: rows.map((row) => columns.map((c) => cell(row[c.field], c, table.kpi.unit, options))),
+    rows: rows.map((row) => columns.map((c) => cell(row[c.field], c, table.kpi.unit, options.format))),
   };
 }
 
