@@ -14,6 +14,7 @@ import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
 
 export interface RunReportOptions {
@@ -134,7 +135,17 @@ export async function runReportOn(
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
     freshness,
     dataQuality: buildDataQuality(dataset, freshness),
-    reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}${paramFlags(params)}`,
+    reproduce: reproduceCommand({
+      report: definition.name,
+      period: periodArgument(period),
+      dataDir: dataset.dataDir,
+      mapping: dataset.mapping,
+      allowRejects: dataset.policy.allowRejects,
+      maxRejectShare: dataset.policy.maxRejectShare,
+      timeZone: options.timeZone,
+      params,
+      format: formatSettings(format),
+    }),
     ...(dataset.scope
       ? {
           scope: {
@@ -179,17 +190,6 @@ function choosePeriod(
     period: { ...period, grain: definition.grain },
     note: `period: ${formatPeriod(period)}, the last complete ${definition.grain} in the data (data as of ${asOf})`,
   };
-}
-
-/** ` --param region=EMEA --param 'region=North America'`: the params as a shell would need them. */
-function paramFlags(params: Readonly<Record<string, string>>): string {
-  return Object.keys(params)
-    .sort()
-    .map((name) => {
-      const pair = `${name}=${params[name] ?? ''}`;
-      return ` --param ${/^[\w.,:@%+=/-]+$/.test(pair) ? pair : `'${pair.replaceAll("'", `'\\''`)}'`}`;
-    })
-    .join('');
 }
 
 /** "September" for the month before October 2026; "2026-Q2", "2025", "week of ..." otherwise. */

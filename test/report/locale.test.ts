@@ -60,4 +60,10 @@ describe('a report in EUR and de-DE', () => {
     expect(files['index.html']).toMatch(/>80\u00a0%<\/text>/);
     expect(run.document.format).toEqual({ currency: 'EUR', locale: 'de-DE' });
   });
+
+  it('says how to reproduce it in the same currency and locale', () => {
+    expect(run.document.reproduce).toBe(
+      'PULSE_CURRENCY=EUR PULSE_LOCALE=de-DE npx pulse report monthly --period 2026-10',
+    );
+  });
 });

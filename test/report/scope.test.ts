@@ -227,7 +227,9 @@ describe('a scoped report', () => {
       'Targets are set for the whole business, so none is shown for region EMEA.',
       '1 customer has no region and is in no such report.',
     ]);
-    expect(document.reproduce).toBe('npx pulse report scope-test --period 2026-10 --param region=EMEA');
+    expect(document.reproduce).toBe(
+      `npx pulse report scope-test --period 2026-10 --data ${DIR} --param region=EMEA`,
+    );
     // kpis.csv and kpis.json say whose number each row is.
     const scopes = new Map(run.numbers.map((row) => [row.id, row.scope]));
     expect(Object.fromEntries(scopes)).toEqual({
