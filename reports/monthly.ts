@@ -314,9 +314,7 @@ const report = defineReport({
           ),
         );
       }
-      r.markdown(
-        'Every row of the data passed the data contract: KPIs are never computed from rows that failed it (`pulse check` lists problems).',
-      );
+      r.markdown(r.rejectedRows.contract);
     });
   },
 });

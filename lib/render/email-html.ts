@@ -83,6 +83,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
   return [
     emailSubject(document),
     '',
+    ...(document.rejectedRows?.banner ? [document.rejectedRows.banner, ''] : []),
     ...(restated.length > 0 ? ['Restated since last sent:', ...restated.map((r) => `- ${r}.`), ''] : []),
     ...(document.scope ? [`Only ${document.scope.label}. ${document.scope.coverage}`, ''] : []),
     ...(document.summary ? [document.summary, ''] : []),
@@ -94,6 +95,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
       ? ['', `About ${document.scope.label}:`, ...document.scope.notes.map((n) => `- ${n}`)]
       : []),
     '',
+    ...(document.rejectedRows?.footer ? [document.rejectedRows.footer] : []),
     `Data as of ${document.dataAsOf ?? 'unknown'}. The full report is attached.`,
     `Reproduce: ${document.reproduce}`,
     '',

@@ -6,6 +6,7 @@ import type { DataQuality } from '../data/quality.ts';
 import type { FormatOptions } from '../format/values.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
+import type { RejectedRows } from './rejected-rows.ts';
 
 /** One KPI over the report's period with its recent history, or why it is missing. */
 export type KpiSeries =
@@ -77,6 +78,8 @@ export interface ReportDocument {
   readonly freshness: readonly { readonly table: string; readonly latest: string | null }[];
   /** Rows rejected and what the data checks found; `dataQuality.rejected.label` is "N rows rejected (x %)". */
   readonly dataQuality?: DataQuality;
+  /** Every sentence about rejected rows (banner, footer, e-mail), from `dataQuality.rejected`. */
+  readonly rejectedRows?: RejectedRows;
   readonly reproduce: string;
   /** Set when the report covers one part of the business (`--param region=EMEA`). */
   readonly scope?: ReportScope;

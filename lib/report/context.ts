@@ -5,6 +5,7 @@ import type { Chart } from '../charts/chart.ts';
 import type { Formatter } from '../format/formatter.ts';
 import type { Grain, PeriodSpan } from '../kpi/period.ts';
 import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from './content.ts';
+import type { RejectedRows } from './rejected-rows.ts';
 
 /** How the runner answers a report's questions about the data. */
 export interface KpiSource {
@@ -46,6 +47,8 @@ export interface ReportContext {
    * them: give it to every table, chart and sentence (`format: r.format`); never name a currency.
    */
   readonly format: Formatter;
+  /** What to say about rows the data contract rejected: the same words as the footer's. */
+  readonly rejectedRows: RejectedRows;
   kpi(id: string, history?: number): Promise<KpiSeries>;
   kpis(ids: readonly string[], history?: number): Promise<KpiSeries[]>;
   rows(id: string, options?: RowsOptions): Promise<KpiTable>;
@@ -76,7 +79,15 @@ export interface ContextState {
 export function createContext(
   base: Pick<
     ReportContext,
-    'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params' | 'scopeLabel' | 'format'
+    | 'period'
+    | 'periodLabel'
+    | 'previousLabel'
+    | 'timeZone'
+    | 'now'
+    | 'params'
+    | 'scopeLabel'
+    | 'format'
+    | 'rejectedRows'
   >,
   source: KpiSource,
   onCell: (timing: CellTiming) => void,

@@ -13,6 +13,7 @@ import type { ReportDocument } from './content.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
+import { describeRejectedRows } from './rejected-rows.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
@@ -103,6 +104,10 @@ export async function runReportOn(
   const source = createDatasetSource(dataset, catalog, period, targets, { params: ownParams(params) });
   const periodLabel = formatPeriod(period);
   const format = createFormatter(options.format);
+  const quality = buildDataQuality(dataset, freshness);
+  const rejectedRows = describeRejectedRows(quality.rejected, format.locale);
+  // One label for the rejected rows wherever the document carries it.
+  const dataQuality = { ...quality, rejected: { ...quality.rejected, label: rejectedRows.label } };
   const { context, state } = createContext(
     {
       period,
@@ -113,6 +118,7 @@ export async function runReportOn(
       params,
       scopeLabel: dataset.scope?.label,
       format,
+      rejectedRows,
     },
     source,
     options.onCell ?? (() => {}),
@@ -134,7 +140,8 @@ export async function runReportOn(
     blocks: state.blocks,
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
     freshness,
-    dataQuality: buildDataQuality(dataset, freshness),
+    dataQuality,
+    rejectedRows,
     reproduce: reproduceCommand({
       report: definition.name,
       period: periodArgument(period),

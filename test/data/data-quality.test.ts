@@ -143,7 +143,9 @@ describe('the report', () => {
     ]);
     const html = await renderReportHtml(run.document, { grain: 'month' });
     expect(html).toContain('<p class="data-banner" role="note">2 rows rejected (4 %) for data errors');
-    expect(html).toContain('<p class="rejected-rows">2 rows rejected (4 %): left out of every number above');
+    expect(html).toContain(
+      '<p class="rejected-rows">2 rows rejected (4 %): left out of every number in this report',
+    );
     expect(html).toContain('<td>opportunities.status</td><td>value is not allowed</td><td>1</td>');
     await expect(runReport(definition, { dataDir: data, timeZone: 'UTC', now: TEST_NOW })).rejects.toThrow(
       /2 rows rejected \(4 %\)/,
