@@ -11,6 +11,7 @@ import {
 import type { ComparedRow } from '../kpi/compare.ts';
 import { type PeriodSpan, periodLabel } from '../kpi/period.ts';
 import type { ComparedResult } from '../kpi/run-compared.ts';
+import { windowLabel } from '../kpi/window.ts';
 import type { OutputFormat } from './options.ts';
 
 const COMPARISON_FIELDS = new Set([
@@ -26,7 +27,8 @@ const COMPARISON_FIELDS = new Set([
   'attainment',
   'on_track',
 ]);
-const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value']);
+// window_start/window_end are said by the period column of a windowed KPI.
+const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value', 'window_start', 'window_end']);
 
 export function renderKpiResults(
   results: readonly ComparedResult[],
@@ -92,7 +94,7 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
   ];
   const showValue = columns.some((c) => c.header === 'value');
   const rows = result.compared.map((row) => [
-    periodLabel(row.period_start, row.period_end, span.grain),
+    windowLabel(result.kpi, row.period_end) ?? periodLabel(row.period_start, row.period_end, span.grain),
     ...(by ? [row[by] === null ? '(none)' : String(row[by])] : []),
     ...(showValue ? [formatKpiValue(row.value, isTable ? 'count' : unit, options)] : []),
     ...comparisons.map((c) => c.cell(row)),

@@ -42,13 +42,32 @@ export interface KpiDefinition {
   readonly breakdowns: readonly KpiBreakdown[];
   readonly params: readonly KpiParam[];
   readonly source: string;
+  /**
+   * `-- window: 12 months`: the value is computed over this span ending at each period's end,
+   * whatever the period's length; rows are labelled with the window (lib/kpi/window.ts).
+   */
+  readonly window?: KpiWindow;
   /** The SQL after the header. */
   readonly sql: string;
 }
 
+export interface KpiWindow {
+  readonly months: number;
+}
+
 export type ParseOutcome = { ok: true; definition: KpiDefinition } | { ok: false; errors: string[] };
 
-const KEYS = ['title', 'description', 'unit', 'direction', 'needs', 'by', 'param', 'source'] as const;
+const KEYS = [
+  'title',
+  'description',
+  'unit',
+  'direction',
+  'needs',
+  'by',
+  'param',
+  'source',
+  'window',
+] as const;
 const REPEATABLE = new Set(['by', 'param', 'description', 'needs']);
 const BY_PLACEHOLDER = '{by}';
 
@@ -157,6 +176,15 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
       fail(`param ${param.name} is declared but the SQL never uses $${param.name}`);
   }
 
+  const windowField = one('window');
+  const window = windowField ? parseWindow(windowField.value) : undefined;
+  if (windowField && !window) {
+    fail(
+      `"window: ${windowField.value}" should read "window: 12 months" (a whole number of months)`,
+      windowField.line,
+    );
+  }
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -172,9 +200,15 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
       breakdowns,
       params,
       source: one('source')?.value ?? '',
+      ...(window ? { window } : {}),
       sql,
     },
   };
+}
+
+function parseWindow(value: string): KpiWindow | undefined {
+  const match = /^([1-9]\d{0,2}) months?$/.exec(value);
+  return match ? { months: Number(match[1]) } : undefined;
 }
 
 function splitList(value: string): string[] {

@@ -9,6 +9,7 @@ import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { dropUnusedCustomerJoins } from './unused-joins.ts';
+import { withWindow } from './window.ts';
 
 export interface KpiRequest {
   readonly span: PeriodSpan;
@@ -72,7 +73,10 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     kpi,
     available: true,
     ...(breakdown ? { by: breakdown.name } : {}),
-    rows: rows.map((row) => shapeRow(kpi.id, row, breakdown?.name)),
+    rows: withWindow(
+      kpi,
+      rows.map((row) => shapeRow(kpi.id, row, breakdown?.name)),
+    ),
   };
 }
 

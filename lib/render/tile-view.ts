@@ -3,6 +3,7 @@
 import { type FormatOptions, formatChange, formatKpiValue } from '../format/values.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import { addMonths, type Grain } from '../kpi/period.ts';
+import { windowLabel } from '../kpi/window.ts';
 import type { KpiSeries } from '../report/content.ts';
 
 export interface TileView {
@@ -24,6 +25,8 @@ export interface TileView {
   readonly scopeNote: string;
   /** Why it is company-wide (a tooltip). */
   readonly scopeWhy: string;
+  /** "12 months to 2026-10-31" for a KPI over a fixed window (not the period); '' otherwise. */
+  readonly windowText: string;
   /** One sentence with the numbers, for alt text and the plain-text e-mail. */
   readonly sentence: string;
 }
@@ -47,6 +50,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     targetClass: 'neutral',
     scopeNote: '',
     scopeWhy: '',
+    windowText: '',
   };
   if (!series.available) {
     const missing = series.missing.join(', ');
@@ -73,8 +77,9 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     grain === 'month'
       ? (MONTHS[Number(addMonths(row.period_start, -1).slice(5, 7)) - 1] ?? '')
       : `previous ${grain}`;
+  const windowText = windowLabel(kpi, row.period_end) ?? '';
   const sentence = [
-    `${kpi.title} ${value}`,
+    `${kpi.title} ${value}${windowText ? ` (${windowText})` : ''}`,
     row.change === null ? '' : `${change.text} vs ${previousLabel}`,
     row.yoy_change === null ? '' : `${yoy.text} vs last year`,
     target.text,
@@ -96,6 +101,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     previousLabel,
     targetText: target.text,
     targetClass: target.className,
+    windowText,
     ...(wide ? { scopeNote: 'company-wide', scopeWhy: series.companyWide ?? '' } : {}),
     sentence: wide ? `${sentence} (company-wide)` : sentence,
   };

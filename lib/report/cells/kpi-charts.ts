@@ -7,6 +7,7 @@ import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
 import type { ComparedRow } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
+import { windowLabel } from '../../kpi/window.ts';
 import type { KpiSeries, KpiTable, TableBlock } from '../content.ts';
 
 type Available<T> = Extract<T, { available: true }>;
@@ -118,7 +119,9 @@ export function rowsTable(
 ): Omit<TableBlock, 'kind'> | undefined {
   if (!table.available) return undefined;
   const rows = (options.rows ?? table.rows).slice(0, options.limit ?? 50);
-  const caption = [options.caption, companyWideNote(table)].filter(Boolean).join(' ');
+  const caption = [windowNote(table, rows), options.caption, companyWideNote(table)]
+    .filter(Boolean)
+    .join(' ');
   return {
     ...(options.title ? { title: options.title } : {}),
     ...(caption ? { caption } : {}),
@@ -136,6 +139,13 @@ function cell(value: unknown, column: ColumnSpec, kpiUnit: Unit, options: Format
 
 function isTextColumn(rows: readonly ComparedRow[], column: ColumnSpec): boolean {
   return column.unit === 'text' || rows.some((row) => typeof row[column.field] === 'string');
+}
+
+/** "Over the 12 months to 2026-10-31." under a table of a KPI computed over a fixed window. */
+function windowNote(table: KpiTable, rows: readonly ComparedRow[]): string | undefined {
+  const end = rows[0]?.period_end;
+  const label = end === undefined ? undefined : windowLabel(table.kpi, end);
+  return label ? `Over the ${label}.` : undefined;
 }
 
 /**
