@@ -8,7 +8,6 @@ import { buildFunnel } from '../lib/charts/funnel.ts';
 import { buildNpsDistribution } from '../lib/charts/nps-distribution.ts';
 import { buildResolutionDistribution } from '../lib/charts/resolution-distribution.ts';
 import { buildStageDurations } from '../lib/charts/stage-durations.ts';
-import { formatKpiValue } from '../lib/format/values.ts';
 import { breakdownBars, numberOrNull, rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
 import {
   clvVersusCac,
@@ -22,7 +21,6 @@ import { defineReport } from '../lib/report/define.ts';
 import { runIfMain } from '../lib/report/report-cli.ts';
 
 const HEADLINE = ['revenue', 'close_rate', 'open_pipeline', 'cac', 'churn_rate', 'nrr', 'nps', 'csat'];
-const money = { currency: 'USD' };
 
 const report = defineReport({
   name: 'monthly',
@@ -58,6 +56,7 @@ const report = defineReport({
       if (funnel.available && funnel.rows.length > 0) {
         r.chart(
           buildFunnel({
+            format: r.format,
             id: 'pipeline-funnel',
             stages: funnel.rows.map((s) => ({ stage: String(s.stage), count: Number(s.deals) })),
             noun: 'deals',
@@ -72,6 +71,7 @@ const report = defineReport({
         const sorted = [...stages.rows].sort((a, b) => rank(String(a.stage)) - rank(String(b.stage)));
         r.chart(
           buildStageDurations({
+            format: r.format,
             id: 'stage-durations',
             stages: sorted.map((s) => ({
               stage: String(s.stage),
@@ -83,12 +83,14 @@ const report = defineReport({
       }
       r.chart(
         breakdownBars(await r.rows('close_rate', { by: 'channel' }), {
+          format: r.format,
           dimension: 'Channel',
           highlight: 'max',
         }),
       );
       r.chart(
         breakdownBars(await r.rows('sales_cycle_days', { by: 'channel' }), {
+          format: r.format,
           dimension: 'Channel',
           highlight: 'max',
           title: 'Time to close by channel',
@@ -107,7 +109,7 @@ const report = defineReport({
             { field: 'change', header: 'Change vs ' + r.previousLabel, unit: 'money' },
           ],
           {
-            ...money,
+            format: r.format,
             rows: shown,
             title: ranked.length > 10 ? 'Top and bottom five reps by won revenue' : 'Reps by won revenue',
           },
@@ -119,7 +121,7 @@ const report = defineReport({
         const winRate = numberOrNull(knockouts.current.win_rate);
         r.markdown(
           `**Competitive knockouts:** ${knockouts.current.value ?? 0} deals won against a named competitor` +
-            (winRate === null ? '.' : `; win rate in competitive deals ${formatKpiValue(winRate, 'ratio')}.`),
+            (winRate === null ? '.' : `; win rate in competitive deals ${r.format.value(winRate, 'ratio')}.`),
         );
       }
     });
@@ -141,7 +143,7 @@ const report = defineReport({
             { field: 'roi', header: 'ROI', unit: 'ratio' },
           ],
           {
-            ...money,
+            format: r.format,
             rows: active,
             limit: 10,
             title: 'Campaign P&L, top 10 by attributed revenue',
@@ -152,6 +154,7 @@ const report = defineReport({
         const withCost = active.filter((row) => numberOrNull(row.cost) !== null && Number(row.cost) > 0);
         r.chart(
           buildCampaignRoiBars({
+            format: r.format,
             id: 'campaign-roi',
             campaigns: withCost
               .sort((a, b) => Number(b.cost) - Number(a.cost))
@@ -165,9 +168,9 @@ const report = defineReport({
           }),
         );
       } else r.unavailable('Campaign P&L', pnl.missing);
-      r.chart(trendChart(await r.kpi('cost_per_lead')));
+      r.chart(trendChart(await r.kpi('cost_per_lead'), { format: r.format }));
       const sources = await r.rows('new_leads', { by: 'source' });
-      r.chart(breakdownBars(sources, { dimension: 'Source', title: 'Leads by source' }));
+      r.chart(breakdownBars(sources, { format: r.format, dimension: 'Source', title: 'Leads by source' }));
       const referrals = await r.kpi('referral_leads');
       if (referrals.available && referrals.current) {
         r.markdown(
@@ -187,7 +190,12 @@ const report = defineReport({
           'cac_payback_months',
         ]),
       );
-      r.chart(trendChart(await r.kpi('churn_rate'), { title: 'Logo churn by month, with target' }));
+      r.chart(
+        trendChart(await r.kpi('churn_rate'), {
+          format: r.format,
+          title: 'Logo churn by month, with target',
+        }),
+      );
       await clvVersusCac(r);
       await cohortRetention(r);
       await relationshipGroups(r);
@@ -200,7 +208,7 @@ const report = defineReport({
           { field: 'revenue_at_risk', header: 'Revenue at risk', unit: 'money' },
           { field: 'reasons', header: 'Why', unit: 'text' },
         ],
-        { ...money, limit: 10, title: 'At-risk customers, top 10 by revenue at risk' },
+        { format: r.format, limit: 10, title: 'At-risk customers, top 10 by revenue at risk' },
       );
       if (table) r.table(table);
       else if (!atRisk.available) r.unavailable('At-risk customers', atRisk.missing);
@@ -218,6 +226,7 @@ const report = defineReport({
       );
       r.chart(
         trendChart(await r.kpi('first_response_hours'), {
+          format: r.format,
           title: 'First response time, mean and median',
           alongside: [{ name: 'Median', field: 'median_hours' }],
         }),
@@ -226,6 +235,7 @@ const report = defineReport({
       if (buckets.available) {
         r.chart(
           buildResolutionDistribution({
+            format: r.format,
             id: 'resolution-distribution',
             buckets: buckets.rows.map((b) => ({
               bucket_label: String(b.bucket_label),
@@ -244,13 +254,14 @@ const report = defineReport({
           { field: 'tickets', header: 'Tickets' },
           { field: 'share', header: 'Share' },
         ],
-        { ...money, limit: 10, title: 'Service requests by type' },
+        { format: r.format, limit: 10, title: 'Service requests by type' },
       );
       if (table) r.table(table);
       const nps = await r.kpi('nps');
       if (nps.available && nps.current) {
         r.chart(
           buildNpsDistribution({
+            format: r.format,
             id: 'nps-distribution',
             promoters: Number(nps.current.promoters ?? 0),
             passives: Number(nps.current.passives ?? 0),
@@ -258,7 +269,7 @@ const report = defineReport({
             nps: nps.current.value,
           }),
         );
-        r.chart(trendChart(nps, { title: 'NPS by month' }));
+        r.chart(trendChart(nps, { format: r.format, title: 'NPS by month' }));
       }
     });
 
@@ -266,11 +277,17 @@ const report = defineReport({
       r.tiles(await r.kpis(['active_user_rate', 'activities_per_user', 'data_completeness']));
       r.chart(
         breakdownBars(await r.rows('active_user_rate', { by: 'team' }), {
+          format: r.format,
           dimension: 'Team',
           highlight: 'min',
         }),
       );
-      r.chart(breakdownBars(await r.rows('activities_per_user', { by: 'team' }), { dimension: 'Team' }));
+      r.chart(
+        breakdownBars(await r.rows('activities_per_user', { by: 'team' }), {
+          format: r.format,
+          dimension: 'Team',
+        }),
+      );
       const completeness = await r.kpi('data_completeness');
       if (completeness.available && completeness.current) {
         const row = completeness.current;
@@ -288,6 +305,7 @@ const report = defineReport({
               })),
             },
             {
+              format: r.format,
               dimension: 'Field',
               highlight: 'min',
               title: 'Customer records: share with each field filled',
@@ -296,9 +314,7 @@ const report = defineReport({
           ),
         );
       }
-      r.markdown(
-        'Every row of the data passed the data contract: KPIs are never computed from rows that failed it (`pulse check` lists problems).',
-      );
+      r.markdown(r.rejectedRows.contract);
     });
   },
 });

@@ -2,7 +2,6 @@
 // relationship groups, unit economics (CLV, CAC, payback) and what is up for renewal next quarter.
 // Run: npx tsx reports/quarterly.ts [--period 2026-Q3] [--data DIR] [--out DIR] [--tz ZONE] [--pdf]
 
-import { formatChange, formatKpiValue } from '../lib/format/values.ts';
 import { rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
 import {
   clvVersusCac,
@@ -26,7 +25,6 @@ const BOARD_KPIS = [
   'csat',
   'cac_payback_months',
 ];
-const money = { currency: 'USD' };
 
 const report = defineReport({
   name: 'quarterly',
@@ -55,9 +53,9 @@ const report = defineReport({
           const row = s.current;
           return [
             s.kpi.title,
-            formatKpiValue(row.value, s.kpi.unit, money),
-            formatKpiValue(row.year_ago_value, s.kpi.unit, money),
-            formatChange(row.yoy_change, row.yoy_relative_change, s.kpi.unit),
+            r.format.value(row.value, s.kpi.unit),
+            r.format.value(row.year_ago_value, s.kpi.unit),
+            r.format.change(row.yoy_change, row.yoy_relative_change, s.kpi.unit),
             row.yoy_is_good === null ? '' : row.yoy_is_good ? 'better' : 'worse',
           ];
         }),
@@ -77,7 +75,10 @@ const report = defineReport({
 
     await r.section('Revenue', async () => {
       r.chart(
-        trendChart(await r.kpi('revenue', 8), { title: 'Revenue by quarter, against the year before' }),
+        trendChart(await r.kpi('revenue', 8), {
+          format: r.format,
+          title: 'Revenue by quarter, against the year before',
+        }),
       );
       await revenueMix(r, 8);
     });
@@ -92,6 +93,7 @@ const report = defineReport({
       await clvVersusCac(r);
       r.chart(
         trendChart(await r.kpi('cac_payback_months', 8), {
+          format: r.format,
           title: 'Months to pay back the cost of acquiring a customer',
         }),
       );
@@ -111,7 +113,7 @@ const report = defineReport({
           { field: 'undecided_mrr', header: 'MRR still to win', unit: 'money' },
         ],
         {
-          ...money,
+          format: r.format,
           title: 'Subscriptions whose term ends next quarter',
           caption: 'The row without a type is the total.',
         },

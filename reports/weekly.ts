@@ -8,8 +8,6 @@ import { explainChanges } from '../lib/report/cells/what-changed.ts';
 import { defineReport } from '../lib/report/define.ts';
 import { runIfMain } from '../lib/report/report-cli.ts';
 
-const money = { currency: 'USD' };
-
 const report = defineReport({
   name: 'weekly',
   title: 'CRM weekly operations report',
@@ -32,7 +30,7 @@ const report = defineReport({
     const [created, won] = headline;
     if (created?.available && won?.available && created.current && won.current) {
       r.summary(
-        `In the ${r.periodLabel}, ${created.current.deals ?? 0} deals worth ${formatAmount(created.current.value ?? 0, 'money')} entered the pipeline and ${won.current.deals ?? 0} worth ${formatAmount(won.current.value ?? 0, 'money')} were won.`,
+        `In the ${r.periodLabel}, ${created.current.deals ?? 0} deals worth ${formatAmount(created.current.value ?? 0, 'money', r.format)} entered the pipeline and ${won.current.deals ?? 0} worth ${formatAmount(won.current.value ?? 0, 'money', r.format)} were won.`,
       );
     }
 
@@ -56,8 +54,15 @@ const report = defineReport({
     });
 
     await r.section('Pipeline', async () => {
-      r.chart(trendChart(await r.kpi('pipeline_created'), { title: 'Pipeline created per week' }));
-      r.chart(trendChart(await r.kpi('open_pipeline'), { title: 'Open pipeline at the end of each week' }));
+      r.chart(
+        trendChart(await r.kpi('pipeline_created'), { format: r.format, title: 'Pipeline created per week' }),
+      );
+      r.chart(
+        trendChart(await r.kpi('open_pipeline'), {
+          format: r.format,
+          title: 'Open pipeline at the end of each week',
+        }),
+      );
       const stuck = await r.rows('stuck_deals');
       const table = rowsTable(
         stuck,
@@ -70,7 +75,7 @@ const report = defineReport({
           { field: 'amount', header: 'Amount', unit: 'money' },
         ],
         {
-          ...money,
+          format: r.format,
           limit: 15,
           title: 'Deals stuck in a stage (more than twice the usual time), largest first',
         },
@@ -84,6 +89,7 @@ const report = defineReport({
     await r.section('Service', async () => {
       r.chart(
         trendChart(await r.kpi('sla_attainment_rate'), {
+          format: r.format,
           title: 'Tickets answered within the first-response SLA',
         }),
       );
@@ -99,7 +105,7 @@ const report = defineReport({
           { field: 'response_hours', header: 'Answered after', unit: 'hours' },
           { field: 'waiting_hours', header: 'Waiting for', unit: 'hours' },
         ],
-        { ...money, limit: 15, title: 'Tickets over the first-response SLA, longest first' },
+        { format: r.format, limit: 15, title: 'Tickets over the first-response SLA, longest first' },
       );
       if (table && table.rows.length > 0) r.table(table);
       else if (late.available) r.markdown('Every ticket of the week was answered within the SLA.');
@@ -117,7 +123,7 @@ const report = defineReport({
           { field: 'responded_at', header: 'Answered', unit: 'text' },
           { field: 'ticket_id', header: 'About ticket', unit: 'text' },
         ],
-        { ...money, limit: 20, title: 'NPS detractors this week: call them' },
+        { format: r.format, limit: 20, title: 'NPS detractors this week: call them' },
       );
       if (table && table.rows.length > 0) r.table(table);
       else if (detractors.available) r.markdown('No NPS detractor this week.');

@@ -75,7 +75,7 @@ const report = await runReport(monthly, {
 });
 const runEnded = performance.now();
 const cpuRunEnded = cpuMs();
-const written = await writeReportOutputs(report, { outRoot: values.out, currency: 'USD' });
+const written = await writeReportOutputs(report, { outRoot: values.out });
 const ended = performance.now();
 const cpuEnded = cpuMs();
 

@@ -27,11 +27,10 @@ export interface BarsInput extends ChartOptions {
   readonly highlightTone?: 'good' | 'bad';
   /** Default descending; `none` keeps the input order (stages, buckets). */
   readonly sort?: 'descending' | 'ascending' | 'none';
-  readonly currency?: string;
 }
 
 export function buildBars(input: BarsInput): Chart {
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const options = input.format ?? DEFAULT_FORMAT;
   const fmt = (v: number | null) => formatValue(v, input.unit, options);
   const columns = [input.dimension ?? 'Category', input.name ?? 'Value'];
   const sorted = sortBars(input.bars, input.sort ?? 'descending');
@@ -61,6 +60,7 @@ export function buildBars(input: BarsInput): Chart {
   }));
   return horizontalBarsChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,

@@ -1,6 +1,7 @@
 // Return on investment per campaign as bars diverging from 0: campaigns that paid back in the
 // good colour to the right, those that lost money in the bad colour to the left.
 
+import { type FormatOptions, showsZero } from '../format/values.ts';
 import { horizontalBarsChart } from './bars.ts';
 import type { Chart, ChartOptions } from './chart.ts';
 import { EMAIL_WIDTH, emptyChart } from './frame.ts';
@@ -17,18 +18,17 @@ export interface CampaignRoi {
 
 export interface CampaignRoiInput extends ChartOptions {
   readonly campaigns: readonly CampaignRoi[];
-  readonly currency?: string;
 }
 
 /** "+240.0 %", "−35.0 %", "±0.0 %". */
-export function formatRoi(roi: number | null): string {
+export function formatRoi(roi: number | null, options: FormatOptions = DEFAULT_FORMAT): string {
   if (roi === null) return 'n/a';
-  const text = formatShare(Math.abs(roi));
-  return `${text === '0.0 %' ? '±' : roi > 0 ? '+' : '−'}${text}`;
+  const text = formatShare(Math.abs(roi), options);
+  return `${showsZero(text) ? '±' : roi > 0 ? '+' : '−'}${text}`;
 }
 
 export function buildCampaignRoiBars(input: CampaignRoiInput): Chart {
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const options = input.format ?? DEFAULT_FORMAT;
   const sorted = [...input.campaigns].sort((a, b) =>
     a.roi === null || b.roi === null ? (a.roi === null ? 1 : 0) - (b.roi === null ? 1 : 0) : b.roi - a.roi,
   );
@@ -39,8 +39,8 @@ export function buildCampaignRoiBars(input: CampaignRoiInput): Chart {
     input.title ??
     (best
       ? paid === 0
-        ? `No campaign paid back its cost; the best returned ${formatRoi(best.roi)}`
-        : `${paid} of ${known.length} campaigns paid back; ${best.campaign} returned ${formatRoi(best.roi)}`
+        ? `No campaign paid back its cost; the best returned ${formatRoi(best.roi, options)}`
+        : `${paid} of ${known.length} campaigns paid back; ${best.campaign} returned ${formatRoi(best.roi, options)}`
       : 'Campaign ROI');
   const id = input.id ?? 'campaign-roi';
   const hasMoney = sorted.some((c) => c.cost !== undefined || c.revenue !== undefined);
@@ -49,15 +49,16 @@ export function buildCampaignRoiBars(input: CampaignRoiInput): Chart {
 
   return horizontalBarsChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,
-      alt: `${title}. ${sorted.map((c) => `${c.campaign} ${formatRoi(c.roi)}`).join('; ')}.`,
+      alt: `${title}. ${sorted.map((c) => `${c.campaign} ${formatRoi(c.roi, options)}`).join('; ')}.`,
       table: {
         columns,
         rows: sorted.map((c) => [
           c.campaign,
-          formatRoi(c.roi),
+          formatRoi(c.roi, options),
           ...(hasMoney
             ? [
                 formatValue(c.cost ?? null, 'money', options),
@@ -72,7 +73,7 @@ export function buildCampaignRoiBars(input: CampaignRoiInput): Chart {
     sorted.map((c) => ({
       label: c.campaign,
       value: c.roi ?? 0,
-      text: c.roi === null ? 'no cost' : formatRoi(c.roi),
+      text: c.roi === null ? 'no cost' : formatRoi(c.roi, options),
       missing: c.roi === null,
       color: (c.roi ?? 0) < 0 ? COLORS.bad : COLORS.good,
     })),

@@ -2,6 +2,7 @@
 // same data as a table for people who cannot see it. Builders make these; render.ts draws them.
 
 import type { TopLevelSpec } from 'vega-lite';
+import type { FormatOptions } from '../format/values.ts';
 import type { SparklineDrawing } from './sparkline-svg.ts';
 
 /** The data behind a chart, already formatted for people: the chart's text alternative. */
@@ -37,4 +38,6 @@ export interface ChartOptions {
   readonly caption?: string;
   readonly width?: number;
   readonly height?: number;
+  /** Currency and locale of every number drawn or written (default USD, en-US): a report's `r.format`. */
+  readonly format?: FormatOptions;
 }

@@ -8,7 +8,7 @@ import { plural } from './labels.ts';
 import { periodLabels } from './periods.ts';
 import { measureText } from './text-width.ts';
 import { COLORS, SEQUENTIAL_SCHEME, SIZES } from './theme.ts';
-import { formatShare, formatValue } from './units.ts';
+import { DEFAULT_FORMAT, formatShare, formatValue } from './units.ts';
 
 /** A row of the cohort_retention KPI. */
 export interface CohortCell {
@@ -32,6 +32,7 @@ const ROW = 26;
 const MAX_LABELLED_CELLS = 160;
 
 export function buildCohortHeatmap(input: CohortHeatmapInput): Chart {
+  const options = input.format ?? DEFAULT_FORMAT;
   const cells = input.cells.filter((c): c is CohortCell & { retention: number } => c.retention !== null);
   const cohorts = [...new Set(input.cells.map((c) => c.cohort))].sort();
   const names = periodLabels(cohorts.map((c) => (/^\d{4}-\d{2}$/.test(c) ? `${c}-01` : c)));
@@ -46,7 +47,7 @@ export function buildCohortHeatmap(input: CohortHeatmapInput): Chart {
     input.title ??
     (average === null
       ? 'Cohort retention'
-      : `${formatShare(average)} of customers are still active in month ${focus} (${plural(atFocus.length, 'cohort')})`);
+      : `${formatShare(average, options)} of customers are still active in month ${focus} (${plural(atFocus.length, 'cohort', options)})`);
   const id = input.id ?? 'cohort-retention';
   const columns = [
     'Cohort',
@@ -87,6 +88,7 @@ export function buildCohortHeatmap(input: CohortHeatmapInput): Chart {
   };
   return frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,
@@ -95,10 +97,10 @@ export function buildCohortHeatmap(input: CohortHeatmapInput): Chart {
         columns,
         rows: cohorts.map((cohort) => [
           nameOf.get(cohort) ?? cohort,
-          formatValue(sizeOf.get(cohort) ?? null, 'count'),
+          formatValue(sizeOf.get(cohort) ?? null, 'count', options),
           ...Array.from({ length: months }, (_, m) => {
             const cell = cells.find((c) => c.cohort === cohort && c.month_index === m);
-            return cell ? formatShare(cell.retention) : '';
+            return cell ? formatShare(cell.retention, options) : '';
           }),
         ]),
       },

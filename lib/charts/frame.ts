@@ -3,9 +3,11 @@
 // chart that says "no data" instead of drawing an empty frame.
 
 import type { TopLevelSpec } from 'vega-lite';
+import type { FormatOptions } from '../format/values.ts';
 import type { Chart, ChartOptions, ChartTable } from './chart.ts';
 import { measureText } from './text-width.ts';
 import { COLORS, SIZES, THEME } from './theme.ts';
+import { vegaLocale } from './units.ts';
 
 export const EMAIL_WIDTH = 600;
 
@@ -24,6 +26,8 @@ export interface Frame {
   readonly table: ChartTable;
   readonly width: number;
   readonly height: number;
+  /** Digits on axes follow this locale (a chart's own labels are formatted by its builder). */
+  readonly format?: FormatOptions | undefined;
 }
 
 /** Puts a spec body into a chart of the given size with the house theme. */
@@ -34,7 +38,7 @@ export function frameChart(frame: Frame, body: SpecBody, options: { showTitle?: 
     width: frame.width,
     height: frame.height,
     autosize: { type: 'fit', contains: 'padding' },
-    config: THEME,
+    config: withLocale(frame.format),
     ...body,
   } as TopLevelSpec;
   return {
@@ -47,6 +51,11 @@ export function frameChart(frame: Frame, body: SpecBody, options: { showTitle?: 
     width: frame.width,
     height: frame.height,
   };
+}
+
+function withLocale(format: FormatOptions | undefined) {
+  const locale = format ? vegaLocale(format) : undefined;
+  return locale ? { ...THEME, locale } : THEME;
 }
 
 /** Splits a title into lines that fit the width; one line stays a string. */

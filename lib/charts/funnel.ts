@@ -22,13 +22,12 @@ export interface FunnelInput extends ChartOptions {
   readonly measure?: 'count' | 'amount';
   /** What is counted, plural: "deals". */
   readonly noun?: string;
-  readonly currency?: string;
 }
 
 const STEP = 46;
 
 export function buildFunnel(input: FunnelInput): Chart {
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const options = input.format ?? DEFAULT_FORMAT;
   const noun = input.noun ?? 'deals';
   const byAmount = input.measure === 'amount';
   const hasAmount = input.stages.some((s) => s.amount !== undefined && s.amount !== null);
@@ -50,7 +49,7 @@ export function buildFunnel(input: FunnelInput): Chart {
   const title =
     input.title ??
     (weakest && weakestFrom
-      ? `Weakest step: ${weakestFrom.label.toLowerCase()} to ${weakest.label.toLowerCase()} converts ${formatShare(weakest.conversion)}`
+      ? `Weakest step: ${weakestFrom.label.toLowerCase()} to ${weakest.label.toLowerCase()} converts ${formatShare(weakest.conversion, options)}`
       : 'Pipeline by stage');
   const id = input.id ?? 'pipeline-funnel';
   const columns = [
@@ -65,13 +64,13 @@ export function buildFunnel(input: FunnelInput): Chart {
   const width = input.width ?? EMAIL_WIDTH;
   const height = input.height ?? Math.round(titleHeight(title, width) + stages.length * STEP + 12);
   const label = (s: (typeof stages)[number]) =>
-    byAmount ? formatLabel(s.value, 'money', options) : `${formatValue(s.count, 'count')} ${noun}`;
+    byAmount ? formatLabel(s.value, 'money', options) : `${formatValue(s.count, 'count', options)} ${noun}`;
   const rows = stages.map((s) => ({
     ...s,
     x: (max - s.value) / 2,
     x2: (max + s.value) / 2,
     text: label(s),
-    step: s.conversion === null ? '' : `↓ ${formatShare(s.conversion)}`,
+    step: s.conversion === null ? '' : `↓ ${formatShare(s.conversion, options)}`,
     stepColor: s === weakest && steps.length > 1 ? COLORS.bad : COLORS.secondaryText,
   }));
   const y = {
@@ -96,17 +95,18 @@ export function buildFunnel(input: FunnelInput): Chart {
   };
   return frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,
-      alt: `${title}. ${stages.map((s) => `${s.label} ${label(s)}${s.conversion === null ? '' : ` (${formatShare(s.conversion)} of the stage before)`}`).join(', ')}.`,
+      alt: `${title}. ${stages.map((s) => `${s.label} ${label(s)}${s.conversion === null ? '' : ` (${formatShare(s.conversion, options)} of the stage before)`}`).join(', ')}.`,
       table: {
         columns,
         rows: stages.map((s) => [
           s.label,
-          formatValue(s.count, 'count'),
+          formatValue(s.count, 'count', options),
           ...(hasAmount ? [formatValue(s.amount, 'money', options)] : []),
-          s.conversion === null ? '' : formatShare(s.conversion),
+          s.conversion === null ? '' : formatShare(s.conversion, options),
         ]),
       },
       width,

@@ -5,7 +5,7 @@ import { horizontalBarsChart } from './bars.ts';
 import type { Chart, ChartOptions } from './chart.ts';
 import { EMAIL_WIDTH, emptyChart } from './frame.ts';
 import { COLORS } from './theme.ts';
-import { formatShare, formatValue } from './units.ts';
+import { DEFAULT_FORMAT, formatShare, formatValue } from './units.ts';
 
 export interface NpsDistributionInput extends ChartOptions {
   readonly promoters: number;
@@ -16,10 +16,11 @@ export interface NpsDistributionInput extends ChartOptions {
 }
 
 export function buildNpsDistribution(input: NpsDistributionInput): Chart {
+  const options = input.format ?? DEFAULT_FORMAT;
   const total = input.promoters + input.passives + input.detractors;
   const share = (n: number) => (total > 0 ? n / total : 0);
   const nps = input.nps ?? (total > 0 ? 100 * share(input.promoters) - 100 * share(input.detractors) : null);
-  const npsText = formatValue(nps, 'score');
+  const npsText = formatValue(nps, 'score', options);
   const groups = [
     { label: 'Promoters (9–10)', count: input.promoters, color: COLORS.good },
     { label: 'Passives (7–8)', count: input.passives, color: COLORS.contextLight },
@@ -28,7 +29,7 @@ export function buildNpsDistribution(input: NpsDistributionInput): Chart {
   const title =
     input.title ??
     (total > 0
-      ? `NPS ${npsText}: ${formatShare(share(input.promoters))} promoters, ${formatShare(share(input.detractors))} detractors`
+      ? `NPS ${npsText}: ${formatShare(share(input.promoters), options)} promoters, ${formatShare(share(input.detractors), options)} detractors`
       : 'NPS');
   const id = input.id ?? 'nps-distribution';
   const columns = ['Group', 'Answers', 'Share'];
@@ -36,15 +37,20 @@ export function buildNpsDistribution(input: NpsDistributionInput): Chart {
 
   return horizontalBarsChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,
       alt:
-        `${title}. ${groups.map((g) => `${g.label}: ${formatValue(g.count, 'count')} (${formatShare(share(g.count))})`).join(', ')}; ` +
-        `${formatValue(total, 'count')} answers.`,
+        `${title}. ${groups.map((g) => `${g.label}: ${formatValue(g.count, 'count', options)} (${formatShare(share(g.count), options)})`).join(', ')}; ` +
+        `${formatValue(total, 'count', options)} answers.`,
       table: {
         columns,
-        rows: groups.map((g) => [g.label, formatValue(g.count, 'count'), formatShare(share(g.count))]),
+        rows: groups.map((g) => [
+          g.label,
+          formatValue(g.count, 'count', options),
+          formatShare(share(g.count), options),
+        ]),
       },
       width: input.width ?? EMAIL_WIDTH,
       height: input.height,
@@ -52,7 +58,7 @@ export function buildNpsDistribution(input: NpsDistributionInput): Chart {
     groups.map((g) => ({
       label: g.label,
       value: share(g.count),
-      text: `${formatShare(share(g.count))} · ${formatValue(g.count, 'count')}`,
+      text: `${formatShare(share(g.count), options)} · ${formatValue(g.count, 'count', options)}`,
       color: g.color,
     })),
   );

@@ -23,7 +23,6 @@ export interface RelationshipGroupRow {
 
 export interface RelationshipQuadrantInput extends ChartOptions {
   readonly groups: readonly RelationshipGroupRow[];
-  readonly currency?: string;
 }
 
 /** Quadrant centres on a 0..1 grid: x = tenure, y = profitability. */
@@ -35,7 +34,7 @@ const PLACES: Record<RelationshipGroup, { x: number; y: number; color: string }>
 };
 
 export function buildRelationshipQuadrant(input: RelationshipQuadrantInput): Chart {
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const options = input.format ?? DEFAULT_FORMAT;
   const known = input.groups.filter((g): g is RelationshipGroupRow & { group: RelationshipGroup } =>
     (RELATIONSHIP_GROUPS as readonly string[]).includes(g.group),
   );
@@ -47,7 +46,7 @@ export function buildRelationshipQuadrant(input: RelationshipQuadrantInput): Cha
   const title =
     input.title ??
     (friends && totalCustomers > 0
-      ? `True friends: ${plural(friends.customers, 'customer')} ${friends.customers === 1 ? 'brings' : 'bring'} ${formatShare(share(friends))} of revenue`
+      ? `True friends: ${plural(friends.customers, 'customer', options)} ${friends.customers === 1 ? 'brings' : 'bring'} ${formatShare(share(friends), options)} of revenue`
       : 'Customer relationship groups');
   const id = input.id ?? 'relationship-groups';
   const columns = ['Group', 'Customers', 'Revenue', 'Share of revenue', 'Share of margin'];
@@ -65,7 +64,7 @@ export function buildRelationshipQuadrant(input: RelationshipQuadrantInput): Cha
       bubbleY: place.y - 0.05,
       revenue: Math.max(0, g.revenue),
       color: place.color,
-      detail: `${plural(g.customers, 'customer')} · ${formatShare(share(g))} of revenue`,
+      detail: `${plural(g.customers, 'customer', options)} · ${formatShare(share(g), options)} of revenue`,
     };
   });
   const width = input.width ?? EMAIL_WIDTH;
@@ -79,23 +78,24 @@ export function buildRelationshipQuadrant(input: RelationshipQuadrantInput): Cha
   };
   return frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,
       alt: `${title}. ${known
         .map(
           (g) =>
-            `${humanize(g.group)}: ${plural(g.customers, 'customer')}, ${formatShare(share(g))} of revenue`,
+            `${humanize(g.group)}: ${plural(g.customers, 'customer', options)}, ${formatShare(share(g), options)} of revenue`,
         )
         .join('; ')}.`,
       table: {
         columns,
         rows: known.map((g) => [
           humanize(g.group),
-          formatValue(g.customers, 'count'),
+          formatValue(g.customers, 'count', options),
           formatValue(g.revenue, 'money', options),
-          formatShare(share(g)),
-          formatShare(g.margin_share ?? null),
+          formatShare(share(g), options),
+          formatShare(g.margin_share ?? null, options),
         ]),
       },
       width,

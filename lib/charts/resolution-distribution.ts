@@ -4,7 +4,7 @@
 import type { Chart, ChartOptions } from './chart.ts';
 import { EMAIL_WIDTH, emptyChart, frameChart } from './frame.ts';
 import { COLORS, SIZES } from './theme.ts';
-import { formatShare, formatValue } from './units.ts';
+import { DEFAULT_FORMAT, formatShare, formatValue } from './units.ts';
 
 /** A row of a resolution-time histogram query. */
 export interface ResolutionBucket {
@@ -19,6 +19,7 @@ export interface ResolutionDistributionInput extends ChartOptions {
 }
 
 export function buildResolutionDistribution(input: ResolutionDistributionInput): Chart {
+  const options = input.format ?? DEFAULT_FORMAT;
   const buckets = [...input.buckets].sort((a, b) => a.bucket_order - b.bucket_order);
   const total = buckets.reduce((sum, b) => sum + b.tickets, 0);
   const share = (b: ResolutionBucket) => (total > 0 ? b.tickets / total : null);
@@ -26,7 +27,7 @@ export function buildResolutionDistribution(input: ResolutionDistributionInput):
   const title =
     input.title ??
     (mode && total > 0
-      ? `The most common resolution time is ${mode.bucket_label} (${formatShare(share(mode))} of ${formatValue(total, 'count')} tickets)`
+      ? `The most common resolution time is ${mode.bucket_label} (${formatShare(share(mode), options)} of ${formatValue(total, 'count', options)} tickets)`
       : 'Resolution time');
   const id = input.id ?? 'resolution-time-distribution';
   const columns = ['Resolution time', 'Tickets', 'Share'];
@@ -36,7 +37,7 @@ export function buildResolutionDistribution(input: ResolutionDistributionInput):
   const rows = buckets.map((b) => ({
     bucket: b.bucket_label,
     tickets: b.tickets,
-    text: formatValue(b.tickets, 'count'),
+    text: formatValue(b.tickets, 'count', options),
     color: b === mode ? COLORS.good : COLORS.neutral,
   }));
   const x = {
@@ -56,13 +57,18 @@ export function buildResolutionDistribution(input: ResolutionDistributionInput):
   };
   return frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,
-      alt: `${title}. ${buckets.map((b) => `${b.bucket_label}: ${formatValue(b.tickets, 'count')}`).join(', ')}.`,
+      alt: `${title}. ${buckets.map((b) => `${b.bucket_label}: ${formatValue(b.tickets, 'count', options)}`).join(', ')}.`,
       table: {
         columns,
-        rows: buckets.map((b) => [b.bucket_label, formatValue(b.tickets, 'count'), formatShare(share(b))]),
+        rows: buckets.map((b) => [
+          b.bucket_label,
+          formatValue(b.tickets, 'count', options),
+          formatShare(share(b), options),
+        ]),
       },
       width: input.width ?? EMAIL_WIDTH,
       height: input.height ?? 260,

@@ -19,15 +19,14 @@ export interface SparklineInput extends ChartOptions {
   readonly unit: ChartUnit;
   /** Oldest first; typically 12. */
   readonly points: readonly SeriesPoint[];
-  readonly currency?: string;
 }
 
 export function buildSparkline(input: SparklineInput): Chart {
   const id = input.id ?? 'sparkline';
-  const title = input.title ?? `Last ${plural(input.points.length, 'period')}`;
+  const options = input.format ?? DEFAULT_FORMAT;
+  const title = input.title ?? `Last ${plural(input.points.length, 'period', options)}`;
   const width = input.width ?? 140;
   const height = input.height ?? 36;
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
   const labels = periodLabels(input.points.map((p) => p.period));
   const rows = input.points.map((p, i) => ({ key: labels[i]?.full ?? p.period, value: p.value }));
   const known = rows.filter((r): r is { key: string; value: number } => r.value !== null);
@@ -47,6 +46,7 @@ export function buildSparkline(input: SparklineInput): Chart {
   const marker = { color: COLORS.good, size: 36 };
   const chart = frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,

@@ -18,7 +18,6 @@ export interface RevenuePoint {
 export interface StackedRevenueInput extends ChartOptions {
   /** Oldest first. */
   readonly points: readonly RevenuePoint[];
-  readonly currency?: string;
 }
 
 const PARTS = [
@@ -27,7 +26,7 @@ const PARTS = [
 ] as const;
 
 export function buildStackedRevenue(input: StackedRevenueInput): Chart {
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const options = input.format ?? DEFAULT_FORMAT;
   const fmt = (v: number | null) => formatValue(v, 'money', options);
   const labels = periodLabels(input.points.map((p) => p.period));
   const periods = input.points.map((p, i) => {
@@ -41,7 +40,7 @@ export function buildStackedRevenue(input: StackedRevenueInput): Chart {
   const title =
     input.title ??
     (latest
-      ? `Revenue ${formatLabel(latest.total, 'money', options)} in ${latest.key}, ${formatShare(share)} recurring`
+      ? `Revenue ${formatLabel(latest.total, 'money', options)} in ${latest.key}, ${formatShare(share, options)} recurring`
       : 'Revenue');
   const id = input.id ?? 'revenue-new-vs-recurring';
   const columns = ['Period', 'New', 'Recurring', 'Total'];
@@ -86,6 +85,7 @@ export function buildStackedRevenue(input: StackedRevenueInput): Chart {
   const yScale = { domain, nice: false, zero: true };
   return frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,

@@ -33,7 +33,6 @@ export interface TrendInput extends ChartOptions {
   readonly name?: string;
   /** More series over the same periods, e.g. the median beside the mean; drawn in other colours. */
   readonly others?: readonly { readonly name: string; readonly points: readonly SeriesPoint[] }[];
-  readonly currency?: string;
 }
 
 type Role = 'main' | 'other' | 'last-year' | 'target';
@@ -48,7 +47,7 @@ interface Row {
 const OTHER_COLORS = ['#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
 
 export function buildTrend(input: TrendInput): Chart {
-  const options = { currency: input.currency ?? DEFAULT_FORMAT.currency };
+  const options = input.format ?? DEFAULT_FORMAT;
   const fmt = (v: number | null) => formatValue(v, input.unit, options);
   const name = input.name ?? 'Value';
   const labels = periodLabels(input.points.map((p) => p.period));
@@ -180,6 +179,7 @@ export function buildTrend(input: TrendInput): Chart {
 
   return frameChart(
     {
+      format: options,
       id,
       title,
       caption: input.caption,

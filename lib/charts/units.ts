@@ -2,8 +2,9 @@
 // direct labels. Tables and alt text use lib/format/values.ts so they read like the rest of the
 // report.
 
+import type { Locale } from 'vega';
 import type { Axis } from 'vega-lite/types_unstable/axis.js';
-import { type FormatOptions, formatKpiValue } from '../format/values.ts';
+import { DEFAULT_LOCALE, type FormatOptions, formatKpiValue, formatNumber } from '../format/values.ts';
 import type { Unit } from '../kpi/definition.ts';
 
 /** 'table' KPIs are drawn as counts. */
@@ -32,9 +33,11 @@ export function axisFormat(unit: ChartUnit, span: number, options: FormatOptions
       return { format: span > 0 && span < 0.06 ? '.1%' : '.0%' };
     case 'money': {
       // d3's SI prefixes say k and G; business readers expect K and B, as Intl's compact notation.
-      const symbol = currencySymbol(options.currency);
+      // The number's separators come from the chart's locale (vegaLocale), the symbol's place
+      // from the currency's format there: $1.2M, 1,2M €.
+      const { prefix, suffix } = currencyAffixes(options);
       return {
-        labelExpr: `(datum.value < 0 ? '−' : '') + '${symbol}' + replace(replace(format(abs(datum.value), ',.3~s'), 'k', 'K'), 'G', 'B')`,
+        labelExpr: `(datum.value < 0 ? '−' : '') + '${prefix}' + replace(replace(format(abs(datum.value), ',.3~s'), 'k', 'K'), 'G', 'B')${suffix ? ` + '${suffix}'` : ''}`,
       };
     }
     case 'count':
@@ -57,7 +60,7 @@ export function formatLabel(
 ): string {
   if (value === null) return 'n/a';
   if (unit === 'money' && Math.abs(value) >= 10_000) {
-    return new Intl.NumberFormat('en-US', {
+    return new Intl.NumberFormat(options.locale ?? DEFAULT_LOCALE, {
       style: 'currency',
       currency: options.currency,
       notation: 'compact',
@@ -78,13 +81,59 @@ export function formatValue(
 }
 
 /** A share 0..1 as "42.0 %". */
-export function formatShare(share: number | null): string {
-  return formatKpiValue(share, 'ratio');
+export function formatShare(share: number | null, options: FormatOptions = DEFAULT_FORMAT): string {
+  return formatKpiValue(share, 'ratio', options);
 }
 
-export function currencySymbol(currency: string): string {
-  const parts = new Intl.NumberFormat('en-US', { style: 'currency', currency }).formatToParts(0);
+/** A count in a sentence: "1,234". */
+export function formatCount(n: number, options: FormatOptions = DEFAULT_FORMAT): string {
+  return formatNumber(n, options.locale);
+}
+
+export function currencySymbol(currency: string, locale = DEFAULT_LOCALE): string {
+  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
   return (parts.find((p) => p.type === 'currency')?.value ?? currency).replaceAll("'", '');
+}
+
+/** What goes before and after an amount in the locale: `$` and `` in en-US, `` and ` €` in de-DE. */
+export function currencyAffixes(options: FormatOptions): { prefix: string; suffix: string } {
+  const parts = new Intl.NumberFormat(options.locale ?? DEFAULT_LOCALE, {
+    style: 'currency',
+    currency: options.currency,
+  }).formatToParts(1);
+  const first = parts.findIndex((p) => p.type === 'integer');
+  const last = parts.findLastIndex((p) => ['integer', 'decimal', 'fraction'].includes(p.type));
+  // Quotes would end the Vega expression string the affixes are written into.
+  const text = (from: number, to?: number) =>
+    parts
+      .slice(from, to)
+      .map((p) => p.value)
+      .join('')
+      .replaceAll("'", '');
+  return { prefix: text(0, first), suffix: text(last + 1) };
+}
+
+/**
+ * The chart's d3 number locale (Vega's `config.locale`) so axis ticks written with format
+ * strings follow the report's locale; undefined for en-US, Vega's own default.
+ */
+export function vegaLocale(options: FormatOptions): Locale | undefined {
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  if (locale === DEFAULT_LOCALE) return undefined;
+  const parts = new Intl.NumberFormat(locale).formatToParts(1234567.5);
+  const percent = new Intl.NumberFormat(locale, { style: 'percent' }).formatToParts(0.5);
+  const afterNumber = percent.slice(percent.findLastIndex((p) => p.type === 'integer') + 1);
+  const { prefix, suffix } = currencyAffixes(options);
+  return {
+    number: {
+      decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+      thousands: parts.find((p) => p.type === 'group')?.value ?? '',
+      grouping: [3],
+      currency: [prefix, suffix],
+      percent: afterNumber.map((p) => p.value).join('') || '%',
+      minus: '−',
+    },
+  };
 }
 
 /** A round domain around the values (and zero when asked), for scales whose pixels we place labels on. */

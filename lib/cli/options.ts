@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type EngineLimits, engineLimitsFromEnv } from '../data/engine-limits.ts';
 import { parseShare } from '../data/rejects.ts';
 import { PulseError } from '../errors.ts';
+import { formatOptionsFromEnv } from '../format/formatter.ts';
 import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../paths.ts';
 
 /** Where the CLI writes, and what it knows of its environment; tests pass their own. */
@@ -25,7 +26,10 @@ export interface CommonOptions {
   readonly format: OutputFormat;
   /** The clock (ISO instant): PULSE_NOW pins it for reproducible runs. */
   readonly now: string;
+  /** PULSE_CURRENCY (default USD): the currency of every amount shown. */
   readonly currency: string;
+  /** PULSE_LOCALE (default en-US): digits and separators of every number shown. */
+  readonly locale: string;
   /** --mapping FILE (or $PULSE_MAPPING): a mapping file or preset name, resolved against cwd. */
   readonly mapping?: string;
   /** --allow-rejects: compute on the good rows whatever share is rejected. */
@@ -101,7 +105,7 @@ export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonO
     timeZone: values.tz ?? io.env.PULSE_TZ ?? 'UTC',
     format: format as OutputFormat,
     now,
-    currency: io.env.PULSE_CURRENCY ?? 'USD',
+    ...formatOptionsFromEnv(io.env),
     ...(mapping ? { mapping: resolve(io.cwd, mapping) } : {}),
     allowRejects: Boolean(values['allow-rejects']),
     maxRejectShare: parseShare(io.env.PULSE_MAX_REJECT_SHARE ?? '0', 'PULSE_MAX_REJECT_SHARE'),

@@ -12,6 +12,7 @@ import {
 import type { ComparedRow } from '../kpi/compare.ts';
 import { type PeriodSpan, periodLabel } from '../kpi/period.ts';
 import type { ComparedResult } from '../kpi/run-compared.ts';
+import { windowLabel } from '../kpi/window.ts';
 import type { OutputFormat } from './options.ts';
 
 const COMPARISON_FIELDS = new Set([
@@ -31,7 +32,8 @@ const COMPARISON_FIELDS = new Set([
 ]);
 // Shown in the value and comparison cells and under the table, not as columns of their own.
 const COVERAGE_FIELDS = new Set(['coverage', 'coverage_note']);
-const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value']);
+// window_start/window_end are said by the period column of a windowed KPI.
+const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value', 'window_start', 'window_end']);
 
 export function renderKpiResults(
   results: readonly ComparedResult[],
@@ -86,12 +88,12 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
         {
           header: 'vs previous',
           cell: (r: ComparedRow) =>
-            change(r.change, r.relative_change, r.change_is_good, unit, r.comparison_note),
+            change(r.change, r.relative_change, r.change_is_good, unit, options, r.comparison_note),
         },
         {
           header: 'vs last year',
           cell: (r: ComparedRow) =>
-            change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit, r.yoy_note),
+            change(r.yoy_change, r.yoy_relative_change, r.yoy_is_good, unit, options, r.yoy_note),
         },
         { header: 'target', cell: (r: ComparedRow) => target(r, unit, options) },
       ];
@@ -109,7 +111,7 @@ function renderOne(result: ComparedResult, span: PeriodSpan, options: FormatOpti
   ];
   const showValue = columns.some((c) => c.header === 'value');
   const rows = result.compared.map((row) => [
-    periodLabel(row.period_start, row.period_end, span.grain),
+    windowLabel(result.kpi, row.period_end) ?? periodLabel(row.period_start, row.period_end, span.grain),
     ...(by ? [row[by] === null ? '(none)' : String(row[by])] : []),
     ...(showValue ? [coveredValue(row, formatKpiValue(row.value, isTable ? 'count' : unit, options))] : []),
     ...comparisons.map((c) => c.cell(row)),
@@ -152,8 +154,8 @@ function renderScorecard(
     return [
       ...head,
       coveredValue(row, formatKpiValue(row.value, unit, options)),
-      change(row.change, row.relative_change, row.change_is_good, unit, row.comparison_note),
-      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit, row.yoy_note),
+      change(row.change, row.relative_change, row.change_is_good, unit, options, row.comparison_note),
+      change(row.yoy_change, row.yoy_relative_change, row.yoy_is_good, unit, options, row.yoy_note),
       target(row, unit, options),
     ];
   });
@@ -173,10 +175,11 @@ function change(
   relative: number | null,
   good: boolean | null,
   unit: ComparedResult['kpi']['unit'],
+  options: FormatOptions,
   note?: string,
 ) {
   if (delta === null) return note ? `n/a (${note})` : 'n/a';
-  const shown = formatChange(delta, relative, unit);
+  const shown = formatChange(delta, relative, unit, options);
   // A change that rounds to nothing gets no verdict.
   return shown.startsWith('±') ? shown : `${shown}${formatVerdict(good)}`;
 }

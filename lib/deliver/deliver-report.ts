@@ -41,6 +41,8 @@ export interface DeliveryEnv extends Omit<SendDeps, 'retry'> {
   readonly data?: DataReadOptions;
   readonly timeZone: string;
   readonly currency: string;
+  /** PULSE_LOCALE; default en-US. */
+  readonly locale?: string;
   readonly outRoot: string;
   readonly from: MailAddress;
   /** Where alerts go when the transport fails: the outbox. */

@@ -32,6 +32,8 @@ export interface RenderRequest {
   /** out/; a parameter set writes under out/<name=value,...>/ so sets never overwrite each other. */
   readonly outRoot: string;
   readonly currency: string;
+  /** Digits and separators (PULSE_LOCALE); default en-US. */
+  readonly locale?: string;
   readonly pdf: boolean;
   /** Past numbers this run restates (the ledger's): said in the report and the message. */
   readonly restated?: (run: ReportRun) => Promise<readonly Restatement[]>;
@@ -60,6 +62,7 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     now: request.now,
     ...(request.period ? { period: request.period } : {}),
     params: request.params,
+    format: { currency: request.currency, ...(request.locale ? { locale: request.locale } : {}) },
     ...(request.data?.mapping ? { mapping: request.data.mapping } : {}),
     ...(request.data?.allowRejects ? { allowRejects: true } : {}),
     ...(request.data?.maxRejectShare ? { maxRejectShare: request.data.maxRejectShare } : {}),
@@ -73,7 +76,6 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
   const paramsFolder = buildParamsFolder(request.params);
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(request.outRoot, paramsFolder) : request.outRoot,
-    currency: request.currency,
     pdf: request.pdf,
   });
   const { document } = run;

@@ -28,6 +28,8 @@ export interface RestatementOptions {
   /** Relative change below which a difference is rounding, not a restatement (default 0.1 %). */
   readonly tolerance?: number;
   readonly currency?: string;
+  /** Digits and separators (default en-US): the report's own. */
+  readonly locale?: string;
 }
 
 // `scope` says whose number a row is ("region EMEA"): the same for both sides, not a breakdown.
@@ -58,7 +60,11 @@ export function findRestatements(
     const scale = Math.max(Math.abs(was), Math.abs(is));
     if (scale === 0 || Math.abs(is - was) / scale <= tolerance) continue;
     const breakdown = breakdownOf(row);
-    const fmt = (v: number) => formatKpiValue(v, kpi.unit, { currency: options.currency ?? 'USD' });
+    const fmt = (v: number) =>
+      formatKpiValue(v, kpi.unit, {
+        currency: options.currency ?? 'USD',
+        ...(options.locale ? { locale: options.locale } : {}),
+      });
     found.push({
       kpi: String(row.id),
       periodStart: options.periodStart,

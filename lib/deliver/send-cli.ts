@@ -95,6 +95,7 @@ export async function sendCommand(
         data: dataReadOptions(options, io.env),
         timeZone,
         currency: options.currency,
+        locale: options.locale,
         outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
         from: setup.settings.from,
         fallback: setup.fallback,

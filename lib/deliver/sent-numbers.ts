@@ -37,7 +37,8 @@ export async function findRestatedNumbers(
     periodStart: previous.start,
     periodName: formatPeriod(previous),
     describe: (id) => catalog.kpis.find((k) => k.id === id),
-    currency: env.currency,
+    // Said in the report, so in its currency and locale.
+    ...run.document.format,
   });
 }
 

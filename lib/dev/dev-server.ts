@@ -33,6 +33,7 @@ export interface DevServerOptions {
   readonly timeZone?: string;
   readonly clock?: () => string;
   readonly currency?: string;
+  readonly locale?: string;
   readonly log?: (text: string) => void;
   readonly debounceMs?: number;
   /** How to read the data folder beyond its path (mapping, rejects), as `pulse report`. */
@@ -64,6 +65,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     timeZone: options.timeZone ?? 'UTC',
     clock: options.clock ?? (() => new Date().toISOString()),
     currency: options.currency ?? 'USD',
+    ...(options.locale ? { locale: options.locale } : {}),
     log,
     ...(options.dataset ? { dataset: options.dataset } : {}),
   });

@@ -26,6 +26,8 @@ export interface PreviewSessionOptions {
   /** The clock (ISO instant), read when the data is loaded. */
   readonly clock: () => string;
   readonly currency: string;
+  /** Digits and separators (PULSE_LOCALE); default en-US. */
+  readonly locale?: string;
   readonly log: (line: string) => void;
   /** How to read the data folder beyond its path (mapping, rejects). */
   readonly dataset?: Omit<OpenDatasetOptions, 'dataDir' | 'timeZone' | 'now'>;
@@ -227,6 +229,10 @@ export class PreviewSession {
         now: this.inputs.now,
         ...(this.period ? { period: parsePeriod(this.period) } : {}),
         params: this.params,
+        format: {
+          currency: this.options.currency,
+          ...(this.options.locale ? { locale: this.options.locale } : {}),
+        },
       };
       queryCache.startRun();
       const reportStarted = performance.now();
@@ -234,10 +240,7 @@ export class PreviewSession {
       const reportMs = performance.now() - reportStarted;
       phase = 'render';
       const renderStarted = performance.now();
-      const html = await renderReportHtml(run.document, {
-        grain: run.grain,
-        currency: this.options.currency,
-      });
+      const html = await renderReportHtml(run.document, { grain: run.grain });
       const renderMs = performance.now() - renderStarted;
       queryCache.sweep();
       this.html = html;

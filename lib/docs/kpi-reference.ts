@@ -13,7 +13,8 @@ export function buildKpiReference(kpis: readonly KpiDefinition[]): string {
       .map((k) => {
         const tables = [...new Set(k.needs.map((n) => n.split('.')[0]))].join(', ');
         const by = k.breakdowns.map((b) => b.name).join(', ');
-        return `| \`${k.id}\` | ${k.title} | ${k.unit}, ${k.direction} | ${cell(k.description)} | ${tables} | ${by} |`;
+        const window = k.window ? `, ${k.window.months}-month window` : '';
+        return `| \`${k.id}\` | ${k.title} | ${k.unit}, ${k.direction}${window} | ${cell(k.description)} | ${tables} | ${by} |`;
       });
     return [
       `### ${area}`,

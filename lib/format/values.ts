@@ -1,52 +1,81 @@
 // How numbers look to people. JSON keeps exact values; these are for tables and reports.
+// Digits and separators follow a locale (default en-US), money a currency (default USD); the
+// words around them (days, points, months) stay English, as the rest of the report.
 
 import type { Unit } from '../kpi/definition.ts';
 
 export interface FormatOptions {
   /** ISO 4217 code for money, e.g. USD, EUR. */
   readonly currency: string;
+  /** BCP 47 tag for digits and separators, e.g. de-DE (default en-US). */
+  readonly locale?: string;
 }
 
+export const DEFAULT_LOCALE = 'en-US';
 const DEFAULT_OPTIONS: FormatOptions = { currency: 'USD' };
 
 export function formatKpiValue(value: unknown, unit: Unit, options: FormatOptions = DEFAULT_OPTIONS): string {
   if (value === null || value === undefined) return 'n/a';
   const n = Number(value);
   if (!Number.isFinite(n)) return String(value);
+  const locale = options.locale ?? DEFAULT_LOCALE;
   switch (unit) {
     case 'ratio':
-      return `${(n * 100).toFixed(1)} %`;
+      return `${formatFixed(n * 100, 1, locale)} %`;
     case 'money':
-      return formatMoney(n, options.currency);
+      return formatMoney(n, options.currency, locale);
     case 'days':
-      return `${n.toFixed(1)} days`;
+      return `${formatFixed(n, 1, locale)} days`;
     case 'hours':
-      return `${n.toFixed(1)} h`;
+      return `${formatFixed(n, 1, locale)} h`;
     case 'months':
-      return `${n.toFixed(1)} months`;
+      return `${formatFixed(n, 1, locale)} months`;
     case 'score':
-      return n.toFixed(1);
+      return formatFixed(n, 1, locale);
     case 'count':
     case 'table':
-      return formatNumber(n);
+      return formatNumber(n, locale);
   }
 }
 
-export function formatMoney(n: number, currency: string): string {
-  return numberFormat(currency, Math.abs(n) >= 1000 ? 0 : 2).format(n);
+export function formatMoney(n: number, currency: string, locale = DEFAULT_LOCALE): string {
+  return numberFormat(locale, currency, Math.abs(n) >= 1000 ? 0 : 2).format(n);
 }
 
-export function formatNumber(n: number): string {
-  return numberFormat(undefined, Number.isInteger(n) ? undefined : 2).format(n);
+export function formatNumber(n: number, locale = DEFAULT_LOCALE): string {
+  return numberFormat(locale, undefined, Number.isInteger(n) ? undefined : 2).format(n);
+}
+
+/**
+ * `n.toFixed(digits)` with the locale's decimal separator and no grouping: the same rounding as
+ * before locales existed (Intl rounds 1.005 up, toFixed down), so en-US output never moves.
+ */
+export function formatFixed(n: number, digits: number, locale = DEFAULT_LOCALE): string {
+  const text = n.toFixed(digits);
+  const decimal = decimalSeparator(locale);
+  return decimal === '.' ? text : text.replace('.', decimal);
+}
+
+/** The locale's decimal separator: `.` in en-US, `,` in de-DE. */
+export function decimalSeparator(locale: string): string {
+  return (
+    numberFormat(locale, undefined, 1)
+      .formatToParts(1.5)
+      .find((p) => p.type === 'decimal')?.value ?? '.'
+  );
 }
 
 // A formatter costs about 100 µs to build and a report formats hundreds of numbers: one each.
 const formats = new Map<string, Intl.NumberFormat>();
-function numberFormat(currency: string | undefined, digits: number | undefined): Intl.NumberFormat {
-  const key = `${currency ?? ''}:${digits ?? ''}`;
+function numberFormat(
+  locale: string,
+  currency: string | undefined,
+  digits: number | undefined,
+): Intl.NumberFormat {
+  const key = `${locale}:${currency ?? ''}:${digits ?? ''}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', {
+    format = new Intl.NumberFormat(locale, {
       ...(currency ? { style: 'currency', currency } : {}),
       ...(digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }),
     });
@@ -69,33 +98,45 @@ export function formatExtra(
 ) {
   if (value === null || value === undefined) return 'n/a';
   if (typeof value !== 'number') return String(value);
-  if (COUNT_NAME.test(name)) return formatNumber(value);
-  if (/(^|_)days$/.test(name)) return formatKpiValue(value, 'days');
-  if (/(^|_)hours$/.test(name)) return formatKpiValue(value, 'hours');
-  if (/(^|_)months$/.test(name)) return formatKpiValue(value, 'months');
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  if (COUNT_NAME.test(name)) return formatNumber(value, locale);
+  if (/(^|_)days$/.test(name)) return formatKpiValue(value, 'days', options);
+  if (/(^|_)hours$/.test(name)) return formatKpiValue(value, 'hours', options);
+  if (/(^|_)months$/.test(name)) return formatKpiValue(value, 'months', options);
   if (/(^|_)(rate|share|churn|gross_margin|roi|retention|attainment)$/.test(name))
-    return formatKpiValue(value, 'ratio');
+    return formatKpiValue(value, 'ratio', options);
   if (MONEY_NAME.test(name)) return formatKpiValue(value, 'money', options);
   if ((name === 'numerator' || name === 'denominator') && kpiUnit === 'money') {
     return formatKpiValue(value, 'money', options);
   }
-  return formatNumber(value);
+  return formatNumber(value, locale);
 }
 
 /** A change as people read it: points for rates and scores, percent for amounts and counts. */
-export function formatChange(change: number | null, relative: number | null, unit: Unit): string {
+export function formatChange(
+  change: number | null,
+  relative: number | null,
+  unit: Unit,
+  options: Pick<FormatOptions, 'locale'> = {},
+): string {
   if (change === null) return 'n/a';
+  const locale = options.locale ?? DEFAULT_LOCALE;
   const [amount, magnitude, suffix] =
     unit === 'ratio'
-      ? [change, (Math.abs(change) * 100).toFixed(1), ' pts']
+      ? [change, formatFixed(Math.abs(change) * 100, 1, locale), ' pts']
       : unit === 'score'
-        ? [change, Math.abs(change).toFixed(1), '']
+        ? [change, formatFixed(Math.abs(change), 1, locale), '']
         : relative === null
-          ? [change, formatNumber(Math.abs(change)), '']
-          : [relative, (Math.abs(relative) * 100).toFixed(1), ' %'];
+          ? [change, formatNumber(Math.abs(change), locale), '']
+          : [relative, formatFixed(Math.abs(relative) * 100, 1, locale), ' %'];
   // The sign follows what is shown: a change that rounds to zero is ±0.
-  const sign = Number(magnitude.replaceAll(',', '')) === 0 ? '±' : amount > 0 ? '+' : '−';
+  const sign = showsZero(magnitude) ? '±' : amount > 0 ? '+' : '−';
   return `${sign}${magnitude}${suffix}`;
+}
+
+/** True when formatted text has digits and all of them are 0 ("0.0", "0,00 €"), in any locale. */
+export function showsZero(text: string): boolean {
+  return /[0-9]/.test(text) && !/[1-9]/.test(text);
 }
 
 /** "better" / "worse" for a change, by the KPI's direction. */

@@ -1,18 +1,24 @@
 // Plain sentences written from the numbers: what changed, by how much, and which segments did
-// it. Pure and deterministic: the same numbers always give the same words (en-US formatting).
+// it. Pure and deterministic: the same numbers always give the same words (digits in the given
+// locale, en-US by default).
 //
 // How changes read: rates (unit ratio) and scores in points, money and counts in percent
 // (amounts when the previous value is 0), days/hours/months in their unit. Values use
 // lib/format/values.ts, except money of a million or more, which reads compact ("$9.0M").
 
-import { formatKpiValue, formatNumber } from '../format/values.ts';
+import {
+  DEFAULT_LOCALE,
+  type FormatOptions,
+  formatFixed,
+  formatKpiValue,
+  formatNumber,
+  showsZero,
+} from '../format/values.ts';
 import type { Direction, Unit } from '../kpi/definition.ts';
 import type { RatioDecomposition, SumDecomposition } from './decompose.ts';
 
-export interface SentenceFormat {
-  /** ISO 4217 code for money (default USD). */
-  readonly currency?: string;
-}
+/** Currency (default USD) and locale (default en-US): a report passes its `r.format`. */
+export type SentenceFormat = Partial<FormatOptions>;
 
 export interface EffectOptions extends SentenceFormat {
   /** Name at most this many effects (default 3). */
@@ -150,8 +156,9 @@ export function summarySentence(kpis: readonly HeadlineKpi[], options: SummaryOp
 /** A value as a sentence shows it: values.ts, with money of a million or more compact. */
 export function formatAmount(value: number, unit: Unit, options: SentenceFormat = {}): string {
   const currency = options.currency ?? 'USD';
+  const locale = options.locale ?? DEFAULT_LOCALE;
   if (unit === 'money' && Math.abs(value) >= 1_000_000) {
-    return new Intl.NumberFormat('en-US', {
+    return new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
       notation: 'compact',
@@ -159,7 +166,7 @@ export function formatAmount(value: number, unit: Unit, options: SentenceFormat 
       maximumFractionDigits: 1,
     }).format(value);
   }
-  return formatKpiValue(value, unit, { currency });
+  return formatKpiValue(value, unit, { currency, locale });
 }
 
 /** An effect with its sign, in the KPI's terms: "−2.9 points", "+$210,000", "+1.5 days". */
@@ -170,14 +177,15 @@ export function formatEffect(value: number, unit: Unit, options: SentenceFormat 
 }
 
 function effectMagnitude(abs: number, unit: Unit, options: SentenceFormat): string {
+  const locale = options.locale ?? DEFAULT_LOCALE;
   switch (unit) {
     case 'ratio':
-      return `${(abs * 100).toFixed(1)} points`;
+      return `${formatFixed(abs * 100, 1, locale)} points`;
     case 'score':
-      return `${abs.toFixed(1)} points`;
+      return `${formatFixed(abs, 1, locale)} points`;
     case 'count':
     case 'table':
-      return formatNumber(abs);
+      return formatNumber(abs, locale);
     default:
       return formatAmount(abs, unit, options);
   }
@@ -211,7 +219,9 @@ function changeMagnitude(
     case 'months':
       return formatAmount(Math.abs(change), unit, options);
     default:
-      return previous === 0 ? null : `${((Math.abs(change) / Math.abs(previous)) * 100).toFixed(1)} %`;
+      return previous === 0
+        ? null
+        : `${formatFixed((Math.abs(change) / Math.abs(previous)) * 100, 1, options.locale)} %`;
   }
 }
 
@@ -273,8 +283,7 @@ function listing(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** True when a formatted number shows as zero ("0.0 points", "$0.00", "0.0 %"). */
+/** True when a formatted number shows as zero ("0.0 points", "$0.00", "0,0 %"). */
 function isZeroText(text: string): boolean {
-  const digits = text.replace(/[^0-9.]/g, '');
-  return digits !== '' && Number(digits) === 0;
+  return showsZero(text);
 }

@@ -48,8 +48,17 @@ export interface KpiDefinition {
    * `value_known` and `value_of`, the rows whose input was known and all it is about.
    */
   readonly known?: string;
+  /**
+   * `-- window: 12 months`: the value is computed over this span ending at each period's end,
+   * whatever the period's length; rows are labelled with the window (lib/kpi/window.ts).
+   */
+  readonly window?: KpiWindow;
   /** The SQL after the header. */
   readonly sql: string;
+}
+
+export interface KpiWindow {
+  readonly months: number;
 }
 
 export type ParseOutcome = { ok: true; definition: KpiDefinition } | { ok: false; errors: string[] };
@@ -64,6 +73,7 @@ const KEYS = [
   'param',
   'known',
   'source',
+  'window',
 ] as const;
 const REPEATABLE = new Set(['by', 'param', 'description', 'needs']);
 const BY_PLACEHOLDER = '{by}';
@@ -179,6 +189,14 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
       '"known:" needs the SQL to return value_known and value_of (rows whose input was known, of all)',
       known.line,
     );
+  const windowField = one('window');
+  const window = windowField ? parseWindow(windowField.value) : undefined;
+  if (windowField && !window) {
+    fail(
+      `"window: ${windowField.value}" should read "window: 12 months" (a whole number of months)`,
+      windowField.line,
+    );
+  }
 
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -196,9 +214,15 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
       params,
       source: one('source')?.value ?? '',
       ...(known ? { known: known.value } : {}),
+      ...(window ? { window } : {}),
       sql,
     },
   };
+}
+
+function parseWindow(value: string): KpiWindow | undefined {
+  const match = /^([1-9]\d{0,2}) months?$/.exec(value);
+  return match ? { months: Number(match[1]) } : undefined;
 }
 
 function splitList(value: string): string[] {

@@ -10,6 +10,7 @@ import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan, SeriesGrain } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { dropUnusedCustomerJoins } from './unused-joins.ts';
+import { withWindow } from './window.ts';
 
 export interface KpiRequest {
   readonly span: PeriodSpan;
@@ -85,7 +86,10 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     rows:
       kpi.unit === 'table'
         ? shaped
-        : shaped.map((row) => coverRow(row, coverage, request.span.grain, breakdown?.name)),
+        : withWindow(
+            kpi,
+            shaped.map((row) => coverRow(row, coverage, request.span.grain, breakdown?.name)),
+          ),
     coverage,
   };
 }

@@ -29,7 +29,7 @@ const MAX_CHANGE_CHARTS = 3;
  * table with inline styles; charts as 2× PNG files with explicit sizes and alt text.
  */
 export async function renderEmail(document: ReportDocument, options: RenderOptions): Promise<RenderedEmail> {
-  const tiles = document.headline.map((series) => buildTileView(series, options.grain, options));
+  const tiles = document.headline.map((series) => buildTileView(series, options.grain, document.format));
   const images: EmailImage[] = [];
   const changes = [];
   for (const change of document.changes) {
@@ -86,6 +86,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
   return [
     emailSubject(document),
     '',
+    ...(document.rejectedRows?.banner ? [document.rejectedRows.banner, ''] : []),
     ...(restated.length > 0 ? ['Restated since last sent:', ...restated.map((r) => `- ${r}.`), ''] : []),
     ...(document.scope ? [`Only ${document.scope.label}. ${document.scope.coverage}`, ''] : []),
     ...(document.partial
@@ -103,6 +104,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
       ? ['', `About ${document.scope.label}:`, ...document.scope.notes.map((n) => `- ${n}`)]
       : []),
     '',
+    ...(document.rejectedRows?.footer ? [document.rejectedRows.footer] : []),
     `Data as of ${document.dataAsOf ?? 'unknown'}. The full report is attached.`,
     `Reproduce: ${document.reproduce}`,
     '',

@@ -1,14 +1,14 @@
 import type { Chart } from '../charts/chart.ts';
 import { renderSvg } from '../charts/render.ts';
 import { buildSparkline } from '../charts/sparkline.ts';
-import type { FormatOptions } from '../format/values.ts';
 import type { Grain } from '../kpi/period.ts';
 import type { Block, KpiSeries, ReportDocument } from '../report/content.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadTemplates } from './templates.ts';
 import { buildTileView } from './tile-view.ts';
 
-export interface RenderOptions extends FormatOptions {
+/** How to render; the currency and locale are the document's own (`document.format`). */
+export interface RenderOptions {
   readonly grain: Grain;
 }
 
@@ -17,7 +17,8 @@ export async function renderReportHtml(document: ReportDocument, options: Render
   const templates = loadTemplates();
   const ids = new Set<string>();
   const blocks = [];
-  for (const block of document.blocks) blocks.push(await blockView(block, options, ids));
+  const view = { ...options, format: document.format };
+  for (const block of document.blocks) blocks.push(await blockView(block, view, ids));
   return templates.report({
     ...document,
     dataAsOf: document.dataAsOf ?? 'unknown',
@@ -27,9 +28,11 @@ export async function renderReportHtml(document: ReportDocument, options: Render
   });
 }
 
+type ViewOptions = RenderOptions & { readonly format: ReportDocument['format'] };
+
 async function blockView(
   block: Block,
-  options: RenderOptions,
+  options: ViewOptions,
   ids: Set<string>,
 ): Promise<Record<string, unknown>> {
   switch (block.kind) {
@@ -54,14 +57,15 @@ async function blockView(
   }
 }
 
-async function tileView(series: KpiSeries, options: RenderOptions) {
-  const view = buildTileView(series, options.grain, options);
+async function tileView(series: KpiSeries, options: ViewOptions) {
+  const view = buildTileView(series, options.grain, options.format);
   if (!series.available || series.history.length < 2) return view;
   const sparkline = buildSparkline({
     id: `spark-${series.kpi.id}`,
     title: `${series.kpi.title}, last ${series.history.length} periods`,
     unit: series.kpi.unit,
     points: series.history.map((r) => ({ period: r.period_start, value: r.value })),
+    format: options.format,
   });
   return { ...view, sparklineSvg: await renderSvg(sparkline), sparklineAlt: sparkline.alt };
 }

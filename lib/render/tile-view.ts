@@ -3,6 +3,7 @@
 import { type FormatOptions, formatChange, formatKpiValue } from '../format/values.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import { addMonths, type Grain } from '../kpi/period.ts';
+import { windowLabel } from '../kpi/window.ts';
 import type { KpiSeries } from '../report/content.ts';
 
 export interface TileView {
@@ -24,6 +25,8 @@ export interface TileView {
   readonly scopeNote: string;
   /** Why it is company-wide (a tooltip). */
   readonly scopeWhy: string;
+  /** "12 months to 2026-10-31" for a KPI over a fixed window (not the period); '' otherwise. */
+  readonly windowText: string;
   /** One sentence with the numbers, for alt text and the plain-text e-mail. */
   readonly sentence: string;
   /** "partial: the data ends 2026-10-15" or "no data for ...: the data ends ..."; '' when whole. */
@@ -50,6 +53,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     scopeNote: '',
     scopeWhy: '',
     coverageNote: '',
+    windowText: '',
   };
   if (!series.available) {
     const missing = series.missing.join(', ');
@@ -86,6 +90,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     row.relative_change,
     row.change_is_good,
     kpi.unit,
+    options,
     row.comparison_note,
   );
   const yoy = describeChange(
@@ -93,6 +98,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     row.yoy_relative_change,
     row.yoy_is_good,
     kpi.unit,
+    options,
     row.yoy_note,
   );
   const target = describeTarget(row, kpi.unit, options);
@@ -100,8 +106,9 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     grain === 'month'
       ? (MONTHS[Number(addMonths(row.period_start, -1).slice(5, 7)) - 1] ?? '')
       : `previous ${grain}`;
+  const windowText = windowLabel(kpi, row.period_end) ?? '';
   const sentence = [
-    `${kpi.title} ${value}${coverageNote ? ` (${coverageNote})` : ''}`,
+    `${kpi.title} ${value}${windowText ? ` (${windowText})` : ''}${coverageNote ? ` (${coverageNote})` : ''}`,
     row.change === null ? '' : `${change.text} vs ${previousLabel}`,
     row.yoy_change === null ? '' : `${yoy.text} vs last year`,
     target.text,
@@ -124,6 +131,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     targetText: target.text,
     targetClass: target.className,
     coverageNote,
+    windowText,
     ...(wide ? { scopeNote: 'company-wide', scopeWhy: series.companyWide ?? '' } : {}),
     sentence: wide ? `${sentence} (company-wide)` : sentence,
   };
@@ -134,11 +142,12 @@ export function describeChange(
   relative: number | null,
   good: boolean | null,
   unit: KpiSeries['kpi']['unit'],
+  options: Pick<FormatOptions, 'locale'> = {},
   note?: string,
 ): { text: string; className: string; arrow: string } {
   if (change === null)
     return { text: note ? `n/a (${note})` : 'no comparison', className: 'neutral', arrow: '' };
-  const text = formatChange(change, relative, unit);
+  const text = formatChange(change, relative, unit, options);
   if (text.startsWith('±')) return { text, className: 'neutral', arrow: '●' };
   return {
     text,

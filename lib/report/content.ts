@@ -3,8 +3,10 @@
 
 import type { Chart } from '../charts/chart.ts';
 import type { DataQuality } from '../data/quality.ts';
+import type { FormatOptions } from '../format/values.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
+import type { RejectedRows } from './rejected-rows.ts';
 
 /** One KPI over the report's period with its recent history, or why it is missing. */
 export type KpiSeries =
@@ -63,6 +65,8 @@ export interface ReportDocument {
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly timeZone: string;
+  /** The currency and locale every number of the report is written in (tiles, e-mail, charts). */
+  readonly format: Required<FormatOptions>;
   readonly dataAsOf: string | null;
   readonly generatedAt: string;
   readonly summary: string | undefined;
@@ -76,6 +80,8 @@ export interface ReportDocument {
   readonly freshness: readonly { readonly table: string; readonly latest: string | null }[];
   /** Rows rejected and what the data checks found; `dataQuality.rejected.label` is "N rows rejected (x %)". */
   readonly dataQuality?: DataQuality;
+  /** Every sentence about rejected rows (banner, footer, e-mail), from `dataQuality.rejected`. */
+  readonly rejectedRows?: RejectedRows;
   readonly reproduce: string;
   /** Set when the report covers one part of the business (`--param region=EMEA`). */
   readonly scope?: ReportScope;

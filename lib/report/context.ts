@@ -2,8 +2,10 @@
 // the data), and appends blocks. No I/O, no clock of its own.
 
 import type { Chart } from '../charts/chart.ts';
+import type { Formatter } from '../format/formatter.ts';
 import type { Grain, PeriodSpan } from '../kpi/period.ts';
 import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from './content.ts';
+import type { RejectedRows } from './rejected-rows.ts';
 
 /** How the runner answers a report's questions about the data. */
 export interface KpiSource {
@@ -40,6 +42,13 @@ export interface ReportContext {
    * company-wide or not available; see lib/report/scoped-kpis.ts); undefined for the whole.
    */
   readonly scopeLabel: string | undefined;
+  /**
+   * The report's currency and locale (PULSE_CURRENCY, PULSE_LOCALE) with the functions that use
+   * them: give it to every table, chart and sentence (`format: r.format`); never name a currency.
+   */
+  readonly format: Formatter;
+  /** What to say about rows the data contract rejected: the same words as the footer's. */
+  readonly rejectedRows: RejectedRows;
   kpi(id: string, history?: number): Promise<KpiSeries>;
   kpis(ids: readonly string[], history?: number): Promise<KpiSeries[]>;
   rows(id: string, options?: RowsOptions): Promise<KpiTable>;
@@ -70,7 +79,15 @@ export interface ContextState {
 export function createContext(
   base: Pick<
     ReportContext,
-    'period' | 'periodLabel' | 'previousLabel' | 'timeZone' | 'now' | 'params' | 'scopeLabel'
+    | 'period'
+    | 'periodLabel'
+    | 'previousLabel'
+    | 'timeZone'
+    | 'now'
+    | 'params'
+    | 'scopeLabel'
+    | 'format'
+    | 'rejectedRows'
   >,
   source: KpiSource,
   onCell: (timing: CellTiming) => void,

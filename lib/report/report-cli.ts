@@ -34,6 +34,7 @@ export async function runReportCommand(
     now: options.now,
     ...(flags.values.period ? { period: parsePeriod(flags.values.period) } : {}),
     params,
+    format: { currency: options.currency, locale: options.locale },
     ...(options.mapping ? { mapping: options.mapping } : {}),
     allowRejects: options.allowRejects,
     maxRejectShare: options.maxRejectShare,
@@ -46,7 +47,6 @@ export async function runReportCommand(
   const paramsFolder = buildParamsFolder(params);
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(outRoot, paramsFolder) : outRoot,
-    currency: options.currency,
     pdf: Boolean(flags.values.pdf),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -3,6 +3,8 @@ import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { buildDataQuality } from '../data/quality.ts';
 import { scopeParams } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
+import { createFormatter, formatSettings } from '../format/formatter.ts';
+import type { FormatOptions } from '../format/values.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import { coverageNote, datasetCoverage, periodCoverage, uncoveredMessage } from '../kpi/coverage.ts';
@@ -12,7 +14,9 @@ import type { ReportDocument } from './content.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
+import { describeRejectedRows } from './rejected-rows.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
 
 export interface RunReportOptions {
@@ -20,6 +24,8 @@ export interface RunReportOptions {
   readonly timeZone: string;
   /** The clock (ISO instant). */
   readonly now: string;
+  /** Currency and locale of every number shown (default USD, en-US). */
+  readonly format?: FormatOptions;
   /** The report's period; default: the last complete one in the data. */
   readonly period?: PeriodSpan;
   /** The report's own params and the scope (region, segment, ...: see lib/data/scope.ts). */
@@ -102,6 +108,11 @@ export async function runReportOn(
   const targets = await readTargets(dataset);
   const source = createDatasetSource(dataset, catalog, period, targets, { params: ownParams(params) });
   const periodLabel = formatPeriod(period);
+  const format = createFormatter(options.format);
+  const quality = buildDataQuality(dataset, freshness);
+  const rejectedRows = describeRejectedRows(quality.rejected, format.locale);
+  // One label for the rejected rows wherever the document carries it.
+  const dataQuality = { ...quality, rejected: { ...quality.rejected, label: rejectedRows.label } };
   const { context, state } = createContext(
     {
       period,
@@ -111,6 +122,8 @@ export async function runReportOn(
       now: options.now,
       params,
       scopeLabel: dataset.scope?.label,
+      format,
+      rejectedRows,
     },
     source,
     options.onCell ?? (() => {}),
@@ -123,6 +136,7 @@ export async function runReportOn(
     periodStart: period.start,
     periodEnd: period.end,
     timeZone: options.timeZone,
+    format: formatSettings(format),
     dataAsOf: asOf,
     ...(covered === 'partial' ? { partial: coverageNote(period, coverage) } : {}),
     generatedAt: options.now,
@@ -132,8 +146,19 @@ export async function runReportOn(
     blocks: state.blocks,
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
     freshness,
-    dataQuality: buildDataQuality(dataset, freshness),
-    reproduce: `npx pulse report ${definition.name} --period ${periodArgument(period)}${options.timeZone === 'UTC' ? '' : ` --tz ${options.timeZone}`}${paramFlags(params)}`,
+    dataQuality,
+    rejectedRows,
+    reproduce: reproduceCommand({
+      report: definition.name,
+      period: periodArgument(period),
+      dataDir: dataset.dataDir,
+      mapping: dataset.mapping,
+      allowRejects: dataset.policy.allowRejects,
+      maxRejectShare: dataset.policy.maxRejectShare,
+      timeZone: options.timeZone,
+      params,
+      format: formatSettings(format),
+    }),
     ...(dataset.scope
       ? {
           scope: {
@@ -142,6 +167,7 @@ export async function runReportOn(
             ...scopeNotes(dataset.scope, source.scopeOutcomes(), {
               hasTargets: targets.length > 0,
               has: (table) => dataset.has(table),
+              locale: format.locale,
             }),
           },
         }
@@ -177,17 +203,6 @@ function choosePeriod(
     period: { ...period, grain: definition.grain },
     note: `period: ${formatPeriod(period)}, the last complete ${definition.grain} in the data (data as of ${asOf})`,
   };
-}
-
-/** ` --param region=EMEA --param 'region=North America'`: the params as a shell would need them. */
-function paramFlags(params: Readonly<Record<string, string>>): string {
-  return Object.keys(params)
-    .sort()
-    .map((name) => {
-      const pair = `${name}=${params[name] ?? ''}`;
-      return ` --param ${/^[\w.,:@%+=/-]+$/.test(pair) ? pair : `'${pair.replaceAll("'", `'\\''`)}'`}`;
-    })
-    .join('');
 }
 
 /** "September" for the month before October 2026; "2026-Q2", "2025", "week of ..." otherwise. */

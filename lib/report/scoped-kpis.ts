@@ -11,6 +11,7 @@
 
 import { TABLE_NAMES, type TableName } from '../data/contract.ts';
 import { type DatasetScope, TABLE_ROLES } from '../data/scope.ts';
+import { DEFAULT_LOCALE } from '../format/values.ts';
 import type { Target } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 
@@ -91,14 +92,14 @@ export interface ScopeOutcome {
 export function scopeNotes(
   scope: DatasetScope,
   outcomes: readonly ScopeOutcome[],
-  options: { hasTargets: boolean; has: (table: TableName) => boolean },
+  options: { hasTargets: boolean; has: (table: TableName) => boolean; locale?: string },
 ): { coverage: string; notes: string[] } {
   const linked = TABLE_NAMES.flatMap((t) => {
     const role = TABLE_ROLES[t];
     const whole = options.has(t) && !scope.unattributed.some((u) => u.table === t);
     return role.kind === 'linked' && whole && t !== 'opportunity_stages' ? [role.noun] : [];
   });
-  const coverage = `Covers the ${count(scope.customers)} of ${count(scope.totalCustomers)} customers with ${scope.label}${linked.length > 0 ? ` and their ${list(linked)}` : ''}.`;
+  const coverage = `Covers the ${countIn(options.locale, scope.customers)} of ${countIn(options.locale, scope.totalCustomers)} customers with ${scope.label}${linked.length > 0 ? ` and their ${list(linked)}` : ''}.`;
   const notes: string[] = [];
   const titles = (found: readonly ScopeOutcome[]) => [...new Set(found.map((o) => o.title))];
   const companyWide = outcomes.filter((o) => o.scopeClass.kind === 'company-wide');
@@ -128,7 +129,7 @@ export function scopeNotes(
     );
     const rows = scope.unattributed
       .filter((u) => tables.has(u.table))
-      .map((u) => `${count(u.rows)} of ${count(u.total)} ${u.table}`);
+      .map((u) => `${countIn(options.locale, u.rows)} of ${countIn(options.locale, u.total)} ${u.table}`);
     const example = tables.has('opportunities') ? ' (a close rate without the deals lost to prospects)' : '';
     notes.push(
       `Not available for ${scope.label}: ${list(partial)}. ${list(rows)} belong to no customer in customers, so their ${scope.dimensions} is unknown, and leaving them out would bias these numbers${example}; add those accounts to customers with their ${scope.dimensions} to include them.`,
@@ -140,7 +141,7 @@ export function scopeNotes(
   if (scope.customersWithoutValue > 0) {
     const one = scope.customersWithoutValue === 1;
     notes.push(
-      `${count(scope.customersWithoutValue)} ${one ? 'customer has' : 'customers have'} no ${scope.dimensions} and ${one ? 'is' : 'are'} in no such report.`,
+      `${countIn(options.locale, scope.customersWithoutValue)} ${one ? 'customer has' : 'customers have'} no ${scope.dimensions} and ${one ? 'is' : 'are'} in no such report.`,
     );
   }
   return { coverage, notes };
@@ -151,7 +152,12 @@ function segmentOnly(scope: DatasetScope): boolean {
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return countIn(DEFAULT_LOCALE, n);
+}
+
+/** A count in the report's locale (its notes); the reasons above are shared with the CLI. */
+function countIn(locale: string | undefined, n: number): string {
+  return n.toLocaleString(locale ?? DEFAULT_LOCALE);
 }
 
 function list(items: readonly string[]): string {

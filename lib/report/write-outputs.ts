@@ -2,13 +2,13 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writePdf } from '../deliver/pdf.ts';
 import { objectsToCsv } from '../format/table.ts';
-import type { FormatOptions } from '../format/values.ts';
 import { renderEmail } from '../render/email-html.ts';
 import { renderReportHtml } from '../render/report-html.ts';
 import type { ReportRun } from './run-report.ts';
 import { periodArgument } from './run-report.ts';
 
-export interface WriteOptions extends FormatOptions {
+/** Where and what to write; the currency and locale are the report's own (`document.format`). */
+export interface WriteOptions {
   /** The root of all outputs; the report goes to <outRoot>/<report>/<period>/. */
   readonly outRoot: string;
   readonly pdf?: boolean;

@@ -58,6 +58,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
       dataDir: options.dataDir,
       data: dataReadOptions(options, io.env),
       currency: options.currency,
+      locale: options.locale,
       outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
       from: setup.settings.from,
       fallback: setup.fallback,

@@ -6,6 +6,7 @@
 -- description: NULL when that churn is 0 (the lifespan would be unbounded).
 -- unit: money
 -- direction: up
+-- window: 12 months
 -- needs: orders.customer_id, orders.ordered_at, orders.amount, customers.acquired_at, customers.churned_at
 -- by: segment = c.segment [customers.segment]
 -- by: region = c.region [customers.region]

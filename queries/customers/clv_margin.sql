@@ -7,6 +7,7 @@
 -- description: clv and gross_margin.
 -- unit: money
 -- direction: up
+-- window: 12 months
 -- needs: orders.customer_id, orders.ordered_at, orders.amount, orders.cost, customers.acquired_at, customers.churned_at
 -- by: segment = c.segment [customers.segment]
 -- by: region = c.region [customers.region]

@@ -12,6 +12,7 @@
 -- description: margin_split (the splits used) and action (the relationship strategy of seed 002).
 -- unit: table
 -- direction: none
+-- window: 12 months
 -- needs: customers.acquired_at, customers.churned_at, orders.customer_id, orders.ordered_at, orders.amount, orders.cost
 -- param: tenure_split_months number = null months of tenure that separate long from short term (tenure >= split is long term); null = the median
 -- param: margin_split number = null gross margin over the 12 months that separates high from low profit (margin >= split is high); null = the median

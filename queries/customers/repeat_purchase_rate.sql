@@ -3,6 +3,7 @@
 -- description: ending at the period's end. By product: repeat buyers of that product ÷ its buyers.
 -- unit: ratio
 -- direction: up
+-- window: 12 months
 -- needs: orders.customer_id, orders.ordered_at
 -- by: product = o.product [orders.product]
 -- by: segment = c.segment [customers.segment]

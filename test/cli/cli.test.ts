@@ -9,6 +9,7 @@ import { runKpiCompared } from '../../lib/kpi/run-compared.ts';
 import { readTargets } from '../../lib/kpi/targets.ts';
 import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { FIXTURES, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
+import { pulse } from '../support/cli.ts';
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -267,5 +268,25 @@ describe('pulse kpi --param region=...', () => {
     const { code, stderr } = await scoped('--param', 'region=emea');
     expect(code).not.toBe(0);
     expect(stderr).toContain('did you mean "EMEA"');
+  });
+});
+
+describe('pulse kpi in a currency and locale', () => {
+  it('prints the table in PULSE_CURRENCY with PULSE_LOCALE digits; JSON stays exact', async () => {
+    const env = { PULSE_CURRENCY: 'EUR', PULSE_LOCALE: 'de-DE' };
+    const table = await pulse(['kpi', 'revenue', 'close_rate', '--period', '2026-10'], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('9.037.352\u00a0€');
+    expect(table.stdout).toContain('26,4 %');
+    expect(table.stdout).not.toContain('$');
+    const json = await pulse(['kpi', 'revenue', '--period', '2026-10', '--format', 'json'], env);
+    expect((JSON.parse(json.stdout) as { value: number }[])[0]?.value).toBe(9_037_351.67);
+  });
+
+  it('refuses a currency or locale it cannot write, before reading data', async () => {
+    const currency = await pulse(['kpi', 'revenue'], { PULSE_CURRENCY: 'EURO' });
+    expect([currency.code, currency.stderr]).toEqual([2, expect.stringMatching(/PULSE_CURRENCY "EURO"/)]);
+    const locale = await pulse(['kpi', 'revenue'], { PULSE_LOCALE: 'xx-YY' });
+    expect([locale.code, locale.stderr]).toEqual([2, expect.stringMatching(/PULSE_LOCALE "xx-YY"/)]);
   });
 });

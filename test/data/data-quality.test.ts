@@ -231,9 +231,11 @@ describe('the report', () => {
       ['unknown_value', 1, 'opportunities.csv line 11 ("Closed Won")'],
       ['duplicate_key', 1, 'opportunities.csv line 51 ("O5 (first at line 6)")'],
     ]);
-    const html = await renderReportHtml(run.document, { grain: 'month', currency: 'USD' });
+    const html = await renderReportHtml(run.document, { grain: 'month' });
     expect(html).toContain('<p class="data-banner" role="note">2 rows rejected (4 %) for data errors');
-    expect(html).toContain('<p class="rejected-rows">2 rows rejected (4 %): left out of every number above');
+    expect(html).toContain(
+      '<p class="rejected-rows">2 rows rejected (4 %): left out of every number in this report',
+    );
     expect(html).toContain('<td>opportunities.status</td><td>value is not allowed</td><td>1</td>');
     await expect(runReport(definition, { dataDir: data, timeZone: 'UTC', now: TEST_NOW })).rejects.toThrow(
       /2 rows rejected \(4 %\)/,

@@ -14,7 +14,8 @@ export const tinyReport = defineReport({
     r.summary(`How ${r.periodLabel} went for ${region}.`);
     r.headline(headline);
     const revenue = headline[0];
-    if (revenue) r.change(`Revenue for ${region}.`, trendChart(revenue, { id: 'change-revenue' }));
+    if (revenue)
+      r.change(`Revenue for ${region}.`, trendChart(revenue, { format: r.format, id: 'change-revenue' }));
   },
 });
 

@@ -84,7 +84,7 @@ describe('KPI file headers', () => {
 
   it('rejects unknown header keys and missing essentials', () => {
     expect(errors(`-- titel: Demo\n${BODY}`)).toEqual([
-      `${FILE}:1: unknown header key "titel"; expected one of title, description, unit, direction, needs, by, param, known, source`,
+      `${FILE}:1: unknown header key "titel"; expected one of title, description, unit, direction, needs, by, param, known, source, window`,
       `${FILE}: the header needs a "-- title: ..." line`,
       `${FILE}: the header needs a "-- unit: ..." line (one of ratio, money, count, days, hours, months, score, table)`,
       `${FILE}: the header needs a "-- direction: ..." line (one of up, down, none)`,

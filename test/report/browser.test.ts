@@ -35,7 +35,7 @@ describe.skipIf(!executable && !required)('the monthly report in a real browser'
     const path = findChromium();
     out = await mkdtemp(join(tmpdir(), 'pulse-browser-'));
     const run = await runReport(monthly, { dataDir: await smallCompany(), timeZone: 'UTC', now: TEST_NOW });
-    written = await writeReportOutputs(run, { outRoot: out, currency: 'USD' });
+    written = await writeReportOutputs(run, { outRoot: out });
     browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS });
     await mkdir(ARTIFACTS, { recursive: true });
   }, 90_000);

@@ -71,7 +71,7 @@ async function leadsBySource(r: Parameters<typeof scopeReport.build>[0]) {
       { field: 'source', header: 'Source', unit: 'text' },
       { field: 'value', header: 'Leads' },
     ],
-    { currency: 'USD' },
+    { format: r.format },
   );
   if (!table) throw new Error('test: new_leads by source not available');
   return table;
@@ -227,7 +227,9 @@ describe('a scoped report', () => {
       'Targets are set for the whole business, so none is shown for region EMEA.',
       '1 customer has no region and is in no such report.',
     ]);
-    expect(document.reproduce).toBe('npx pulse report scope-test --period 2026-10 --param region=EMEA');
+    expect(document.reproduce).toBe(
+      `npx pulse report scope-test --period 2026-10 --data ${DIR} --param region=EMEA`,
+    );
     // kpis.csv and kpis.json say whose number each row is.
     const scopes = new Map(run.numbers.map((row) => [row.id, row.scope]));
     expect(Object.fromEntries(scopes)).toEqual({
@@ -237,7 +239,7 @@ describe('a scoped report', () => {
       new_leads: 'company-wide',
     });
 
-    const written = await writeReportOutputs(run, { outRoot: out, currency: 'USD' });
+    const written = await writeReportOutputs(run, { outRoot: out });
     const html = await readFile(join(written.dir, 'index.html'), 'utf8');
     expect(html).toContain('<title>Scope test: October 2026 — region EMEA</title>');
     expect(html).toContain('<h1>October 2026 <span class="scope-label">— region EMEA</span></h1>');

@@ -42,7 +42,7 @@ describe('data cannot script the report or the e-mail', () => {
       now: TEST_NOW,
       period: { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
     });
-    const written = await writeReportOutputs(run, { outRoot: out, currency: 'USD' });
+    const written = await writeReportOutputs(run, { outRoot: out });
     files = {
       index: await readFile(join(written.dir, 'index.html'), 'utf8'),
       email: await readFile(join(written.dir, 'email.html'), 'utf8'),

@@ -35,6 +35,7 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
     // PULSE_NOW pins the clock, as everywhere; otherwise each run reads the time.
     clock: () => io.env.PULSE_NOW ?? new Date().toISOString(),
     currency: options.currency,
+    locale: options.locale,
     log: io.stderr,
     dataset: {
       ...options.engine,

@@ -7,6 +7,7 @@ import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
 import type { ComparedRow } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
+import { windowLabel } from '../../kpi/window.ts';
 import type { KpiSeries, KpiTable, TableBlock } from '../content.ts';
 
 type Available<T> = Extract<T, { available: true }>;
@@ -19,11 +20,13 @@ export function isAvailable<T extends KpiSeries | KpiTable>(result: T): result i
 export function trendChart(
   series: KpiSeries,
   options: {
+    /** The report's `r.format`. */
+    format: FormatOptions;
     title?: string;
     id?: string;
     alongside?: { name: string; field: string }[];
     height?: number;
-  } = {},
+  },
 ): Chart | undefined {
   if (!series.available) return undefined;
   const note = companyWideNote(series);
@@ -44,6 +47,7 @@ export function trendChart(
       points: series.history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
     })),
     ...(options.height ? { height: options.height } : {}),
+    format: options.format,
   });
 }
 
@@ -51,6 +55,8 @@ export function trendChart(
 export function breakdownBars(
   table: KpiTable,
   options: {
+    /** The report's `r.format`. */
+    format: FormatOptions;
     title?: string;
     dimension: string;
     field?: string;
@@ -87,6 +93,7 @@ export function breakdownBars(
     ...(extreme
       ? { highlight: extreme.label, highlightTone: good ? ('good' as const) : ('bad' as const) }
       : {}),
+    format: options.format,
   });
 }
 
@@ -102,20 +109,24 @@ export function rowsTable(
   table: KpiTable,
   columns: readonly ColumnSpec[],
   options: {
+    /** The report's `r.format`. */
+    format: FormatOptions;
     title?: string;
     caption?: string;
     limit?: number;
     rows?: readonly ComparedRow[];
-  } & FormatOptions,
+  },
 ): Omit<TableBlock, 'kind'> | undefined {
   if (!table.available) return undefined;
   const rows = (options.rows ?? table.rows).slice(0, options.limit ?? 50);
-  const caption = [options.caption, companyWideNote(table)].filter(Boolean).join(' ');
+  const caption = [windowNote(table, rows), options.caption, companyWideNote(table)]
+    .filter(Boolean)
+    .join(' ');
   return {
     ...(options.title ? { title: options.title } : {}),
     ...(caption ? { caption } : {}),
     columns: columns.map((c) => ({ header: c.header, align: isTextColumn(rows, c) ? 'left' : 'right' })),
-    rows: rows.map((row) => columns.map((c) => cell(row[c.field], c, table.kpi.unit, options))),
+    rows: rows.map((row) => columns.map((c) => cell(row[c.field], c, table.kpi.unit, options.format))),
   };
 }
 
@@ -128,6 +139,13 @@ function cell(value: unknown, column: ColumnSpec, kpiUnit: Unit, options: Format
 
 function isTextColumn(rows: readonly ComparedRow[], column: ColumnSpec): boolean {
   return column.unit === 'text' || rows.some((row) => typeof row[column.field] === 'string');
+}
+
+/** "Over the 12 months to 2026-10-31." under a table of a KPI computed over a fixed window. */
+function windowNote(table: KpiTable, rows: readonly ComparedRow[]): string | undefined {
+  const end = rows[0]?.period_end;
+  const label = end === undefined ? undefined : windowLabel(table.kpi, end);
+  return label ? `Over the ${label}.` : undefined;
 }
 
 /**

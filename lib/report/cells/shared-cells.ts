@@ -4,7 +4,7 @@
 import { buildCohortHeatmap } from '../../charts/cohort-heatmap.ts';
 import { buildRelationshipQuadrant } from '../../charts/relationship-quadrant.ts';
 import { buildStackedRevenue } from '../../charts/stacked-revenue.ts';
-import { formatKpiValue } from '../../format/values.ts';
+import { formatSettings } from '../../format/formatter.ts';
 import { summarySentence } from '../../insights/sentences.ts';
 import type { KpiSeries } from '../content.ts';
 import type { ReportContext } from '../context.ts';
@@ -29,7 +29,7 @@ export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[]
           ]
         : [],
     ),
-    { period: r.periodLabel, previousPeriod: r.previousLabel, lead },
+    { period: r.periodLabel, previousPeriod: r.previousLabel, lead, ...formatSettings(r.format) },
   );
 }
 
@@ -51,6 +51,7 @@ export async function revenueMix(r: ReportContext, history = 12): Promise<void> 
         newRevenue: row.value,
         recurringRevenue: recurring.history[i]?.value ?? null,
       })),
+      format: r.format,
     }),
   );
 }
@@ -69,12 +70,13 @@ export async function cohortRetention(r: ReportContext): Promise<void> {
         retention: numberOrNull(c.retention),
         cohort_size: numberOrNull(c.cohort_size),
       })),
+      format: r.format,
     }),
   );
 }
 
 /** The Reinartz & Kumar grid as a quadrant, then each group with what to do about it. */
-export async function relationshipGroups(r: ReportContext, currency = 'USD'): Promise<void> {
+export async function relationshipGroups(r: ReportContext): Promise<void> {
   const groups = await r.rows('relationship_groups');
   if (!groups.available) return r.unavailable('Relationship groups', groups.missing);
   r.chart(
@@ -87,6 +89,7 @@ export async function relationshipGroups(r: ReportContext, currency = 'USD'): Pr
         margin: numberOrNull(g.margin),
         margin_share: numberOrNull(g.margin_share),
       })),
+      format: r.format,
     }),
   );
   const table = rowsTable(
@@ -98,7 +101,7 @@ export async function relationshipGroups(r: ReportContext, currency = 'USD'): Pr
       { field: 'margin_share', header: 'Margin share' },
       { field: 'action', header: 'What to do', unit: 'text' },
     ],
-    { currency, title: 'Relationship groups and what to do with them' },
+    { format: r.format, title: 'Relationship groups and what to do with them' },
   );
   if (table) r.table(table);
 }
@@ -109,8 +112,8 @@ export async function clvVersusCac(r: ReportContext): Promise<void> {
   if (!clv?.available || !cac?.available || !clv.current?.value || !cac.current?.value) return;
   const ratio = clv.current.value / cac.current.value;
   r.markdown(
-    `**CLV vs CAC:** a customer is worth ${formatKpiValue(clv.current.value, 'money')} over their lifetime against ` +
-      `${formatKpiValue(cac.current.value, 'money')} to acquire: ${ratio.toFixed(1)}× ` +
+    `**CLV vs CAC:** a customer is worth ${r.format.value(clv.current.value, 'money')} over their lifetime against ` +
+      `${r.format.value(cac.current.value, 'money')} to acquire: ${r.format.fixed(ratio, 1)}× ` +
       `(${ratio >= 3 ? 'healthy: 3× or more' : 'below the 3× rule of thumb'}).`,
   );
 }

@@ -2,6 +2,7 @@
 // by a breakdown (mix vs rate for ratios, contributions for sums) and shown as a trend.
 
 import { buildTrend } from '../../charts/trend.ts';
+import { formatSettings } from '../../format/formatter.ts';
 import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
 import { topMovers } from '../../insights/movers.ts';
 import {
@@ -26,7 +27,7 @@ export interface ChangeCandidate {
 export async function explainChanges(
   r: ReportContext,
   candidates: readonly ChangeCandidate[],
-  options: { top?: number; history?: number; currency?: string } = {},
+  options: { top?: number; history?: number } = {},
 ): Promise<void> {
   const history = options.history ?? 13;
   // A company-wide number in a scoped report is not what changed for the scope.
@@ -54,8 +55,8 @@ export async function explainChanges(
     const kpiSeries = series.find((s) => s.kpi.id === mover.id);
     const candidate = candidates.find((c) => c.id === mover.id);
     if (!kpiSeries || !candidate) continue;
-    const currency = options.currency ?? 'USD';
-    const sentence = await explain(r, kpiSeries, candidate, currency);
+    const format = formatSettings(r.format);
+    const sentence = await explain(r, kpiSeries, candidate);
     const { kpi, current } = kpiSeries;
     const title = changeSentence(
       {
@@ -64,10 +65,10 @@ export async function explainChanges(
         value: current?.value ?? null,
         previous: current?.previous_value ?? null,
       },
-      { currency },
+      format,
     ).replace(/\.$/, '');
     const unusual =
-      Math.abs(mover.z) >= 1.5 ? ` That is ${Math.abs(mover.z).toFixed(1)}× its usual swing.` : '';
+      Math.abs(mover.z) >= 1.5 ? ` That is ${r.format.fixed(Math.abs(mover.z), 1)}× its usual swing.` : '';
     r.change(
       `${sentence}${unusual}`,
       buildTrend({
@@ -82,6 +83,7 @@ export async function explainChanges(
           target: row.target,
         })),
         height: 220,
+        format: r.format,
       }),
     );
   }
@@ -91,8 +93,8 @@ async function explain(
   r: ReportContext,
   series: Extract<KpiSeries, { available: true }>,
   candidate: ChangeCandidate,
-  currency: string,
 ): Promise<string> {
+  const format = formatSettings(r.format);
   const { kpi, current } = series;
   const plain = changeSentence(
     {
@@ -101,7 +103,7 @@ async function explain(
       value: current?.value ?? null,
       previous: current?.previous_value ?? null,
     },
-    { currency },
+    format,
   );
   if (!candidate.by) return plain;
   const [now, before] = await Promise.all([
@@ -118,15 +120,13 @@ async function explain(
       words(ratioSegments(now.rows, by)),
       words(ratioSegments(before.rows, by)),
     );
-    return decomposition ? ratioChangeSentence(decomposition, kpi, candidate.nouns, { currency }) : plain;
+    return decomposition ? ratioChangeSentence(decomposition, kpi, candidate.nouns, format) : plain;
   }
   if (kpi.unit === 'money' || kpi.unit === 'count') {
     return sumChangeSentence(
       decomposeSum(words(sumSegments(now.rows, by)), words(sumSegments(before.rows, by))),
       kpi,
-      {
-        currency,
-      },
+      format,
     );
   }
   return plain;

@@ -1,0 +1,77 @@
+import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePeriod } from '../../lib/kpi/period.ts';
+import { describeRejectedRows } from '../../lib/report/rejected-rows.ts';
+import { type ReportRun, runReport } from '../../lib/report/run-report.ts';
+import { writeReportOutputs } from '../../lib/report/write-outputs.ts';
+import monthly from '../../reports/monthly.ts';
+import { FIXTURES, TEST_NOW } from '../helpers.ts';
+
+// A Salesforce export with one row the contract rejects, computed with --allow-rejects.
+describe('a report computed without its rejected rows', () => {
+  let root: string;
+  let run: ReportRun;
+  const files: Record<string, string> = {};
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pulse-rejected-'));
+    const data = join(root, 'export');
+    await mkdir(data);
+    const csv = join(data, 'report1793000000000.csv');
+    await copyFile(join(FIXTURES, 'mapping-salesforce', 'report1793000000000.csv'), csv);
+    await appendFile(
+      csv,
+      '"Ada Lovelace","Bad Co","Bad - 1","New Customer","Web","900.00","100","Q4-2026","40","13/45/2026","9/1/2026","Closed Won","0065g00000Q9AAA"\n',
+    );
+    run = await runReport(monthly, {
+      dataDir: data,
+      mapping: 'salesforce',
+      allowRejects: true,
+      timeZone: 'UTC',
+      now: TEST_NOW,
+      period: parsePeriod('2026-10'),
+    });
+    const written = await writeReportOutputs(run, { outRoot: join(root, 'out') });
+    for (const name of ['index.html', 'email.html', 'email.txt']) {
+      files[name] = await readFile(join(written.dir, name), 'utf8');
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('says the same count everywhere, and never that every row passed', () => {
+    const rejected = run.document.dataQuality?.rejected;
+    expect(rejected?.rows).toBeGreaterThan(0);
+    const label = `${rejected?.rows} ${rejected?.rows === 1 ? 'row' : 'rows'} rejected (`;
+    expect(run.document.rejectedRows?.label.startsWith(label)).toBe(true);
+    expect(rejected?.label).toBe(run.document.rejectedRows?.label);
+    const shown = run.document.rejectedRows?.label ?? '';
+    const page = files['index.html'] ?? '';
+    // Body (the data-quality cell), banner (over 1 %) and footer.
+    expect(page).toContain(`<p>Not every row passed the data contract: ${shown}, left out of every number`);
+    expect(page).toContain(`<p class="data-banner" role="note">${shown} for data errors`);
+    expect(page).toContain(`<p class="rejected-rows">${shown}: left out of every number in this report`);
+    for (const text of [page, files['email.html'] ?? '', files['email.txt'] ?? '']) {
+      expect(text).not.toContain('Every row of the data passed');
+      // Every mention of rejected rows carries the one label.
+      const mentions = text.match(/[\d,.]+ rows? rejected \([^)]*\)/g) ?? [];
+      expect(mentions.length).toBeGreaterThan(0);
+      expect(new Set(mentions)).toEqual(new Set([shown]));
+    }
+    expect(files['email.txt']).toContain(`${shown}: left out of every number in this report`);
+  });
+
+  it('writes the count in the report locale from the same summary', () => {
+    const notes = describeRejectedRows({ rows: 1234, total: 333_333, share: 0.0037, banner: false }, 'de-DE');
+    expect(notes.label).toBe('1.234 rows rejected (0,37 %)');
+    expect(notes.banner).toBe('');
+    expect(notes.footer).toBe(
+      '1.234 rows rejected (0,37 %): left out of every number in this report for data errors.',
+    );
+    const clean = describeRejectedRows({ rows: 0, total: 10, share: 0, banner: false });
+    expect([clean.label, clean.footer, clean.banner]).toEqual(['', '', '']);
+    expect(clean.contract).toMatch(/^Every row of the data passed the data contract/);
+  });
+});
