@@ -80,8 +80,7 @@ export function compareRows(
   );
   // Only whole periods are compared: a partial period (the data starts or ends inside it) or one
   // without data is "n/a", never a fall to or a rise from a number the data cannot support.
-  const whole = (row: KpiRow | undefined) =>
-    row && row.coverage === undefined && !partlyKnown(row) ? row.value : null;
+  const whole = (row: KpiRow | undefined) => (row ? wholeValue(row) : null);
   return inRange.map((row) => {
     const current = row.coverage === undefined && !partlyKnown(row);
     const previousRow = byKey.get(key(previousStart(row, requested), row));
@@ -121,6 +120,11 @@ function coverageReason(row: KpiRow, base: KpiRow | undefined): string | undefin
   if (base.coverage === 'partial') return 'that period is partial';
   if (partlyKnown(base)) return 'amounts partly unknown then';
   return undefined;
+}
+
+/** The value of a row that may be compared: a whole period, nothing unknown in it; else null. */
+export function wholeValue(row: KpiRow): number | null {
+  return row.coverage === undefined && !partlyKnown(row) ? row.value : null;
 }
 
 /** A sum with blanks in its input (kpi header `known:`): its moves may be the blanks'. */

@@ -6,6 +6,7 @@ import type { Chart } from '../../charts/chart.ts';
 import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
 import type { ComparedRow } from '../../kpi/compare.ts';
+import { wholeValue } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
 import { windowLabel } from '../../kpi/window.ts';
 import type { KpiSeries, KpiTable, TableBlock } from '../content.ts';
@@ -30,9 +31,13 @@ export function trendChart(
 ): Chart | undefined {
   if (!series.available) return undefined;
   const note = companyWideNote(series);
+  // "rose to" / "fell to" compares the last two points: not when the last one is partial.
+  const last = series.history.at(-1);
+  const partial = last && wholeValue(last) === null && last.value !== null;
+  const title = options.title ?? (partial ? `${series.kpi.title}: the last period is partial` : undefined);
   return buildTrend({
     id: options.id ?? `${series.kpi.id}-trend`,
-    ...(options.title ? { title: options.title } : {}),
+    ...(title ? { title } : {}),
     ...(note ? { caption: note } : {}),
     name: series.kpi.title,
     unit: series.kpi.unit,

@@ -11,6 +11,7 @@ import {
   ratioChangeSentence,
   sumChangeSentence,
 } from '../../insights/sentences.ts';
+import { wholeValue } from '../../kpi/compare.ts';
 import type { KpiSeries } from '../content.ts';
 import type { ReportContext } from '../context.ts';
 import { prettify } from './kpi-charts.ts';
@@ -43,12 +44,19 @@ export async function explainChanges(
       title: s.kpi.title,
       unit: s.kpi.unit,
       direction: s.kpi.direction,
-      values: s.history.map((row) => row.value),
+      // Only whole periods move: a partial month or one with unknown amounts explains nothing.
+      values: s.history.map(wholeValue),
     })),
     { top: options.top ?? 3 },
   );
   if (movers.length === 0) {
-    r.markdown('No KPI moved more than it usually does.');
+    // Half a month "falls" by half: a period the data covers in part is not compared at all.
+    const partial = series.find((s) => s.current?.coverage === 'partial')?.current?.coverage_note;
+    r.markdown(
+      typeof partial === 'string'
+        ? `Not compared: ${r.periodLabel} is covered only in part (${partial}).`
+        : 'No KPI moved more than it usually does.',
+    );
     return;
   }
   for (const mover of movers) {

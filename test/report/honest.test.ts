@@ -1,0 +1,87 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { FIXTURES } from '../helpers.ts';
+import { pulse } from '../support/cli.ts';
+import { cutData } from '../support/cut-data.ts';
+import { outputRoot } from '../support/sentinel.ts';
+
+// A report says only what its data supports: a period outside the data is refused with the range
+// it covers, a period covered in part says so everywhere, and nothing is compared with a time
+// before the data starts. Never "$0.00" where the truth is "no data".
+describe('honest numbers on stale, partial and short exports', { timeout: 120_000 }, () => {
+  let cut: string;
+  let out: string;
+  beforeAll(async () => {
+    cut = await cutData(SAMPLE_DATA_DIR, '2026-10-16'); // the sample's last month, cut mid-month
+    out = join(outputRoot() ?? cut, `honest-${process.pid}`);
+  }, 60_000);
+  afterAll(() => rm(cut, { recursive: true, force: true }));
+
+  it('refuses a report or a KPI for a period the data does not cover, naming the range it does', async () => {
+    for (const args of [
+      ['report', 'monthly', '--period', '2026-11', '--out', out],
+      ['kpi', 'revenue', '--period', '2030-01'],
+      ['kpi', 'revenue', '--period', '2017-12'],
+    ]) {
+      const run = await pulse(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(
+        /no data for (November 2026|January 2030|December 2017): the data covers \d{4}-\d{2}-\d{2} to 2026-10-31/,
+      );
+      expect(run.stdout).not.toMatch(/\$0\.00/);
+    }
+  });
+
+  it('marks a month the data covers in part, in the page, the e-mail and the numbers', async () => {
+    const run = await pulse(['report', 'monthly', '--period', '2026-10', '--data', cut, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(out, 'monthly', '2026-10');
+    const html = await readFile(join(dir, 'index.html'), 'utf8');
+    const text = await readFile(join(dir, 'email.txt'), 'utf8');
+    expect(html).toContain('<strong>Partial October 2026</strong> (partial: the data ends 2026-10-15)');
+    expect(text.split('\n')[0]).toMatch(/October 2026 \(partial\)/);
+    // No tile shows $0.00 (a campaign that earned nothing may, in its table).
+    expect(html).not.toMatch(/tile-value">\$0\.00/);
+    expect(html).not.toMatch(/\b(fell|rose)\b|usual swing/);
+    expect(html).toContain('Not compared: October 2026 is covered only in part');
+    // No "fell 50 %" from half a month: the partial month is not compared.
+    const kpis = JSON.parse(await readFile(join(dir, 'kpis.json'), 'utf8')) as Record<string, unknown>[];
+    const revenue = kpis.find((k) => k.id === 'revenue' && k.period_start === '2026-10-01');
+    expect(revenue).toMatchObject({
+      coverage: 'partial',
+      change: null,
+      comparison_note: 'this period is partial',
+    });
+  });
+
+  it('never compares with a time before a short export starts', async () => {
+    const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
+    const json = async (...args: string[]) => {
+      const run = await pulse(['kpi', 'revenue', '--data', data, '--format', 'json', ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as Record<string, unknown>[];
+    };
+    const [july] = await json('--period', '2026-07');
+    expect(july).toMatchObject({
+      value: 200,
+      coverage: 'partial',
+      coverage_note: 'partial: the data starts 2026-07-15',
+    });
+    const [august] = await json('--period', '2026-08');
+    // July is partial, a year ago is before the data: neither is a base for a change.
+    expect(august).toMatchObject({
+      value: 300,
+      previous_value: null,
+      comparison_note: 'that period is partial',
+      year_ago_value: null,
+      yoy_note: 'before the data starts',
+    });
+    const [september] = await json('--period', '2026-09');
+    expect(september).toMatchObject({ value: 270, previous_value: 300 });
+    const june = await pulse(['kpi', 'revenue', '--data', data, '--period', '2026-06']);
+    expect(june.code).toBe(2);
+    expect(june.stderr).toMatch(/no data for June 2026: the data covers 2026-07-15 to 2026-09-30/);
+  });
+});
