@@ -4,6 +4,7 @@
 
 import { formatKpiValue } from '../format/values.ts';
 import type { Unit } from '../kpi/definition.ts';
+import { ROW_NOTE_FIELDS } from '../kpi/run.ts';
 
 /** A kpis.json row: id, period_start, value, and breakdown columns. */
 export type NumberRow = Readonly<Record<string, unknown>>;
@@ -84,7 +85,7 @@ function rowKey(row: NumberRow): string {
 /** The text columns that tell rows of one KPI and period apart: "channel=partner". */
 function breakdownOf(row: NumberRow): string {
   return Object.keys(row)
-    .filter((k) => !NOT_BREAKDOWN.has(k) && typeof row[k] === 'string')
+    .filter((k) => !NOT_BREAKDOWN.has(k) && !ROW_NOTE_FIELDS.has(k) && typeof row[k] === 'string')
     .sort()
     .map((k) => `${k}=${String(row[k])}`)
     .join(', ');

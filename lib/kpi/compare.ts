@@ -127,9 +127,14 @@ export function wholeValue(row: KpiRow): number | null {
   return row.coverage === undefined && !partlyKnown(row) ? row.value : null;
 }
 
-/** A sum with blanks in its input (kpi header `known:`): its moves may be the blanks'. */
+/**
+ * A sum with so many blanks in its input (kpi header `known:`) that its moves may be the blanks':
+ * less than this share known. Above it the value is compared, with the share shown beside it.
+ */
+export const COMPARABLE_KNOWN_SHARE = 0.9;
+
 function partlyKnown(row: KpiRow): boolean {
-  return typeof row.known_share === 'number' && row.known_share < 1;
+  return typeof row.known_share === 'number' && row.known_share < COMPARABLE_KNOWN_SHARE;
 }
 
 export function isGood(change: number | null, direction: Direction): boolean | null {

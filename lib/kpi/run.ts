@@ -20,6 +20,20 @@ export interface KpiRequest {
   readonly params?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Text fields the engine adds to a row about its data (coverage, unknown amounts, comparisons,
+ * windows): notes on the number, never a breakdown value.
+ */
+export const ROW_NOTE_FIELDS: ReadonlySet<string> = new Set([
+  'coverage',
+  'coverage_note',
+  'unknown_note',
+  'comparison_note',
+  'yoy_note',
+  'window_start',
+  'window_end',
+]);
+
 /** One period (and breakdown value) of a KPI. Ratios carry numerator and denominator. */
 export interface KpiRow {
   readonly id: string;

@@ -89,7 +89,7 @@ describe('a dataset scope', () => {
       expect(await ids('SELECT ticket_id FROM tickets')).toEqual(['T2']);
       expect(await ids('SELECT response_id FROM surveys')).toEqual(['S2']);
       // Leads belong to no customer (until they convert): kept whole, for company-wide KPIs.
-      expect(await ids('SELECT count(*) FROM leads')).toEqual([3]);
+      expect(await ids('SELECT count(*) FROM leads')).toEqual([4]);
       expect(await ids('SELECT count(*) FROM unscoped_customers')).toEqual([6]);
       expect(d.scope).toEqual({
         params: { region: 'APAC' },
@@ -255,11 +255,10 @@ describe('a scoped report', () => {
     );
     expect(email).toContain('About region EMEA');
     const text = await readFile(join(written.dir, 'email.txt'), 'utf8');
-    // The fixture's data ends on 2026-10-20: October is partial, and the subject says so.
-    expect(text.split('\n')[0]).toBe('Scope test: October 2026 (partial) — region EMEA');
+    expect(text.split('\n')[0]).toBe('Scope test: October 2026 — region EMEA');
     expect(text).toContain('- New leads 3');
     expect(text).toMatch(/- New leads 3.*\(company-wide\)\n/);
-    expect(emailSubject(document)).toBe('Scope test: October 2026 (partial) — region EMEA');
+    expect(emailSubject(document)).toBe('Scope test: October 2026 — region EMEA');
   });
 
   it("a segment's report is held to the segment's targets", async () => {
