@@ -118,7 +118,8 @@ export async function runScheduledJob(
       },
       env,
     );
-    if (result.stale) return await waitForData(schedule, scheduledAt, base, startedAt, result.stale, wasWaiting, env, deps);
+    if (result.stale)
+      return await waitForData(schedule, scheduledAt, base, startedAt, result.stale, wasWaiting, env, deps);
     const counts = countOutcomes(result.groups);
     const unknown = result.groups.flatMap((g) => g.outcomes.filter((o) => o.state === 'unknown'));
     const detail = [

@@ -21,7 +21,9 @@ describe('symbolic links in the data folder', () => {
     await symlink('/etc/passwd', join(data, 'customers.csv'));
     const run = await pulse(['check', '--data', data], { PULSE_CACHE: 'off' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${join(data, 'customers.csv')} is a symbolic link to /etc/passwd, outside the data folder`);
+    expect(run.stderr).toContain(
+      `${join(data, 'customers.csv')} is a symbolic link to /etc/passwd, outside the data folder`,
+    );
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/root:x:0/);
   });
 
@@ -41,9 +43,12 @@ describe('symbolic links in the data folder', () => {
     await cp(join(data, 'customers.csv'), join(data, 'customers-export.csv'));
     await rm(join(data, 'customers.csv'));
     await symlink('customers-export.csv', join(data, 'customers.csv'));
-    const run = await pulse(['query', 'SELECT count(*) AS n FROM customers', '--data', data, '--format', 'json'], {
-      PULSE_CACHE: 'off',
-    });
+    const run = await pulse(
+      ['query', 'SELECT count(*) AS n FROM customers', '--data', data, '--format', 'json'],
+      {
+        PULSE_CACHE: 'off',
+      },
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)[0].n).toBeGreaterThan(0);
   });
