@@ -1,11 +1,17 @@
+import type { Dataset } from '../../data/dataset.ts';
+import { type ExportSuggestion, suggestMapping } from '../../data/export-sniff.ts';
 import { readFreshness } from '../../data/freshness.ts';
+import { readPresets } from '../../data/mapping-file.ts';
 import { countOf, formatProblem, formatProblemCounts } from '../../data/problems.ts';
 import { formatRejectedRow, formatRejectSummary, readRejectedRows } from '../../data/rejects.ts';
+import { noTablesProblem, type UnusedFile } from '../../data/unused-files.ts';
 import { renderTextTable } from '../../format/table.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { withDataset } from '../with-dataset.ts';
 
 const SHOWN_REJECTED_ROWS = 20;
+/** Unused files whose header line is read for a suggestion; a folder may hold thousands. */
+const SNIFFED_FILES = 50;
 
 /**
  * `pulse check [--data DIR] [--mapping FILE] [--all] [--format json]`: every contract problem,
@@ -13,8 +19,11 @@ const SHOWN_REJECTED_ROWS = 20;
  */
 export async function checkCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
   return withDataset(options, async (dataset) => {
-    const errors = dataset.problems.filter((p) => p.severity === 'error');
-    const warnings = dataset.problems.filter((p) => p.severity === 'warning');
+    const unused = await withSuggestions(dataset);
+    const noTables = noTablesProblem(dataset, unused);
+    const problems = noTables ? [noTables, ...dataset.problems] : dataset.problems;
+    const errors = problems.filter((p) => p.severity === 'error');
+    const warnings = problems.filter((p) => p.severity === 'warning');
     const freshness = await readFreshness(dataset, options.now);
     const latest = (table: string) => freshness.find((f) => f.table === table)?.latest ?? null;
     const all = Boolean(flags.values.all) || options.format === 'json';
@@ -29,7 +38,8 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         ok: errors.length === 0,
         tables: dataset.tables.map((t) => ({ ...t, latest: latest(t.table) })),
         rejects: dataset.rejects,
-        problems: dataset.problems,
+        problems,
+        unusedFiles: unused,
         rejectedRows,
       };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -45,7 +55,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
       String(perTable(t.table)),
       ...(withLeftOut ? [t.leftOut.toLocaleString('en-US')] : []),
       latest(t.table) ?? '-',
-      t.path,
+      t.derivedFrom ? `(from ${t.derivedFrom})` : t.path,
     ]);
     const columns = [
       { header: 'table' },
@@ -57,7 +67,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
       { header: 'file' },
     ];
     const limit = flags.values.all ? Number.POSITIVE_INFINITY : 20;
-    const lines = dataset.problems.flatMap((p) => formatProblem(p, limit));
+    const lines = problems.flatMap((p) => formatProblem(p, limit));
     const missing = 15 - dataset.tables.length;
     const { rejects } = dataset;
     const rejectedLines =
@@ -79,10 +89,18 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
             (t) =>
               `${t.path}: ${t.footerLines} footer lines of the export ignored (csv.footer in the mapping)`,
           ),
+        ...dataset.tables
+          .filter((t) => t.groups !== undefined)
+          .map(
+            (t) =>
+              `${t.table}: ${t.rows.toLocaleString('en-US')} rows of ${t.path} grouped into ${(t.groups ?? 0).toLocaleString('en-US')} ${t.table} (group in the mapping)`,
+          ),
+        ...dataset.tables.flatMap((t) => (t.note ? [`${t.note} (the mapping's "from")`] : [])),
+        ...unusedLines(unused),
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
-        `${formatProblemCounts(dataset.problems)}${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
+        `${formatProblemCounts(problems)}${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
         ...(rejects.rows > 0
           ? [
               `${formatRejectSummary(rejects)} of ${rejects.total.toLocaleString('en-US')}: KPIs leave them out only with --allow-rejects (or PULSE_MAX_REJECT_SHARE)`,
@@ -93,4 +111,31 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
     );
     return errors.length > 0 ? 2 : 0;
   });
+}
+
+/** The files no table reads, each with the reason and, for the first few, what they look like. */
+async function withSuggestions(
+  dataset: Dataset,
+): Promise<(UnusedFile & { readonly suggestion?: ExportSuggestion })[]> {
+  if (dataset.unusedFiles.length === 0) return [];
+  const presets = await readPresets();
+  return Promise.all(
+    dataset.unusedFiles.map(async (file, i) => {
+      const suggestion =
+        i < SNIFFED_FILES ? await suggestMapping(dataset.dataDir, file.file, presets) : undefined;
+      return suggestion ? { ...file, suggestion } : file;
+    }),
+  );
+}
+
+function unusedLines(unused: readonly (UnusedFile & { readonly suggestion?: ExportSuggestion })[]): string[] {
+  if (unused.length === 0) return [];
+  return [
+    `files not used (${unused.length}):`,
+    ...unused.flatMap((u) => [
+      `  ${u.file}: ${u.why}`,
+      ...(u.suggestion ? [`    suggestion: ${u.suggestion.message}`] : []),
+    ]),
+    '',
+  ];
 }
