@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { PulseError } from '../errors.ts';
 import { CONTRACT, type TableName } from './contract.ts';
 import { Database, type DatabaseOptions } from './database.ts';
+import {
+  DERIVED_CUSTOMER_COLUMNS,
+  derivedNote,
+  derivedProblems,
+  registerCustomersFromOrders,
+} from './derived-customers.ts';
 import { discoverSources, type TableSource } from './discover.ts';
 import { lockDown } from './lockdown.ts';
 import { readMapping } from './mapping-file.ts';
@@ -24,6 +30,7 @@ import { assertSourcesInside } from './source-links.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
 import { registerEmptyTable, registerTypedTable } from './typed-tables.ts';
+import { listUnusedFiles, type UnusedFile } from './unused-files.ts';
 import { validateWithCache } from './validation-cache.ts';
 
 export interface OpenDatasetOptions extends DatabaseOptions {
@@ -65,6 +72,14 @@ export interface TableSummary {
   readonly rejected: number;
   /** Rows in the table the KPIs read. */
   readonly loaded: number;
+  /** With the mapping's `group`: the groups (orders) the rows (order lines) became. */
+  readonly groups?: number;
+  /**
+   * Set when the table has no file of its own but is built from another table (the mapping's
+   * `"customers": {"from": "orders"}`); `note` is the line a report shows for it.
+   */
+  readonly derivedFrom?: TableName;
+  readonly note?: string;
 }
 
 /** A data folder registered in DuckDB: one typed relation per contract table. */
@@ -82,6 +97,8 @@ export interface Dataset {
   /** The mapping file used, if any. */
   readonly mapping?: string;
   readonly sources: readonly TableSource[];
+  /** Files of the data folder no table reads, and why (`pulse check` lists them). */
+  readonly unusedFiles: readonly UnusedFile[];
   /** Set when the tables hold one part of the business only. */
   readonly scope?: DatasetScope;
   /** Whether the contract checks ran ('miss', 'off') or their kept result was used ('hit'). */
@@ -128,14 +145,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       ...(mapping ? { mappingFile: mapping.file } : {}),
     });
-    // Errors first, as the validator orders its own.
-    const problems = [...discovered.problems, ...validation.problems].sort(
-      (a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'),
-    );
-    const totals = [...staged.values()].map((s) => ({
-      table: s.spec.name,
-      total: s.raw.recordCount - s.leftOut,
-    }));
+    const totals = [...staged.values()].map((s) => ({ table: s.spec.name, total: s.total }));
     const rejects = await summariseRejects(db, totals);
     // 4. The typed tables the KPIs read: the good rows only.
     for (const spec of CONTRACT) {
@@ -144,10 +154,19 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       if (table) await registerTypedTable(db, table, rejected > 0);
       else await registerEmptyTable(db, spec);
     }
+    // 5. Tables built from others: customers from the loaded orders.
+    const orders = staged.get('orders');
+    const derived =
+      mapping?.derived.has('customers') && orders
+        ? await registerCustomersFromOrders(db, timeZone)
+        : undefined;
     // The text copies of CSV files are no longer needed once typed.
     for (const table of staged.values()) {
       if (table.raw.source.format !== 'csv') continue;
-      await db.run(`DROP VIEW ${quoteIdent(table.relation)}; DROP TABLE ${quoteIdent(table.raw.relation)}`);
+      const grouped = table.grouped ? `; DROP TABLE ${quoteIdent(table.grouped.relation)}` : '';
+      await db.run(
+        `DROP VIEW ${quoteIdent(table.relation)}${grouped}; DROP TABLE ${quoteIdent(table.raw.relation)}`,
+      );
     }
     // Fixed after loading: casts above never depend on it, period logic always does.
     await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
@@ -158,7 +177,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         ? await applyScope(db, options.scope, options.dataDir)
         : undefined;
     await lockDown(db, { readable: [options.dataDir], writable: options.writableDirs ?? [] });
-    const tables = [...staged.values()].map((s) => {
+    const tables: TableSummary[] = [...staged.values()].map((s) => {
       const rejected = rejects.tables.find((t) => t.table === s.spec.name)?.rows ?? 0;
       return {
         table: s.spec.name,
@@ -171,9 +190,34 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         leftOut: s.leftOut,
         footerLines: s.raw.footerLines,
         rejected,
-        loaded: s.raw.recordCount - s.leftOut - rejected,
+        loaded: s.total - rejected,
+        ...(s.grouped ? { groups: s.grouped.rows } : {}),
       };
     });
+    if (derived !== undefined && orders) {
+      const files = orders.raw.source.files;
+      tables.unshift({
+        table: 'customers',
+        path: orders.raw.source.path,
+        format: 'derived',
+        rows: derived,
+        columns: [...DERIVED_CUSTOMER_COLUMNS],
+        files,
+        records: derived,
+        leftOut: 0,
+        footerLines: 0,
+        rejected: 0,
+        loaded: derived,
+        derivedFrom: 'orders',
+        note: derivedNote(files),
+      });
+    }
+    // Errors first, as the validator orders its own.
+    const problems = [
+      ...discovered.problems,
+      ...validation.problems,
+      ...derivedProblems(mapping, orders),
+    ].sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
     return {
       db,
       now: options.now,
@@ -185,6 +229,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       policy: { allowRejects: options.allowRejects ?? false, maxRejectShare: options.maxRejectShare ?? 0 },
       ...(mapping ? { mapping: mapping.file } : {}),
       sources: discovered.sources,
+      unusedFiles: await listUnusedFiles(options.dataDir, discovered.sources, mapping, discovered.problems),
       ...(scope ? { scope } : {}),
       validation: validation.cache,
       // The typed tables are the validated rows minus rejected ones: the validation's maxima
@@ -198,6 +243,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         ),
       },
       has: (table, column) => {
+        if (table === 'customers' && derived !== undefined)
+          return column === undefined || DERIVED_CUSTOMER_COLUMNS.includes(column);
         const found = staged.get(table);
         if (!found) return false;
         return column === undefined || found.columns.has(column) || found.extras.includes(column);

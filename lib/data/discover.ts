@@ -35,8 +35,9 @@ export async function discoverSources(
   const { sources: named, problems: namedProblems } = await discoverTables(dataDir);
   if (!mapping) return { sources: named, problems: namedProblems };
   const files = await listFiles(dataDir);
-  // A table the mapping names is not read by its contract name, so neither are its problems.
-  const problems = namedProblems.filter((p) => !mapping.tables.has(p.table as TableName));
+  // A table the mapping names (or derives) is not read by its contract name, so neither are its problems.
+  const byMapping = new Set<string>([...mapping.tables.keys(), ...mapping.derived.keys()]);
+  const problems = namedProblems.filter((p) => !byMapping.has(p.table));
   const mapped: TableSource[] = [];
   for (const table of mapping.tables.values()) {
     const matched = matchFiles(files, table.files);
@@ -63,7 +64,7 @@ export async function discoverSources(
     );
   }
   // A table the mapping names comes from the mapping only, even when its pattern matched nothing.
-  const sources = [...mapped, ...named.filter((source) => !mapping.tables.has(source.table))];
+  const sources = [...mapped, ...named.filter((source) => !byMapping.has(source.table))];
   return { sources: TABLE_NAMES.flatMap((t) => sources.filter((s) => s.table === t)), problems };
 }
 

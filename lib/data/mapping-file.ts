@@ -35,3 +35,13 @@ export async function listPresets(): Promise<string[]> {
     .map((f) => f.replace(/\.json$/, ''))
     .sort();
 }
+
+/** Every preset, by name, parsed: `pulse check` compares unused files with them. */
+export async function readPresets(): Promise<Map<string, Mapping>> {
+  const presets = new Map<string, Mapping>();
+  for (const name of await listPresets()) {
+    const file = join(PRESETS_DIR, `${name}.json`);
+    presets.set(name, parseMapping(await readFile(file, 'utf8'), file));
+  }
+  return presets;
+}

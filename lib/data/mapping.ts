@@ -3,7 +3,7 @@
 
 import { PulseError } from '../errors.ts';
 import { CONTRACT, type TableName, tableSpec } from './contract.ts';
-import type { CsvDialect } from './csv-scan.ts';
+import type { CsvDialect, WhitespaceLayout } from './csv-scan.ts';
 import { suggest } from './did-you-mean.ts';
 
 export interface ValueMap {
@@ -31,12 +31,32 @@ export interface TableMapping {
   readonly dates: ReadonlyMap<string, readonly string[]>;
   readonly constants: ReadonlyMap<string, string>;
   readonly defaults: ReadonlyMap<string, string>;
+  /** One contract row per group of the export's rows (an order of several lines). */
+  readonly group?: GroupMapping;
+}
+
+export interface GroupMapping {
+  /** Export columns whose values are the same on every row of one group (an order id). */
+  readonly by: readonly string[];
+  /** Contract column → SQL aggregate over the group's rows, e.g. `sum("Line Total"::DECIMAL(18,2))`. */
+  readonly aggregate: ReadonlyMap<string, string>;
+}
+
+/** A table built from another once that is loaded, with no file of its own. */
+export interface DerivedTable {
+  readonly table: 'customers';
+  readonly key: string;
+  readonly from: 'orders';
 }
 
 export interface Mapping {
   /** The file it was read from, for messages. */
   readonly file: string;
+  /** The mapping's own label ("HubSpot deals and contacts exports"), when it has one. */
+  readonly name?: string;
   readonly tables: ReadonlyMap<TableName, TableMapping>;
+  /** `"customers": {"from": "orders"}`: customers are the buyers in orders. */
+  readonly derived: ReadonlyMap<TableName, DerivedTable>;
 }
 
 export interface MappingIssue {
@@ -56,6 +76,7 @@ const TABLE_KEYS = [
   'dates',
   'constants',
   'defaults',
+  'group',
 ];
 const ENCODINGS: Readonly<Record<string, 'utf-8' | 'latin-1'>> = {
   'utf-8': 'utf-8',
@@ -79,6 +100,7 @@ export function parseMapping(text: string, file: string): Mapping {
   }
   const issues: MappingIssue[] = [];
   const tables = new Map<TableName, TableMapping>();
+  const derived = new Map<TableName, DerivedTable>();
   if (!isObject(json)) {
     issues.push({ key: '(top)', message: 'a mapping is a JSON object with a "tables" key' });
   } else {
@@ -102,13 +124,51 @@ export function parseMapping(text: string, file: string): Mapping {
           });
           continue;
         }
+        if (isObject(value) && 'from' in value) {
+          const found = parseDerived(name as TableName, value, key, issues);
+          if (found) derived.set(found.table, found);
+          continue;
+        }
         const table = parseTable(name as TableName, value, key, issues);
         if (table) tables.set(table.table, table);
       }
     }
   }
+  if (tables.size === 0 && issues.length === 0) {
+    issues.push({
+      key: 'tables',
+      message: `${[...derived.values()].map((d) => `${d.key} is derived from ${d.from}`).join('; ')}, which needs its files: add e.g. "orders": {"files": "orders.csv"}`,
+    });
+  }
   if (issues.length > 0) throw new PulseError('usage', formatMappingIssues(file, issues));
-  return { file, tables };
+  const name = isObject(json) && typeof json.name === 'string' ? json.name : undefined;
+  return { file, ...(name ? { name } : {}), tables, derived };
+}
+
+// Customers from orders is the one derived table: an export of orders only (a shop's, CDNOW's)
+// still has buyers, each acquired on the day of their first order.
+function parseDerived(
+  table: TableName,
+  value: Record<string, unknown>,
+  key: string,
+  issues: MappingIssue[],
+): DerivedTable | undefined {
+  checkKeys(value, ['description', 'from'], key, issues);
+  if (table !== 'customers') {
+    issues.push({
+      key: `${key}.from`,
+      message: `only customers can be derived (from orders); give ${table} its "files" instead`,
+    });
+    return undefined;
+  }
+  if (value.from !== 'orders') {
+    issues.push({
+      key: `${key}.from`,
+      message: `must be "orders": customers are then the buyers in orders, each acquired on the day of their first order (got ${JSON.stringify(value.from)})`,
+    });
+    return undefined;
+  }
+  return { table, key, from: 'orders' };
 }
 
 export function formatMappingIssues(file: string, issues: readonly MappingIssue[]): string {
@@ -193,7 +253,8 @@ function parseTable(
   }
   const constants = literals(value.constants, `${key}.constants`, issues, column);
   const defaults = literals(value.defaults, `${key}.defaults`, issues, column);
-  checkOneSource(key, rename, derive, constants, issues);
+  const group = parseGroup(value.group, `${key}.group`, issues, column);
+  checkOneSource(key, rename, derive, constants, group?.aggregate ?? new Map(), issues);
   const csv = parseCsv(value.csv, `${key}.csv`, issues);
   let where: string | undefined;
   if (value.where !== undefined) {
@@ -216,7 +277,50 @@ function parseTable(
     dates,
     constants,
     defaults,
+    ...(group ? { group } : {}),
   };
+}
+
+function parseGroup(
+  value: unknown,
+  at: string,
+  issues: MappingIssue[],
+  column: (name: string, at: string) => boolean,
+): GroupMapping | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) {
+    issues.push({
+      key: at,
+      message:
+        'must be an object such as {"by": "Order ID", "aggregate": {"amount": "sum(\\"Line Total\\"::DECIMAL(18,2))"}}',
+    });
+    return undefined;
+  }
+  checkKeys(value, ['by', 'aggregate'], at, issues);
+  const by = stringList(
+    value.by,
+    `${at}.by`,
+    issues,
+    'the export column whose value is the same on every row of a group (e.g. "Order ID"), or a list of them',
+  );
+  const aggregate = new Map<string, string>();
+  for (const [name, sql] of entries(value.aggregate, `${at}.aggregate`, issues)) {
+    const key = `${at}.aggregate${keyPart(name)}`;
+    if (!column(name, key)) continue;
+    if (typeof sql !== 'string' || sql.trim() === '') {
+      issues.push({
+        key,
+        message:
+          'must be a SQL aggregate over the group\'s rows, e.g. "sum(\\"Line Total\\"::DECIMAL(18,2))"',
+      });
+    } else if (by.some((b) => b.trim().toLowerCase() === name.toLowerCase())) {
+      issues.push({
+        key,
+        message: `${name} is in group.by, so it is already one value per group; leave it out here`,
+      });
+    } else aggregate.set(name, sql);
+  }
+  return { by, aggregate };
 }
 
 function parseValueMap(map: unknown, at: string, issues: MappingIssue[]): ValueMap | undefined {
@@ -249,10 +353,12 @@ function parseValueMap(map: unknown, at: string, issues: MappingIssue[]): ValueM
 }
 
 function parseCsv(value: unknown, at: string, issues: MappingIssue[]): CsvDialect {
-  const dialect: { delimiter: string; encoding: 'utf-8' | 'latin-1'; footer?: boolean } = {
-    delimiter: ',',
-    encoding: 'utf-8',
-  };
+  const dialect: {
+    delimiter: string;
+    encoding: 'utf-8' | 'latin-1';
+    footer?: boolean;
+    whitespace?: WhitespaceLayout;
+  } = { delimiter: ',', encoding: 'utf-8' };
   if (value === undefined) return dialect;
   if (!isObject(value)) {
     issues.push({
@@ -261,18 +367,20 @@ function parseCsv(value: unknown, at: string, issues: MappingIssue[]): CsvDialec
     });
     return dialect;
   }
-  checkKeys(value, ['delimiter', 'encoding', 'footer'], at, issues);
+  checkKeys(value, ['delimiter', 'encoding', 'footer', 'header', 'columns'], at, issues);
   if (value.footer !== undefined) {
     if (typeof value.footer !== 'boolean')
       issues.push({ key: `${at}.footer`, message: 'must be true or false' });
     else dialect.footer = value.footer;
   }
-  if (value.delimiter !== undefined) {
+  const whitespace = value.delimiter === 'whitespace';
+  if (value.delimiter !== undefined && !whitespace) {
     const d = value.delimiter;
     if (typeof d !== 'string' || d.length !== 1 || d.charCodeAt(0) > 127 || '"\r\n'.includes(d)) {
       issues.push({
         key: `${at}.delimiter`,
-        message: 'must be one ASCII character such as "," ";" or "\\t"',
+        message:
+          'must be one ASCII character such as "," ";" or "\\t", or "whitespace" for columns separated by runs of spaces',
       });
     } else dialect.delimiter = d;
   }
@@ -282,6 +390,45 @@ function parseCsv(value: unknown, at: string, issues: MappingIssue[]): CsvDialec
       issues.push({ key: `${at}.encoding`, message: 'must be "utf-8" or "latin-1" (also for Windows-1252)' });
     else dialect.encoding = e;
   }
+  if (!whitespace) {
+    // A CSV file names its columns in its first line; reading it without one is not supported.
+    for (const name of ['header', 'columns'].filter((k) => value[k] !== undefined)) {
+      issues.push({
+        key: `${at}.${name}`,
+        message:
+          'is read only with "delimiter": "whitespace"; a CSV file names its columns in its first line',
+      });
+    }
+    return dialect;
+  }
+  if (dialect.footer)
+    issues.push({ key: `${at}.footer`, message: 'is not read with "delimiter": "whitespace"' });
+  let header = true;
+  if (value.header !== undefined) {
+    if (typeof value.header !== 'boolean')
+      issues.push({ key: `${at}.header`, message: 'must be true or false' });
+    else header = value.header;
+  }
+  let columns: string[] | undefined;
+  if (value.columns !== undefined || !header) {
+    columns = stringList(
+      value.columns,
+      `${at}.columns`,
+      issues,
+      `the columns' names in order, e.g. ["customer_id", "date", "cds", "dollars"]${header ? '' : ' (the file has no header line)'}`,
+    );
+    const seen = new Set<string>();
+    for (const name of columns) {
+      if (seen.has(name.toLowerCase()) || name.startsWith('__')) {
+        issues.push({
+          key: `${at}.columns`,
+          message: `"${name}" ${name.startsWith('__') ? 'may not start with __' : 'is given twice'}; give each column a name of its own`,
+        });
+      }
+      seen.add(name.toLowerCase());
+    }
+  }
+  dialect.whitespace = { header, ...(columns && columns.length > 0 ? { columns } : {}) };
   return dialect;
 }
 
@@ -290,6 +437,7 @@ function checkOneSource(
   rename: readonly { source: string; target: string }[],
   derive: ReadonlyMap<string, string>,
   constants: ReadonlyMap<string, string>,
+  aggregate: ReadonlyMap<string, string>,
   issues: MappingIssue[],
 ): void {
   const setBy = new Map<string, string[]>();
@@ -297,6 +445,7 @@ function checkOneSource(
   for (const { source, target } of rename) add(target, `rename${keyPart(source)}`);
   for (const column of derive.keys()) add(column, `derive${keyPart(column)}`);
   for (const column of constants.keys()) add(column, `constants${keyPart(column)}`);
+  for (const column of aggregate.keys()) add(column, `group.aggregate${keyPart(column)}`);
   for (const [column, ways] of setBy) {
     const kinds = new Set(ways.map((w) => w.split(/[."]/)[0]));
     if (kinds.size > 1) {

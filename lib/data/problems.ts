@@ -6,6 +6,7 @@ export type Severity = 'error' | 'warning';
 export type ProblemRule =
   | 'mapping'
   | 'empty_file'
+  | 'no_tables'
   | 'not_a_file'
   | 'malformed_header'
   | 'wrong_type'
@@ -69,6 +70,7 @@ export interface Problem {
 const DESCRIPTIONS: Record<ProblemRule, string> = {
   mapping: 'the mapping does not fit the export',
   empty_file: 'file is empty',
+  no_tables: 'no table is read',
   not_a_file: 'a folder has the name of a table file',
   malformed_header: 'header line cannot be read',
   wrong_type: 'column has the wrong type',
@@ -109,9 +111,9 @@ export function formatProblemCounts(problems: readonly Problem[]): string {
   return `${noun(total('error'), 'error')}, ${noun(total('warning'), 'warning')}`;
 }
 
-/** `line 17` for CSV, `row 17` for Parquet. */
+/** `line 17` for text files (CSV, whitespace-separated), `row 17` for Parquet. */
 export function formatLocation(file: string, loc: number): string {
-  return `${file} ${file.toLowerCase().endsWith('.csv') ? 'line' : 'row'} ${loc}`;
+  return `${file} ${file.toLowerCase().endsWith('.parquet') ? 'row' : 'line'} ${loc}`;
 }
 
 /** One line per offending row (errors) or a count with examples (warnings). */

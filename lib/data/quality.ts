@@ -71,7 +71,7 @@ export function buildDataQuality(
       count: p.count,
       examples: p.examples.slice(0, 3).map((e) => {
         const file = e.file.split('/').at(-1) ?? e.file;
-        const unit = file.toLowerCase().endsWith('.csv') ? 'line' : 'row';
+        const unit = file.toLowerCase().endsWith('.parquet') ? 'row' : 'line';
         return `${file} ${unit} ${e.loc}${e.value === null ? '' : ` (${JSON.stringify(e.value.length > 40 ? `${e.value.slice(0, 37)}...` : e.value)})`}`;
       }),
     })),

@@ -5,6 +5,7 @@ import { type FileControlCharacters, loadCsvFiles } from './csv-table.ts';
 import type { Database } from './database.ts';
 import type { TableSource } from './discover.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
+import { loadWhitespaceFiles } from './whitespace-table.ts';
 
 /** A table as read from its files, before mapping and casting. */
 export interface RawTable {
@@ -37,7 +38,9 @@ export async function registerRawTable(db: Database, source: TableSource): Promi
   const relation = rawRelation(source.table);
   const loaded =
     source.format === 'csv'
-      ? await loadCsvFiles(db, source, relation)
+      ? source.dialect.whitespace
+        ? await loadWhitespaceFiles(db, source, relation, source.dialect.whitespace)
+        : await loadCsvFiles(db, source, relation)
       : {
           ...(await viewParquet(db, source, relation)),
           malformed: [],

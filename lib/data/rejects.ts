@@ -7,6 +7,7 @@ import type { Database } from './database.ts';
 import type { Dataset } from './dataset.ts';
 import type { MalformedRow } from './raw-tables.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
+import { readLineTexts } from './whitespace-table.ts';
 
 /** One row per (rejected row, reason): malformed lines and rows with an error. */
 export const REJECTED_TABLE = '__rejected';
@@ -208,8 +209,10 @@ async function readTexts(
     const source = dataset.sources.find((s) => s.files.includes(file));
     if (!source) continue;
     if (source.format === 'csv') {
-      for (const [seq, text] of await readRecordTexts(file, source.dialect, seqs))
-        texts.set(`${file}|${seq}`, text);
+      const read = source.dialect.whitespace
+        ? readLineTexts(file, source.dialect.encoding, seqs)
+        : readRecordTexts(file, source.dialect, seqs);
+      for (const [seq, text] of await read) texts.set(`${file}|${seq}`, text);
       continue;
     }
     const list = [...seqs].join(', ');

@@ -1,5 +1,6 @@
-// User-written SQL in a mapping (derived columns, `where`): allowed, but it must be one
-// expression over the export's own columns. DuckDB's parser says what it references.
+// User-written SQL in a mapping (derived columns, `where`, a group's aggregates): allowed, but
+// it must be one expression over the export's own columns. DuckDB's parser says what it
+// references.
 
 import type { Database } from './database.ts';
 import { closest } from './did-you-mean.ts';
@@ -13,9 +14,13 @@ interface ParsedNode {
   readonly [key: string]: unknown;
 }
 
+/** A value per row, a condition on rows, or an aggregate over the rows of each group. */
+export type SnippetKind = 'value' | 'condition' | { readonly groupBy: readonly string[] };
+
 /**
  * What is wrong with a snippet, or undefined: it must parse as one expression, reference only
- * columns of the export (by their own names) and bind against the rows.
+ * columns of the export (by their own names) and bind against the rows. Only a group's
+ * aggregate may aggregate; none may hold a subquery or a window.
  */
 export async function checkSnippet(
   db: Database,
@@ -23,7 +28,7 @@ export async function checkSnippet(
   relation: string,
   columns: readonly string[],
   fileName: string,
-  condition = false,
+  kind: SnippetKind = 'value',
 ): Promise<string | undefined> {
   // The function needs a constant: the text goes in as a quoted literal.
   const [row] = await db.rows(
@@ -44,8 +49,12 @@ export async function checkSnippet(
   }
   const found = { refs: [] as string[][], forbidden: undefined as string | undefined };
   walk(selectList, found);
-  if (found.forbidden)
-    return `may not use ${found.forbidden}: it computes a value from the row's own columns`;
+  const group = typeof kind === 'object' ? kind.groupBy : undefined;
+  if (found.forbidden) {
+    return group
+      ? `may not use ${found.forbidden}: it computes a value from the rows of its group`
+      : `may not use ${found.forbidden}: it computes a value from the row's own columns`;
+  }
   const known = new Map(columns.map((c) => [c.toLowerCase(), c]));
   for (const ref of found.refs) {
     const name = ref.join('.');
@@ -57,12 +66,23 @@ export async function checkSnippet(
     }
   }
   try {
-    const probe = condition
-      ? `SELECT 1 FROM ${quoteIdent(relation)} WHERE (${sql}) LIMIT 0`
-      : `SELECT __rec, (${sql}) FROM ${quoteIdent(relation)} LIMIT 0`;
+    const keys = group?.map(quoteIdent).join(', ');
+    const probe =
+      kind === 'condition'
+        ? `SELECT 1 FROM ${quoteIdent(relation)} WHERE (${sql}) LIMIT 0`
+        : group
+          ? `SELECT ${keys}, (${sql}) FROM ${quoteIdent(relation)} GROUP BY ${keys} LIMIT 0`
+          : `SELECT __rec, (${sql}) FROM ${quoteIdent(relation)} LIMIT 0`;
     await db.run(probe);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? '';
+    if (group && /GROUP BY/i.test(message)) {
+      const column = /column "?([^"]+?)"? must appear/i.exec(message)?.[1];
+      return `uses ${column ? `the column "${column}"` : 'a column'} outside an aggregate: a group has many rows, so aggregate it (e.g. min(...), sum(...), any_value(...)) or add it to group.by`;
+    }
+    if (group && /No function matches.*\(VARCHAR\)/i.test(message)) {
+      return `cannot be computed: ${message}. The export's columns are text: convert inside the aggregate, e.g. sum("Line Total"::DECIMAL(18,2))`;
+    }
     if (/GROUP BY|aggregate/i.test(message))
       return "may not use an aggregate such as sum(): it computes a value from the row's own columns";
     return `cannot be computed: ${message}`;

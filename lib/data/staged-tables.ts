@@ -5,6 +5,7 @@
 import type { TableSpec } from './contract.ts';
 import type { Database } from './database.ts';
 import { closest } from './did-you-mean.ts';
+import { registerGroupedRows } from './grouped-rows.ts';
 import { keyPart, type TableMapping, type ValueMap } from './mapping.ts';
 import type { Problem } from './problems.ts';
 import type { RawTable } from './raw-tables.ts';
@@ -31,10 +32,16 @@ export interface StagedTable {
   readonly failed: ReadonlySet<string>;
   /** Contract column → the export columns the mapping renames to it, none of which is there. */
   readonly unresolved: ReadonlyMap<string, readonly string[]>;
+  /** The columns the mapping reads: the export's, or with `group` the groups' (by and aggregates). */
+  readonly sourceColumns: readonly string[];
   /** The export's other columns, passed through for custom queries. */
   readonly extras: readonly string[];
   /** Rows the mapping's `where` leaves out. */
   readonly leftOut: number;
+  /** Rows the table has, readable or not, less those left out: rejected rows are a share of it. */
+  readonly total: number;
+  /** With the mapping's `group`: the grouped relation and how many groups (contract rows) it has. */
+  readonly grouped?: { readonly relation: string; readonly rows: number };
   readonly problems: readonly Problem[];
   readonly mappingFile?: string;
 }
@@ -48,10 +55,17 @@ export async function registerStagedTable(
   mappingFile?: string,
 ): Promise<StagedTable> {
   const mapping = raw.source.mapping;
-  const sourceColumns = [...raw.columnTypes.keys()];
   const fileName = raw.source.path;
   const problems: Problem[] = [];
-  const failed = new Set<string>();
+  const group = mapping?.group ? await registerGroupedRows(db, raw, mapping, fileName) : undefined;
+  const grouped = group?.grouped;
+  // Grouped, the mapping reads the groups: their `by` columns and aggregates.
+  const input = grouped?.relation ?? raw.relation;
+  const sourceColumns = grouped?.columns ?? [...raw.columnTypes.keys()];
+  const inputName = grouped
+    ? `${fileName} grouped by ${mapping?.group?.by.map((b) => JSON.stringify(b)).join(', ')}`
+    : fileName;
+  const failed = new Set<string>(group?.failed);
   const unresolved = new Map<string, readonly string[]>();
   const mappingProblem = (
     column: string,
@@ -70,9 +84,11 @@ export async function registerStagedTable(
       examples: [],
     });
   };
+  for (const p of group?.problems ?? []) mappingProblem(p.column, p.key, p.message);
   const selected: { name: string; sql: string; sourceColumn?: string; formats?: readonly string[] }[] = [];
   for (const column of spec.columns) {
-    const source = await columnSource(db, raw, column.name, mapping, sourceColumns, fileName);
+    if (failed.has(column.name)) continue;
+    const source = await columnSource(db, input, column.name, mapping, sourceColumns, inputName);
     if (source.problem) {
       mappingProblem(column.name, source.problem.key, source.problem.message);
       failed.add(column.name);
@@ -85,7 +101,7 @@ export async function registerStagedTable(
         mappingProblem(
           column.name,
           `${mapping?.key}.rename${keyPart(source.unresolved[0] ?? '')}`,
-          `${fileName} has no column ${source.unresolved.map((n) => `"${n}"`).join(' or ')}${near ? `; did you mean "${near}"?` : ''}, so ${column.name} is empty (columns: ${sourceColumns.join(', ')})`,
+          `${inputName} has no column ${source.unresolved.map((n) => `"${n}"`).join(' or ')}${near ? `; did you mean "${near}"?` : ''}, so ${column.name} is empty (columns: ${sourceColumns.join(', ')})`,
           'warning',
         );
       }
@@ -108,8 +124,9 @@ export async function registerStagedTable(
     });
   }
   let where = 'true';
-  if (mapping?.where) {
-    const wrong = await checkSnippet(db, mapping.where, raw.relation, sourceColumns, fileName, true);
+  // A group's `where` chose the rows before grouping.
+  if (mapping?.where && !grouped) {
+    const wrong = await checkSnippet(db, mapping.where, raw.relation, sourceColumns, fileName, 'condition');
     if (wrong) mappingProblem('(where)', `${mapping.key}.where`, `${JSON.stringify(mapping.where)} ${wrong}`);
     else where = `coalesce((${mapping.where})::BOOLEAN, false)`;
   }
@@ -119,7 +136,7 @@ export async function registerStagedTable(
   await db.run(
     `CREATE OR REPLACE VIEW ${quoteIdent(relation)} AS
      SELECT __file, __rec, __loc, ${[...selected.map((c) => `${c.sql} AS ${quoteIdent(c.name)}`), ...extras.map(quoteIdent)].join(', ')}
-     FROM ${quoteIdent(raw.relation)} WHERE ${where}`,
+     FROM ${quoteIdent(input)} WHERE ${where}`,
   );
   const types = new Map(
     (await db.rows(`DESCRIBE ${quoteIdent(relation)}`)).map((r) => [
@@ -127,9 +144,11 @@ export async function registerStagedTable(
       String(r.column_type),
     ]),
   );
-  const [kept] = mapping?.where
-    ? await db.rows(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`)
-    : [{ n: raw.rowCount }];
+  const [kept] = grouped
+    ? [{ n: raw.rowCount - grouped.leftOut }]
+    : mapping?.where
+      ? await db.rows(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`)
+      : [{ n: raw.rowCount }];
   const columns = new Map<string, StagedColumn>();
   for (const c of selected) {
     const type = types.get(c.name) ?? 'VARCHAR';
@@ -141,6 +160,7 @@ export async function registerStagedTable(
       ...(c.formats && type === 'VARCHAR' ? { formats: c.formats } : {}),
     });
   }
+  const leftOut = raw.rowCount - Number(kept?.n ?? 0);
   return {
     raw,
     spec,
@@ -148,8 +168,12 @@ export async function registerStagedTable(
     columns,
     failed,
     unresolved,
+    sourceColumns,
     extras,
-    leftOut: raw.rowCount - Number(kept?.n ?? 0),
+    leftOut,
+    // Grouped, a rejected row is a group or an unreadable line.
+    total: grouped ? grouped.rows + raw.malformed.length : raw.recordCount - leftOut,
+    ...(grouped ? { grouped: { relation: grouped.relation, rows: grouped.rows } } : {}),
     problems,
     ...(mappingFile ? { mappingFile } : {}),
   };
@@ -180,7 +204,7 @@ interface ColumnSourceResult {
 
 async function columnSource(
   db: Database,
-  raw: RawTable,
+  relation: string,
   column: string,
   mapping: TableMapping | undefined,
   sourceColumns: readonly string[],
@@ -189,7 +213,7 @@ async function columnSource(
   const derived = mapping?.derive.get(column);
   if (derived !== undefined) {
     const key = `${mapping?.key}.derive${keyPart(column)}`;
-    const wrong = await checkSnippet(db, derived, raw.relation, sourceColumns, fileName);
+    const wrong = await checkSnippet(db, derived, relation, sourceColumns, fileName);
     return wrong
       ? { problem: { key, message: `${JSON.stringify(derived)} ${wrong}` } }
       : { sql: `(${derived})` };

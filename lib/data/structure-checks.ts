@@ -28,7 +28,18 @@ export function unreadableProblems(staged: StagedTable, maxExamples: number): Pr
     if (group) group.push(m);
     else byError.set(m.error, [m]);
   }
+  const whitespace = staged.raw.source.dialect.whitespace;
   for (const [error, rows] of byError) {
+    const fieldCount = whitespace
+      ? {
+          expected: 'one value per column, separated by spaces (a value cannot hold a space)',
+          hint: `give every line ${whitespace.columns ? `the ${whitespace.columns.length} columns of csv.columns` : 'as many values as the header line names'}; a missing value cannot be left blank in a whitespace-separated file`,
+        }
+      : {
+          expected:
+            'as many fields as the header, quoted where they hold the delimiter, quotes or line breaks',
+          hint: 'quote fields that contain the delimiter, quotes or line breaks with double quotes, and write a quote inside a quoted field as ""',
+        };
     problems.push({
       severity: 'error',
       rule: 'malformed_line',
@@ -39,7 +50,7 @@ export function unreadableProblems(staged: StagedTable, maxExamples: number): Pr
           ? 'UTF-8 text'
           : error === 'line_too_long'
             ? 'a line under 1 MB'
-            : 'as many fields as the header, quoted where they hold the delimiter, quotes or line breaks',
+            : fieldCount.expected,
       count: rows.length,
       examples: rows
         .slice(0, maxExamples)
@@ -47,7 +58,7 @@ export function unreadableProblems(staged: StagedTable, maxExamples: number): Pr
       hint:
         error === 'invalid_encoding'
           ? 'save the export as UTF-8, or set "csv": {"encoding": "latin-1"} for the table in the mapping'
-          : 'quote fields that contain the delimiter, quotes or line breaks with double quotes, and write a quote inside a quoted field as ""',
+          : fieldCount.hint,
     });
   }
   return problems;
@@ -81,7 +92,7 @@ export function controlCharacterProblems(staged: StagedTable): Problem[] {
  */
 export function missingColumnProblems(staged: StagedTable): Problem[] {
   const file = staged.raw.source.path;
-  const found = [...staged.raw.columnTypes.keys()];
+  const found = staged.sourceColumns;
   if (staged.raw.headerProblems.length > 0 && found.length === 0) return [];
   const normalise = (name: string) =>
     name

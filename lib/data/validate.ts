@@ -141,7 +141,7 @@ class TableChecker {
         'unparsable',
         column.name,
         `NOT ${blank} AND (${typed}) IS NULL`,
-        expectedFormat(column.type),
+        expectedReading(column, this.staged.columns.get(column.name)?.formats),
         (rule) => formatHint(this.db, this.staged, column, rule === 'wrong_type'),
         undefined,
         undefined,
@@ -380,4 +380,10 @@ interface PendingCheck {
   readonly present: string | undefined;
   /** For a check on another relation: an aggregate over the table, in the shared pass, that is 0 when the check cannot find anything. */
   readonly gate: string | undefined;
+}
+
+// A column the mapping gives date formats is read with those, not as ISO.
+function expectedReading(column: ColumnSpec, formats: readonly string[] | undefined): string {
+  if (!formats) return expectedFormat(column.type);
+  return `a ${column.type === 'date' ? 'date' : 'time'} written as ${formats.map((f) => JSON.stringify(f)).join(' or ')} (the mapping's dates)`;
 }

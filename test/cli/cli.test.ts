@@ -133,6 +133,29 @@ describe('pulse on other folders', () => {
     expect(good.stdout).toMatch(/0 errors, 0 warnings/);
   });
 
+  it('check names every file it did not use and why, and fails a folder that yields no table', async () => {
+    const data = `${FIXTURES}/mapping-cdnow`;
+    const bare = await cli('check', '--data', data);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toContain('files not used (1):\n  CDNOW_master.txt: not CSV or Parquet by its name');
+    expect(bare.stdout).toMatch(
+      /suggestion: columns separated by spaces, no header line \(read with "csv": \{"delimiter":"whitespace","header":false,/,
+    );
+    expect(bare.stdout).toMatch(/error \(data folder\): no table is read in .*mapping-cdnow/);
+    const json = JSON.parse((await cli('check', '--data', data, '--format', 'json')).stdout);
+    expect(json).toMatchObject({
+      ok: false,
+      unusedFiles: [{ file: 'CDNOW_master.txt', reason: 'not_csv_or_parquet' }],
+      problems: [{ rule: 'no_tables', severity: 'error' }],
+    });
+    const mapped = await cli('check', '--data', data, '--mapping', `${data}.json`);
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout).toMatch(/customers\s+5\s+0\s+0\s+1997-01-12\s+\(from orders\)/);
+    expect(mapped.stdout).toContain('orders: 10 rows of');
+    expect(mapped.stdout).toContain('customers derived from the first order in CDNOW_master.txt');
+    expect(mapped.stdout).not.toContain('files not used');
+  });
+
   it('refuses to compute KPIs from broken data and points at pulse check', async () => {
     const { code, stderr } = await cli(
       'kpi',

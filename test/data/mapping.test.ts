@@ -72,7 +72,7 @@ describe('parsing a mapping', () => {
     expect(message.split('\n')).toEqual([
       'the mapping crm.json has 9 problems:',
       '  crm.json: tables.opportunitys: "opportunitys" is not a contract table; did you mean "opportunities"?',
-      '  crm.json: tables.opportunities.wher: unknown key; did you mean "where"? (keys: description, files, csv, where, rename, derive, values, dates, constants, defaults)',
+      '  crm.json: tables.opportunities.wher: unknown key; did you mean "where"? (keys: description, files, csv, where, rename, derive, values, dates, constants, defaults, group)',
       expect.stringMatching(
         /^ {2}crm\.json: tables\.opportunities\.rename\."Close Date": "close_at" is not a column of opportunities; did you mean "closed_at"\? \(columns: opportunity_id, .*\)$/,
       ),
@@ -80,7 +80,7 @@ describe('parsing a mapping', () => {
       '  crm.json: tables.opportunities.values.status: must map export values to contract values, e.g. {"Closed Won": "won", "*": "open"}',
       '  crm.json: tables.opportunities.dates.amount: amount is money, not a date or timestamp',
       '  crm.json: tables.opportunities.dates.closed_at: "%m/%q/%Y" is not a strptime format (unknown %q); e.g. "%m/%d/%Y" for 3/31/2026 or "%d.%m.%Y %H:%M" for 31.03.2026 14:05',
-      '  crm.json: tables.opportunities.csv.delimiter: must be one ASCII character such as "," ";" or "\\t"',
+      '  crm.json: tables.opportunities.csv.delimiter: must be one ASCII character such as "," ";" or "\\t", or "whitespace" for columns separated by runs of spaces',
       '  crm.json: tables.customers.files: is missing: give a file name or pattern, e.g. "deals*.csv"',
     ]);
   });

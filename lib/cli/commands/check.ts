@@ -1,6 +1,10 @@
+import type { Dataset } from '../../data/dataset.ts';
+import { type ExportSuggestion, suggestMapping } from '../../data/export-sniff.ts';
 import { readFreshness } from '../../data/freshness.ts';
+import { readPresets } from '../../data/mapping-file.ts';
 import { countOf, formatProblem, formatProblemCounts } from '../../data/problems.ts';
 import { formatRejectedRow, formatRejectSummary, readRejectedRows } from '../../data/rejects.ts';
+import { noTablesProblem, type UnusedFile } from '../../data/unused-files.ts';
 import { renderTextTable } from '../../format/table.ts';
 import { blankInputProblems } from '../../kpi/blank-inputs.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
@@ -8,6 +12,8 @@ import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { withDataset } from '../with-dataset.ts';
 
 const SHOWN_REJECTED_ROWS = 20;
+/** Unused files whose header line is read for a suggestion; a folder may hold thousands. */
+const SNIFFED_FILES = 50;
 
 /**
  * `pulse check [--data DIR] [--mapping FILE] [--all] [--format json]`: every contract problem,
@@ -15,8 +21,15 @@ const SHOWN_REJECTED_ROWS = 20;
  */
 export async function checkCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
   return withDataset(options, async (dataset) => {
-    // The export's own problems, and columns the KPIs add up that it mostly leaves blank.
-    const problems = [...dataset.problems, ...(await blankInputProblems(dataset, await readCatalog()))];
+    // The export's own problems, files no table reads, and columns the KPIs add up that it
+    // mostly leaves blank.
+    const unused = await withSuggestions(dataset);
+    const noTables = noTablesProblem(dataset, unused);
+    const problems = [
+      ...(noTables ? [noTables] : []),
+      ...dataset.problems,
+      ...(await blankInputProblems(dataset, await readCatalog())),
+    ];
     const errors = problems.filter((p) => p.severity === 'error');
     const warnings = problems.filter((p) => p.severity === 'warning');
     const freshness = await readFreshness(dataset, options.now);
@@ -34,6 +47,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         tables: dataset.tables.map((t) => ({ ...t, latest: latest(t.table) })),
         rejects: dataset.rejects,
         problems,
+        unusedFiles: unused,
         rejectedRows,
       };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -49,7 +63,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
       String(perTable(t.table)),
       ...(withLeftOut ? [t.leftOut.toLocaleString('en-US')] : []),
       latest(t.table) ?? '-',
-      t.path,
+      t.derivedFrom ? `(from ${t.derivedFrom})` : t.path,
     ]);
     const columns = [
       { header: 'table' },
@@ -83,6 +97,14 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
             (t) =>
               `${t.path}: ${t.footerLines} footer lines of the export ignored (csv.footer in the mapping)`,
           ),
+        ...dataset.tables
+          .filter((t) => t.groups !== undefined)
+          .map(
+            (t) =>
+              `${t.table}: ${t.rows.toLocaleString('en-US')} rows of ${t.path} grouped into ${(t.groups ?? 0).toLocaleString('en-US')} ${t.table} (group in the mapping)`,
+          ),
+        ...dataset.tables.flatMap((t) => (t.note ? [`${t.note} (the mapping's "from")`] : [])),
+        ...unusedLines(unused),
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
@@ -97,4 +119,31 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
     );
     return errors.length > 0 ? 2 : 0;
   });
+}
+
+/** The files no table reads, each with the reason and, for the first few, what they look like. */
+async function withSuggestions(
+  dataset: Dataset,
+): Promise<(UnusedFile & { readonly suggestion?: ExportSuggestion })[]> {
+  if (dataset.unusedFiles.length === 0) return [];
+  const presets = await readPresets();
+  return Promise.all(
+    dataset.unusedFiles.map(async (file, i) => {
+      const suggestion =
+        i < SNIFFED_FILES ? await suggestMapping(dataset.dataDir, file.file, presets) : undefined;
+      return suggestion ? { ...file, suggestion } : file;
+    }),
+  );
+}
+
+function unusedLines(unused: readonly (UnusedFile & { readonly suggestion?: ExportSuggestion })[]): string[] {
+  if (unused.length === 0) return [];
+  return [
+    `files not used (${unused.length}):`,
+    ...unused.flatMap((u) => [
+      `  ${u.file}: ${u.why}`,
+      ...(u.suggestion ? [`    suggestion: ${u.suggestion.message}`] : []),
+    ]),
+    '',
+  ];
 }

@@ -1,0 +1,328 @@
+// Export shapes a mapping reads besides one row per contract row: order lines grouped into
+// orders (`group`), customers derived from the first order (`"customers": {"from": "orders"}`)
+// and whitespace-separated files without a header (`"csv": {"delimiter": "whitespace"}`), each
+// on a fixture in that shape (test/fixtures/mapping-order-lines, mapping-cdnow).
+
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
+import { parseMapping } from '../../lib/data/mapping.ts';
+import { readRejectedRows } from '../../lib/data/rejects.ts';
+import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { FIXTURES, kpiRow, TEST_NOW } from '../helpers.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pulse-shapes-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function withFixture(name: string, work: (dataset: Dataset) => Promise<void>): Promise<void> {
+  const dataset = await openDataset({
+    dataDir: `${FIXTURES}/${name}`,
+    mapping: `${FIXTURES}/${name}.json`,
+    now: TEST_NOW,
+    threads: 1,
+  });
+  try {
+    await work(dataset);
+  } finally {
+    dataset.close();
+  }
+}
+
+/** A data folder with the files, opened with the mapping. */
+async function openWith(name: string, files: Record<string, string>, mapping: object): Promise<Dataset> {
+  const data = join(dir, name);
+  await mkdir(data, { recursive: true });
+  for (const [file, text] of Object.entries(files)) await writeFile(join(data, file), text);
+  const file = join(dir, `${name}.json`);
+  await writeFile(file, JSON.stringify(mapping));
+  return openDataset({ dataDir: data, now: TEST_NOW, mapping: file, threads: 1 });
+}
+
+const LINES = [
+  'Order ID,Customer Email,Created At,Line Total',
+  '#1,ada@example.com,2026-10-02 09:15,10.00',
+  '#1,ada@example.com,2026-10-02 09:15,abc',
+  '#2,grace@example.com,,5.00',
+  '#2,grace@example.com,,7.00',
+].join('\n');
+
+const ORDERS_BY_ID = {
+  files: 'lines.csv',
+  group: {
+    by: 'Order ID',
+    aggregate: {
+      customer_id: 'any_value("Customer Email")',
+      ordered_at: 'min("Created At")',
+      amount: 'sum("Line Total"::DECIMAL(18,2))',
+    },
+  },
+  rename: { 'Order ID': 'order_id' },
+};
+
+describe('order lines grouped into orders', () => {
+  it('makes one order of a three-line order, so its buyer is not a repeat buyer', async () => {
+    await withFixture('mapping-order-lines', async (dataset) => {
+      expect(dataset.problems).toEqual([]);
+      expect(dataset.tables.find((t) => t.table === 'orders')).toMatchObject({
+        records: 7,
+        groups: 4,
+        rejected: 0,
+        loaded: 4,
+      });
+      expect(
+        await dataset.db.rows(`SELECT order_id, customer_id, amount FROM orders ORDER BY order_id`),
+      ).toEqual([
+        { order_id: '#1001', customer_id: 'ada@example.com', amount: 40 },
+        { order_id: '#1002', customer_id: 'grace@example.com', amount: 10 },
+        { order_id: '#1003', customer_id: 'grace@example.com', amount: 12.75 },
+        { order_id: '#1004', customer_id: 'linus@example.com', amount: 34.5 },
+      ]);
+      // Ada's three lines are one order: only Grace (two orders) bought again, of 3 buyers.
+      expect(await kpiRow(dataset, 'repeat_purchase_rate', '2026-10')).toMatchObject({
+        numerator: 1,
+        denominator: 3,
+      });
+    });
+  });
+
+  it('names the line of an order that cannot be summed, and the first line of a rejected order', async () => {
+    const dataset = await openWith('lines-bad', { 'lines.csv': LINES }, { tables: { orders: ORDERS_BY_ID } });
+    try {
+      const amount = dataset.problems.find((p) => p.column === 'amount');
+      expect(amount?.expected).toMatch(
+        /^tables\.orders\.group\.aggregate\.amount: .* cannot be computed: Conversion Error: Could not convert string "abc" .*; the value is at .*lines\.csv line 3$/,
+      );
+      // Order #2 has no date: rejected, named by its first line.
+      const rows = await readRejectedRows(dataset);
+      expect(rows.map((r) => [r.line, r.column, r.error])).toEqual([[4, 'ordered_at', 'required_null']]);
+      expect(rows[0]?.raw).toBe('#2,grace@example.com,,5.00');
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('refuses a column outside an aggregate, a window, an unknown group column and a group key aggregated', async () => {
+    const dataset = await openWith(
+      'lines-misfit',
+      { 'lines.csv': LINES },
+      {
+        tables: {
+          orders: {
+            ...ORDERS_BY_ID,
+            group: {
+              by: 'Order ID',
+              aggregate: {
+                customer_id: '"Customer Email"',
+                ordered_at: 'min("Created At") OVER ()',
+                amount: 'sum("Line Totl"::DECIMAL(18,2))',
+              },
+            },
+          },
+        },
+      },
+    );
+    try {
+      const expected = (column: string) => dataset.problems.find((p) => p.column === column)?.expected;
+      expect(expected('customer_id')).toMatch(
+        /aggregate\.customer_id: .* uses the column "Customer Email" outside an aggregate: a group has many rows, so aggregate it .* or add it to group\.by$/,
+      );
+      expect(expected('ordered_at')).toMatch(/aggregate\.ordered_at: .* may not use a window function/);
+      expect(expected('amount')).toMatch(/uses the column "Line Totl", .*did you mean "Line Total"\?/);
+    } finally {
+      dataset.close();
+    }
+    await expect(
+      openWith(
+        'lines-by',
+        { 'lines.csv': LINES },
+        { tables: { orders: { ...ORDERS_BY_ID, group: { by: 'Order' } } } },
+      ),
+    ).resolves.toMatchObject({
+      problems: expect.arrayContaining([
+        expect.objectContaining({
+          expected: expect.stringMatching(
+            /^tables\.orders\.group\.by: .*lines\.csv has no column "Order"; did you mean "Order ID"\?, so its rows cannot be grouped/,
+          ),
+        }),
+      ]),
+    });
+    expect(() =>
+      parseMapping(
+        JSON.stringify({
+          tables: {
+            orders: {
+              files: 'a.csv',
+              group: { by: 'order_id', aggregate: { order_id: 'min(x)', amount: 1 } },
+            },
+          },
+        }),
+        'shop.json',
+      ),
+    ).toThrow(
+      /shop\.json: tables\.orders\.group\.aggregate\.order_id: order_id is in group\.by, .*\n.*shop\.json: tables\.orders\.group\.aggregate\.amount: must be a SQL aggregate/,
+    );
+  });
+});
+
+describe('customers derived from the first order', () => {
+  it('gives each buyer the day of their first order and nothing else, and says so', async () => {
+    await withFixture('mapping-order-lines', async (dataset) => {
+      expect(
+        await dataset.db.rows(`SELECT customer_id, acquired_at, name, region FROM customers ORDER BY 1`),
+      ).toEqual([
+        { customer_id: 'ada@example.com', acquired_at: '2026-10-02', name: null, region: null },
+        { customer_id: 'grace@example.com', acquired_at: '2026-09-20', name: null, region: null },
+        { customer_id: 'linus@example.com', acquired_at: '2026-10-20', name: null, region: null },
+      ]);
+      expect(dataset.tables.find((t) => t.table === 'customers')).toMatchObject({
+        derivedFrom: 'orders',
+        note: 'customers derived from the first order in orders_export_1.csv',
+        rows: 3,
+      });
+      expect(dataset.has('customers', 'acquired_at')).toBe(true);
+      expect(dataset.has('customers', 'region')).toBe(false);
+      expect(await kpiRow(dataset, 'new_customers', '2026-10')).toMatchObject({ value: 2 });
+    });
+  });
+
+  it('reckons the first order day in the time zone of the run', async () => {
+    const data = join(dir, 'late');
+    await mkdir(data, { recursive: true });
+    await writeFile(
+      join(data, 'orders.csv'),
+      'order_id,customer_id,ordered_at,amount\nO1,C1,2026-10-31T23:30:00Z,10\nO2,C1,2026-11-02T10:00:00Z,5\n',
+    );
+    const mapping = join(dir, 'late.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { orders: { files: 'orders.csv' }, customers: { from: 'orders' } } }),
+    );
+    const dataset = await openDataset({
+      dataDir: data,
+      mapping,
+      now: TEST_NOW,
+      timeZone: 'Europe/Berlin',
+      threads: 1,
+    });
+    try {
+      expect(await dataset.db.rows(`SELECT acquired_at FROM customers`)).toEqual([
+        { acquired_at: '2026-11-01' },
+      ]);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('refuses another table or source, and a mapping with nothing else to read', () => {
+    expect(() =>
+      parseMapping(
+        JSON.stringify({
+          tables: { orders: { files: 'o.csv' }, customers: { from: 'order' }, users: { from: 'orders' } },
+        }),
+        'm.json',
+      ),
+    ).toThrow(
+      /tables\.customers\.from: must be "orders": .*\(got "order"\)\n.*tables\.users\.from: only customers can be derived \(from orders\); give users its "files" instead/,
+    );
+    expect(() =>
+      parseMapping(JSON.stringify({ tables: { customers: { from: 'orders' } } }), 'm.json'),
+    ).toThrow(
+      'm.json: tables: tables.customers is derived from orders, which needs its files: add e.g. "orders": {"files": "orders.csv"}',
+    );
+  });
+});
+
+describe('whitespace-separated files', () => {
+  it('reads CDNOW-shaped lines (no header, CRLF, runs of spaces, yyyymmdd) into orders and customers', async () => {
+    await withFixture('mapping-cdnow', async (dataset) => {
+      expect(dataset.problems).toEqual([]);
+      expect(dataset.tables.map((t) => [t.table, t.records, t.groups ?? null, t.loaded])).toEqual([
+        ['customers', 5, null, 5],
+        ['orders', 10, 9, 9],
+      ]);
+      expect(
+        await dataset.db.rows(
+          `SELECT order_id, ordered_at::DATE::VARCHAR AS day, amount FROM orders WHERE customer_id = '00002'`,
+        ),
+      ).toEqual([{ order_id: '00002-19970112', day: '1997-01-12', amount: 89 }]);
+      // By the end of June 1997: 00003 (3 orders) and 00004 (2) bought again, of 5 buyers;
+      // 00002's two lines of 12 January are one order.
+      expect(await kpiRow(dataset, 'repeat_purchase_rate', '1997-06')).toMatchObject({
+        numerator: 2,
+        denominator: 5,
+      });
+      expect(await kpiRow(dataset, 'new_customers', '1997-01')).toMatchObject({ value: 5 });
+    });
+  });
+
+  it('rejects a line with a missing value or an unreadable date, by its line, and reads a header line when told', async () => {
+    const files = {
+      'cd.txt':
+        ' id  day cds dollars\r\n 00001 19970101  1   11.77\r\n\r\n 00002 1997xx12  1   12.00\r\n 00003 19970102  2\r\n',
+    };
+    const dataset = await openWith('ws', files, {
+      tables: {
+        orders: {
+          files: 'cd.txt',
+          csv: { delimiter: 'whitespace', header: true, columns: ['customer_id', 'date', 'cds', 'dollars'] },
+          rename: { date: 'ordered_at', dollars: 'amount' },
+          derive: { order_id: "customer_id || '-' || date" },
+          dates: { ordered_at: '%Y%m%d' },
+        },
+      },
+    });
+    try {
+      const rows = await readRejectedRows(dataset);
+      expect(rows.map((r) => [r.line, r.error, r.message, r.raw])).toEqual([
+        [
+          4,
+          'unparsable',
+          '"1997xx12", expected a time written as "%Y%m%d" (the mapping\'s dates)',
+          ' 00002 1997xx12  1   12.00',
+        ],
+        [
+          5,
+          'too_few_fields',
+          '3 fields where the columns are 4 (customer_id, date, cds, dollars)',
+          ' 00003 19970102  2',
+        ],
+      ]);
+      expect(dataset.tables[0]).toMatchObject({ records: 3, rejected: 2, loaded: 1 });
+      expect(dataset.problems.find((p) => p.rule === 'malformed_line')?.hint).toMatch(
+        /a missing value cannot be left blank in a whitespace-separated file/,
+      );
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('needs the columns without a header, and takes header and columns only with whitespace', () => {
+    const parse = (csv: object) =>
+      parseMapping(JSON.stringify({ tables: { orders: { files: 'a.txt', csv } } }), 'm.json');
+    expect(() => parse({ delimiter: 'whitespace', header: false })).toThrow(
+      'm.json: tables.orders.csv.columns: is missing: give the columns\' names in order, e.g. ["customer_id", "date", "cds", "dollars"] (the file has no header line)',
+    );
+    expect(() => parse({ delimiter: ';', header: false })).toThrow(
+      'm.json: tables.orders.csv.header: is read only with "delimiter": "whitespace"; a CSV file names its columns in its first line',
+    );
+    expect(() => parse({ delimiter: 'whitespace', columns: ['a', 'A'] })).toThrow(/"A" is given twice/);
+  });
+});
+
+it('mappings/README.md shows the tested mappings of these shapes', async () => {
+  const readme = await readFile(`${PROJECT_ROOT}/mappings/README.md`, 'utf8');
+  const examples = [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
+    .map((m) => m[1] ?? '')
+    .filter((text) => text.includes('"group"') && !text.includes('<contract table>'))
+    .map((text) => JSON.parse(text).tables);
+  const fixture = async (name: string) =>
+    JSON.parse(await readFile(`${FIXTURES}/${name}.json`, 'utf8')).tables;
+  expect(examples).toEqual([await fixture('mapping-order-lines'), await fixture('mapping-cdnow')]);
+});
