@@ -29,6 +29,8 @@ export interface DataQualityTable {
 }
 
 export interface DataQuality {
+  /** How tables were built when the export had no file for them ("customers derived from ..."). */
+  readonly derived?: readonly string[];
   readonly rejected: {
     readonly rows: number;
     readonly total: number;
@@ -47,7 +49,9 @@ export function buildDataQuality(
   freshness: readonly TableFreshness[],
 ): DataQuality {
   const { rejects } = dataset;
+  const derived = dataset.tables.flatMap((t) => (t.note ? [t.note] : []));
   return {
+    ...(derived.length > 0 ? { derived } : {}),
     rejected: {
       rows: rejects.rows,
       total: rejects.total,
