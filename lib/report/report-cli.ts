@@ -50,11 +50,20 @@ export async function runReportCommand(
     pdf: Boolean(flags.values.pdf),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const lines = run.document.headline.map((series) =>
-    series.available
-      ? `  ${series.kpi.title.padEnd(28)} ${formatKpiValue(series.current?.value ?? null, series.kpi.unit, options)}${series.companyWide ? ' (company-wide)' : ''}`
-      : `  ${series.kpi.title.padEnd(28)} not available (needs ${series.missing.join(', ')})`,
-  );
+  const lines = run.document.headline.map((series) => {
+    if (!series.available)
+      return `  ${series.kpi.title.padEnd(28)} not available (needs ${series.missing.join(', ')})`;
+    // As the tile says it: no data, unknown or partial, with why.
+    const row = series.current;
+    const notes = [row?.coverage_note, row?.unknown_note].filter((n) => typeof n === 'string');
+    const value =
+      row?.coverage === 'none'
+        ? 'no data'
+        : row?.value === null && row.unknown_note
+          ? 'unknown'
+          : formatKpiValue(row?.value ?? null, series.kpi.unit, options);
+    return `  ${series.kpi.title.padEnd(28)} ${value}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}${series.companyWide ? ' (company-wide)' : ''}`;
+  });
   io.stdout(
     [
       `${run.document.title}, ${run.document.periodLabel}${run.document.scope ? `, ${run.document.scope.label}` : ''}: ${written.dir}/index.html (${seconds} s)`,
