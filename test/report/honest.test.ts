@@ -56,6 +56,17 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     });
   });
 
+  it('says an open pipeline whose amounts are blank is unknown, not $0', async () => {
+    const data = `${FIXTURES}/open-deals-blank-amount`; // three open deals, none with an amount
+    const run = await pulse(['report', 'monthly', '--period', '2026-10', '--data', data, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Open pipeline +unknown \(amount unknown for 3 of 3 open deals\)/);
+    const html = await readFile(join(out, 'monthly', '2026-10', 'index.html'), 'utf8');
+    expect(html).toContain('<p class="tile-value">unknown</p>');
+    expect(html).toContain('amount unknown for 3 of 3 open deals');
+    expect(html).not.toMatch(/Open pipeline (fell|rose)/);
+  });
+
   it('never compares with a time before a short export starts', async () => {
     const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
     const json = async (...args: string[]) => {
