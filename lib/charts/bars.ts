@@ -12,7 +12,15 @@ import { type ChartUnit, DEFAULT_FORMAT, formatLabel, formatValue } from './unit
 export interface BarDatum {
   readonly label: string;
   readonly value: number | null;
+  /** How many items the value rests on (a rate's denominator); below MIN_SAMPLE it leads nothing. */
+  readonly sample?: number | null;
 }
+
+/**
+ * The fewest items a group needs before a chart names it as the leader or highlights it: one
+ * deal of one is a 100 % close rate, not a verdict. Smaller groups are drawn, marked, and muted.
+ */
+export const MIN_SAMPLE = 10;
 
 export interface BarsInput extends ChartOptions {
   readonly unit: ChartUnit;
@@ -35,28 +43,34 @@ export function buildBars(input: BarsInput): Chart {
   const columns = [input.dimension ?? 'Category', input.name ?? 'Value'];
   const sorted = sortBars(input.bars, input.sort ?? 'descending');
   const known = sorted.filter((b): b is BarDatum & { value: number } => b.value !== null);
-  const top = [...known].sort((a, b) => b.value - a.value)[0];
+  const top = [...known].filter((b) => !isSmall(b)).sort((a, b) => b.value - a.value)[0];
+  const restsOn = top?.sample != null ? ` (n = ${formatValue(top.sample, 'count', options)})` : '';
   const title =
     input.title ??
     (top
-      ? `${top.label} leads${input.name ? ` on ${input.name.toLowerCase()}` : ''} with ${fmt(top.value)}`
-      : 'No data');
+      ? `${top.label} leads${input.name ? ` on ${input.name.toLowerCase()}` : ''} with ${fmt(top.value)}${restsOn}`
+      : known.length > 0
+        ? `No group has the ${MIN_SAMPLE} items a comparison needs`
+        : 'No data');
   const id = input.id ?? idFrom(`${input.name ?? 'value'}-by-${input.dimension ?? 'category'}`);
-  if (!top) return emptyChart({ ...input, id, title, columns });
+  if (known.length === 0) return emptyChart({ ...input, id, title, columns });
 
   const highlightColor = input.highlightTone === 'bad' ? COLORS.bad : COLORS.good;
   // Bars without a value stay in the chart, saying so, rather than vanishing.
   const bars = sorted.map((b) => ({
     label: b.label,
     value: b.value ?? 0,
-    text: b.value === null ? 'no data' : formatLabel(b.value, input.unit, options),
+    text:
+      b.value === null
+        ? 'no data'
+        : `${formatLabel(b.value, input.unit, options)}${isSmall(b) ? ` (n = ${b.sample}, too few)` : ''}`,
     missing: b.value === null,
     color:
-      input.highlight === undefined
-        ? COLORS.good
+      isSmall(b) || (input.highlight !== undefined && b.label !== input.highlight)
+        ? COLORS.neutral
         : b.label === input.highlight
           ? highlightColor
-          : COLORS.neutral,
+          : COLORS.good,
   }));
   return horizontalBarsChart(
     {
@@ -71,6 +85,10 @@ export function buildBars(input: BarsInput): Chart {
     },
     bars,
   );
+}
+
+function isSmall(bar: BarDatum): boolean {
+  return bar.sample !== undefined && bar.sample !== null && bar.sample < MIN_SAMPLE;
 }
 
 export interface DrawnBar {

@@ -1,7 +1,7 @@
 // Small adapters from KPI results to charts and tables, so report scripts stay one line a cell.
 // A result that is not available becomes undefined; the script says so with r.unavailable.
 
-import { buildBars } from '../../charts/bars.ts';
+import { buildBars, MIN_SAMPLE } from '../../charts/bars.ts';
 import type { Chart } from '../../charts/chart.ts';
 import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
@@ -79,12 +79,15 @@ export function breakdownBars(
     .map((row) => ({
       label: row[by] === null ? '(none)' : prettify(String(row[by])),
       value: numberOrNull(row[field]),
+      sample: sampleSize(row),
     }))
     .filter((bar) => bar.value !== null)
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
     .slice(0, options.limit ?? 12);
+  // Only a group with enough items may be the one highlighted as best or worst.
+  const eligible = bars.filter((b) => b.sample === null || b.sample >= MIN_SAMPLE);
   const extreme =
-    options.highlight === 'min' ? bars.at(-1) : options.highlight === 'max' ? bars[0] : undefined;
+    options.highlight === 'min' ? eligible.at(-1) : options.highlight === 'max' ? eligible[0] : undefined;
   const good = table.kpi.direction === 'up' ? options.highlight === 'max' : options.highlight === 'min';
   return buildBars({
     id: `${table.kpi.id}-by-${by}`,
@@ -100,6 +103,27 @@ export function breakdownBars(
       : {}),
     format: options.format,
   });
+}
+
+// The count a group's value rests on: a rate's denominator, else the KPI's own count column.
+const COUNT_FIELDS = [
+  'denominator',
+  'deals',
+  'orders',
+  'customers',
+  'tickets',
+  'responses',
+  'answers',
+  'exits',
+  'leads',
+];
+
+function sampleSize(row: Readonly<Record<string, unknown>>): number | null {
+  for (const field of COUNT_FIELDS) {
+    const n = numberOrNull(row[field]);
+    if (n !== null) return n;
+  }
+  return null;
 }
 
 export interface ColumnSpec {
