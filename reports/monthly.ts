@@ -13,6 +13,7 @@ import {
   clvVersusCac,
   cohortRetention,
   headlineSummary,
+  headlineTiles,
   relationshipGroups,
   revenueMix,
 } from '../lib/report/cells/shared-cells.ts';
@@ -28,7 +29,8 @@ const report = defineReport({
   grain: 'month',
   async build(r) {
     // Headline: the eight numbers an executive asks for first, with the month in one sentence.
-    const headline = await r.kpis(HEADLINE);
+    // The eight an executive asks for first; those the data cannot answer give way to ones it can.
+    const headline = await headlineTiles(r, HEADLINE);
     r.summary(headlineSummary(r, headline, 'revenue'));
     r.headline(headline);
 

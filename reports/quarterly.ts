@@ -7,6 +7,7 @@ import {
   clvVersusCac,
   cohortRetention,
   headlineSummary,
+  headlineTiles,
   relationshipGroups,
   revenueMix,
 } from '../lib/report/cells/shared-cells.ts';
@@ -32,7 +33,7 @@ const report = defineReport({
   grain: 'quarter',
   async build(r) {
     // Headline and the quarter in one sentence.
-    const headline = await r.kpis(HEADLINE, 8);
+    const headline = await headlineTiles(r, HEADLINE, { history: 8 });
     r.summary(headlineSummary(r, headline, 'revenue'));
     r.headline(headline);
 

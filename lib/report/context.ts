@@ -116,7 +116,18 @@ export function createContext(
       if (chart) target.push({ kind: 'chart', chart });
     },
     markdown: (text) => target.push({ kind: 'markdown', text }),
-    tiles: (series) => target.push({ kind: 'tiles', tiles: series }),
+    tiles: (series) => {
+      // The tiles the data can fill; those it cannot are one line saying what they need.
+      const shown = series.filter((s) => s.available);
+      const missing = series.filter((s) => !s.available);
+      if (shown.length > 0) target.push({ kind: 'tiles', tiles: shown });
+      if (missing.length > 0)
+        target.push({
+          kind: 'unavailable',
+          title: missing.map((s) => s.kpi.title).join(', '),
+          missing: groupNeeds(missing.flatMap((s) => (s.available ? [] : s.missing))),
+        });
+    },
     chart: (chart) => {
       if (chart) target.push({ kind: 'chart', chart });
     },
@@ -135,7 +146,14 @@ export function createContext(
       const timing = { name: title, ms: performance.now() - started };
       state.timings.push(timing);
       onCell(timing);
-      outer.push({ kind: 'section', id: slug(title), title, blocks });
+      // A section the data can fill nothing of is one line naming what would fill it, not a
+      // wall of "n/a" tiles.
+      const missing = emptySectionNeeds(blocks);
+      outer.push(
+        missing
+          ? { kind: 'unavailable', title, missing }
+          : { kind: 'section', id: slug(title), title, blocks },
+      );
     },
   };
   return { context, state };
@@ -149,5 +167,35 @@ export function slug(text: string): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .slice(0, 64) || 'section'
+  );
+}
+
+/**
+ * What an empty section would need, table by table ("tickets (created_at, resolved_at)"), when
+ * none of its blocks shows anything: only tiles without a value and "not available" notes.
+ */
+export function emptySectionNeeds(blocks: readonly Block[]): string[] | undefined {
+  if (blocks.length === 0) return undefined;
+  const needs: string[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'unavailable') needs.push(...block.missing);
+    else if (block.kind === 'tiles' && block.tiles.every((t) => !t.available))
+      for (const tile of block.tiles) needs.push(...(tile.available ? [] : tile.missing));
+    else return undefined;
+  }
+  return groupNeeds(needs);
+}
+
+/** `tickets.created_at, tickets.resolved_at` → `tickets (created_at, resolved_at)`. */
+function groupNeeds(needs: readonly string[]): string[] {
+  const byTable = new Map<string, Set<string>>();
+  for (const need of needs) {
+    const [table = need, column] = need.split('.');
+    const columns = byTable.get(table) ?? new Set<string>();
+    if (column) columns.add(column);
+    byTable.set(table, columns);
+  }
+  return [...byTable].map(([table, columns]) =>
+    columns.size > 0 ? `${table} (${[...columns].join(', ')})` : table,
   );
 }

@@ -67,6 +67,38 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(html).not.toMatch(/Open pipeline (fell|rose)/);
   });
 
+  it('fits the report to a deals-only or orders-only export: answerable tiles, one line per empty section', async () => {
+    const page = async (data: string, period: string) => {
+      const run = await pulse([
+        'report',
+        'monthly',
+        '--period',
+        period,
+        '--data',
+        `${FIXTURES}/${data}`,
+        '--out',
+        out,
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      return { stdout: run.stdout, html: await readFile(join(out, 'monthly', period, 'index.html'), 'utf8') };
+    };
+    const deals = await page('open-deals-blank-amount', '2026-10');
+    // No wall of "n/a" tiles: what the data cannot fill is a line naming what would fill it.
+    expect(deals.html).not.toContain('class="tile tile-unavailable"');
+    expect(deals.html).toMatch(
+      /<strong>Service and satisfaction<\/strong>: not available \(needs tickets \(/,
+    );
+    expect(deals.stdout).toMatch(/Close rate +50\.0 %/);
+    expect(deals.stdout).toMatch(/Won revenue/);
+    expect(deals.stdout).not.toMatch(/not available/);
+    const orders = await page('orders-midyear', '2026-09');
+    expect(orders.html).not.toContain('class="tile tile-unavailable"');
+    // Repeat purchases, which an orders export can answer, lead with revenue.
+    expect(orders.stdout).toMatch(/Revenue +\$270/);
+    expect(orders.stdout).toMatch(/Repeat purchase rate/);
+    expect(orders.html).toMatch(/<strong>Marketing<\/strong>: not available/);
+  });
+
   it('never compares with a time before a short export starts', async () => {
     const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
     const json = async (...args: string[]) => {

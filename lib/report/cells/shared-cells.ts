@@ -11,6 +11,60 @@ import type { ReportContext } from '../context.ts';
 import { numberOrNull, rowsTable } from './kpi-charts.ts';
 
 /** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
+/**
+ * KPIs that stand in, in this order, for preferred headline KPIs the data cannot answer: a
+ * deals-only export leads with won revenue and the pipeline, an orders-only one with repeat
+ * purchases and customers, rather than eight "n/a" tiles.
+ */
+export const HEADLINE_FALLBACKS = [
+  'revenue',
+  'won_revenue',
+  'close_rate',
+  'open_pipeline',
+  'avg_deal_size',
+  'sales_cycle_days',
+  'pipeline_created',
+  'new_customers',
+  'active_customers',
+  'repeat_purchase_rate',
+  'churn_rate',
+  'nrr',
+  'cac',
+  'nps',
+  'csat',
+  'new_leads',
+  'lead_conversion_rate',
+  'resolution_hours',
+  'first_response_hours',
+  'active_user_rate',
+] as const;
+
+/**
+ * The headline tiles: the preferred KPIs the data can answer, then the first fallbacks it can,
+ * up to `size`. With nothing answerable, the preferred ones (each saying what it needs).
+ */
+export async function headlineTiles(
+  r: ReportContext,
+  preferred: readonly string[],
+  options: { size?: number; history?: number } = {},
+): Promise<KpiSeries[]> {
+  const size = options.size ?? preferred.length;
+  // A value, or an honest "unknown" (amounts left blank) that the reader should see.
+  const answerable = (s: KpiSeries) =>
+    s.available &&
+    s.current !== undefined &&
+    (s.current.value !== null || typeof s.current.unknown_note === 'string');
+  const first = await r.kpis(preferred, options.history);
+  const chosen = first.filter(answerable);
+  if (chosen.length >= size) return chosen.slice(0, size);
+  const extra = HEADLINE_FALLBACKS.filter((id) => !preferred.includes(id));
+  for (const series of await r.kpis(extra, options.history)) {
+    if (chosen.length >= size) break;
+    if (answerable(series)) chosen.push(series);
+  }
+  return chosen.length > 0 ? chosen : first;
+}
+
 export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[], lead: string): string {
   return summarySentence(
     // In a scoped report the sentence is about the scope: company-wide tiles stay out of it.
@@ -29,7 +83,13 @@ export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[]
           ]
         : [],
     ),
-    { period: r.periodLabel, previousPeriod: r.previousLabel, lead, ...formatSettings(r.format) },
+    {
+      period: r.periodLabel,
+      previousPeriod: r.previousLabel,
+      // The lead KPI when the data answers it, else the first tile's.
+      lead: headline.some((s) => s.kpi.id === lead && s.available) ? lead : (headline[0]?.kpi.id ?? lead),
+      ...formatSettings(r.format),
+    },
   );
 }
 
