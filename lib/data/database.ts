@@ -139,7 +139,7 @@ export class Database {
       for (const row of rows) {
         for (const name of numeric) {
           const value = row[name];
-          if (typeof value === 'string') row[name] = Number(value);
+          if (typeof value === 'string') row[name] = jsonNumber(value);
         }
       }
     }
@@ -193,6 +193,15 @@ export class Database {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * A lossless DuckDB number (BIGINT, HUGEINT, DECIMAL) as a JS number, unless it is an integer a
+ * double cannot hold exactly (a 17-digit id): that one stays text, every digit kept.
+ */
+export function jsonNumber(text: string): number | string {
+  const n = Number(text);
+  return /^-?\d+$/.test(text) && !Number.isSafeInteger(n) ? text : n;
 }
 
 /** Named parameters (`$name`) in SQL, outside strings, quoted identifiers and comments. */

@@ -2,7 +2,7 @@
 // how long it took. The rest of a large result is counted, never converted.
 
 import { DuckDBTypeId, type Json } from '@duckdb/node-api';
-import type { SqlValue } from '../data/database.ts';
+import { jsonNumber, type SqlValue } from '../data/database.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { ResultColumn } from './result-table.ts';
@@ -59,7 +59,10 @@ export async function runScratchQuery(
       return type !== undefined && WIDE_NUMBERS.has(type.typeId);
     });
     for (const row of rows) {
-      for (const { name } of wide) if (typeof row[name] === 'string') row[name] = Number(row[name]);
+      for (const { name } of wide) {
+        const value = row[name];
+        if (typeof value === 'string') row[name] = jsonNumber(value);
+      }
     }
     return { columns, rows, rowCount: reader.currentRowCount, ms: performance.now() - started };
   } catch (error) {

@@ -239,6 +239,19 @@ describe('pulse on other folders', () => {
     expect(JSON.parse(stdout)).toEqual([{ v: '12345678901234567', same: true, d: '12345678901234567' }]);
   });
 
+  it('keeps every digit of a long integer in a result, and gives the others as numbers', async () => {
+    const { code, stdout } = await cli(
+      'query',
+      'select 12345678901234567::BIGINT as id, 42::BIGINT as n, 12.50::DECIMAL(18, 2) as m',
+      '--data',
+      `${FIXTURES}/close-rate`,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([{ id: '12345678901234567', n: 42, m: 12.5 }]);
+  });
+
   it('computes a KPI with a number --param, and refuses one with more digits than a number keeps', async () => {
     const run = (limit: string) =>
       cli('kpi', 'tickets_over_sla', '--data', `${FIXTURES}/ops`, '--period', '2026-10', '--param', limit);
