@@ -105,6 +105,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
       : []),
     '',
     ...(document.rejectedRows?.footer ? [document.rejectedRows.footer] : []),
+    ...(document.dataQuality?.derived ?? []).map((line) => `${line}.`),
     `Data as of ${document.dataAsOf ?? 'unknown'}. The full report is attached.`,
     `Reproduce: ${document.reproduce}`,
     '',

@@ -99,6 +99,27 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(orders.html).toMatch(/<strong>Marketing<\/strong>: not available/);
   });
 
+  it('says, in the page and the e-mail, that customers were derived from the first order', async () => {
+    const run = await pulse([
+      'report',
+      'monthly',
+      '--period',
+      '1997-07',
+      '--data',
+      `${FIXTURES}/mapping-cdnow`,
+      '--mapping',
+      `${FIXTURES}/mapping-cdnow.json`,
+      '--out',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(out, 'monthly', '1997-07');
+    for (const file of ['index.html', 'email.html', 'email.txt'])
+      expect(await readFile(join(dir, file), 'utf8'), file).toContain(
+        'customers derived from the first order in CDNOW_master.txt',
+      );
+  });
+
   it('never compares with a time before a short export starts', async () => {
     const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
     const json = async (...args: string[]) => {
