@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import type { OpenDatasetOptions } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
@@ -203,6 +204,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       { kind: 'templates', dir: options.roots.templatesDir },
       { kind: 'reports', dir: options.roots.reportsDir },
       { kind: 'data', dir: options.roots.dataDir },
+      // A mapping file (not a preset name) changes what the data says, as an edited export does.
+      ...watchedMapping(options.dataset?.mapping),
     ],
     (changes) => void session.changedOnDisk(changes),
     options.debounceMs ?? 100,
@@ -258,4 +261,9 @@ function listRow(k: KpiDefinition) {
     params: k.params.map((p) => p.name).join(', '),
     file: k.file,
   };
+}
+
+/** The mapping's file when it is one (a path), not a preset name such as `salesforce`. */
+function watchedMapping(mapping: string | undefined): { kind: 'data'; file: string }[] {
+  return mapping && /[/\\]|\.json$/i.test(mapping) ? [{ kind: 'data', file: resolve(mapping) }] : [];
 }

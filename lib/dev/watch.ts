@@ -1,15 +1,19 @@
-// Watches the project's folders and reports, once per burst of saves, which kinds changed.
-// Editors save in several steps (temp file, rename, chmod); the debounce makes that one change.
+// Watches the project's folders and files and reports, once per burst of saves, which kinds
+// changed. Editors save in several steps (temp file, rename, chmod); the debounce makes that one
+// change. Folders are watched one by one, never per file: an editor that saves by writing a new
+// file and renaming it over the old one (JetBrains "safe write", vim's backupcopy, `sed -i`)
+// replaces the file's inode, and a watch on the old file would go silent after the first save
+// (Node's recursive watch on Linux watches files). A folder's watch sees every rename into it.
 
-import { existsSync, type FSWatcher, watch } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export type ChangeKind = 'queries' | 'templates' | 'reports' | 'data';
 
-export interface WatchedFolder {
-  readonly kind: ChangeKind;
-  readonly dir: string;
-}
+export type Watched =
+  | { readonly kind: ChangeKind; readonly dir: string }
+  /** One file (the mapping, a config file), wherever it is: watched through its folder. */
+  | { readonly kind: ChangeKind; readonly file: string };
 
 export interface Changes {
   readonly kinds: ReadonlySet<ChangeKind>;
@@ -17,32 +21,73 @@ export interface Changes {
 }
 
 export function watchFolders(
-  folders: readonly WatchedFolder[],
+  targets: readonly Watched[],
   onChange: (changes: Changes) => void,
   debounceMs = 100,
 ): { close(): void } {
   let kinds = new Set<ChangeKind>();
   let files: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  const changed = (kind: ChangeKind, file: string) => {
+    kinds.add(kind);
+    files.push(file);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const changes = { kinds, files: [...new Set(files)] };
+      kinds = new Set();
+      files = [];
+      onChange(changes);
+    }, debounceMs);
+  };
   const watchers: FSWatcher[] = [];
-  for (const folder of folders) {
-    if (!existsSync(folder.dir)) continue;
-    const watcher = watch(folder.dir, { recursive: true }, (_event, name) => {
-      const file = name ? String(name) : '';
-      if (isScratchFile(file)) return;
-      kinds.add(folder.kind);
-      if (file) files.push(join(folder.dir, file));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const changes = { kinds, files: [...new Set(files)] };
-        kinds = new Set();
-        files = [];
-        onChange(changes);
-      }, debounceMs);
+  const watchDir = (dir: string, onEntry: (file: string) => void, deep: boolean, seen: Set<string>) => {
+    if (seen.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, (_event, name) => {
+        if (!name) return;
+        const file = join(dir, String(name));
+        // A folder made (or moved) in: watched too, so files saved in it later are seen.
+        if (deep && isFolder(file)) watchDir(file, onEntry, deep, seen);
+        onEntry(file);
+      });
+    } catch {
+      return; // gone, or not readable: nothing to watch
+    }
+    seen.add(dir);
+    // A folder removed while watched, or too many watches: keep serving, stop watching it.
+    watcher.on('error', () => {
+      watcher.close();
+      seen.delete(dir);
     });
-    // A folder removed while watched, or too many files for inotify: keep serving, stop watching it.
-    watcher.on('error', () => watcher.close());
     watchers.push(watcher);
+    if (!deep) return;
+    for (const entry of safeEntries(dir))
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+        watchDir(join(dir, entry.name), onEntry, deep, seen);
+  };
+  for (const target of targets) {
+    if ('dir' in target) {
+      if (!existsSync(target.dir)) continue;
+      watchDir(
+        target.dir,
+        (file) => {
+          if (!isScratchFile(file)) changed(target.kind, file);
+        },
+        true,
+        new Set(),
+      );
+    } else {
+      const name = basename(target.file);
+      watchDir(
+        dirname(target.file),
+        (file) => {
+          if (basename(file) === name) changed(target.kind, file);
+        },
+        false,
+        new Set(),
+      );
+    }
   }
   return {
     close: () => {
@@ -50,6 +95,22 @@ export function watchFolders(
       for (const watcher of watchers) watcher.close();
     },
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function safeEntries(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 /** Editor swap and backup files, and hidden files: never a change to the project. */
