@@ -99,6 +99,7 @@ describe('COPY ... TO from `pulse query`', () => {
     ['an escape string', `COPY (SELECT 1) TO E'{data}/x.csv'`, /plain quoted path/],
     ['a dollar-quoted string', 'COPY (SELECT 1) TO $${data}/x.csv$$', /plain quoted path/],
     ['an expression', `COPY (SELECT 1) TO ('{data}' || '/x.csv')`, /plain quoted path/],
+    ['an invisible space in the path', "COPY (SELECT 1) TO '{out}/a\u00a0b.csv'", /invisible space/],
     [
       'a file name pattern leading out',
       `COPY (SELECT 1 AS a) TO '{out}/p' (PER_THREAD_OUTPUT, FILENAME_PATTERN '../../data/x_{i}')`,
