@@ -8,6 +8,7 @@ import { buildFunnel } from '../lib/charts/funnel.ts';
 import { buildNpsDistribution } from '../lib/charts/nps-distribution.ts';
 import { buildResolutionDistribution } from '../lib/charts/resolution-distribution.ts';
 import { buildStageDurations } from '../lib/charts/stage-durations.ts';
+import { runIfMain } from '../lib/cli/run-if-main.ts';
 import { breakdownBars, numberOrNull, rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
 import {
   clvVersusCac,
@@ -19,7 +20,6 @@ import {
 } from '../lib/report/cells/shared-cells.ts';
 import { explainChanges } from '../lib/report/cells/what-changed.ts';
 import { defineReport } from '../lib/report/define.ts';
-import { runIfMain } from '../lib/report/report-cli.ts';
 
 const HEADLINE = ['revenue', 'close_rate', 'open_pipeline', 'cac', 'churn_rate', 'nrr', 'nps', 'csat'];
 

@@ -2,6 +2,7 @@
 // relationship groups, unit economics (CLV, CAC, payback) and what is up for renewal next quarter.
 // Run: npx tsx reports/quarterly.ts [--period 2026-Q3] [--data DIR] [--out DIR] [--tz ZONE] [--pdf]
 
+import { runIfMain } from '../lib/cli/run-if-main.ts';
 import { rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
 import {
   clvVersusCac,
@@ -13,7 +14,6 @@ import {
 } from '../lib/report/cells/shared-cells.ts';
 import { explainChanges } from '../lib/report/cells/what-changed.ts';
 import { defineReport } from '../lib/report/define.ts';
-import { runIfMain } from '../lib/report/report-cli.ts';
 
 const HEADLINE = ['revenue', 'won_revenue', 'new_customers', 'churn_rate', 'nrr', 'clv', 'cac', 'nps'];
 const BOARD_KPIS = [

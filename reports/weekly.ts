@@ -2,11 +2,11 @@
 // tickets over SLA and this week's NPS detractors, each with a name to call.
 // Run: npx tsx reports/weekly.ts [--period 2026-W43] [--data DIR] [--out DIR] [--tz ZONE] [--param sla_hours=8]
 
+import { runIfMain } from '../lib/cli/run-if-main.ts';
 import { formatAmount } from '../lib/insights/sentences.ts';
 import { rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
 import { explainChanges } from '../lib/report/cells/what-changed.ts';
 import { defineReport } from '../lib/report/define.ts';
-import { runIfMain } from '../lib/report/report-cli.ts';
 
 const report = defineReport({
   name: 'weekly',

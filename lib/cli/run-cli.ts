@@ -108,7 +108,8 @@ async function dispatch(
         const name = flags.positionals[1];
         if (!name) throw new PulseError('usage', 'name a report, e.g. `pulse report monthly`');
         // Loaded on demand: charts and templates are not needed by the other commands.
-        const { loadReport, runReportCommand } = await import('../report/report-cli.ts');
+        const { loadReport } = await import('../report/load-report.ts');
+        const { runReportCommand } = await import('./commands/report.ts');
         const report = await loadReport(name);
         return await runReportCommand(report, argv, {
           ...io,
@@ -134,7 +135,7 @@ async function dispatch(
 
 /** The project's reports/ for `send` and `schedule`, loaded on demand like `report`. */
 async function projectReports() {
-  const { loadReport } = await import('../report/report-cli.ts');
+  const { loadReport } = await import('../report/load-report.ts');
   const { readReportNames } = await import('../schedule/read-schedules.ts');
   return { load: (name: string) => loadReport(name), names: () => readReportNames() };
 }

@@ -228,7 +228,9 @@ async function admitCopy(
   // DuckDB turns these into plain spaces before it parses, in ways that depend on the quotes
   // before them: a path holding one might not be the path checked.
   if (/[\u00a0\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff]/.test(file))
-    throw refused(`COPY ... TO '${target.text}': the path holds an invisible space; write to a path without one`);
+    throw refused(
+      `COPY ... TO '${target.text}': the path holds an invisible space; write to a path without one`,
+    );
   const options = copyOptions(tokens.slice(i + 2), policy);
   const params = await checkSelect(select, policy, parser, 'copy');
   const rebuilt = `COPY (\n${select}\n) TO ${quoteLiteral(file)}${options ? ` (${options})` : ''}`;

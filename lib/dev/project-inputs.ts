@@ -8,7 +8,7 @@ import { PulseError } from '../errors.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import { reloadTemplates } from '../render/templates.ts';
 import type { ReportDefinition } from '../report/define.ts';
-import { loadReport } from '../report/report-cli.ts';
+import { loadReport } from '../report/load-report.ts';
 import { type DevRoots, readReportNames, shortPath } from './dev-roots.ts';
 import { QueryCache } from './query-cache.ts';
 import type { ChangeKind } from './watch.ts';

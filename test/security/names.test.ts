@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PulseError } from '../../lib/errors.ts';
-import { loadReport } from '../../lib/report/report-cli.ts';
+import { loadReport } from '../../lib/report/load-report.ts';
 import { testCatalog } from '../helpers.ts';
 
 // 1,000 hostile names: traversal, encoded traversal, absolute paths, NUL, odd characters, long.

@@ -1,20 +1,16 @@
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../cli/options.ts';
-import { PulseError } from '../errors.ts';
-import { formatKpiValue } from '../format/values.ts';
-import { parsePeriod } from '../kpi/period.ts';
-import { PROJECT_ROOT } from '../paths.ts';
-import type { ReportDefinition } from './define.ts';
-import { buildParamsFolder } from './params-folder.ts';
-import { runReport } from './run-report.ts';
-import { writeReportOutputs } from './write-outputs.ts';
+// `pulse report NAME` and `tsx reports/NAME.ts`: runs a report's cells, writes its outputs and
+// prints the headline numbers.
 
-/**
- * `tsx reports/<name>.ts [--period] [--data] [--out] [--tz] [--pdf] [--param k=v]` and
- * `pulse report <name> ...`: run, write, then say where and the headline numbers.
- */
+import { join, resolve } from 'node:path';
+import { formatKpiValue } from '../../format/values.ts';
+import { parsePeriod } from '../../kpi/period.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
+import type { ReportDefinition } from '../../report/define.ts';
+import { buildParamsFolder } from '../../report/params-folder.ts';
+import { runReport } from '../../report/run-report.ts';
+import { writeReportOutputs } from '../../report/write-outputs.ts';
+import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
+
 export async function runReportCommand(
   definition: ReportDefinition,
   argv: readonly string[],
@@ -74,48 +70,4 @@ export async function runReportCommand(
     ].join('\n'),
   );
   return 0;
-}
-
-/** Lets a report script run itself: `tsx reports/monthly.ts`. */
-export async function runIfMain(moduleUrl: string, definition: ReportDefinition): Promise<void> {
-  const entry = process.argv[1];
-  if (!entry || pathToFileURL(resolve(entry)).href !== moduleUrl) return;
-  const { runCliCommand } = await import('../cli/run-cli.ts');
-  process.exitCode = await runCliCommand(
-    () =>
-      runReportCommand(definition, process.argv.slice(2), {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-        env: process.env,
-        cwd: process.cwd(),
-        isTty: Boolean(process.stderr.isTTY),
-      }),
-    (t) => process.stderr.write(t),
-  );
-}
-
-export interface LoadReportOptions {
-  /** Default: the project's reports/. The dev server passes the folder it previews. */
-  readonly reportsDir?: string;
-  /**
-   * Import the file as it is now, not as this process first saw it: the module URL carries the
-   * file's mtime (`?v=<ns>`), so an unchanged file stays one module and a saved one is new.
-   */
-  readonly fresh?: boolean;
-}
-
-/** reports/<name>.ts, checked to be a plain name inside the project. */
-export async function loadReport(name: string, options: LoadReportOptions = {}): Promise<ReportDefinition> {
-  if (!/^[a-z0-9_-]{1,64}$/.test(name)) {
-    throw new PulseError('usage', `report name "${name}" must be lower-case letters, digits, - or _`);
-  }
-  const path = `${options.reportsDir ?? `${PROJECT_ROOT}/reports`}/${name}.ts`;
-  const found = await stat(path, { bigint: true }).catch(() => undefined);
-  if (!found?.isFile()) throw new PulseError('usage', `no report "${name}" (looked for reports/${name}.ts)`);
-  // An integer: a dot in the query would read as a file extension to some loaders (vite).
-  const url = `${pathToFileURL(path).href}${options.fresh ? `?v=${found.mtimeNs}` : ''}`;
-  const module = (await import(url)) as { default?: ReportDefinition };
-  if (!module.default)
-    throw new PulseError('usage', `reports/${name}.ts must export default defineReport({...})`);
-  return module.default;
 }
