@@ -117,11 +117,11 @@ async function dispatch(
         });
       }
       case 'send': {
-        const { sendCommand } = await import('../deliver/send-cli.ts');
+        const { sendCommand } = await import('./commands/send.ts');
         return await sendCommand(argv, flags, io, await projectReports());
       }
       case 'schedule': {
-        const { scheduleCommand } = await import('../schedule/schedule-cli.ts');
+        const { scheduleCommand } = await import('./commands/schedule.ts');
         return await scheduleCommand(flags, io, await projectReports());
       }
       default:

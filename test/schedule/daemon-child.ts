@@ -1,9 +1,9 @@
 // `pulse schedule` as a child process for the crash tests: the real command, with the tiny test
 // report instead of reports/ (everything else, the environment included, is the real thing).
 
+import { scheduleCommand } from '../../lib/cli/commands/schedule.ts';
 import { parseFlags } from '../../lib/cli/options.ts';
 import { runCliCommand } from '../../lib/cli/run-cli.ts';
-import { scheduleCommand } from '../../lib/schedule/schedule-cli.ts';
 import { loadTinyReport } from '../deliver/tiny-report.ts';
 
 const argv = ['schedule', ...process.argv.slice(2)];

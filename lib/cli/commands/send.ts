@@ -4,29 +4,23 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  type CliIo,
-  commonOptions,
-  type ParsedFlags,
-  parseParamFlags,
-  repeatedFlag,
-} from '../cli/options.ts';
-import { PulseError } from '../errors.ts';
-import { type PeriodSpan, parsePeriod } from '../kpi/period.ts';
-import { PROJECT_ROOT } from '../paths.ts';
-import { periodForScheduledRun } from '../schedule/calendar.ts';
-import { sleep } from '../schedule/clock.ts';
-import { type ReportSource, readSchedules, schedulesPath } from '../schedule/read-schedules.ts';
-import { readDerivedRecipients } from '../schedule/recipients-from.ts';
-import type { Schedule } from '../schedule/schedule-config.ts';
-import { parseAddress, recipientKey } from './address.ts';
-import { dataReadOptions } from './data-options.ts';
-import { type DeliveryResult, deliverReport } from './deliver-report.ts';
-import { countOutcomes } from './delivery-outcome.ts';
-import { describeDestination, openDeliverySetup } from './delivery-setup.ts';
-import type { Recipient } from './prepare-messages.ts';
-import { buildResendCommand } from './resend-command.ts';
-import { DEFAULT_RETRY } from './retry.ts';
+import { parseAddress, recipientKey } from '../../deliver/address.ts';
+import { dataReadOptions } from '../../deliver/data-options.ts';
+import { type DeliveryResult, deliverReport } from '../../deliver/deliver-report.ts';
+import { countOutcomes } from '../../deliver/delivery-outcome.ts';
+import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
+import type { Recipient } from '../../deliver/prepare-messages.ts';
+import { buildResendCommand } from '../../deliver/resend-command.ts';
+import { DEFAULT_RETRY } from '../../deliver/retry.ts';
+import { PulseError } from '../../errors.ts';
+import { type PeriodSpan, parsePeriod } from '../../kpi/period.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
+import { periodForScheduledRun } from '../../schedule/calendar.ts';
+import { sleep } from '../../schedule/clock.ts';
+import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/read-schedules.ts';
+import { readDerivedRecipients } from '../../schedule/recipients-from.ts';
+import type { Schedule } from '../../schedule/schedule-config.ts';
+import { type CliIo, commonOptions, type ParsedFlags, parseParamFlags, repeatedFlag } from '../options.ts';
 
 export const MANUAL_SCHEDULE = 'manual';
 

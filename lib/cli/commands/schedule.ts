@@ -2,22 +2,22 @@
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
 import { resolve } from 'node:path';
-import { type CliIo, commonOptions, type ParsedFlags } from '../cli/options.ts';
-import { dataReadOptions } from '../deliver/data-options.ts';
-import { describeDestination, openDeliverySetup } from '../deliver/delivery-setup.ts';
-import { readSends } from '../deliver/ledger.ts';
-import { withLedgerDb } from '../deliver/ledger-db.ts';
-import { buildStatePaths } from '../deliver/state-dir.ts';
-import { PulseError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
-import { formatLocal, nextScheduledRun } from './calendar.ts';
-import { type Clock, createOffsetClock, systemClock } from './clock.ts';
-import { type DaemonDeps, runDaemon, runDueNow } from './daemon.ts';
-import { acquireDaemonLock } from './daemon-lock.ts';
-import { type ReportSource, readSchedules, schedulesPath } from './read-schedules.ts';
-import { openRunStore } from './run-records.ts';
-import type { Schedule } from './schedule-config.ts';
-import { buildScheduleStatus, formatStatus, type ScheduleStatus } from './status.ts';
+import { dataReadOptions } from '../../deliver/data-options.ts';
+import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
+import { readSends } from '../../deliver/ledger.ts';
+import { withLedgerDb } from '../../deliver/ledger-db.ts';
+import { buildStatePaths } from '../../deliver/state-dir.ts';
+import { PulseError } from '../../errors.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
+import { formatLocal, nextScheduledRun } from '../../schedule/calendar.ts';
+import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
+import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
+import { acquireDaemonLock } from '../../schedule/daemon-lock.ts';
+import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/read-schedules.ts';
+import { openRunStore } from '../../schedule/run-records.ts';
+import type { Schedule } from '../../schedule/schedule-config.ts';
+import { buildScheduleStatus, formatStatus, type ScheduleStatus } from '../../schedule/status.ts';
+import { type CliIo, commonOptions, type ParsedFlags } from '../options.ts';
 
 export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {
   const loadReport = (name: string) => reports.load(name);
