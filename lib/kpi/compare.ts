@@ -116,7 +116,9 @@ function coverageReason(row: KpiRow, base: KpiRow | undefined): string | undefin
   if (row.coverage === 'partial') return 'this period is partial';
   if (row.coverage === 'none') return undefined;
   if (partlyKnown(row)) return 'amounts partly unknown';
-  if (base === undefined || base.coverage === 'none') return 'before the data starts';
+  // No row at all (a breakdown value absent then) is no value, not a gap in the data.
+  if (base === undefined) return undefined;
+  if (base.coverage === 'none') return 'before the data starts';
   if (base.coverage === 'partial') return 'that period is partial';
   if (partlyKnown(base)) return 'amounts partly unknown then';
   return undefined;
