@@ -17,7 +17,7 @@ import {
 import { MAX_RECORD_BYTES } from './csv-tokenizer.ts';
 import type { Database } from './database.ts';
 import type { TableSource } from './discover.ts';
-import type { MalformedRow } from './raw-tables.ts';
+import type { MalformedRow } from './malformed-row.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 
 export interface LoadedCsv {

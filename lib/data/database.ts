@@ -9,7 +9,7 @@ import {
 } from '@duckdb/node-api';
 import { PulseError } from '../errors.ts';
 import { type EngineLimits, engineLimitsFromEnv } from './engine-limits.ts';
-import { explainPermissionError } from './lockdown.ts';
+import { explainPermissionError } from './permission-errors.ts';
 import {
   type AdmittedStatement,
   admitStatements,

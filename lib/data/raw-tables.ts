@@ -1,9 +1,9 @@
 import { PulseError } from '../errors.ts';
 import type { TableName } from './contract.ts';
-import type { MalformedRecord } from './csv-scan.ts';
 import { type FileControlCharacters, loadCsvFiles } from './csv-table.ts';
 import type { Database } from './database.ts';
 import type { TableSource } from './discover.ts';
+import type { MalformedRow } from './malformed-row.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { loadWhitespaceFiles } from './whitespace-table.ts';
 
@@ -26,10 +26,6 @@ export interface RawTable {
   readonly controlCharacters: readonly FileControlCharacters[];
   /** CSV files whose header line cannot be read: none of their records is read. */
   readonly headerProblems: readonly { readonly file: string; readonly detail: string }[];
-}
-
-export interface MalformedRow extends MalformedRecord {
-  readonly file: string;
 }
 
 export const rawRelation = (table: TableName): string => `__raw_${table}`;

@@ -5,8 +5,8 @@ import { basename } from 'node:path';
 import { guessSourceColumn, inMapping, renameKey } from './column-hints.ts';
 import type { ColumnSpec } from './contract.ts';
 import type { FileControlCharacters } from './csv-table.ts';
+import type { MalformedRow } from './malformed-row.ts';
 import type { Problem } from './problems.ts';
-import type { MalformedRow } from './raw-tables.ts';
 import type { StagedTable } from './staged-tables.ts';
 
 /** Header lines that cannot be read, and malformed lines grouped by what is wrong. */

@@ -9,7 +9,7 @@ import type { LoadedCsv } from './csv-table.ts';
 import { MAX_RECORD_BYTES } from './csv-tokenizer.ts';
 import type { Database } from './database.ts';
 import type { TableSource } from './discover.ts';
-import type { MalformedRow } from './raw-tables.ts';
+import type { MalformedRow } from './malformed-row.ts';
 import { quoteIdent } from './sql-text.ts';
 
 /** Reads the source's files into `relation` (__file, __rec = __loc = line, then VARCHAR columns). */

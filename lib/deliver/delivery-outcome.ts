@@ -1,7 +1,7 @@
 // What a delivery amounted to, and what the owner is told. Pure.
 
 import type { Alert } from './alert.ts';
-import type { DeliveryRequest, DeliveryResult, GroupResult } from './deliver-report.ts';
+import type { DeliveryRequest, DeliveryResult, GroupResult } from './delivery-types.ts';
 import { buildResendCommand } from './resend-command.ts';
 
 export interface DeliveryCounts {

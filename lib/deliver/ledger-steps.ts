@@ -1,7 +1,7 @@
 // Ledger steps around a delivery: who already has this period's report, and recording those
 // who get nothing this time (with the reason).
 
-import type { DeliveryEnv, DeliveryRequest } from './deliver-report.ts';
+import type { DeliveryEnv, DeliveryRequest } from './delivery-types.ts';
 import { readSend, writeSkipped } from './ledger.ts';
 import { LedgerDb, withLedgerDb } from './ledger-db.ts';
 import type { Recipient } from './prepare-messages.ts';

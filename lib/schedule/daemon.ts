@@ -3,7 +3,7 @@
 // awaits its run, so runs of one schedule never overlap; schedules run side by side.
 
 import { sendAlert } from '../deliver/alert.ts';
-import type { DeliveryEnv } from '../deliver/deliver-report.ts';
+import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
 import { formatPeriod } from '../kpi/period.ts';
 import { periodArgument } from '../report/run-report.ts';

@@ -6,7 +6,7 @@ import { openDataset } from '../data/dataset.ts';
 import { parseAddressOutcome, recipientKey } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
-import type { DerivedRecipients } from './schedule-config.ts';
+import type { DerivedRecipients } from './derived-recipients.ts';
 
 export interface DerivedOutcome {
   readonly recipients: Recipient[];

@@ -3,9 +3,9 @@
 
 import { recipientKey } from '../deliver/address.ts';
 import { sendAlert } from '../deliver/alert.ts';
-import type { DeliveryEnv } from '../deliver/deliver-report.ts';
 import { deliverReport } from '../deliver/deliver-report.ts';
 import { countOutcomes } from '../deliver/delivery-outcome.ts';
+import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import { formatPeriod } from '../kpi/period.ts';

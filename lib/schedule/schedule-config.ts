@@ -5,6 +5,7 @@ import type { MailAddress } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import type { RetryPolicy } from '../deliver/retry.ts';
 import { notAParameter, type ParamDeclarations, unknownParams } from '../report/report-params.ts';
+import type { DerivedRecipients } from './derived-recipients.ts';
 import {
   address,
   checkCron,
@@ -16,13 +17,6 @@ import {
   parseRetry,
   text,
 } from './schedule-fields.ts';
-
-export interface DerivedRecipients {
-  /** One SELECT over the dataset: an `address` column, optional `name`, other columns are params. */
-  readonly sql: string;
-  /** Values for the SQL's $parameters ($period_start and $period_end are given by the run). */
-  readonly params: Readonly<Record<string, string>>;
-}
 
 export interface Schedule {
   readonly name: string;

@@ -6,7 +6,7 @@ import { usedParams } from '../data/database.ts';
 import { headerValueProblem, type MailAddress, parseAddressOutcome } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../deliver/retry.ts';
-import type { DerivedRecipients } from './schedule-config.ts';
+import type { DerivedRecipients } from './derived-recipients.ts';
 
 type Report = (message: string) => void;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

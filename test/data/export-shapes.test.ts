@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { parseMapping } from '../../lib/data/mapping.ts';
-import { readRejectedRows } from '../../lib/data/rejects.ts';
+import { readRejectedRows } from '../../lib/data/read-rejected-rows.ts';
 import { PROJECT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, kpiRow, TEST_NOW } from '../helpers.ts';
 

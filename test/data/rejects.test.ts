@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../data/generate/rng.ts';
 import { assertNoErrors, type Dataset, openDataset } from '../../lib/data/dataset.ts';
-import { readRejectedRows, rejectShare, sendRefusal } from '../../lib/data/rejects.ts';
+import { readRejectedRows } from '../../lib/data/read-rejected-rows.ts';
+import { rejectShare, sendRefusal } from '../../lib/data/rejects.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
 import { TEST_NOW, testCatalog } from '../helpers.ts';
 

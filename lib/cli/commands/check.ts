@@ -3,7 +3,8 @@ import { type ExportSuggestion, suggestMapping } from '../../data/export-sniff.t
 import { readFreshness } from '../../data/freshness.ts';
 import { readPresets } from '../../data/mapping-file.ts';
 import { countOf, formatProblem, formatProblemCounts } from '../../data/problems.ts';
-import { formatRejectedRow, formatRejectSummary, readRejectedRows } from '../../data/rejects.ts';
+import { readRejectedRows } from '../../data/read-rejected-rows.ts';
+import { formatRejectedRow, formatRejectSummary } from '../../data/rejects.ts';
 import { noTablesProblem, type UnusedFile } from '../../data/unused-files.ts';
 import { renderTextTable } from '../../format/table.ts';
 import { blankInputProblems } from '../../kpi/blank-inputs.ts';

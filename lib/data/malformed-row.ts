@@ -1,0 +1,6 @@
+import type { MalformedRecord } from './csv-scan.ts';
+
+/** A line the CSV reader could not split into the header's columns, with its file. */
+export interface MalformedRow extends MalformedRecord {
+  readonly file: string;
+}
