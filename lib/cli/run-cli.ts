@@ -4,6 +4,7 @@ import { checkCommand } from './commands/check.ts';
 import { kpiCommand } from './commands/kpi.ts';
 import { listCommand } from './commands/list.ts';
 import { queryCommand } from './commands/query.ts';
+import { withConfig } from './config-file.ts';
 import { type CliIo, type CommonOptions, commonOptions, parseFlags } from './options.ts';
 
 export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
@@ -78,10 +79,15 @@ export async function runCliCommand(
 
 async function dispatch(
   argv: readonly string[],
-  io: CliIo,
+  given: CliIo,
   onFormat: (format: CommonOptions['format']) => void,
 ): Promise<number> {
   {
+    // pulse.config.json (or $PULSE_CONFIG), read once: its settings become defaults under the
+    // environment, so every command honours them. Help needs no config, even a broken one.
+    const wantsHelp =
+      argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+    const io = wantsHelp ? given : await withConfig(given);
     // `dev` takes --port, which the other commands do not know; it parses its own flags.
     if (argv[0] === 'dev' && !argv.includes('--help') && !argv.includes('-h')) {
       const { devCommand } = await import('./commands/dev.ts');

@@ -11,15 +11,21 @@ export async function runIfMain(moduleUrl: string, definition: ReportDefinition)
   // Loaded only when the script runs itself: importing a report (the dev server) stays light.
   const { runCliCommand } = await import('./run-cli.ts');
   const { runReportCommand } = await import('./commands/report.ts');
+  const { withConfig } = await import('./config-file.ts');
   process.exitCode = await runCliCommand(
-    () =>
-      runReportCommand(definition, process.argv.slice(2), {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-        env: process.env,
-        cwd: process.cwd(),
-        isTty: Boolean(process.stderr.isTTY),
-      }),
+    async () =>
+      runReportCommand(
+        definition,
+        process.argv.slice(2),
+        // pulse.config.json applies here too, as in `pulse report`.
+        await withConfig({
+          stdout: (t) => process.stdout.write(t),
+          stderr: (t) => process.stderr.write(t),
+          env: process.env,
+          cwd: process.cwd(),
+          isTty: Boolean(process.stderr.isTTY),
+        }),
+      ),
     (t) => process.stderr.write(t),
   );
 }

@@ -4,7 +4,8 @@ import type { DataReadOptions } from './render-report.ts';
 
 /** How sends read the data, from the command line and the environment (read once). */
 export function dataReadOptions(
-  options: Pick<CommonOptions, 'mapping' | 'allowRejects' | 'maxRejectShare'>,
+  options: Pick<CommonOptions, 'mapping' | 'allowRejects' | 'maxRejectShare'> &
+    Partial<Pick<CommonOptions, 'engine'>>,
   env: Readonly<Record<string, string | undefined>>,
 ): DataReadOptions {
   const limit = env.PULSE_MAX_SEND_REJECT_SHARE;
@@ -12,6 +13,7 @@ export function dataReadOptions(
     ...(options.mapping ? { mapping: options.mapping } : {}),
     allowRejects: options.allowRejects,
     maxRejectShare: options.maxRejectShare,
+    ...(options.engine ? { engine: options.engine } : {}),
     maxSendRejectShare: limit
       ? parseShare(limit, 'PULSE_MAX_SEND_REJECT_SHARE')
       : DEFAULT_MAX_SEND_REJECT_SHARE,

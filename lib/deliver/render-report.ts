@@ -1,3 +1,4 @@
+import type { EngineLimits } from '../data/engine-limits.ts';
 // Runs a report for one parameter set and writes its outputs, as `pulse report` does, then reads
 // back what the e-mail needs. A report that would be empty or broken is flagged, not sent.
 
@@ -18,6 +19,8 @@ export interface DataReadOptions {
   readonly maxRejectShare?: number;
   /** Above this share of rejected rows the report is not sent (default 5 %). */
   readonly maxSendRejectShare?: number;
+  /** DuckDB's memory and threads (PULSE_DUCKDB_*, or the config file's duckdb). */
+  readonly engine?: EngineLimits;
 }
 
 export interface RenderRequest {
@@ -66,6 +69,7 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     ...(request.data?.mapping ? { mapping: request.data.mapping } : {}),
     ...(request.data?.allowRejects ? { allowRejects: true } : {}),
     ...(request.data?.maxRejectShare ? { maxRejectShare: request.data.maxRejectShare } : {}),
+    ...(request.data?.engine ? { engine: request.data.engine } : {}),
   });
   // Found before the files are written, so the e-mail and the attached report say them.
   const restated = request.restated ? await request.restated(computed) : [];

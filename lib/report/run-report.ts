@@ -1,4 +1,5 @@
 import { assertNoErrors, type Dataset, openDataset } from '../data/dataset.ts';
+import type { EngineLimits } from '../data/engine-limits.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { buildDataQuality } from '../data/quality.ts';
 import { scopeParams } from '../data/scope.ts';
@@ -37,6 +38,8 @@ export interface RunReportOptions {
   readonly allowRejects?: boolean;
   /** Share of rejected rows accepted without allowRejects (PULSE_MAX_REJECT_SHARE). */
   readonly maxRejectShare?: number;
+  /** DuckDB's memory and threads (PULSE_DUCKDB_*, or the config file's duckdb). */
+  readonly engine?: EngineLimits;
 }
 
 export interface ReportRun {
@@ -61,6 +64,7 @@ export async function runReport(definition: ReportDefinition, options: RunReport
     ...(options.mapping ? { mapping: options.mapping } : {}),
     ...(options.allowRejects ? { allowRejects: true } : {}),
     ...(options.maxRejectShare ? { maxRejectShare: options.maxRejectShare } : {}),
+    ...options.engine,
     scope: scopeParams(options.params ?? {}),
   });
   try {
@@ -89,6 +93,7 @@ export async function runReportOn(
       ...(dataset.mapping ? { mapping: dataset.mapping } : {}),
       allowRejects: dataset.policy.allowRejects,
       maxRejectShare: dataset.policy.maxRejectShare,
+      ...options.engine,
       scope,
     });
     try {

@@ -34,6 +34,7 @@ export async function runReportCommand(
     ...(options.mapping ? { mapping: options.mapping } : {}),
     allowRejects: options.allowRejects,
     maxRejectShare: options.maxRejectShare,
+    engine: options.engine,
     onCell: (cell) => progress(`  ✓ ${cell.name.padEnd(36)} ${cell.ms.toFixed(0).padStart(6)} ms\n`),
   });
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
