@@ -24,7 +24,8 @@ const KEYS = {
   timeZone: 'PULSE_TZ',
   currency: 'PULSE_CURRENCY',
   locale: 'PULSE_LOCALE',
-  owner: 'PULSE_OWNER',
+  // Checked only, for now: schedules.json still names each schedule's owner.
+  owner: '',
   out: 'PULSE_OUT',
   state: 'PULSE_STATE_DIR',
   duckdb: '',
@@ -84,7 +85,8 @@ export function parseConfig(text: string, dir: string): ConfigOutcome {
       );
       continue;
     }
-    env[KEYS[key as keyof typeof KEYS]] = PATH_KEYS.has(key) ? resolve(dir, value) : value;
+    const variable = KEYS[key as keyof typeof KEYS];
+    if (variable) env[variable] = PATH_KEYS.has(key) ? resolve(dir, value) : value;
   }
   return { env, issues };
 }
