@@ -33,6 +33,8 @@ Common options:
   --format F        table (default), json or csv
   --mapping FILE    read a CRM export through a mapping (or a preset: salesforce, hubspot, pipedrive)
   --allow-rejects   compute on the readable rows when some cannot be read (they are reported)
+Settings: pulse.config.json in the working folder (or $PULSE_CONFIG); a flag > an environment
+variable > the config file > the default.
 Periods: 2026-10 (month), 2026-Q3, 2026, 2026-W42; --from/--to are half-open [from, to).
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
 `;
