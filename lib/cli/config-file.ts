@@ -4,8 +4,9 @@
 // honours them through the paths it already reads: a flag > an environment variable > the config
 // file > the built-in default.
 
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { closest } from '../data/did-you-mean.ts';
 import { parseMemoryLimit, parseThreads } from '../data/engine-limits.ts';
 import { parseAddressOutcome } from '../deliver/address.ts';
@@ -14,6 +15,9 @@ import { formatOptionsFromEnv } from '../format/formatter.ts';
 import type { CliIo } from './options.ts';
 
 export const CONFIG_FILE = 'pulse.config.json';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a one-line name may not hold
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,8 +28,9 @@ const KEYS = {
   timeZone: 'PULSE_TZ',
   currency: 'PULSE_CURRENCY',
   locale: 'PULSE_LOCALE',
-  // Checked only, for now: schedules.json still names each schedule's owner.
-  owner: '',
+  company: 'PULSE_COMPANY',
+  // The owner of a schedule that names none in schedules.json.
+  owner: 'PULSE_OWNER',
   out: 'PULSE_OUT',
   state: 'PULSE_STATE_DIR',
   duckdb: '',
@@ -97,12 +102,20 @@ const EXPECTED: Record<Exclude<keyof typeof KEYS, 'duckdb'>, string> = {
   timeZone: 'an IANA time zone, e.g. "Europe/Berlin" or "UTC"',
   currency: 'an ISO 4217 currency code, e.g. "EUR"',
   locale: 'a locale, e.g. "de-DE"',
-  owner: 'an e-mail address, e.g. "ops@example.com"',
+  company: 'the company name shown on every report, e.g. "Acme GmbH"',
+  owner: 'an e-mail address, e.g. "CRM Ops <ops@example.com>"',
   out: 'an output folder, e.g. "out"',
   state: 'a state folder, e.g. ".pulse"',
 };
 
 const CHECKS: Partial<Record<keyof typeof EXPECTED, (value: string) => string | undefined>> = {
+  // Shown in headers and subjects: one plain line.
+  company: (value) =>
+    value.length > 80
+      ? `${value.length} characters is too long (at most 80)`
+      : CONTROL_CHARACTER.test(value)
+        ? 'holds a line break or another control character'
+        : undefined,
   timeZone: (value) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: value });
@@ -200,15 +213,14 @@ export async function readConfigEnv(
   cwd: string,
 ): Promise<{ file?: string; env: Record<string, string> }> {
   const named = env.PULSE_CONFIG?.trim();
-  const file = resolve(cwd, named || CONFIG_FILE);
+  const file = named ? resolve(cwd, named) : findConfig(cwd);
+  if (file === undefined) return { env: {} };
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' && !named) return undefined;
     throw new PulseError(
       'usage',
       `the config ${file}${named ? ' (PULSE_CONFIG)' : ''} cannot be read (${error.code ?? error.message})`,
     );
   });
-  if (text === undefined) return { env: {} };
   const outcome = parseConfig(text, dirname(file));
   const issues = [...outcome.issues];
   if (outcome.env.PULSE_DATA) {
@@ -220,7 +232,17 @@ export async function readConfigEnv(
       });
   }
   if (issues.length > 0) throw new PulseError('usage', formatConfigIssues(file, issues));
-  return { file, env: outcome.env };
+  // The config's folder is the project: its queries/, reports/, out/, .pulse/ and schedules.json.
+  return { file, env: { PULSE_PROJECT: dirname(file), ...outcome.env } };
+}
+
+/** pulse.config.json in cwd or the nearest folder above it, as git finds .git. */
+function findConfig(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const file = join(dir, CONFIG_FILE);
+    if (existsSync(file)) return file;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /**

@@ -4,7 +4,8 @@ import { type EngineLimits, engineLimitsFromEnv } from '../data/engine-limits.ts
 import { parseShare } from '../data/rejects.ts';
 import { PulseError } from '../errors.ts';
 import { formatOptionsFromEnv } from '../format/formatter.ts';
-import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../paths.ts';
+import { SAMPLE_DATA_DIR } from '../paths.ts';
+import { foldersFor, outDirFor, type ProjectFolders } from '../project.ts';
 
 /** Where the CLI writes, and what it knows of its environment; tests pass their own. */
 export interface CliIo {
@@ -40,6 +41,10 @@ export interface CommonOptions {
   readonly outDir: string;
   /** PULSE_DUCKDB_MEMORY and PULSE_DUCKDB_THREADS, checked before anything runs. */
   readonly engine: EngineLimits;
+  /** PULSE_COMPANY (the config's company): named before every report's title. */
+  readonly company?: string;
+  /** The project's folders beside the built-in ones (pulse.config.json's folder). */
+  readonly project: ProjectFolders;
 }
 
 const OPTION_SPEC = {
@@ -109,7 +114,9 @@ export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonO
     ...(mapping ? { mapping: resolve(io.cwd, mapping) } : {}),
     allowRejects: Boolean(values['allow-rejects']),
     maxRejectShare: parseShare(io.env.PULSE_MAX_REJECT_SHARE ?? '0', 'PULSE_MAX_REJECT_SHARE'),
-    outDir: resolve(io.cwd, values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+    outDir: outDirFor(values.out, io.env, io.cwd),
+    ...(io.env.PULSE_COMPANY?.trim() ? { company: io.env.PULSE_COMPANY.trim() } : {}),
+    project: foldersFor(io.env, io.cwd),
     engine: engineLimitsFromEnv(io.env),
   };
 }

@@ -1,5 +1,6 @@
 import { PulseError } from '../errors.ts';
 import { terminalSafe } from '../format/control-characters.ts';
+import type { OriginFolder } from '../project.ts';
 import { checkCommand } from './commands/check.ts';
 import { kpiCommand } from './commands/kpi.ts';
 import { listCommand } from './commands/list.ts';
@@ -118,7 +119,7 @@ async function dispatch(
         // Loaded on demand: charts and templates are not needed by the other commands.
         const { loadReport } = await import('../report/load-report.ts');
         const { runReportCommand } = await import('./commands/report.ts');
-        const report = await loadReport(name);
+        const report = await loadReport(name, { folders: options.project.reports });
         return await runReportCommand(report, argv, {
           ...io,
           isTty: io.isTty ?? false,
@@ -126,11 +127,11 @@ async function dispatch(
       }
       case 'send': {
         const { sendCommand } = await import('./commands/send.ts');
-        return await sendCommand(argv, flags, io, await projectReports());
+        return await sendCommand(argv, flags, io, await projectReports(options.project.reports));
       }
       case 'schedule': {
         const { scheduleCommand } = await import('./commands/schedule.ts');
-        return await scheduleCommand(flags, io, await projectReports());
+        return await scheduleCommand(flags, io, await projectReports(options.project.reports));
       }
       default:
         throw new PulseError(
@@ -141,9 +142,11 @@ async function dispatch(
   }
 }
 
-/** The project's reports/ for `send` and `schedule`, loaded on demand like `report`. */
-async function projectReports() {
-  const { loadReport } = await import('../report/load-report.ts');
-  const { readReportNames } = await import('../schedule/read-schedules.ts');
-  return { load: (name: string) => loadReport(name), names: () => readReportNames() };
+/** The project's and the built-in reports for `send` and `schedule`, loaded on demand like `report`. */
+async function projectReports(folders: readonly OriginFolder[]) {
+  const { listReports, loadReport } = await import('../report/load-report.ts');
+  return {
+    load: (name: string) => loadReport(name, { folders }),
+    names: async () => (await listReports(folders)).map((r) => r.name),
+  };
 }

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PulseError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Mapping, parseMapping } from './mapping.ts';
 
 /** The presets shipped in mappings/: `--mapping salesforce` finds mappings/salesforce.json. */
-export const PRESETS_DIR = `${PROJECT_ROOT}/mappings`;
+export const PRESETS_DIR = `${TOOLKIT_ROOT}/mappings`;
 
 /** Reads a mapping file, or a preset by name when no such file exists. */
 export async function readMapping(path: string): Promise<Mapping> {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../paths.ts';
+import { stateDirFor } from '../project.ts';
 import { CONTRACT } from './contract.ts';
 import type { Database } from './database.ts';
 import type { Problem } from './problems.ts';
@@ -84,8 +84,7 @@ export function cacheDir(option: string | null | undefined, env: NodeJS.ProcessE
   if (option !== undefined) return option;
   if (/^(off|0|false|no)$/i.test(env.PULSE_CACHE ?? '')) return null;
   if (env.PULSE_CACHE_DIR) return resolve(env.PULSE_CACHE_DIR);
-  const state = env.PULSE_STATE_DIR ? resolve(env.PULSE_STATE_DIR) : resolve(PROJECT_ROOT, '.pulse');
-  return join(state, 'cache', 'validation');
+  return join(stateDirFor(env, process.cwd()), 'cache', 'validation');
 }
 
 /** A digest of everything the checks' result depends on. */

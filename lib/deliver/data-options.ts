@@ -5,7 +5,7 @@ import type { DataReadOptions } from './render-report.ts';
 /** How sends read the data, from the command line and the environment (read once). */
 export function dataReadOptions(
   options: Pick<CommonOptions, 'mapping' | 'allowRejects' | 'maxRejectShare'> &
-    Partial<Pick<CommonOptions, 'engine'>>,
+    Partial<Pick<CommonOptions, 'engine' | 'project'>>,
   env: Readonly<Record<string, string | undefined>>,
 ): DataReadOptions {
   const limit = env.PULSE_MAX_SEND_REJECT_SHARE;
@@ -14,6 +14,7 @@ export function dataReadOptions(
     allowRejects: options.allowRejects,
     maxRejectShare: options.maxRejectShare,
     ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.project ? { queryFolders: options.project.queries } : {}),
     maxSendRejectShare: limit
       ? parseShare(limit, 'PULSE_MAX_SEND_REJECT_SHARE')
       : DEFAULT_MAX_SEND_REJECT_SHARE,

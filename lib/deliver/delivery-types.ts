@@ -35,6 +35,8 @@ export interface DeliveryEnv extends Omit<SendDeps, 'retry'> {
   readonly currency: string;
   /** PULSE_LOCALE; default en-US. */
   readonly locale?: string;
+  /** PULSE_COMPANY (the config's company): named on the report and in the subject. */
+  readonly company?: string;
   readonly outRoot: string;
   readonly from: MailAddress;
   /** Where alerts go when the transport fails: the outbox. */

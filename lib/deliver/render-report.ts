@@ -1,4 +1,5 @@
 import type { EngineLimits } from '../data/engine-limits.ts';
+import type { OriginFolder } from '../project.ts';
 // Runs a report for one parameter set and writes its outputs, as `pulse report` does, then reads
 // back what the e-mail needs. A report that would be empty or broken is flagged, not sent.
 
@@ -21,6 +22,8 @@ export interface DataReadOptions {
   readonly maxSendRejectShare?: number;
   /** DuckDB's memory and threads (PULSE_DUCKDB_*, or the config file's duckdb). */
   readonly engine?: EngineLimits;
+  /** KPI folders, built-in first: the project's KPIs beside the built-in ones. */
+  readonly queryFolders?: readonly OriginFolder[];
 }
 
 export interface RenderRequest {
@@ -37,6 +40,8 @@ export interface RenderRequest {
   readonly currency: string;
   /** Digits and separators (PULSE_LOCALE); default en-US. */
   readonly locale?: string;
+  /** Named before the report's title, on the page and in the subject. */
+  readonly company?: string;
   readonly pdf: boolean;
   /** Past numbers this run restates (the ledger's): said in the report and the message. */
   readonly restated?: (run: ReportRun) => Promise<readonly Restatement[]>;
@@ -70,6 +75,8 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     ...(request.data?.allowRejects ? { allowRejects: true } : {}),
     ...(request.data?.maxRejectShare ? { maxRejectShare: request.data.maxRejectShare } : {}),
     ...(request.data?.engine ? { engine: request.data.engine } : {}),
+    ...(request.data?.queryFolders ? { queryFolders: request.data.queryFolders } : {}),
+    ...(request.company ? { company: request.company } : {}),
   });
   // Found before the files are written, so the e-mail and the attached report say them.
   const restated = request.restated ? await request.restated(computed) : [];

@@ -2,7 +2,6 @@
 // with what was sent for it, so a restated number is said ("... when sent, now ...") in the
 // next message itself, in the log and in `pulse schedule --status`.
 
-import { readCatalog } from '../kpi/catalog.ts';
 import { formatPeriod, type Grain, step } from '../kpi/period.ts';
 import { buildParamsKey } from '../report/params-folder.ts';
 import { periodArgument, type ReportRun } from '../report/run-report.ts';
@@ -32,7 +31,7 @@ export async function findRestatedNumbers(
     }),
   );
   if (!earlier || !Array.isArray(earlier.numbers)) return [];
-  const catalog = await readCatalog();
+  const catalog = run.catalog;
   return findRestatements(earlier.numbers as NumberRow[], run.numbers as unknown as NumberRow[], {
     periodStart: previous.start,
     periodName: formatPeriod(previous),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../paths.ts';
+import { stateDirFor } from '../project.ts';
 import type { Env } from './smtp-config.ts';
 
 /** Where delivery and the scheduler keep what must survive a restart. */
@@ -15,7 +15,7 @@ export interface StatePaths {
 
 /** PULSE_STATE_DIR, default .pulse/ in the project; relative paths from the working directory. */
 export function buildStatePaths(env: Env, cwd: string): StatePaths {
-  const dir = env.PULSE_STATE_DIR ? resolve(cwd, env.PULSE_STATE_DIR) : resolve(PROJECT_ROOT, '.pulse');
+  const dir = stateDirFor(env, cwd);
   return {
     dir,
     ledger: resolve(dir, 'ledger.duckdb'),

@@ -1,26 +1,39 @@
 // The folders the dev server previews and watches. The project's own by default; tests (and
 // anyone trying an idea on a copy) pass another project folder.
 
-import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { PulseError } from '../errors.ts';
+import { type OriginFolder, projectFolders } from '../project.ts';
+import { TEMPLATES_DIR } from '../render/templates.ts';
 import { REPORT_NAME } from '../report/define.ts';
+import { listReports } from '../report/load-report.ts';
 
 export interface DevRoots {
   /** The project folder: paths in messages are shown relative to it. */
   readonly root: string;
+  /** The project's own queries/: where the scratchpad saves a KPI. */
   readonly queriesDir: string;
+  /** The project's own reports/. */
   readonly reportsDir: string;
+  /** Every KPI folder (built-in, then the project's) and report folder (the project's first). */
+  readonly queryFolders: readonly OriginFolder[];
+  readonly reportFolders: readonly OriginFolder[];
   readonly templatesDir: string;
   readonly dataDir: string;
 }
 
 export function buildDevRoots(root: string, dataDir: string): DevRoots {
+  const folders = projectFolders(root);
+  const ownTemplates = resolve(root, 'templates');
   return {
     root,
     queriesDir: resolve(root, 'queries'),
     reportsDir: resolve(root, 'reports'),
-    templatesDir: resolve(root, 'templates'),
+    queryFolders: folders.queries,
+    reportFolders: folders.reports,
+    // A project may keep its own templates; otherwise the built-in ones.
+    templatesDir: existsSync(ownTemplates) ? ownTemplates : TEMPLATES_DIR,
     dataDir,
   };
 }
@@ -30,7 +43,11 @@ export function parseReportArgument(argument: string, roots: DevRoots, cwd: stri
   if (REPORT_NAME.test(argument)) return argument;
   const path = resolve(cwd, argument);
   const name = basename(path, '.ts');
-  if (!path.endsWith('.ts') || dirname(path) !== roots.reportsDir || !REPORT_NAME.test(name)) {
+  if (
+    !path.endsWith('.ts') ||
+    !roots.reportFolders.some((f) => f.dir === dirname(path)) ||
+    !REPORT_NAME.test(name)
+  ) {
     throw new PulseError(
       'usage',
       `"${argument}" is not a report; give a name (monthly) or a file in ${shortPath(roots.reportsDir, roots)}/ (reports/monthly.ts)`,
@@ -39,14 +56,9 @@ export function parseReportArgument(argument: string, roots: DevRoots, cwd: stri
   return name;
 }
 
-/** The report names in reports/, sorted. */
+/** The report names, the project's and the built-in ones, sorted. */
 export async function readReportNames(roots: DevRoots): Promise<string[]> {
-  const files = await readdir(roots.reportsDir).catch(() => []);
-  return files
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
-    .filter((name) => REPORT_NAME.test(name))
-    .sort();
+  return (await listReports(roots.reportFolders)).map((r) => r.name);
 }
 
 /** A path as the analyst knows it: relative to the project when inside it. */

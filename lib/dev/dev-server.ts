@@ -200,9 +200,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const watcher = watchFolders(
     [
-      { kind: 'queries', dir: options.roots.queriesDir },
+      ...options.roots.queryFolders.map((f) => ({ kind: 'queries' as const, dir: f.dir })),
       { kind: 'templates', dir: options.roots.templatesDir },
-      { kind: 'reports', dir: options.roots.reportsDir },
+      ...options.roots.reportFolders.map((f) => ({ kind: 'reports' as const, dir: f.dir })),
       { kind: 'data', dir: options.roots.dataDir },
       // A mapping file (not a preset name) changes what the data says, as an edited export does.
       ...watchedMapping(options.dataset?.mapping),

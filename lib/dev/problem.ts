@@ -62,8 +62,9 @@ export function describeProblem(
     });
   }
   const frames = projectFrames(error instanceof Error ? error.stack : undefined, roots);
-  const frame = frames.find((f) => f.path.startsWith(`${roots.reportsDir}/`)) ?? frames[0];
-  const inReport = frame?.path.startsWith(`${roots.reportsDir}/`) ?? false;
+  const isReport = (path: string) => roots.reportFolders.some((f) => path.startsWith(`${f.dir}/`));
+  const frame = frames.find((f) => isReport(f.path)) ?? frames[0];
+  const inReport = frame ? isReport(frame.path) : false;
   if (phase === 'render') return problem('template', { message, file: shortPath(roots.templatesDir, roots) });
   return problem(inReport ? 'report' : 'other', {
     message,

@@ -76,7 +76,7 @@ export class ProjectInputs {
       const name = report ?? (this.reports.includes('monthly') ? 'monthly' : this.reports[0]);
       if (!name)
         throw new PulseError('usage', `no report in ${shortPath(this.roots.reportsDir, this.roots)}/`);
-      this.definitionLoaded = await loadReport(name, { reportsDir: this.roots.reportsDir, fresh: true });
+      this.definitionLoaded = await loadReport(name, { folders: this.roots.reportFolders, fresh: true });
       this.dirty.delete('reports');
     }
     const { cachedDataset: dataset, catalogLoaded: catalog, definitionLoaded: definition } = this;
@@ -126,7 +126,7 @@ export class ProjectInputs {
   private async reloadCatalog(): Promise<number> {
     if (!this.dirty.has('queries') && this.catalogLoaded) return 0;
     const started = performance.now();
-    this.catalogLoaded = await readCatalog(this.roots.queriesDir);
+    this.catalogLoaded = await readCatalog(this.roots.queryFolders);
     this.dirty.delete('queries');
     return performance.now() - started;
   }

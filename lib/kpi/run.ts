@@ -4,7 +4,7 @@ import type { Json } from '@duckdb/node-api';
 import type { Database, Row, SqlParams } from '../data/database.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan, SeriesGrain } from './period.ts';
@@ -170,7 +170,7 @@ async function locateSqlError(kpi: KpiDefinition, message: string): Promise<stri
 
 /** The 1-based line of the file where the KPI's SQL starts: the first line after the header. */
 async function bodyFirstLine(kpi: KpiDefinition): Promise<number | undefined> {
-  const path = isAbsolute(kpi.file) ? kpi.file : resolve(PROJECT_ROOT, kpi.file);
+  const path = isAbsolute(kpi.file) ? kpi.file : resolve(TOOLKIT_ROOT, kpi.file);
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const lines = text.split('\n');

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Handlebars from 'handlebars';
 import { PulseError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { TOOLKIT_ROOT } from '../paths.ts';
 
-export const TEMPLATES_DIR = `${PROJECT_ROOT}/templates`;
+export const TEMPLATES_DIR = `${TOOLKIT_ROOT}/templates`;
 const PARTIALS = ['block', 'section', 'tile', 'chart', 'table'] as const;
 
 type Template = (context: unknown) => string;

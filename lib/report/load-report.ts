@@ -1,14 +1,18 @@
-// A report script by name: reports/<name>.ts, checked to be a plain name inside the project.
+// A report script by name: <folder>/<name>.ts from the project's reports/ or the built-in ones,
+// checked to be a plain name inside one of those folders.
 
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { PulseError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { TOOLKIT_ROOT } from '../paths.ts';
+import type { Origin, OriginFolder } from '../project.ts';
 import type { ReportDefinition } from './define.ts';
 
+const BUILT_IN: readonly OriginFolder[] = [{ dir: `${TOOLKIT_ROOT}/reports`, origin: 'built-in' }];
+
 export interface LoadReportOptions {
-  /** Default: the project's reports/. The dev server passes the folder it previews. */
-  readonly reportsDir?: string;
+  /** Where to look, first match wins. Default: the built-in reports/. */
+  readonly folders?: readonly OriginFolder[];
   /**
    * Import the file as it is now, not as this process first saw it: the module URL carries the
    * file's mtime (`?v=<ns>`), so an unchanged file stays one module and a saved one is new.
@@ -16,18 +20,56 @@ export interface LoadReportOptions {
   readonly fresh?: boolean;
 }
 
-/** reports/<name>.ts, checked to be a plain name inside the project. */
+const REPORT_FILE = /^([a-z0-9_-]{1,64})\.ts$/;
+
+/** <folder>/<name>.ts, checked to be a plain name inside one of the folders. */
 export async function loadReport(name: string, options: LoadReportOptions = {}): Promise<ReportDefinition> {
-  if (!/^[a-z0-9_-]{1,64}$/.test(name)) {
+  if (!REPORT_FILE.test(`${name}.ts`)) {
     throw new PulseError('usage', `report name "${name}" must be lower-case letters, digits, - or _`);
   }
-  const path = `${options.reportsDir ?? `${PROJECT_ROOT}/reports`}/${name}.ts`;
-  const found = await stat(path, { bigint: true }).catch(() => undefined);
-  if (!found?.isFile()) throw new PulseError('usage', `no report "${name}" (looked for reports/${name}.ts)`);
-  // An integer: a dot in the query would read as a file extension to some loaders (vite).
-  const url = `${pathToFileURL(path).href}${options.fresh ? `?v=${found.mtimeNs}` : ''}`;
-  const module = (await import(url)) as { default?: ReportDefinition };
-  if (!module.default)
-    throw new PulseError('usage', `reports/${name}.ts must export default defineReport({...})`);
-  return module.default;
+  const folders = options.folders ?? BUILT_IN;
+  for (const folder of folders) {
+    const path = `${folder.dir}/${name}.ts`;
+    const found = await stat(path, { bigint: true }).catch(() => undefined);
+    if (!found?.isFile()) continue;
+    // An integer: a dot in the query would read as a file extension to some loaders (vite).
+    const url = `${pathToFileURL(path).href}${options.fresh ? `?v=${found.mtimeNs}` : ''}`;
+    const module = (await import(url)) as { default?: ReportDefinition };
+    if (!module.default) throw new PulseError('usage', `${path} must export default defineReport({...})`);
+    return module.default;
+  }
+  const names = (await listReports(folders)).map((r) => r.name);
+  throw new PulseError(
+    'usage',
+    `no report "${name}" (looked for ${folders.map((f) => `${f.dir}/${name}.ts`).join(' and ')}); reports: ${names.join(', ') || 'none'}`,
+  );
+}
+
+export interface ReportEntry {
+  readonly name: string;
+  readonly origin: Origin;
+  readonly file: string;
+  /** A project report that shadows the built-in report of the same name. */
+  readonly replaces?: string;
+}
+
+/** Every report by name, the first folder's winning; sorted by name. */
+export async function listReports(folders: readonly OriginFolder[] = BUILT_IN): Promise<ReportEntry[]> {
+  const byName = new Map<string, ReportEntry>();
+  for (const folder of folders) {
+    const files = await readdir(folder.dir).catch(() => [] as string[]);
+    for (const file of files.sort()) {
+      const name = REPORT_FILE.exec(file)?.[1];
+      if (!name) continue;
+      const path = `${folder.dir}/${file}`;
+      const earlier = byName.get(name);
+      if (earlier) {
+        if (earlier.origin !== folder.origin && !earlier.replaces)
+          byName.set(name, { ...earlier, replaces: path });
+        continue;
+      }
+      byName.set(name, { name, origin: folder.origin, file: path });
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }

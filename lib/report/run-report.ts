@@ -11,6 +11,7 @@ import type { ComparedRow } from '../kpi/compare.ts';
 import { coverageNote, datasetCoverage, periodCoverage, uncoveredMessage } from '../kpi/coverage.ts';
 import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
+import type { OriginFolder } from '../project.ts';
 import type { ReportDocument } from './content.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
@@ -21,6 +22,10 @@ import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
 
 export interface RunReportOptions {
+  /** The company named before the report's title (the config's company, PULSE_COMPANY). */
+  readonly company?: string;
+  /** KPI folders, built-in first (lib/project.ts); default the built-in queries/. */
+  readonly queryFolders?: readonly OriginFolder[];
   readonly dataDir: string;
   readonly timeZone: string;
   /** The clock (ISO instant). */
@@ -47,6 +52,8 @@ export interface ReportRun {
   readonly grain: Grain;
   /** Every KPI row the report was given: the numbers it can show. */
   readonly numbers: readonly ComparedRow[];
+  /** The KPI definitions it ran with (the project's beside the built-in ones). */
+  readonly catalog: Catalog;
   readonly timings: readonly CellTiming[];
   /** Set when the period was chosen for the user. */
   readonly periodNote?: string;
@@ -56,7 +63,7 @@ export interface ReportRun {
 export async function runReport(definition: ReportDefinition, options: RunReportOptions): Promise<ReportRun> {
   // A mistyped param fails before the data is read, not after a minute of loading.
   checkReportParams(definition, options.params ?? {});
-  const catalog = await readCatalog();
+  const catalog = await readCatalog(options.queryFolders);
   const dataset = await openDataset({
     dataDir: options.dataDir,
     timeZone: options.timeZone,
@@ -136,7 +143,8 @@ export async function runReportOn(
   await definition.build(context);
   const document: ReportDocument = {
     name: definition.name,
-    title: definition.title,
+    // "Acme GmbH · CRM monthly report": the header, the browser tab and the e-mail subject.
+    title: options.company ? `${options.company} · ${definition.title}` : definition.title,
     periodLabel,
     periodStart: period.start,
     periodEnd: period.end,
@@ -182,6 +190,7 @@ export async function runReportOn(
     document,
     grain: definition.grain,
     numbers: source.shown(),
+    catalog,
     timings: state.timings,
     ...(note ? { periodNote: note } : {}),
   };

@@ -1,11 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { Env } from '../deliver/smtp-config.ts';
 import { PulseError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { schedulesFileFor } from '../project.ts';
 import type { ReportDefinition } from '../report/define.ts';
 import type { ParamDeclarations } from '../report/report-params.ts';
-import { parseSchedules, type Schedule } from './schedule-config.ts';
+import { parseSchedules, type Schedule, type ScheduleDefaults } from './schedule-config.ts';
 
 /** Where reports come from: the project's reports/ folder (tests pass their own). */
 export interface ReportSource {
@@ -15,20 +15,23 @@ export interface ReportSource {
 
 /** schedules.json at the project root, or $PULSE_SCHEDULES. */
 export function schedulesPath(env: Env, cwd: string): string {
-  return env.PULSE_SCHEDULES ? resolve(cwd, env.PULSE_SCHEDULES) : resolve(PROJECT_ROOT, 'schedules.json');
+  return schedulesFileFor(env, cwd);
 }
 
-/** The report names under reports/ (reports/<name>.ts). */
-export async function readReportNames(reportsDir = resolve(PROJECT_ROOT, 'reports')): Promise<string[]> {
-  const files = await readdir(reportsDir).catch(() => [] as string[]);
-  return files.flatMap((f) => (/^[a-z0-9_-]{1,64}\.ts$/.test(f) ? [f.slice(0, -3)] : [])).sort();
+/** What schedules.json leaves out: the owner from pulse.config.json ($PULSE_OWNER). */
+export function scheduleDefaults(env: Env): ScheduleDefaults {
+  return env.PULSE_OWNER ? { owner: env.PULSE_OWNER } : {};
 }
 
 /**
  * Reads and validates every schedule; refuses with every problem listed. Each scheduled report
  * is loaded so its recipients' params are checked against the params it takes.
  */
-export async function readSchedules(path: string, reports: ReportSource): Promise<Schedule[]> {
+export async function readSchedules(
+  path: string,
+  reports: ReportSource,
+  defaults: ScheduleDefaults = {},
+): Promise<Schedule[]> {
   const shown = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path) || path;
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new PulseError(
@@ -42,6 +45,7 @@ export async function readSchedules(path: string, reports: ReportSource): Promis
     shown,
     reportNames,
     await readDeclarations(text, reports, reportNames),
+    defaults,
   );
   if (!outcome.ok) {
     const count = outcome.errors.length;

@@ -30,6 +30,8 @@ export interface Schedule {
   readonly catchUpMs: number;
   readonly retry: RetryPolicy;
   readonly pdf: boolean;
+  /** Kept, checked and shown, but never run by `pulse schedule` (an example, or on hold). */
+  readonly paused: boolean;
 }
 
 export const SCHEDULE_NAME = /^[a-z0-9_-]{1,64}$/;
@@ -44,8 +46,14 @@ const KNOWN_FIELDS = [
   'catchUpHours',
   'retry',
   'pdf',
+  'paused',
   'description',
 ];
+
+/** What a schedule that leaves a field out gets: the config file's owner. */
+export interface ScheduleDefaults {
+  readonly owner?: string;
+}
 
 export type ParseOutcome = { ok: true; schedules: Schedule[] } | { ok: false; errors: string[] };
 
@@ -59,6 +67,7 @@ export function parseSchedules(
   file: string,
   reports: readonly string[],
   declarations?: ReadonlyMap<string, ParamDeclarations>,
+  defaults: ScheduleDefaults = {},
 ): ParseOutcome {
   let json: unknown;
   try {
@@ -76,7 +85,7 @@ export function parseSchedules(
   list.forEach((entry, i) => {
     const where = `${file}: schedules[${i}]${isObject(entry) && typeof entry.name === 'string' ? ` (${entry.name})` : ''}`;
     const before = errors.length;
-    const schedule = parseSchedule(entry, reports, declarations, (message) =>
+    const schedule = parseSchedule(entry, reports, declarations, defaults, (message) =>
       errors.push(`${where}${message}`),
     );
     if (schedule && names.has(schedule.name))
@@ -93,6 +102,7 @@ function parseSchedule(
   entry: unknown,
   reports: readonly string[],
   declarations: ReadonlyMap<string, ParamDeclarations> | undefined,
+  defaults: ScheduleDefaults,
   error: (message: string) => void,
 ): Schedule | undefined {
   if (!isObject(entry)) {
@@ -113,7 +123,10 @@ function parseSchedule(
   const timezoneOk = timezone !== undefined && checkTimeZone(timezone, error);
   const cron = text(entry, 'cron', error);
   if (cron !== undefined && timezoneOk) checkCron(cron, timezone, error);
-  const owner = address(entry.owner, '.owner', error);
+  const owner =
+    entry.owner === undefined && defaults.owner !== undefined
+      ? address(defaults.owner, ' (the owner in pulse.config.json)', error)
+      : address(entry.owner, '.owner', error);
   const declared = report === undefined ? undefined : declarations?.get(report);
   const recipients = parseRecipients(
     entry.recipients,
@@ -133,6 +146,9 @@ function parseSchedule(
   const pdf =
     entry.pdf === undefined ? false : entry.pdf === true ? true : entry.pdf === false ? false : undefined;
   if (pdf === undefined) error(`.pdf: expected true or false, got ${JSON.stringify(entry.pdf)}`);
+  const paused =
+    entry.paused === undefined ? false : typeof entry.paused === 'boolean' ? entry.paused : undefined;
+  if (paused === undefined) error(`.paused: expected true or false, got ${JSON.stringify(entry.paused)}`);
   if (
     !name ||
     !report ||
@@ -140,6 +156,7 @@ function parseSchedule(
     !cron ||
     !owner ||
     pdf === undefined ||
+    paused === undefined ||
     !retry ||
     catchUpHours === undefined
   ) {
@@ -156,5 +173,6 @@ function parseSchedule(
     catchUpMs: catchUpHours * 3_600_000,
     retry,
     pdf,
+    paused,
   };
 }

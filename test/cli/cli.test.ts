@@ -7,7 +7,7 @@ import type { Dataset } from '../../lib/data/dataset.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { runKpiCompared } from '../../lib/kpi/run-compared.ts';
 import { readTargets } from '../../lib/kpi/targets.ts';
-import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { SAMPLE_DATA_DIR, TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
@@ -22,7 +22,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
       stderr += t;
     },
     env: { PULSE_NOW: TEST_NOW },
-    cwd: PROJECT_ROOT,
+    cwd: TOOLKIT_ROOT,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
@@ -271,9 +271,9 @@ describe('the installed command', () => {
   it('runs as bin/pulse.js', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [`${PROJECT_ROOT}/bin/pulse.js`, 'list', '--format', 'json'],
+      [`${TOOLKIT_ROOT}/bin/pulse.js`, 'list', '--format', 'json'],
       {
-        cwd: PROJECT_ROOT,
+        cwd: TOOLKIT_ROOT,
       },
     );
     const list = JSON.parse(stdout) as { id: string }[];

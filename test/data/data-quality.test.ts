@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lib/cli/options.ts';
 import { runCli } from '../../lib/cli/run-cli.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { renderReportHtml } from '../../lib/render/report-html.ts';
 import { defineReport } from '../../lib/report/define.ts';
 import { runReport } from '../../lib/report/run-report.ts';
@@ -24,7 +24,7 @@ async function cli(env: Record<string, string>, ...argv: string[]) {
       stderr += t;
     },
     env: { PULSE_NOW: TEST_NOW, ...env },
-    cwd: PROJECT_ROOT,
+    cwd: TOOLKIT_ROOT,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { parseMapping } from '../../lib/data/mapping.ts';
 import { readRejectedRows } from '../../lib/data/read-rejected-rows.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, kpiRow, TEST_NOW } from '../helpers.ts';
 
 let dir: string;
@@ -317,7 +317,7 @@ describe('whitespace-separated files', () => {
 });
 
 it('mappings/README.md shows the tested mappings of these shapes', async () => {
-  const readme = await readFile(`${PROJECT_ROOT}/mappings/README.md`, 'utf8');
+  const readme = await readFile(`${TOOLKIT_ROOT}/mappings/README.md`, 'utf8');
   const examples = [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
     .map((m) => m[1] ?? '')
     .filter((text) => text.includes('"group"') && !text.includes('<contract table>'))

@@ -106,6 +106,7 @@ export function testSchedule(overrides: Partial<Schedule> = {}): Schedule {
     catchUpMs: 24 * 3_600_000,
     retry: { ...DEFAULT_RETRY, attempts: 5 },
     pdf: false,
+    paused: false,
     ...overrides,
   };
 }

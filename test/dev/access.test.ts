@@ -8,7 +8,7 @@ import { devCommand } from '../../lib/cli/commands/dev.ts';
 import type { CliIo } from '../../lib/cli/options.ts';
 import { buildDevRoots } from '../../lib/dev/dev-roots.ts';
 import { type DevServer, startDevServer } from '../../lib/dev/dev-server.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, TEST_NOW } from '../helpers.ts';
 
 // `pulse dev` runs SQL and writes KPI files. On loopback only this machine's names may address it;
@@ -53,7 +53,7 @@ const json = { 'content-type': 'application/json' };
 
 function open(options: { host?: string; token?: string } = {}): Promise<DevServer> {
   return startDevServer({
-    roots: buildDevRoots(PROJECT_ROOT, DATA),
+    roots: buildDevRoots(TOOLKIT_ROOT, DATA),
     report: 'monthly',
     port: 0,
     clock: () => TEST_NOW,
@@ -225,7 +225,7 @@ describe('pulse dev --host from the command line', () => {
       },
       stderr: () => {},
       env: { PULSE_NOW: TEST_NOW, PULSE_DUCKDB_MEMORY: '1GB', PULSE_DUCKDB_THREADS: '1' },
-      cwd: PROJECT_ROOT,
+      cwd: TOOLKIT_ROOT,
     };
     const stop = new AbortController();
     const running = devCommand(
@@ -275,7 +275,7 @@ describe('pulse dev --host from the command line', () => {
   }, 60_000);
 
   it('refuses a --host that is not an address', async () => {
-    const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, cwd: PROJECT_ROOT };
+    const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, cwd: TOOLKIT_ROOT };
     await expect(devCommand(['--host', 'my laptop'], io)).rejects.toThrow(
       /--host "my laptop" should be an IP address of this machine \(0\.0\.0\.0 for every address\) or localhost/,
     );

@@ -9,7 +9,7 @@ import { buildDevRoots } from '../../lib/dev/dev-roots.ts';
 import { type DevServer, startDevServer } from '../../lib/dev/dev-server.ts';
 import type { PreviewStatus } from '../../lib/dev/preview-session.ts';
 import { formatKpiValue } from '../../lib/format/values.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { TEST_NOW } from '../helpers.ts';
 
 // `pulse dev` on a temporary copy of the project (queries/, reports/, templates/ and a small
@@ -58,9 +58,9 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'pulse-dev-'));
   for (const folder of ['queries', 'reports', 'templates'])
-    await cp(join(PROJECT_ROOT, folder), join(project, folder), { recursive: true });
+    await cp(join(TOOLKIT_ROOT, folder), join(project, folder), { recursive: true });
   // The copied reports import ../lib/...; Node resolves the link to the project's own modules.
-  await symlink(join(PROJECT_ROOT, 'lib'), join(project, 'lib'));
+  await symlink(join(TOOLKIT_ROOT, 'lib'), join(project, 'lib'));
   await writeFile(join(project, 'package.json'), '{ "type": "module" }\n');
   await generateSample({ seed: 7, outDir: join(project, 'data'), customers: 300 });
   original = await readFile(join(project, NEW_CUSTOMERS), 'utf8');

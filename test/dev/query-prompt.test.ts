@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset.ts';
 import { endsStatement, runQueryPrompt } from '../../lib/dev/query-prompt.ts';
 import { definePeriodMacros } from '../../lib/kpi/run.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
 
 /** Feeds `lines` to the prompt as piped input and collects what it prints. */
@@ -104,8 +104,8 @@ describe('pulse query with no SQL: the interactive prompt', () => {
   });
 
   it('runs as `pulse query` with piped stdin', async () => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/pulse.js'), 'query'], {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, [join(TOOLKIT_ROOT, 'bin/pulse.js'), 'query'], {
+      cwd: TOOLKIT_ROOT,
       env: {
         ...process.env,
         PULSE_NOW: TEST_NOW,

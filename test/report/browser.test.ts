@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL, findChromium, writePdf } from '../../lib/deliver/pdf.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { runReport } from '../../lib/report/run-report.ts';
 import { type WrittenReport, writeReportOutputs } from '../../lib/report/write-outputs.ts';
 import monthly from '../../reports/monthly.ts';
@@ -24,7 +24,7 @@ const executable = (() => {
 const required = Boolean(process.env.CI);
 if (!executable && !required)
   console.warn(`browser tests skipped: Chromium is missing. Install it with: ${CHROMIUM_INSTALL}`);
-const ARTIFACTS = join(PROJECT_ROOT, 'out', 'test-artifacts');
+const ARTIFACTS = join(TOOLKIT_ROOT, 'out', 'test-artifacts');
 
 describe.skipIf(!executable && !required)('the monthly report in a real browser', () => {
   let browser: Browser;

@@ -2,7 +2,7 @@ import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { SAMPLE_DATA_DIR, TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { reproduceCommand, shellQuote } from '../../lib/report/reproduce.ts';
 import { FIXTURES } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
@@ -27,7 +27,7 @@ describe('the Reproduce line', () => {
       '"Ada Lovelace","Bad Co","Bad - 1","New Customer","Web","900.00","100","Q4-2026","40","13/45/2026","9/1/2026","Closed Won","0065g00000Q9AAA"\n',
     );
     const mapping = join(root, 'my mapping.json');
-    await copyFile(join(PROJECT_ROOT, 'mappings', 'salesforce.json'), mapping);
+    await copyFile(join(TOOLKIT_ROOT, 'mappings', 'salesforce.json'), mapping);
     const first = join(root, 'first');
     const made = await pulse([
       'report',

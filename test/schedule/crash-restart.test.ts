@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSends } from '../../lib/deliver/ledger.ts';
 import { withLedgerDb } from '../../lib/deliver/ledger-db.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { createSmallData } from '../deliver/small-data.ts';
 import { startSmtp, type TestSmtp } from '../deliver/smtp-test-server.ts';
 import { removeScanned, SENTINEL_PASSWORD } from '../support/sentinel.ts';
@@ -90,7 +90,7 @@ function startDaemon(
   s: Setup,
 ): ChildProcess & { exited: Promise<{ code: number | null; signal: string | null }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/schedule/daemon-child.ts'], {
-    cwd: PROJECT_ROOT,
+    cwd: TOOLKIT_ROOT,
     env: s.env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
+import { listReports } from '../../lib/report/load-report.ts';
 import type { ParamDeclarations } from '../../lib/report/report-params.ts';
-import { readReportNames, readSchedules } from '../../lib/schedule/read-schedules.ts';
+import { readSchedules } from '../../lib/schedule/read-schedules.ts';
 import { parseSchedules } from '../../lib/schedule/schedule-config.ts';
 import weekly from '../../reports/weekly.ts';
 
@@ -25,8 +26,12 @@ const parse = (...schedules: unknown[]) =>
 
 describe('schedules.json', () => {
   it('the shipped example is valid: monthly on the 1st and weekly on Mondays, 07:00 Berlin', async () => {
-    const text = await readFile(`${PROJECT_ROOT}/schedules.json`, 'utf8');
-    const outcome = parseSchedules(text, 'schedules.json', await readReportNames());
+    const text = await readFile(`${TOOLKIT_ROOT}/schedules.json`, 'utf8');
+    const outcome = parseSchedules(
+      text,
+      'schedules.json',
+      (await listReports()).map((r) => r.name),
+    );
     expect(outcome).toMatchObject({ ok: true });
     if (!outcome.ok) return;
     expect(outcome.schedules.map((s) => [s.name, s.report, s.cron, s.timezone])).toEqual([

@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, openFixture } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
@@ -55,9 +55,9 @@ describe('COPY ... TO from `pulse query`', () => {
     try {
       const run = await pulse(['query', `COPY (SELECT 1 AS a) TO '${folder}/x.csv'`, '--data', data]);
       expect(run).toMatchObject({ code: 0 });
-      expect(await readFile(join(PROJECT_ROOT, folder, 'x.csv'), 'utf8')).toBe('a\n1\n');
+      expect(await readFile(join(TOOLKIT_ROOT, folder, 'x.csv'), 'utf8')).toBe('a\n1\n');
     } finally {
-      await rm(join(PROJECT_ROOT, folder), { recursive: true, force: true });
+      await rm(join(TOOLKIT_ROOT, folder), { recursive: true, force: true });
     }
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES, openFixture, TEST_NOW } from '../helpers.ts';
 
 // DuckDB spills to `.tmp` in the working directory unless told otherwise, and the lockdown's
@@ -40,7 +40,7 @@ describe("DuckDB's spill folder", () => {
     const run = promisify(execFile)(
       process.execPath,
       [
-        `${PROJECT_ROOT}/bin/pulse.js`,
+        `${TOOLKIT_ROOT}/bin/pulse.js`,
         'query',
         "select content from read_text('.tmp/*')",
         '--data',

@@ -2,7 +2,7 @@
 
 import type { CliIo } from '../../lib/cli/options.ts';
 import { runCli } from '../../lib/cli/run-cli.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { TEST_NOW } from '../helpers.ts';
 import { keepCapturedOutput } from './sentinel.ts';
 
@@ -16,7 +16,7 @@ export interface CliRun {
 export async function pulse(
   argv: readonly string[],
   env: Record<string, string> = {},
-  cwd = PROJECT_ROOT,
+  cwd = TOOLKIT_ROOT,
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';

@@ -29,7 +29,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
     const problems = [
       ...(noTables ? [noTables] : []),
       ...dataset.problems,
-      ...(await blankInputProblems(dataset, await readCatalog())),
+      ...(await blankInputProblems(dataset, await readCatalog(options.project.queries))),
     ];
     const errors = problems.filter((p) => p.severity === 'error');
     const warnings = problems.filter((p) => p.severity === 'warning');

@@ -1,7 +1,6 @@
 import { parseDevHost } from '../../dev/access.ts';
 import { PulseError } from '../../errors.ts';
 import { parsePeriod } from '../../kpi/period.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
 
 /**
@@ -18,7 +17,7 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
   // Loaded on demand: the server, charts and templates are not needed by the other commands.
   const { buildDevRoots, parseReportArgument, readReportNames } = await import('../../dev/dev-roots.ts');
   const { startDevServer } = await import('../../dev/dev-server.ts');
-  const roots = buildDevRoots(PROJECT_ROOT, options.dataDir);
+  const roots = buildDevRoots(options.project.root, options.dataDir);
   const report = flags.positionals[0] ? parseReportArgument(flags.positionals[0], roots, io.cwd) : undefined;
   const names = await readReportNames(roots);
   if (report && !names.includes(report))

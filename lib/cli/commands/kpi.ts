@@ -15,7 +15,7 @@ import { withDataset } from '../with-dataset.ts';
 
 /** `pulse kpi ID... [--period | --from --to] [--grain] [--by] [--param] [--format]`; `--param region=EMEA` scopes. */
 export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io: CliIo): Promise<number> {
-  const catalog = await readCatalog();
+  const catalog = await readCatalog(options.project.queries);
   const ids = flags.positionals.slice(1);
   if (ids.length === 0 && !flags.values.all) {
     throw new PulseError(

@@ -4,7 +4,7 @@ import type { CliIo, CommonOptions } from '../options.ts';
 
 /** `pulse list`: the KPI catalog by area, with unit and the tables each needs. */
 export async function listCommand(options: CommonOptions, io: CliIo): Promise<number> {
-  const catalog = await readCatalog();
+  const catalog = await readCatalog(options.project.queries);
   const rows = catalog.kpis.map((k) => ({
     id: k.id,
     area: k.area,

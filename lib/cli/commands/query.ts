@@ -10,7 +10,7 @@ import { readCatalog } from '../../kpi/catalog.ts';
 import { BUILT_IN_PARAMS } from '../../kpi/definition.ts';
 import { typedParam } from '../../kpi/exact-number.ts';
 import { definePeriodMacros } from '../../kpi/run.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { stateDirFor } from '../../project.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
 import { choosePeriod } from '../period-choice.ts';
@@ -90,9 +90,7 @@ async function queryPrompt(
   const params: Record<string, string | number | boolean> = {};
   for (const [name, text] of Object.entries(parseParamFlags(flags.values.param)))
     params[name] = typedParam(text);
-  const stateDir = io.env.PULSE_STATE_DIR
-    ? resolve(io.cwd, io.env.PULSE_STATE_DIR)
-    : `${PROJECT_ROOT}/.pulse`;
+  const stateDir = stateDirFor(io.env, io.cwd);
   return withDataset(
     options,
     async (dataset) => {
@@ -106,7 +104,7 @@ async function queryPrompt(
         write: io.stdout,
         writeError: io.stderr,
         dataset,
-        catalog: () => readCatalog(),
+        catalog: () => readCatalog(options.project.queries),
         params: span ? { start: span.start, end: span.end, grain: span.grain, ...params } : params,
         historyFile: `${stateDir}/query_history`,
         ...(span ? { periodNote: `$start, $end, $grain = ${span.start}, ${span.end}, ${span.grain}` } : {}),

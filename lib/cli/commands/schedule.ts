@@ -1,19 +1,23 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
-import { resolve } from 'node:path';
 import { dataReadOptions } from '../../deliver/data-options.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
 import { withLedgerDb } from '../../deliver/ledger-db.ts';
 import { buildStatePaths } from '../../deliver/state-dir.ts';
 import { PulseError } from '../../errors.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { outDirFor } from '../../project.ts';
 import { formatLocal, nextScheduledRun } from '../../schedule/calendar.ts';
 import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
 import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
 import { acquireDaemonLock } from '../../schedule/daemon-lock.ts';
-import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/read-schedules.ts';
+import {
+  type ReportSource,
+  readSchedules,
+  scheduleDefaults,
+  schedulesPath,
+} from '../../schedule/read-schedules.ts';
 import { openRunStore } from '../../schedule/run-records.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
 import { buildScheduleStatus, formatStatus, type ScheduleStatus } from '../../schedule/status.ts';
@@ -24,7 +28,9 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
   if (flags.values.once && flags.values.status)
     throw new PulseError('usage', 'give --once or --status, not both');
   const options = commonOptions(flags.values, io);
-  const schedules = await readSchedules(schedulesPath(io.env, io.cwd), reports);
+  const all = await readSchedules(schedulesPath(io.env, io.cwd), reports, scheduleDefaults(io.env));
+  // Paused schedules are checked and shown by --status, never run.
+  const schedules = flags.values.status ? all : all.filter((s) => !s.paused);
   // Fail at start-up, not at the first run: every scheduled report must load.
   for (const report of new Set(schedules.map((s) => s.report))) await loadReport(report);
   const clock: Clock = io.env.PULSE_NOW ? createOffsetClock(new Date(options.now)) : systemClock;
@@ -59,7 +65,8 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
       data: dataReadOptions(options, io.env),
       currency: options.currency,
       locale: options.locale,
-      outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+      ...(options.company ? { company: options.company } : {}),
+      outRoot: outDirFor(flags.values.out, io.env, io.cwd),
       from: setup.settings.from,
       fallback: setup.fallback,
       ledgerPath: setup.paths.ledger,
@@ -67,6 +74,8 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
       random: Math.random,
     },
   };
+  const paused = all.filter((s) => s.paused).map((s) => s.name);
+  if (paused.length > 0) io.stderr(`pulse schedule: paused (not run): ${paused.join(', ')}\n`);
   try {
     if (flags.values.once) {
       const runs = await runDueNow(schedules, deps);

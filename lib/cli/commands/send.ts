@@ -3,7 +3,6 @@
 // --to is required; --param gives those recipients' report params, e.g. region=EMEA).
 
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseAddress, recipientKey } from '../../deliver/address.ts';
 import { dataReadOptions } from '../../deliver/data-options.ts';
 import { deliverReport } from '../../deliver/deliver-report.ts';
@@ -15,10 +14,15 @@ import { buildResendCommand } from '../../deliver/resend-command.ts';
 import { DEFAULT_RETRY } from '../../deliver/retry.ts';
 import { PulseError } from '../../errors.ts';
 import { type PeriodSpan, parsePeriod } from '../../kpi/period.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { outDirFor } from '../../project.ts';
 import { periodForScheduledRun } from '../../schedule/calendar.ts';
 import { sleep } from '../../schedule/clock.ts';
-import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/read-schedules.ts';
+import {
+  type ReportSource,
+  readSchedules,
+  scheduleDefaults,
+  schedulesPath,
+} from '../../schedule/read-schedules.ts';
 import { readDerivedRecipients } from '../../schedule/recipients-from.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
 import { type CliIo, commonOptions, type ParsedFlags, parseParamFlags, repeatedFlag } from '../options.ts';
@@ -91,7 +95,8 @@ export async function sendCommand(
         timeZone,
         currency: options.currency,
         locale: options.locale,
-        outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+        ...(options.company ? { company: options.company } : {}),
+        outRoot: outDirFor(flags.values.out, io.env, io.cwd),
         from: setup.settings.from,
         fallback: setup.fallback,
         ledgerPath: setup.paths.ledger,
@@ -114,7 +119,7 @@ async function findSchedule(name: string, io: CliIo, reports: ReportSource): Pro
   if (!existsSync(path)) return undefined;
   const names = await reports.names();
   try {
-    return (await readSchedules(path, reports)).find((s) => s.name === name);
+    return (await readSchedules(path, reports, scheduleDefaults(io.env))).find((s) => s.name === name);
   } catch (error) {
     // A broken schedules file must not block sending a report by hand; it does block a schedule.
     if (names.includes(name)) {
