@@ -10,7 +10,8 @@ import { type CliIo, type CommonOptions, commonOptions, parseFlags } from './opt
 
 export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
 
-  pulse list                                  the KPI catalog: id, title, unit, tables
+  pulse init [DIR]                            a project of your own: config, queries/, reports/, schedules
+  pulse list                                  the KPI catalog: id, title, unit, tables (and source)
   pulse check [--data DIR] [--all]            validate the data folder; exit 2 on errors
   pulse kpi ID... [--all] [--period 2026-10 | --from DATE --to DATE]
                   [--grain week|month|quarter|year] [--by DIMENSION] [--param name=value]
@@ -19,6 +20,7 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
   pulse query                                 interactive SQL prompt (.help lists its commands)
   pulse report NAME [--period ...] [--out DIR] [--pdf] [--param name=value]...
                   run reports/NAME.ts, write out/NAME/PERIOD/ (--param region=EMEA: scoped)
+  pulse copy kpi ID | report NAME             copy a built-in KPI or report into the project to change it
   pulse send NAME [--period ...] [--to ADDR]... [--param name=value]... [--dry-run] [--force] [--partial] [--pdf]
                   e-mail a report (NAME = a schedule in schedules.json, or a report with --to);
                   without PULSE_SMTP_URL / PULSE_SMTP_HOST, .eml files go to .pulse/outbox/
@@ -34,7 +36,8 @@ Common options:
   --format F        table (default), json or csv
   --mapping FILE    read a CRM export through a mapping (or a preset: salesforce, hubspot, pipedrive)
   --allow-rejects   compute on the readable rows when some cannot be read (they are reported)
-Settings: pulse.config.json in the working folder (or $PULSE_CONFIG); a flag > an environment
+Settings: pulse.config.json in the working folder or the nearest above it (or $PULSE_CONFIG);
+its folder is the project (queries/, reports/, out/, schedules.json). A flag > an environment
 variable > the config file > the default.
 Periods: 2026-10 (month), 2026-Q3, 2026, 2026-W42; --from/--to are half-open [from, to).
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
@@ -90,6 +93,11 @@ async function dispatch(
     // environment, so every command honours them. Help needs no config, even a broken one.
     const wantsHelp =
       argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+    // `init` makes a project; a broken config around it must not stop that.
+    if (argv[0] === 'init' && !wantsHelp) {
+      const { initCommand } = await import('./commands/init.ts');
+      return await initCommand(parseFlags(argv).positionals.slice(1), given);
+    }
     const io = wantsHelp ? given : await withConfig(given);
     // `dev` takes --port, which the other commands do not know; it parses its own flags.
     if (argv[0] === 'dev' && !argv.includes('--help') && !argv.includes('-h')) {
@@ -125,6 +133,10 @@ async function dispatch(
           isTty: io.isTty ?? false,
         });
       }
+      case 'copy': {
+        const { copyCommand } = await import('./commands/copy.ts');
+        return await copyCommand(flags.positionals.slice(1), options.project, io);
+      }
       case 'send': {
         const { sendCommand } = await import('./commands/send.ts');
         return await sendCommand(argv, flags, io, await projectReports(options.project.reports));
@@ -136,7 +148,7 @@ async function dispatch(
       default:
         throw new PulseError(
           'usage',
-          `unknown command "${command}"; commands: list, check, kpi, query, report, send, schedule, dev`,
+          `unknown command "${command}"; commands: init, list, check, kpi, query, report, copy, send, schedule, dev`,
         );
     }
   }

@@ -34,7 +34,9 @@ export async function loadReport(name: string, options: LoadReportOptions = {}):
     if (!found?.isFile()) continue;
     // An integer: a dot in the query would read as a file extension to some loaders (vite).
     const url = `${pathToFileURL(path).href}${options.fresh ? `?v=${found.mtimeNs}` : ''}`;
-    const module = (await import(url)) as { default?: ReportDefinition };
+    const module = (await import(url).catch((error: Error) => {
+      throw new PulseError('usage', `${path} does not load: ${firstLine(error)}${loadHint(error)}`);
+    })) as { default?: ReportDefinition };
     if (!module.default) throw new PulseError('usage', `${path} must export default defineReport({...})`);
     return module.default;
   }
@@ -43,6 +45,17 @@ export async function loadReport(name: string, options: LoadReportOptions = {}):
     'usage',
     `no report "${name}" (looked for ${folders.map((f) => `${f.dir}/${name}.ts`).join(' and ')}); reports: ${names.join(', ') || 'none'}`,
   );
+}
+
+function firstLine(error: Error): string {
+  return (error.message ?? String(error)).split('\n')[0] ?? '';
+}
+
+/** The usual reason a project's report does not load, and its fix. */
+function loadHint(error: Error): string {
+  return /Cannot find (package|module) 'crm-pulse'/.test(error.message)
+    ? '; install the toolkit in the project (npm install crm-pulse) or run pulse from the folder it is installed in'
+    : '';
 }
 
 export interface ReportEntry {

@@ -15,7 +15,9 @@ export async function listCommand(options: CommonOptions, io: CliIo): Promise<nu
     breakdowns: k.breakdowns.map((b) => b.name).join(', '),
     params: k.params.map((p) => p.name).join(', '),
     file: k.file,
+    source: k.replaces ? `project (replaces built-in ${k.replaces})` : k.origin,
   }));
+  const ownKpis = rows.some((r) => r.source !== 'built-in');
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
@@ -26,12 +28,29 @@ export async function listCommand(options: CommonOptions, io: CliIo): Promise<nu
   }
   const areas = [...new Set(rows.map((r) => r.area))];
   const sections = areas.map((area) => {
+    // The source column only where a project adds KPIs: otherwise every row says built-in.
     const table = renderTextTable(
-      [{ header: 'id' }, { header: 'title' }, { header: 'unit' }, { header: 'tables' }, { header: 'by' }],
-      rows.filter((r) => r.area === area).map((r) => [r.id, r.title, r.unit, r.tables, r.breakdowns]),
+      [
+        { header: 'id' },
+        { header: 'title' },
+        { header: 'unit' },
+        { header: 'tables' },
+        { header: 'by' },
+        ...(ownKpis ? [{ header: 'source' }] : []),
+      ],
+      rows
+        .filter((r) => r.area === area)
+        .map((r) => [r.id, r.title, r.unit, r.tables, r.breakdowns, ...(ownKpis ? [r.source] : [])]),
     );
     return `${area}\n${table}`;
   });
-  io.stdout(`${sections.join('\n\n')}\n\n${rows.length} KPIs; \`pulse kpi ID\` computes one.\n`);
+  const own = rows.filter((r) => r.source !== 'built-in').length;
+  const replaced = rows.filter((r) => r.source.startsWith('project (replaces')).length;
+  const counts = own
+    ? ` (${own} from this project${replaced ? `, ${replaced} replacing a built-in` : ''})`
+    : '';
+  io.stdout(
+    `${sections.join('\n\n')}\n\n${rows.length} KPIs${counts}; \`pulse kpi ID\` computes one, \`pulse copy kpi ID\` copies a built-in one into the project to change it.\n`,
+  );
   return 0;
 }
