@@ -3,7 +3,6 @@
 // them. A project KPI with a built-in's id replaces it; a project report shadows a built-in one
 // of the same name. This repository is such a project too, with nothing beside the built-ins.
 
-import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { TOOLKIT_ROOT } from './paths.ts';
 
@@ -43,8 +42,9 @@ export function projectFolders(root: string): ProjectFolders {
   const builtInReports = resolve(TOOLKIT_ROOT, 'reports');
   const ownQueries = resolve(root, 'queries');
   const ownReports = resolve(root, 'reports');
+  // A project folder that does not exist (yet) holds nothing: readers treat it as empty.
   const own = (dir: string, builtIn: string) =>
-    dir !== builtIn && existsSync(dir) ? [{ dir, origin: 'project' as const }] : [];
+    dir !== builtIn ? [{ dir, origin: 'project' as const }] : [];
   return {
     root,
     queries: [{ dir: builtInQueries, origin: 'built-in' }, ...own(ownQueries, builtInQueries)],

@@ -213,7 +213,7 @@ export async function readConfigEnv(
   cwd: string,
 ): Promise<{ file?: string; env: Record<string, string> }> {
   const named = env.PULSE_CONFIG?.trim();
-  const file = named ? resolve(cwd, named) : findConfig(cwd);
+  const file = configFileFor(env, cwd);
   if (file === undefined) return { env: {} };
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new PulseError(
@@ -234,6 +234,12 @@ export async function readConfigEnv(
   if (issues.length > 0) throw new PulseError('usage', formatConfigIssues(file, issues));
   // The config's folder is the project: its queries/, reports/, out/, .pulse/ and schedules.json.
   return { file, env: { PULSE_PROJECT: dirname(file), ...outcome.env } };
+}
+
+/** The config file in force: $PULSE_CONFIG, or the nearest pulse.config.json (none: undefined). */
+export function configFileFor(env: Env, cwd: string): string | undefined {
+  const named = env.PULSE_CONFIG?.trim();
+  return named ? resolve(cwd, named) : findConfig(cwd);
 }
 
 /** pulse.config.json in cwd or the nearest folder above it, as git finds .git. */

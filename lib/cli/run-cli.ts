@@ -98,12 +98,13 @@ async function dispatch(
       const { initCommand } = await import('./commands/init.ts');
       return await initCommand(parseFlags(argv).positionals.slice(1), given);
     }
-    const io = wantsHelp ? given : await withConfig(given);
-    // `dev` takes --port, which the other commands do not know; it parses its own flags.
-    if (argv[0] === 'dev' && !argv.includes('--help') && !argv.includes('-h')) {
+    // `dev` takes --port, which the other commands do not know; it parses its own flags, and
+    // reads the config itself, again whenever it is saved.
+    if (argv[0] === 'dev' && !wantsHelp) {
       const { devCommand } = await import('./commands/dev.ts');
-      return await devCommand(argv.slice(1), io);
+      return await devCommand(argv.slice(1), given);
     }
+    const io = wantsHelp ? given : await withConfig(given);
     const flags = parseFlags(argv);
     const command = flags.positionals[0];
     if (flags.values.help || command === undefined || command === 'help') {

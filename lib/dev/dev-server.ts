@@ -35,11 +35,24 @@ export interface DevServerOptions {
   readonly clock?: () => string;
   readonly currency?: string;
   readonly locale?: string;
+  readonly company?: string;
   readonly log?: (text: string) => void;
   readonly debounceMs?: number;
   /** How to read the data folder beyond its path (mapping, rejects), as `pulse report`. */
   readonly dataset?: Omit<OpenDatasetOptions, 'dataDir' | 'timeZone' | 'now'>;
+  /**
+   * The project's config file: when it is saved, `reload` reads it again and the preview starts
+   * over with the new settings (data folder, mapping, time zone, currency, ...); a config with
+   * mistakes keeps the last good settings and logs them.
+   */
+  readonly config?: { readonly file: string; reload(): Promise<DevSettings> };
 }
+
+/** What a config file changes in a running preview. */
+export type DevSettings = Pick<
+  DevServerOptions,
+  'roots' | 'timeZone' | 'currency' | 'locale' | 'company' | 'dataset'
+>;
 
 export interface DevServer {
   readonly url: string;
@@ -57,19 +70,24 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const host = options.host ?? DEFAULT_DEV_HOST;
   const token = devToken(host, options.token);
   const access: DevAccess = { host, ...(token ? { token } : {}) };
-  const id = randomUUID();
-  const session = new PreviewSession({
-    roots: options.roots,
-    report: options.report,
-    ...(options.period ? { period: options.period } : {}),
-    params: options.params ?? {},
-    timeZone: options.timeZone ?? 'UTC',
-    clock: options.clock ?? (() => new Date().toISOString()),
-    currency: options.currency ?? 'USD',
-    ...(options.locale ? { locale: options.locale } : {}),
-    log,
-    ...(options.dataset ? { dataset: options.dataset } : {}),
-  });
+  // Replaced, with a new id, when the config changes: the pages see the new id and reload.
+  let id = randomUUID();
+  let settings: DevSettings = options;
+  const newSession = (previous?: PreviewSession) =>
+    new PreviewSession({
+      roots: settings.roots,
+      report: previous?.status().report ?? options.report,
+      ...(options.period ? { period: options.period } : {}),
+      params: options.params ?? {},
+      timeZone: settings.timeZone ?? 'UTC',
+      clock: options.clock ?? (() => new Date().toISOString()),
+      currency: settings.currency ?? 'USD',
+      ...(settings.locale ? { locale: settings.locale } : {}),
+      ...(settings.company ? { company: settings.company } : {}),
+      log,
+      ...(settings.dataset ? { dataset: settings.dataset } : {}),
+    });
+  let session = newSession();
   const status = (): DevStatus => ({ ...session.status(), session: id });
   const streams = new Set<ServerResponse>();
   let port = 0;
@@ -198,18 +216,44 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
   }
 
-  const watcher = watchFolders(
-    [
-      ...options.roots.queryFolders.map((f) => ({ kind: 'queries' as const, dir: f.dir })),
-      { kind: 'templates', dir: options.roots.templatesDir },
-      ...options.roots.reportFolders.map((f) => ({ kind: 'reports' as const, dir: f.dir })),
-      { kind: 'data', dir: options.roots.dataDir },
-      // A mapping file (not a preset name) changes what the data says, as an edited export does.
-      ...watchedMapping(options.dataset?.mapping),
-    ],
-    (changes) => void session.changedOnDisk(changes),
-    options.debounceMs ?? 100,
-  );
+  const watchProject = () =>
+    watchFolders(
+      [
+        ...settings.roots.queryFolders.map((f) => ({ kind: 'queries' as const, dir: f.dir })),
+        { kind: 'templates', dir: settings.roots.templatesDir },
+        ...settings.roots.reportFolders.map((f) => ({ kind: 'reports' as const, dir: f.dir })),
+        { kind: 'data', dir: settings.roots.dataDir },
+        // A mapping file (not a preset name) changes what the data says, as an edited export does.
+        ...watchedMapping(settings.dataset?.mapping),
+        ...(options.config ? [{ kind: 'config' as const, file: options.config.file }] : []),
+      ],
+      (changes) => void (changes.kinds.has('config') ? reconfigure() : session.changedOnDisk(changes)),
+      options.debounceMs ?? 100,
+    );
+  let watcher = watchProject();
+
+  /** The config was saved: start over with its settings, or keep the last good ones. */
+  async function reconfigure(): Promise<void> {
+    if (!options.config) return;
+    let next: DevSettings;
+    try {
+      next = await options.config.reload();
+    } catch (error) {
+      log(`pulse dev: ${(error as Error).message}\nkept the settings from before\n`);
+      return;
+    }
+    log(`pulse dev: ${options.config.file} changed; the preview starts over with its settings\n`);
+    const previous = session;
+    watcher.close();
+    settings = next;
+    session = newSession(previous);
+    id = randomUUID();
+    watcher = watchProject();
+    // Open pages reconnect (retry: 500), see the new session id and reload.
+    for (const stream of streams) stream.end();
+    await previous.close();
+    void session.schedule();
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -237,7 +281,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     url,
     openUrl: token ? `${url}?token=${token}` : url,
     ...(token ? { token } : {}),
-    session,
+    get session() {
+      return session;
+    },
     close: async () => {
       watcher.close();
       for (const stream of streams) stream.end();

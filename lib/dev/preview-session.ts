@@ -28,6 +28,8 @@ export interface PreviewSessionOptions {
   readonly currency: string;
   /** Digits and separators (PULSE_LOCALE); default en-US. */
   readonly locale?: string;
+  /** The config's company, named before the report's title. */
+  readonly company?: string;
   readonly log: (line: string) => void;
   /** How to read the data folder beyond its path (mapping, rejects). */
   readonly dataset?: Omit<OpenDatasetOptions, 'dataDir' | 'timeZone' | 'now'>;
@@ -229,6 +231,7 @@ export class PreviewSession {
         now: this.inputs.now,
         ...(this.period ? { period: parsePeriod(this.period) } : {}),
         params: this.params,
+        ...(this.options.company ? { company: this.options.company } : {}),
         format: {
           currency: this.options.currency,
           ...(this.options.locale ? { locale: this.options.locale } : {}),

@@ -8,7 +8,7 @@
 import { existsSync, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export type ChangeKind = 'queries' | 'templates' | 'reports' | 'data';
+export type ChangeKind = 'queries' | 'templates' | 'reports' | 'data' | 'config';
 
 export type Watched =
   | { readonly kind: ChangeKind; readonly dir: string }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDevRoots } from '../../lib/dev/dev-roots.ts';
 import { describeProblem } from '../../lib/dev/problem.ts';
 import { PulseError } from '../../lib/errors.ts';
+import { TEMPLATES_DIR } from '../../lib/render/templates.ts';
 
 const roots = buildDevRoots('/home/ann/crm', '/home/ann/crm/data/sample');
 
@@ -79,7 +80,8 @@ describe('describeProblem: what the overlay says and where', () => {
     ).toBe('data');
     expect(describeProblem(new Error('The partial nope could not be found'), roots, 'render')).toMatchObject({
       kind: 'template',
-      file: 'templates',
+      // The project has no templates/ of its own: the built-in ones, shown in full.
+      file: TEMPLATES_DIR,
     });
   });
 });

@@ -62,10 +62,14 @@ describe('the packed toolkit in a project of its own', () => {
     // As `npm init -y` leaves it: CommonJS; pulse init must turn on ES modules.
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'my-crm', type: 'commonjs' }));
     // The packages are in npm's cache after `npm ci`; nothing else is fetched when it is warm.
-    await run('npm', ['install', join(root, tarball.filename), '--prefer-offline', '--no-audit', '--no-fund'], {
-      cwd: project,
-      timeout: 300_000,
-    });
+    await run(
+      'npm',
+      ['install', join(root, tarball.filename), '--prefer-offline', '--no-audit', '--no-fund'],
+      {
+        cwd: project,
+        timeout: 300_000,
+      },
+    );
   }, 420_000);
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });

@@ -1,15 +1,23 @@
+import { join } from 'node:path';
 import { parseDevHost } from '../../dev/access.ts';
+import type { DevSettings } from '../../dev/dev-server.ts';
 import { PulseError } from '../../errors.ts';
 import { parsePeriod } from '../../kpi/period.ts';
-import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
+import { CONFIG_FILE, configFileFor, withConfig } from '../config-file.ts';
+import { type CliIo, type CommonOptions, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
 
 /**
  * `pulse dev [REPORT] [--port N] [--host ADDR] [--period P] [--param k=v]... [--data DIR] [--tz ZONE]`:
  * the live preview server. Runs until Ctrl+C (or `signal` aborts, for tests). `argv` follows `dev`.
  */
-export async function devCommand(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+export async function devCommand(
+  argv: readonly string[],
+  given: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
   const { port, host, rest } = takeServerFlags(argv);
   const flags = parseFlags(rest);
+  const io = await withConfig(given);
   const options = commonOptions(flags.values, io);
   if (flags.positionals.length > 1)
     throw new PulseError('usage', `pulse dev takes one report, got ${flags.positionals.join(', ')}`);
@@ -17,25 +25,12 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
   // Loaded on demand: the server, charts and templates are not needed by the other commands.
   const { buildDevRoots, parseReportArgument, readReportNames } = await import('../../dev/dev-roots.ts');
   const { startDevServer } = await import('../../dev/dev-server.ts');
-  const roots = buildDevRoots(options.project.root, options.dataDir);
-  const report = flags.positionals[0] ? parseReportArgument(flags.positionals[0], roots, io.cwd) : undefined;
-  const names = await readReportNames(roots);
-  if (report && !names.includes(report))
-    throw new PulseError('usage', `no report "${report}" in reports/; reports: ${names.join(', ')}`);
-  const server = await startDevServer({
-    roots,
-    ...(report ? { report } : {}),
-    ...(flags.values.period ? { period: flags.values.period } : {}),
-    params: parseParamFlags(flags.values.param),
-    ...(port === undefined ? {} : { port }),
-    ...(host === undefined ? {} : { host }),
-    ...(io.env.PULSE_DEV_TOKEN ? { token: io.env.PULSE_DEV_TOKEN } : {}),
+  const settingsFrom = (options: CommonOptions): DevSettings => ({
+    roots: buildDevRoots(options.project.root, options.dataDir),
     timeZone: options.timeZone,
-    // PULSE_NOW pins the clock, as everywhere; otherwise each run reads the time.
-    clock: () => io.env.PULSE_NOW ?? new Date().toISOString(),
     currency: options.currency,
     locale: options.locale,
-    log: io.stderr,
+    ...(options.company ? { company: options.company } : {}),
     dataset: {
       ...options.engine,
       // The scratchpad may save a result with COPY (...) TO 'out/name.csv', as `pulse query`.
@@ -43,6 +38,29 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
       ...(options.mapping ? { mapping: options.mapping } : {}),
       allowRejects: options.allowRejects,
       maxRejectShare: options.maxRejectShare,
+    },
+  });
+  const configFile = configFileFor(given.env, given.cwd) ?? join(options.project.root, CONFIG_FILE);
+  const { roots } = settingsFrom(options);
+  const report = flags.positionals[0] ? parseReportArgument(flags.positionals[0], roots, io.cwd) : undefined;
+  const names = await readReportNames(roots);
+  if (report && !names.includes(report))
+    throw new PulseError('usage', `no report "${report}" in reports/; reports: ${names.join(', ')}`);
+  const server = await startDevServer({
+    ...settingsFrom(options),
+    ...(report ? { report } : {}),
+    ...(flags.values.period ? { period: flags.values.period } : {}),
+    params: parseParamFlags(flags.values.param),
+    ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(io.env.PULSE_DEV_TOKEN ? { token: io.env.PULSE_DEV_TOKEN } : {}),
+    // PULSE_NOW pins the clock, as everywhere; otherwise each run reads the time.
+    clock: () => io.env.PULSE_NOW ?? new Date().toISOString(),
+    log: io.stderr,
+    // The flags stay; the config's settings are read again on every save of it.
+    config: {
+      file: configFile,
+      reload: async () => settingsFrom(commonOptions(flags.values, await withConfig(given))),
     },
   });
   io.stdout(
