@@ -43,7 +43,7 @@ export async function loadReport(name: string, options: LoadReportOptions = {}):
   const names = (await listReports(folders)).map((r) => r.name);
   throw new PulseError(
     'usage',
-    `no report "${name}" (looked for ${folders.map((f) => `${f.dir}/${name}.ts`).join(' and ')}); reports: ${names.join(', ') || 'none'}`,
+    `no report "${name}" (looked for reports/${name}.ts${folders.length > 1 ? " in the project's and the built-in reports" : ''}); reports: ${names.join(', ') || 'none'}`,
   );
 }
 

@@ -234,7 +234,7 @@ describe('pulse send', { timeout: 90_000 }, () => {
     });
     expect(await pulse({}, 'send', 'nope', '--to', 'a@example.com')).toMatchObject({
       code: 2,
-      stderr: 'pulse: no report "nope" (looked for reports/nope.ts)\n',
+      stderr: 'pulse: no report "nope" (looked for reports/nope.ts); reports: monthly, quarterly, weekly\n',
     });
   });
 });
