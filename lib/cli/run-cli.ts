@@ -136,6 +136,6 @@ async function dispatch(
 /** The project's reports/ for `send` and `schedule`, loaded on demand like `report`. */
 async function projectReports() {
   const { loadReport } = await import('../report/load-report.ts');
-  const { readReportNames } = await import('../schedule/read-schedules.ts');
+  const { readReportNames } = await import('../report/report-name.ts');
   return { load: (name: string) => loadReport(name), names: () => readReportNames() };
 }

@@ -1,10 +1,9 @@
 // The folders the dev server previews and watches. The project's own by default; tests (and
 // anyone trying an idea on a copy) pass another project folder.
 
-import { readdir } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { PulseError } from '../errors.ts';
-import { REPORT_NAME } from '../report/define.ts';
+import { isReportName } from '../report/report-name.ts';
 
 export interface DevRoots {
   /** The project folder: paths in messages are shown relative to it. */
@@ -27,26 +26,16 @@ export function buildDevRoots(root: string, dataDir: string): DevRoots {
 
 /** `monthly`, `reports/monthly.ts` or a path to it → `monthly`. */
 export function parseReportArgument(argument: string, roots: DevRoots, cwd: string): string {
-  if (REPORT_NAME.test(argument)) return argument;
+  if (isReportName(argument)) return argument;
   const path = resolve(cwd, argument);
   const name = basename(path, '.ts');
-  if (!path.endsWith('.ts') || dirname(path) !== roots.reportsDir || !REPORT_NAME.test(name)) {
+  if (!path.endsWith('.ts') || dirname(path) !== roots.reportsDir || !isReportName(name)) {
     throw new PulseError(
       'usage',
       `"${argument}" is not a report; give a name (monthly) or a file in ${shortPath(roots.reportsDir, roots)}/ (reports/monthly.ts)`,
     );
   }
   return name;
-}
-
-/** The report names in reports/, sorted. */
-export async function readReportNames(roots: DevRoots): Promise<string[]> {
-  const files = await readdir(roots.reportsDir).catch(() => []);
-  return files
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
-    .filter((name) => REPORT_NAME.test(name))
-    .sort();
 }
 
 /** A path as the analyst knows it: relative to the project when inside it. */

@@ -8,8 +8,9 @@ import type { Catalog } from '../kpi/catalog.ts';
 import { type Grain, parsePeriod } from '../kpi/period.ts';
 import { definePeriodMacros } from '../kpi/run.ts';
 import { renderReportHtml } from '../render/report-html.ts';
+import { readReportNames } from '../report/report-name.ts';
 import { periodArgument } from '../report/run-report.ts';
-import { type DevRoots, readReportNames, shortPath } from './dev-roots.ts';
+import { type DevRoots, shortPath } from './dev-roots.ts';
 import { type PreviewOptions, recentPeriods, runPreview } from './preview-run.ts';
 import { type DevProblem, describeProblem } from './problem.ts';
 import { ProjectInputs } from './project-inputs.ts';
@@ -128,7 +129,7 @@ export class PreviewSession {
   /** The preview controls: another report, period or params. Throws on a bad value. */
   async applySettings(settings: PreviewSettings): Promise<void> {
     if (settings.report !== undefined && settings.report !== this.report) {
-      const names = await readReportNames(this.roots);
+      const names = await readReportNames(this.roots.reportsDir);
       if (!names.includes(settings.report))
         throw new PulseError('usage', `no report "${settings.report}"; reports: ${names.join(', ')}`);
       this.report = settings.report;

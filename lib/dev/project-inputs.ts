@@ -9,7 +9,8 @@ import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import { reloadTemplates } from '../render/templates.ts';
 import type { ReportDefinition } from '../report/define.ts';
 import { loadReport } from '../report/load-report.ts';
-import { type DevRoots, readReportNames, shortPath } from './dev-roots.ts';
+import { readReportNames } from '../report/report-name.ts';
+import { type DevRoots, shortPath } from './dev-roots.ts';
 import { QueryCache } from './query-cache.ts';
 import type { ChangeKind } from './watch.ts';
 
@@ -72,7 +73,7 @@ export class ProjectInputs {
       this.dirty.delete('templates');
     }
     if (this.dirty.has('reports') || !this.definitionLoaded) {
-      this.reports = await readReportNames(this.roots);
+      this.reports = await readReportNames(this.roots.reportsDir);
       const name = report ?? (this.reports.includes('monthly') ? 'monthly' : this.reports[0]);
       if (!name)
         throw new PulseError('usage', `no report in ${shortPath(this.roots.reportsDir, this.roots)}/`);

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { PulseError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import type { ReportDefinition } from './define.ts';
+import { isReportName } from './report-name.ts';
 
 export interface LoadReportOptions {
   /** Default: the project's reports/. The dev server passes the folder it previews. */
@@ -18,7 +19,7 @@ export interface LoadReportOptions {
 
 /** reports/<name>.ts, checked to be a plain name inside the project. */
 export async function loadReport(name: string, options: LoadReportOptions = {}): Promise<ReportDefinition> {
-  if (!/^[a-z0-9_-]{1,64}$/.test(name)) {
+  if (!isReportName(name)) {
     throw new PulseError('usage', `report name "${name}" must be lower-case letters, digits, - or _`);
   }
   const path = `${options.reportsDir ?? `${PROJECT_ROOT}/reports`}/${name}.ts`;

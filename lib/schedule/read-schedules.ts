@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { Env } from '../deliver/smtp-config.ts';
 import { PulseError } from '../errors.ts';
@@ -16,12 +16,6 @@ export interface ReportSource {
 /** schedules.json at the project root, or $PULSE_SCHEDULES. */
 export function schedulesPath(env: Env, cwd: string): string {
   return env.PULSE_SCHEDULES ? resolve(cwd, env.PULSE_SCHEDULES) : resolve(PROJECT_ROOT, 'schedules.json');
-}
-
-/** The report names under reports/ (reports/<name>.ts). */
-export async function readReportNames(reportsDir = resolve(PROJECT_ROOT, 'reports')): Promise<string[]> {
-  const files = await readdir(reportsDir).catch(() => [] as string[]);
-  return files.flatMap((f) => (/^[a-z0-9_-]{1,64}\.ts$/.test(f) ? [f.slice(0, -3)] : [])).sort();
 }
 
 /**

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { readReportNames } from '../../lib/report/report-name.ts';
 import type { ParamDeclarations } from '../../lib/report/report-params.ts';
-import { readReportNames, readSchedules } from '../../lib/schedule/read-schedules.ts';
+import { readSchedules } from '../../lib/schedule/read-schedules.ts';
 import { parseSchedules } from '../../lib/schedule/schedule-config.ts';
 import weekly from '../../reports/weekly.ts';
 

@@ -16,11 +16,12 @@ export async function devCommand(argv: readonly string[], io: CliIo, signal?: Ab
     throw new PulseError('usage', `pulse dev takes one report, got ${flags.positionals.join(', ')}`);
   if (flags.values.period) parsePeriod(flags.values.period);
   // Loaded on demand: the server, charts and templates are not needed by the other commands.
-  const { buildDevRoots, parseReportArgument, readReportNames } = await import('../../dev/dev-roots.ts');
+  const { buildDevRoots, parseReportArgument } = await import('../../dev/dev-roots.ts');
+  const { readReportNames } = await import('../../report/report-name.ts');
   const { startDevServer } = await import('../../dev/dev-server.ts');
   const roots = buildDevRoots(PROJECT_ROOT, options.dataDir);
   const report = flags.positionals[0] ? parseReportArgument(flags.positionals[0], roots, io.cwd) : undefined;
-  const names = await readReportNames(roots);
+  const names = await readReportNames(roots.reportsDir);
   if (report && !names.includes(report))
     throw new PulseError('usage', `no report "${report}" in reports/; reports: ${names.join(', ')}`);
   const server = await startDevServer({
