@@ -1,10 +1,9 @@
 // `pulse report NAME` and `tsx reports/NAME.ts`: runs a report's cells, writes its outputs and
 // prints the headline numbers.
 
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { formatKpiValue } from '../../format/values.ts';
 import { parsePeriod } from '../../kpi/period.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
 import type { ReportDefinition } from '../../report/define.ts';
 import { buildParamsFolder } from '../../report/params-folder.ts';
 import { runReport } from '../../report/run-report.ts';
@@ -39,7 +38,7 @@ export async function runReportCommand(
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
   // As `pulse send` does: out/<name=value,...>/<report>/<period>/, so a region's report never
   // overwrites the company's.
-  const outRoot = resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`);
+  const outRoot = options.outDir;
   const paramsFolder = buildParamsFolder(params);
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(outRoot, paramsFolder) : outRoot,

@@ -1,14 +1,12 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
-import { resolve } from 'node:path';
 import { dataReadOptions } from '../../deliver/data-options.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
 import { withLedgerDb } from '../../deliver/ledger-db.ts';
 import { buildStatePaths } from '../../deliver/state-dir.ts';
 import { PulseError } from '../../errors.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
 import { formatLocal, nextScheduledRun } from '../../schedule/calendar.ts';
 import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
 import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
@@ -59,7 +57,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
       data: dataReadOptions(options, io.env),
       currency: options.currency,
       locale: options.locale,
-      outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+      outRoot: options.outDir,
       from: setup.settings.from,
       fallback: setup.fallback,
       ledgerPath: setup.paths.ledger,

@@ -3,7 +3,6 @@
 // --to is required; --param gives those recipients' report params, e.g. region=EMEA).
 
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseAddress, recipientKey } from '../../deliver/address.ts';
 import { dataReadOptions } from '../../deliver/data-options.ts';
 import { type DeliveryResult, deliverReport } from '../../deliver/deliver-report.ts';
@@ -14,7 +13,6 @@ import { buildResendCommand } from '../../deliver/resend-command.ts';
 import { DEFAULT_RETRY } from '../../deliver/retry.ts';
 import { PulseError } from '../../errors.ts';
 import { type PeriodSpan, parsePeriod } from '../../kpi/period.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
 import { periodForScheduledRun } from '../../schedule/calendar.ts';
 import { sleep } from '../../schedule/clock.ts';
 import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/read-schedules.ts';
@@ -90,7 +88,7 @@ export async function sendCommand(
         timeZone,
         currency: options.currency,
         locale: options.locale,
-        outRoot: resolve(io.cwd, flags.values.out ?? io.env.PULSE_OUT ?? `${PROJECT_ROOT}/out`),
+        outRoot: options.outDir,
         from: setup.settings.from,
         fallback: setup.fallback,
         ledgerPath: setup.paths.ledger,
