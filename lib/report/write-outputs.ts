@@ -1,8 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { writePdf } from '../deliver/pdf.ts';
 import { objectsToCsv } from '../format/table.ts';
 import { renderEmail } from '../render/email-html.ts';
+import { writePdf } from '../render/pdf.ts';
 import { renderReportHtml } from '../render/report-html.ts';
 import type { ReportRun } from './run-report.ts';
 import { periodArgument } from './run-report.ts';
