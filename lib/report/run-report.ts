@@ -10,7 +10,7 @@ import type { ComparedRow } from '../kpi/compare.ts';
 import { coverageNote, datasetCoverage, periodCoverage, uncoveredMessage } from '../kpi/coverage.ts';
 import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
-import type { ReportDocument } from './content.ts';
+import type { ReportDocument } from '../render/content.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
