@@ -4,9 +4,8 @@
 // about anything that did not go out.
 
 import { PulseError } from '../errors.ts';
-import { formatPeriod, type Grain, type PeriodSpan } from '../kpi/period.ts';
+import { formatPeriod, type Grain, type PeriodSpan, periodArgument } from '../kpi/period.ts';
 import type { ReportDefinition } from '../report/define.ts';
-import { periodArgument } from '../report/run-report.ts';
 import type { MailAddress } from './address.ts';
 import { type Alert, sendAlert } from './alert.ts';
 import { buildDeliveryAlert, summariseDelivery } from './delivery-outcome.ts';

@@ -4,10 +4,11 @@
 import { join } from 'node:path';
 import { DEFAULT_MAX_SEND_REJECT_SHARE, sendRefusal } from '../data/rejects.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
+import { periodArgument } from '../kpi/period.ts';
 import { emailSubject } from '../render/email-html.ts';
 import type { ReportDefinition } from '../report/define.ts';
 import { buildParamsFolder } from '../report/params-folder.ts';
-import { periodArgument, type ReportRun, runReport } from '../report/run-report.ts';
+import { type ReportRun, runReport } from '../report/run-report.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import { type ReportOutputs, readReportOutputs } from './report-outputs.ts';
 import type { Restatement } from './restatement.ts';
