@@ -1,7 +1,6 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
-import { dataReadOptions } from '../../deliver/data-options.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
 import { withLedgerDb } from '../../deliver/ledger-db.ts';
@@ -15,6 +14,7 @@ import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/
 import { openRunStore } from '../../schedule/run-records.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
 import { buildScheduleStatus, formatStatus, type ScheduleStatus } from '../../schedule/status.ts';
+import { dataReadOptions } from '../data-options.ts';
 import { type CliIo, commonOptions, type ParsedFlags } from '../options.ts';
 
 export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {

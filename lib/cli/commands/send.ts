@@ -4,7 +4,6 @@
 
 import { existsSync } from 'node:fs';
 import { parseAddress, recipientKey } from '../../deliver/address.ts';
-import { dataReadOptions } from '../../deliver/data-options.ts';
 import { type DeliveryResult, deliverReport } from '../../deliver/deliver-report.ts';
 import { countOutcomes } from '../../deliver/delivery-outcome.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
@@ -18,6 +17,7 @@ import { sleep } from '../../schedule/clock.ts';
 import { type ReportSource, readSchedules, schedulesPath } from '../../schedule/read-schedules.ts';
 import { readDerivedRecipients } from '../../schedule/recipients-from.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
+import { dataReadOptions } from '../data-options.ts';
 import { type CliIo, commonOptions, type ParsedFlags, parseParamFlags, repeatedFlag } from '../options.ts';
 
 export const MANUAL_SCHEDULE = 'manual';
