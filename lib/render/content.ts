@@ -6,7 +6,7 @@ import type { DataQuality } from '../data/quality.ts';
 import type { FormatOptions } from '../format/values.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
-import type { RejectedRows } from '../report/rejected-rows.ts';
+import type { RejectedRows } from './rejected-rows.ts';
 
 /** One KPI over the report's period with its recent history, or why it is missing. */
 export type KpiSeries =

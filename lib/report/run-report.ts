@@ -18,10 +18,10 @@ import {
 } from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
 import type { ReportDocument } from '../render/content.ts';
+import { describeRejectedRows } from '../render/rejected-rows.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
-import { describeRejectedRows } from './rejected-rows.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
