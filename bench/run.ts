@@ -5,7 +5,7 @@
 //                    [--skip pandas,node,ours-ten,history] [--patch materialize[,no-validate]]...
 //                    [--wait-idle MINUTES] [--tag NAME]
 //
-// Data is generated once per scale under /tmp/crm-pulse-bench/ (data/generate.ts --scale) and
+// Data is generated once per scale under /tmp/crm-pulse-bench/ (tools/generate-sample.ts --scale) and
 // reused. Every contender runs as its own process, measured from outside (wall time, peak
 // memory); see bench/README.md for what each measures. Prints a table and writes
 // bench/results/<date>-<scale>.json.
@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { MANIFEST, parseScale, scaleLabel } from '../data/generate/scaled.ts';
 import { addMonths, parsePeriod } from '../lib/kpi/period.ts';
+import { MANIFEST, parseScale, scaleLabel } from '../tools/generate-sample/scaled.ts';
 import { cutHistory, exportCsv } from './lib/derive-data.ts';
 import { compareHeadline, type HeadlineValues } from './lib/headline.ts';
 import { type Measurement, measure, runVisible } from './lib/measure.ts';
@@ -551,7 +551,7 @@ async function ensureDataset(dir: string, years: number): Promise<Record<string,
   const started = performance.now();
   await runVisible(NODE, [
     ...TSX,
-    'data/generate.ts',
+    'tools/generate-sample.ts',
     '--scale',
     String(rows),
     '--years',

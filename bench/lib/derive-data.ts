@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { TIME_COLUMNS } from '../../data/generate/scaled.ts';
+import { TIME_COLUMNS } from '../../tools/generate-sample/scaled.ts';
 import { tableFiles } from './tables.ts';
 
 /** Tables the pandas and Node peers read. */

@@ -26,17 +26,22 @@ export function isKpiQuery(sql: string): boolean {
   return sql.startsWith(KPI_WRAPPER);
 }
 
-/** The period macros (lib/kpi/period-sql.ts) that KPI SQL needs. */
+/** The macros (lib/kpi/period-sql.ts, lib/kpi/customer-sql.ts) that KPI SQL needs. */
 export function isMacroDefinition(sql: string): boolean {
   return /CREATE OR REPLACE TEMP MACRO/.test(sql);
 }
 
-/** Tables the KPI queries read, each with the columns they mention (a word match on the SQL). */
+/**
+ * Tables the KPI queries read, each with the columns they mention (a word match on the SQL),
+ * the macros they call included (customer_mrr reads subscriptions for them).
+ */
 export function kpiColumns(
   capture: Capture,
   schemas: ReadonlyMap<string, readonly string[]>,
 ): Map<string, string[]> {
-  const kpiSql = capture.statements.filter((s) => isKpiQuery(s.sql)).map((s) => s.sql);
+  const kpiSql = capture.statements
+    .filter((s) => isKpiQuery(s.sql) || isMacroDefinition(s.sql))
+    .map((s) => s.sql);
   const words = new Set(kpiSql.flatMap((sql) => sql.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
   const tablesRead = new Set(
     kpiSql.flatMap((sql) =>

@@ -37,7 +37,10 @@ export interface CommonOptions {
   readonly allowRejects: boolean;
   /** PULSE_MAX_REJECT_SHARE (0.02 or 2%): rejected rows accepted without --allow-rejects. */
   readonly maxRejectShare: number;
-  /** --out DIR (or $PULSE_OUT, default out/): `pulse query` may COPY ... TO inside it. */
+  /**
+   * --out DIR (or $PULSE_OUT, default out/): where report, send, schedule and dev write; `pulse
+   * query` may COPY ... TO inside it.
+   */
   readonly outDir: string;
   /** PULSE_DUCKDB_MEMORY and PULSE_DUCKDB_THREADS, checked before anything runs. */
   readonly engine: EngineLimits;
@@ -114,11 +117,16 @@ export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonO
     ...(mapping ? { mapping: resolve(io.cwd, mapping) } : {}),
     allowRejects: Boolean(values['allow-rejects']),
     maxRejectShare: parseShare(io.env.PULSE_MAX_REJECT_SHARE ?? '0', 'PULSE_MAX_REJECT_SHARE'),
-    outDir: outDirFor(values.out, io.env, io.cwd),
+    outDir: resolveOutDir(values.out, io),
     ...(io.env.PULSE_COMPANY?.trim() ? { company: io.env.PULSE_COMPANY.trim() } : {}),
     project: foldersFor(io.env, io.cwd),
     engine: engineLimitsFromEnv(io.env),
   };
+}
+
+/** The output folder: --out, else $PULSE_OUT, each against cwd; else the project's out/. */
+export function resolveOutDir(out: string | undefined, io: Pick<CliIo, 'cwd' | 'env'>): string {
+  return outDirFor(out, io.env, io.cwd);
 }
 
 /** `--param name=value` pairs. */

@@ -1,4 +1,5 @@
-// Suggestions for a mistyped name: exact but for case and punctuation, a small edit, or a prefix.
+// Suggestions for a mistyped name: exact but for case and punctuation, a small edit, or a prefix;
+// and the edit distance behind them, shared by every "did you mean" (data, mappings, the KPI catalog).
 
 /** `; did you mean "x"?` when a close candidate exists. */
 export function suggest(name: string, candidates: readonly string[]): string {
@@ -34,7 +35,17 @@ export function closest(name: string, candidates: readonly string[]): string | u
   );
 }
 
-function editDistance(a: string, b: string): number {
+/** The candidates at most `maxDistance` edits from `name`, nearest first (ties keep their order). */
+export function withinDistance(name: string, candidates: readonly string[], maxDistance: number): string[] {
+  return candidates
+    .map((candidate) => ({ candidate, distance: editDistance(candidate, name) }))
+    .filter((c) => c.distance <= maxDistance)
+    .sort((a, b) => a.distance - b.distance)
+    .map((c) => c.candidate);
+}
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

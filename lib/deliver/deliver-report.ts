@@ -4,8 +4,7 @@
 // about anything that did not go out.
 
 import { PulseError } from '../errors.ts';
-import { formatPeriod, type Grain, type PeriodSpan } from '../kpi/period.ts';
-import { periodArgument } from '../report/run-report.ts';
+import { formatPeriod, type Grain, type PeriodSpan, periodArgument } from '../kpi/period.ts';
 import { type Alert, sendAlert } from './alert.ts';
 import { buildDeliveryAlert, summariseDelivery } from './delivery-outcome.ts';
 import type { DeliveryEnv, DeliveryRequest, DeliveryResult, GroupResult } from './delivery-types.ts';

@@ -1,9 +1,8 @@
 // Everything delivery reads from the environment, read once at the start of a command and passed
 // down: the state folder, the mail settings, the transports and the log.
 
-import type { CliIo } from '../cli/options.ts';
 import { type EventLog, type LogEvent, openJsonlLog, teeLog } from './event-log.ts';
-import { describeMailSettings, type MailSettings, readMailSettings } from './smtp-config.ts';
+import { describeMailSettings, type Env, type MailSettings, readMailSettings } from './smtp-config.ts';
 import { buildStatePaths, type StatePaths } from './state-dir.ts';
 import { type MailTransport, openMailTransport } from './transport.ts';
 
@@ -17,8 +16,15 @@ export interface DeliverySetup {
   close(): void;
 }
 
+/** What delivery takes of the command's surroundings (a command passes its CliIo). */
+export interface SetupIo {
+  readonly env: Env;
+  readonly cwd: string;
+  readonly stderr: (text: string) => void;
+}
+
 export async function openDeliverySetup(
-  io: Pick<CliIo, 'env' | 'cwd' | 'stderr'>,
+  io: SetupIo,
   options: { now: () => string; echo?: (event: LogEvent) => boolean },
 ): Promise<DeliverySetup> {
   const paths = buildStatePaths(io.env, io.cwd);

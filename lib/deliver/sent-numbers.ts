@@ -2,9 +2,9 @@
 // with what was sent for it, so a restated number is said ("... when sent, now ...") in the
 // next message itself, in the log and in `pulse schedule --status`.
 
-import { formatPeriod, type Grain, step } from '../kpi/period.ts';
+import { formatPeriod, type Grain, periodArgument, step } from '../kpi/period.ts';
 import { buildParamsKey } from '../report/params-folder.ts';
-import { periodArgument, type ReportRun } from '../report/run-report.ts';
+import type { ReportRun } from '../report/run-report.ts';
 import type { EventLog } from './event-log.ts';
 import { readSentNumbers, writeSentNumbers } from './ledger.ts';
 import { withLedgerDb } from './ledger-db.ts';

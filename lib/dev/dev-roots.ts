@@ -6,8 +6,8 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { PulseError } from '../errors.ts';
 import { type OriginFolder, projectFolders } from '../project.ts';
 import { TEMPLATES_DIR } from '../render/templates.ts';
-import { REPORT_NAME } from '../report/define.ts';
 import { listReports } from '../report/load-report.ts';
+import { isReportName } from '../report/report-name.ts';
 
 export interface DevRoots {
   /** The project folder: paths in messages are shown relative to it. */
@@ -40,13 +40,13 @@ export function buildDevRoots(root: string, dataDir: string): DevRoots {
 
 /** `monthly`, `reports/monthly.ts` or a path to it → `monthly`. */
 export function parseReportArgument(argument: string, roots: DevRoots, cwd: string): string {
-  if (REPORT_NAME.test(argument)) return argument;
+  if (isReportName(argument)) return argument;
   const path = resolve(cwd, argument);
   const name = basename(path, '.ts');
   if (
     !path.endsWith('.ts') ||
     !roots.reportFolders.some((f) => f.dir === dirname(path)) ||
-    !REPORT_NAME.test(name)
+    !isReportName(name)
   ) {
     throw new PulseError(
       'usage',

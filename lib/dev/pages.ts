@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { KpiDefinition } from '../kpi/definition.ts';
 import { DIRECTIONS, UNITS } from '../kpi/definition.ts';
+import { buildKpiListing } from '../kpi/kpi-listing.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { jsonForScript } from './http.ts';
 import type { PreviewStatus } from './preview-session.ts';
@@ -45,9 +46,10 @@ export function buildIndexPage(input: IndexPageInput): string {
     )
     .join('');
   const rows = (input.kpis ?? [])
+    .map(buildKpiListing)
     .map(
       (k) =>
-        `<tr><td><a href="/sql?kpi=${encodeURIComponent(k.id)}"><code>${escapeHtml(k.id)}</code></a></td><td>${escapeHtml(k.area)}</td><td>${escapeHtml(k.title)}</td><td>${escapeHtml(k.unit)}</td><td>${escapeHtml([...new Set(k.needs.map((n) => n.split('.')[0] ?? ''))].join(', '))}</td><td>${escapeHtml(k.breakdowns.map((b) => b.name).join(', '))}</td><td>${escapeHtml(k.params.map((p) => p.name).join(', '))}</td><td><code>${escapeHtml(input.shortPath(k.file))}</code></td></tr>`,
+        `<tr><td><a href="/sql?kpi=${encodeURIComponent(k.id)}"><code>${escapeHtml(k.id)}</code></a></td><td>${escapeHtml(k.area)}</td><td>${escapeHtml(k.title)}</td><td>${escapeHtml(k.unit)}</td><td>${escapeHtml(k.tables)}</td><td>${escapeHtml(k.breakdowns)}</td><td>${escapeHtml(k.params)}</td><td><code>${escapeHtml(input.shortPath(k.file))}</code></td></tr>`,
     )
     .join('');
   const body = `<h1>Reports and KPIs</h1>

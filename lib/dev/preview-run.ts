@@ -4,9 +4,16 @@
 import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { Catalog } from '../kpi/catalog.ts';
-import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
+import {
+  formatPeriod,
+  type Grain,
+  lastCompletePeriod,
+  type PeriodSpan,
+  periodArgument,
+  step,
+} from '../kpi/period.ts';
 import type { ReportDefinition } from '../report/define.ts';
-import { periodArgument, type ReportRun, type RunReportOptions, runReportOn } from '../report/run-report.ts';
+import { type ReportRun, type RunReportOptions, runReportOn } from '../report/run-report.ts';
 
 /** What runReport takes besides the data folder and how to open it (the dataset is open). */
 export type PreviewOptions = Omit<

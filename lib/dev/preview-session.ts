@@ -5,10 +5,9 @@
 import type { Dataset, OpenDatasetOptions } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { Catalog } from '../kpi/catalog.ts';
-import { type Grain, parsePeriod } from '../kpi/period.ts';
+import { type Grain, parsePeriod, periodArgument } from '../kpi/period.ts';
 import { definePeriodMacros } from '../kpi/run.ts';
 import { renderReportHtml } from '../render/report-html.ts';
-import { periodArgument } from '../report/run-report.ts';
 import { type DevRoots, readReportNames, shortPath } from './dev-roots.ts';
 import { type PreviewOptions, recentPeriods, runPreview } from './preview-run.ts';
 import { type DevProblem, describeProblem } from './problem.ts';

@@ -3,7 +3,7 @@
 // finished document, and handed to every table, chart and sentence, so none names its own.
 
 import { PulseError } from '../errors.ts';
-import type { Unit } from '../kpi/definition.ts';
+import type { Unit } from './units.ts';
 import {
   DEFAULT_LOCALE,
   type FormatOptions,

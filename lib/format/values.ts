@@ -2,7 +2,7 @@
 // Digits and separators follow a locale (default en-US), money a currency (default USD); the
 // words around them (days, points, months) stay English, as the rest of the report.
 
-import type { Unit } from '../kpi/definition.ts';
+import type { Unit } from './units.ts';
 
 export interface FormatOptions {
   /** ISO 4217 code for money, e.g. USD, EUR. */

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { withinDistance } from '../data/did-you-mean.ts';
 import { PulseError } from '../errors.ts';
 import { QUERIES_DIR, TOOLKIT_ROOT } from '../paths.ts';
 import type { Origin, OriginFolder } from '../project.ts';
@@ -87,26 +88,12 @@ function shownPath(path: string): string {
 function findKpi(kpis: readonly KpiDefinition[], id: string): KpiDefinition {
   const found = kpis.find((k) => k.id === id || `${k.area}/${k.id}` === id);
   if (found) return found;
-  const close = kpis
-    .map((k) => ({ id: k.id, distance: editDistance(k.id, id) }))
-    .filter((k) => k.distance <= Math.max(2, Math.floor(id.length / 4)))
-    .sort((a, b) => a.distance - b.distance)
-    .map((k) => k.id);
+  const close = withinDistance(
+    id,
+    kpis.map((k) => k.id),
+    Math.max(2, Math.floor(id.length / 4)),
+  );
   const hint =
     close.length > 0 ? `did you mean ${close.slice(0, 3).join(', ')}?` : 'run `pulse list` to see them';
   throw new PulseError('kpi_unknown', `unknown KPI "${id}"; ${hint}`);
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -4,10 +4,11 @@
 import { columnSpec } from '../data/contract.ts';
 import { usedParams } from '../data/database.ts';
 import { oneOf } from '../errors.ts';
+import { UNITS, type Unit } from '../format/units.ts';
 import { EXACT_DIGITS, exactNumber, isDecimal } from './exact-number.ts';
 
-export const UNITS = ['ratio', 'money', 'count', 'days', 'hours', 'months', 'score', 'table'] as const;
-export type Unit = (typeof UNITS)[number];
+// Units are defined with their formatting; KPI code may keep naming them from here.
+export { UNITS, type Unit };
 export const DIRECTIONS = ['up', 'down', 'none'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 export const PARAM_TYPES = ['number', 'text', 'date', 'bool'] as const;

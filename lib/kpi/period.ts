@@ -211,3 +211,34 @@ function isoWeekStart(year: number, week: number): string {
 function toDate(day: string): Date {
   return new Date(`${day}T00:00:00Z`);
 }
+
+/** "September" for the month before October 2026; "2026-Q2", "2025", "week of ..." otherwise. */
+export function previousLabel(period: PeriodSpan & { grain: Grain }): string {
+  const start = step(period.start, period.grain, -1);
+  const label = formatPeriod({ start, end: period.start, grain: period.grain });
+  return period.grain === 'month' && start.slice(0, 4) === period.start.slice(0, 4)
+    ? (label.split(' ')[0] ?? label)
+    : label;
+}
+
+/** The --period text that reproduces a period. */
+export function periodArgument(period: PeriodSpan & { grain: Grain }): string {
+  switch (period.grain) {
+    case 'month':
+      return period.start.slice(0, 7);
+    case 'quarter':
+    case 'year':
+      return formatPeriod(period);
+    case 'week':
+      return isoWeekLabel(period.start);
+  }
+}
+
+function isoWeekLabel(monday: string): string {
+  const date = new Date(`${monday}T00:00:00Z`);
+  const thursday = new Date(date);
+  thursday.setUTCDate(date.getUTCDate() + 3);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

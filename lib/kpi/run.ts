@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
+import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan, SeriesGrain } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
@@ -179,9 +180,10 @@ async function bodyFirstLine(kpi: KpiDefinition): Promise<number | undefined> {
   return index + 1;
 }
 
+/** The macros KPI SQL calls: periods (period-sql.ts), then those built on it (customer-sql.ts). */
 export async function definePeriodMacros(db: Database): Promise<void> {
   if (prepared.has(db)) return;
-  await db.runOwn(PERIOD_MACROS);
+  await db.runOwn(`${PERIOD_MACROS}${CUSTOMER_MACROS}`);
   prepared.add(db);
 }
 

@@ -1,5 +1,5 @@
 import { renderPng, renderSvg } from '../charts/render.ts';
-import type { ReportDocument } from '../report/content.ts';
+import type { ReportDocument } from './content.ts';
 import type { RenderOptions } from './report-html.ts';
 import { loadTemplates } from './templates.ts';
 import { buildTileView, type TileView } from './tile-view.ts';

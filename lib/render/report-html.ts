@@ -2,7 +2,7 @@ import type { Chart } from '../charts/chart.ts';
 import { renderSvg } from '../charts/render.ts';
 import { buildSparkline } from '../charts/sparkline.ts';
 import type { Grain } from '../kpi/period.ts';
-import type { Block, KpiSeries, ReportDocument } from '../report/content.ts';
+import type { Block, KpiSeries, ReportDocument } from './content.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadTemplates } from './templates.ts';
 import { buildTileView } from './tile-view.ts';

@@ -4,7 +4,7 @@ import { type FormatOptions, formatChange, formatKpiValue } from '../format/valu
 import type { ComparedRow } from '../kpi/compare.ts';
 import { addMonths, type Grain } from '../kpi/period.ts';
 import { windowLabel } from '../kpi/window.ts';
-import type { KpiSeries } from '../report/content.ts';
+import type { KpiSeries } from './content.ts';
 
 export interface TileView {
   readonly id: string;

@@ -4,8 +4,8 @@
 import type { Chart } from '../charts/chart.ts';
 import type { Formatter } from '../format/formatter.ts';
 import type { Grain, PeriodSpan } from '../kpi/period.ts';
-import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from './content.ts';
-import type { RejectedRows } from './rejected-rows.ts';
+import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from '../render/content.ts';
+import type { RejectedRows } from '../render/rejected-rows.ts';
 
 /** How the runner answers a report's questions about the data. */
 export interface KpiSource {

@@ -5,7 +5,7 @@ import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
 import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
-import type { KpiSeries, KpiTable } from './content.ts';
+import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
 import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } from './scoped-kpis.ts';
 

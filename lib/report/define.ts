@@ -2,6 +2,7 @@ import { isScopeDimension, SCOPE_DIMENSIONS } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
 import type { Grain } from '../kpi/period.ts';
 import type { ReportContext } from './context.ts';
+import { isReportName, REPORT_NAME } from './report-name.ts';
 
 /** A parameter a report takes besides the scope dimensions (`--param sla_hours=6`). */
 export interface ReportParam {
@@ -26,11 +27,10 @@ export interface ReportDefinition {
   build(r: ReportContext): Promise<void>;
 }
 
-export const REPORT_NAME = /^[a-z0-9_-]{1,64}$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export function defineReport(definition: ReportDefinition): ReportDefinition {
-  if (!REPORT_NAME.test(definition.name)) {
+  if (!isReportName(definition.name)) {
     throw new PulseError('usage', `report name "${definition.name}" must match ${REPORT_NAME.source}`);
   }
   for (const param of definition.params ?? []) {

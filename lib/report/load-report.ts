@@ -7,6 +7,7 @@ import { PulseError } from '../errors.ts';
 import { TOOLKIT_ROOT } from '../paths.ts';
 import type { Origin, OriginFolder } from '../project.ts';
 import type { ReportDefinition } from './define.ts';
+import { isReportName } from './report-name.ts';
 
 const BUILT_IN: readonly OriginFolder[] = [{ dir: `${TOOLKIT_ROOT}/reports`, origin: 'built-in' }];
 
@@ -20,11 +21,9 @@ export interface LoadReportOptions {
   readonly fresh?: boolean;
 }
 
-const REPORT_FILE = /^([a-z0-9_-]{1,64})\.ts$/;
-
 /** <folder>/<name>.ts, checked to be a plain name inside one of the folders. */
 export async function loadReport(name: string, options: LoadReportOptions = {}): Promise<ReportDefinition> {
-  if (!REPORT_FILE.test(`${name}.ts`)) {
+  if (!isReportName(name)) {
     throw new PulseError('usage', `report name "${name}" must be lower-case letters, digits, - or _`);
   }
   const folders = options.folders ?? BUILT_IN;
@@ -72,8 +71,8 @@ export async function listReports(folders: readonly OriginFolder[] = BUILT_IN): 
   for (const folder of folders) {
     const files = await readdir(folder.dir).catch(() => [] as string[]);
     for (const file of files.sort()) {
-      const name = REPORT_FILE.exec(file)?.[1];
-      if (!name) continue;
+      const name = file.endsWith('.ts') ? file.slice(0, -3) : '';
+      if (!isReportName(name)) continue;
       const path = `${folder.dir}/${file}`;
       const earlier = byName.get(name);
       if (earlier) {

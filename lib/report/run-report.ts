@@ -9,14 +9,21 @@ import type { FormatOptions } from '../format/values.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import { coverageNote, datasetCoverage, periodCoverage, uncoveredMessage } from '../kpi/coverage.ts';
-import { formatPeriod, type Grain, lastCompletePeriod, type PeriodSpan, step } from '../kpi/period.ts';
+import {
+  formatPeriod,
+  type Grain,
+  lastCompletePeriod,
+  type PeriodSpan,
+  periodArgument,
+  previousLabel,
+} from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
 import type { OriginFolder } from '../project.ts';
-import type { ReportDocument } from './content.ts';
+import type { ReportDocument } from '../render/content.ts';
+import { describeRejectedRows } from '../render/rejected-rows.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
-import { describeRejectedRows } from './rejected-rows.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
@@ -217,35 +224,4 @@ function choosePeriod(
     period: { ...period, grain: definition.grain },
     note: `period: ${formatPeriod(period)}, the last complete ${definition.grain} in the data (data as of ${asOf})`,
   };
-}
-
-/** "September" for the month before October 2026; "2026-Q2", "2025", "week of ..." otherwise. */
-function previousLabel(period: PeriodSpan & { grain: Grain }): string {
-  const start = step(period.start, period.grain, -1);
-  const label = formatPeriod({ start, end: period.start, grain: period.grain });
-  return period.grain === 'month' && start.slice(0, 4) === period.start.slice(0, 4)
-    ? (label.split(' ')[0] ?? label)
-    : label;
-}
-
-/** The --period text that reproduces a period. */
-export function periodArgument(period: PeriodSpan & { grain: Grain }): string {
-  switch (period.grain) {
-    case 'month':
-      return period.start.slice(0, 7);
-    case 'quarter':
-    case 'year':
-      return formatPeriod(period);
-    case 'week':
-      return isoWeekLabel(period.start);
-  }
-}
-
-function isoWeekLabel(monday: string): string {
-  const date = new Date(`${monday}T00:00:00Z`);
-  const thursday = new Date(date);
-  thursday.setUTCDate(date.getUTCDate() + 3);
-  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
-  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
-  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }

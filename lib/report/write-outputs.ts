@@ -1,11 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { writePdf } from '../deliver/pdf.ts';
 import { objectsToCsv } from '../format/table.ts';
+import { periodArgument } from '../kpi/period.ts';
 import { renderEmail } from '../render/email-html.ts';
+import { writePdf } from '../render/pdf.ts';
 import { renderReportHtml } from '../render/report-html.ts';
 import type { ReportRun } from './run-report.ts';
-import { periodArgument } from './run-report.ts';
 
 /** Where and what to write; the currency and locale are the report's own (`document.format`). */
 export interface WriteOptions {

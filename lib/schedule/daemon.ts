@@ -5,8 +5,7 @@
 import { sendAlert } from '../deliver/alert.ts';
 import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
-import { formatPeriod } from '../kpi/period.ts';
-import { periodArgument } from '../report/run-report.ts';
+import { formatPeriod, periodArgument } from '../kpi/period.ts';
 import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
 import { planRuns } from './plan-runs.ts';

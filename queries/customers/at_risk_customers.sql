@@ -43,12 +43,6 @@ open_tickets AS (
     ON t.created_at < p.period_end AND coalesce(t.resolved_at, 'infinity'::TIMESTAMPTZ) >= p.period_end
   GROUP BY ALL
 ),
-mrr AS (
-  SELECT p.period_start, s.customer_id, sum(s.mrr) AS mrr
-  FROM p
-  JOIN subscriptions s ON s.started_at <= p.end_day AND p.end_day < coalesce(s.cancelled_at, s.ends_at)
-  GROUP BY ALL
-),
 due AS (
   SELECT p.period_start, s.customer_id, min(s.ends_at) AS due_on
   FROM p
@@ -59,16 +53,16 @@ due AS (
 ),
 flags AS (
   SELECT p.period_start, c.customer_id, c.name, c.segment, c.owner_id,
-         coalesce(m.mrr, 0) AS mrr, coalesce(r.revenue_12m, 0) AS revenue_12m,
+         coalesce(m.end_mrr, 0) AS mrr, coalesce(r.revenue_12m, 0) AS revenue_12m,
          coalesce(r.orders_before, 0) >= 2 AND coalesce(r.orders_90d, 0) = 0 AS no_recent_order,
          r.orders_before,
          n.score AS nps_score, coalesce(t.tickets, 0) AS open_tickets, d.due_on
   FROM p
-  JOIN customers c ON c.acquired_at < p.end_day AND (c.churned_at IS NULL OR c.churned_at >= p.end_day)
+  JOIN customers c ON customer_active_on(c.acquired_at, c.churned_at, p.end_day)
   LEFT JOIN recent r ON r.period_start = p.period_start AND r.customer_id = c.customer_id
   LEFT JOIN nps n ON n.period_start = p.period_start AND n.customer_id = c.customer_id
   LEFT JOIN open_tickets t ON t.period_start = p.period_start AND t.customer_id = c.customer_id
-  LEFT JOIN mrr m ON m.period_start = p.period_start AND m.customer_id = c.customer_id
+  LEFT JOIN customer_mrr($start, $end, $grain) m ON m.period_start = p.period_start AND m.customer_id = c.customer_id
   LEFT JOIN due d ON d.period_start = p.period_start AND d.customer_id = c.customer_id
 ),
 scored AS (

@@ -33,7 +33,7 @@ cohort AS (
          count(c.customer_id) FILTER (c.churned_at < p.end_day) AS churned
   FROM p
   JOIN customers c
-    ON c.acquired_at < p.year_start_day AND (c.churned_at IS NULL OR c.churned_at >= p.year_start_day)
+    ON customer_active_on(c.acquired_at, c.churned_at, p.year_start_day)
   GROUP BY ALL
 ),
 keys AS (

@@ -14,24 +14,11 @@
 -- by: channel = c.acquisition_channel [customers.acquisition_channel]
 -- by: owner = c.owner_id [customers.owner_id]
 -- source: seed 002 (renewal), ChartMogul (gross revenue retention)
-WITH p AS (
-  SELECT * FROM periods($start, $end, $grain)
-),
-m AS (
-  SELECT p.period_start, s.customer_id,
-         coalesce(sum(s.mrr) FILTER (
-           s.started_at <= p.start_day AND p.start_day < coalesce(s.cancelled_at, s.ends_at)), 0) AS start_mrr,
-         coalesce(sum(s.mrr) FILTER (
-           s.started_at <= p.end_day AND p.end_day < coalesce(s.cancelled_at, s.ends_at)), 0) AS end_mrr
-  FROM p
-  JOIN subscriptions s ON s.started_at <= p.end_day AND coalesce(s.cancelled_at, s.ends_at) > p.start_day
-  GROUP BY ALL
-)
 SELECT p.period_start, p.period_end, {by} AS breakdown,
        coalesce(sum(least(m.end_mrr, m.start_mrr)), 0) AS numerator,
        coalesce(sum(m.start_mrr), 0) AS denominator,
        count(m.customer_id) AS customers
-FROM p
-LEFT JOIN m ON m.period_start = p.period_start AND m.start_mrr > 0
+FROM periods($start, $end, $grain) p
+LEFT JOIN customer_mrr($start, $end, $grain) m ON m.period_start = p.period_start AND m.start_mrr > 0
 LEFT JOIN customers c ON c.customer_id = m.customer_id
 GROUP BY ALL

@@ -41,7 +41,7 @@ cust AS (
   SELECT p.period_start, c.customer_id, date_diff('month', c.acquired_at, p.end_day) AS tenure,
          coalesce(s.revenue, 0) AS revenue, coalesce(s.margin, 0) AS margin
   FROM p
-  JOIN customers c ON c.acquired_at < p.end_day AND (c.churned_at IS NULL OR c.churned_at >= p.end_day)
+  JOIN customers c ON customer_active_on(c.acquired_at, c.churned_at, p.end_day)
   LEFT JOIN spend s ON s.period_start = p.period_start AND s.customer_id = c.customer_id
 ),
 totals AS (

@@ -20,7 +20,7 @@ s AS (
   SELECT p.period_start, c.customer_id, (c.churned_at IS NULL OR c.churned_at >= p.end_day) AS retained
   FROM p
   JOIN customers c
-    ON c.acquired_at < p.start_day AND (c.churned_at IS NULL OR c.churned_at >= p.start_day)
+    ON customer_active_on(c.acquired_at, c.churned_at, p.start_day)
 ),
 bought AS (
   SELECT p.period_start, o.customer_id, sum(o.amount) AS amount

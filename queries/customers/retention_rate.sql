@@ -15,5 +15,5 @@ SELECT p.period_start, p.period_end, {by} AS breakdown,
        count(c.customer_id) AS denominator
 FROM periods($start, $end, $grain) p
 LEFT JOIN customers c
-  ON c.acquired_at < p.start_day AND (c.churned_at IS NULL OR c.churned_at >= p.start_day)
+  ON customer_active_on(c.acquired_at, c.churned_at, p.start_day)
 GROUP BY ALL

@@ -22,12 +22,11 @@ spend AS (
   GROUP BY ALL
 ),
 acquired AS (
-  SELECT p.period_start, count(DISTINCT c.customer_id) AS customers, coalesce(sum(s.mrr), 0) AS mrr
+  SELECT p.period_start, count(DISTINCT c.customer_id) AS customers, coalesce(sum(m.end_mrr), 0) AS mrr
   FROM p
   JOIN customers c ON c.acquired_at >= p.start_day AND c.acquired_at < p.end_day
-  LEFT JOIN subscriptions s
-    ON s.customer_id = c.customer_id
-    AND s.started_at <= p.end_day AND p.end_day < coalesce(s.cancelled_at, s.ends_at)
+  LEFT JOIN customer_mrr($start, $end, $grain) m
+    ON m.period_start = p.period_start AND m.customer_id = c.customer_id
   GROUP BY ALL
 ),
 margin AS (

@@ -17,7 +17,7 @@ SELECT p.period_start, p.period_end, {by} AS breakdown,
        count(o.opportunity_id) AS deals
 FROM periods($start, $end, $grain) p
 LEFT JOIN customers c
-  ON c.acquired_at < p.start_day AND (c.churned_at IS NULL OR c.churned_at >= p.start_day)
+  ON customer_active_on(c.acquired_at, c.churned_at, p.start_day)
 LEFT JOIN opportunities o
   ON o.customer_id = c.customer_id AND o.status = 'won' AND o.kind IN ('upsell', 'cross_sell')
   AND o.closed_at >= p.period_start AND o.closed_at < p.period_end

@@ -11,12 +11,12 @@ import { nodeHeadline } from '../../bench/contenders/headline-node.ts';
 import { exportCsv } from '../../bench/lib/derive-data.ts';
 import { compareHeadline, HEADLINE_TEN, type HeadlineValues } from '../../bench/lib/headline.ts';
 import { measure } from '../../bench/lib/measure.ts';
-import { generateScaled, parseScale, scaleLabel } from '../../data/generate/scaled.ts';
 import { openDataset } from '../../lib/data/dataset.ts';
 import { readCatalog } from '../../lib/kpi/catalog.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { generateScaled, parseScale, scaleLabel } from '../../tools/generate-sample/scaled.ts';
 
 let root: string;
 

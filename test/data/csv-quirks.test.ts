@@ -7,10 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../data/generate/rng.ts';
 import { scanCsvFile } from '../../lib/data/csv-scan.ts';
 import { openDataset } from '../../lib/data/dataset.ts';
 import { readRejectedRows } from '../../lib/data/read-rejected-rows.ts';
+import { Rng } from '../../tools/generate-sample/rng.ts';
 import { TEST_NOW } from '../helpers.ts';
 
 type Kind = 'good' | 'too_many_fields' | 'too_few_fields' | 'text_after_quote' | 'invalid_encoding';

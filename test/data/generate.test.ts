@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSample } from '../../data/generate.ts';
 import { CONTRACT, type ColumnType } from '../../lib/data/contract.ts';
+import { generateSample } from '../../tools/generate-sample.ts';
 
 const CUSTOMERS = 300;
 const PARQUET_TYPES: Readonly<Record<ColumnType, string>> = {

@@ -6,11 +6,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../data/generate/rng.ts';
 import { assertNoErrors, type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { readRejectedRows } from '../../lib/data/read-rejected-rows.ts';
 import { rejectShare, sendRefusal } from '../../lib/data/rejects.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
+import { Rng } from '../../tools/generate-sample/rng.ts';
 import { TEST_NOW, testCatalog } from '../helpers.ts';
 
 const GOOD = 100_000;

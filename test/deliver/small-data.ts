@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSample } from '../../data/generate.ts';
+import { generateSample } from '../../tools/generate-sample.ts';
 
 /** A fresh 300-customer sample (seed 7) in a temp folder (~1 s); remove() deletes it. */
 export async function createSmallData(): Promise<{ dir: string; remove: () => Promise<void> }> {

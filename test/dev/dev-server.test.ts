@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSample } from '../../data/generate.ts';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL, findChromium } from '../../lib/deliver/pdf.ts';
 import { buildDevRoots } from '../../lib/dev/dev-roots.ts';
 import { type DevServer, startDevServer } from '../../lib/dev/dev-server.ts';
 import type { PreviewStatus } from '../../lib/dev/preview-session.ts';
 import { formatKpiValue } from '../../lib/format/values.ts';
 import { TOOLKIT_ROOT } from '../../lib/paths.ts';
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL, findChromium } from '../../lib/render/pdf.ts';
+import { generateSample } from '../../tools/generate-sample.ts';
 import { TEST_NOW } from '../helpers.ts';
 
 // `pulse dev` on a temporary copy of the project (queries/, reports/, templates/ and a small

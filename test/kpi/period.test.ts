@@ -5,8 +5,11 @@ import {
   formatPeriod,
   lastCompleteMonth,
   lastCompletePeriod,
+  type PeriodSpan,
   parsePeriod,
   parseRange,
+  periodArgument,
+  previousLabel,
   trailingSeries,
 } from '../../lib/kpi/period.ts';
 
@@ -92,5 +95,27 @@ describe('periods', () => {
     expect(formatPeriod(parsePeriod('2026-10'))).toBe('October 2026');
     expect(formatPeriod(parsePeriod('2026-Q3'))).toBe('2026-Q3');
     expect(formatPeriod(parseRange('2026-10-01', '2026-10-16'))).toBe('2026-10-01 to 2026-10-15');
+  });
+});
+
+describe('periodArgument and previousLabel', () => {
+  const grained = (text: string) => {
+    const span: PeriodSpan = parsePeriod(text);
+    if (span.grain === 'range') throw new Error(`${text} is a range`);
+    return { ...span, grain: span.grain };
+  };
+
+  it('give back the --period text that reproduces a period, ISO weeks included', () => {
+    for (const text of ['2026-10', '2026-01', '2026-Q3', '2025', '2026-W43', '2021-W01', '2020-W53']) {
+      expect(periodArgument(grained(text))).toBe(text);
+    }
+  });
+
+  it('name the period before: the month alone within a year, in full across one', () => {
+    expect(previousLabel(grained('2026-10'))).toBe('September');
+    expect(previousLabel(grained('2026-01'))).toBe('December 2025');
+    expect(previousLabel(grained('2026-Q3'))).toBe('2026-Q2');
+    expect(previousLabel(grained('2025'))).toBe('2024');
+    expect(previousLabel(grained('2021-W01'))).toBe('week of 2020-12-28');
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseKpiFile } from '../../lib/kpi/definition.ts';
 import { windowLabel, withWindow } from '../../lib/kpi/window.ts';
+import type { KpiSeries } from '../../lib/render/content.ts';
 import { buildTileView } from '../../lib/render/tile-view.ts';
-import type { KpiSeries } from '../../lib/report/content.ts';
 import { testCatalog } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 

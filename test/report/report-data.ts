@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSample } from '../../data/generate.ts';
+import { generateSample } from '../../tools/generate-sample.ts';
 
 let small: Promise<string> | undefined;
 

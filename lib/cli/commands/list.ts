@@ -1,20 +1,13 @@
 import { objectsToCsv, renderTextTable } from '../../format/table.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
+import { buildKpiListing } from '../../kpi/kpi-listing.ts';
 import type { CliIo, CommonOptions } from '../options.ts';
 
 /** `pulse list`: the KPI catalog by area, with unit and the tables each needs. */
 export async function listCommand(options: CommonOptions, io: CliIo): Promise<number> {
   const catalog = await readCatalog(options.project.queries);
   const rows = catalog.kpis.map((k) => ({
-    id: k.id,
-    area: k.area,
-    title: k.title,
-    unit: k.unit,
-    direction: k.direction,
-    tables: [...new Set(k.needs.map((n) => n.split('.')[0]))].join(', '),
-    breakdowns: k.breakdowns.map((b) => b.name).join(', '),
-    params: k.params.map((p) => p.name).join(', '),
-    file: k.file,
+    ...buildKpiListing(k),
     source: k.replaces ? `project (replaces built-in ${k.replaces})` : k.origin,
   }));
   const ownKpis = rows.some((r) => r.source !== 'built-in');

@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import { formatKpiValue } from '../../format/values.ts';
 import { parsePeriod } from '../../kpi/period.ts';
-import { outDirFor } from '../../project.ts';
 import type { ReportDefinition } from '../../report/define.ts';
 import { buildParamsFolder } from '../../report/params-folder.ts';
 import { runReport } from '../../report/run-report.ts';
@@ -42,7 +41,7 @@ export async function runReportCommand(
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
   // As `pulse send` does: out/<name=value,...>/<report>/<period>/, so a region's report never
   // overwrites the company's.
-  const outRoot = outDirFor(flags.values.out, io.env, io.cwd);
+  const outRoot = options.outDir;
   const paramsFolder = buildParamsFolder(params);
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(outRoot, paramsFolder) : outRoot,

@@ -1,13 +1,11 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
-import { dataReadOptions } from '../../deliver/data-options.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
 import { withLedgerDb } from '../../deliver/ledger-db.ts';
 import { buildStatePaths } from '../../deliver/state-dir.ts';
 import { PulseError } from '../../errors.ts';
-import { outDirFor } from '../../project.ts';
 import { formatLocal, nextScheduledRun } from '../../schedule/calendar.ts';
 import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
 import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
@@ -21,6 +19,7 @@ import {
 import { openRunStore } from '../../schedule/run-records.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
 import { buildScheduleStatus, formatStatus, type ScheduleStatus } from '../../schedule/status.ts';
+import { dataReadOptions } from '../data-options.ts';
 import { type CliIo, commonOptions, type ParsedFlags } from '../options.ts';
 
 export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {
@@ -66,7 +65,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
       currency: options.currency,
       locale: options.locale,
       ...(options.company ? { company: options.company } : {}),
-      outRoot: outDirFor(flags.values.out, io.env, io.cwd),
+      outRoot: options.outDir,
       from: setup.settings.from,
       fallback: setup.fallback,
       ledgerPath: setup.paths.ledger,

@@ -4,7 +4,6 @@
 
 import { existsSync } from 'node:fs';
 import { parseAddress, recipientKey } from '../../deliver/address.ts';
-import { dataReadOptions } from '../../deliver/data-options.ts';
 import { deliverReport } from '../../deliver/deliver-report.ts';
 import { countOutcomes } from '../../deliver/delivery-outcome.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
@@ -14,7 +13,6 @@ import { buildResendCommand } from '../../deliver/resend-command.ts';
 import { DEFAULT_RETRY } from '../../deliver/retry.ts';
 import { PulseError } from '../../errors.ts';
 import { type PeriodSpan, parsePeriod } from '../../kpi/period.ts';
-import { outDirFor } from '../../project.ts';
 import { periodForScheduledRun } from '../../schedule/calendar.ts';
 import { sleep } from '../../schedule/clock.ts';
 import {
@@ -25,6 +23,7 @@ import {
 } from '../../schedule/read-schedules.ts';
 import { readDerivedRecipients } from '../../schedule/recipients-from.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
+import { dataReadOptions } from '../data-options.ts';
 import { type CliIo, commonOptions, type ParsedFlags, parseParamFlags, repeatedFlag } from '../options.ts';
 
 export const MANUAL_SCHEDULE = 'manual';
@@ -96,7 +95,7 @@ export async function sendCommand(
         currency: options.currency,
         locale: options.locale,
         ...(options.company ? { company: options.company } : {}),
-        outRoot: outDirFor(flags.values.out, io.env, io.cwd),
+        outRoot: options.outDir,
         from: setup.settings.from,
         fallback: setup.fallback,
         ledgerPath: setup.paths.ledger,

@@ -9,7 +9,7 @@ import type { ComparedRow } from '../../kpi/compare.ts';
 import { wholeValue } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
 import { windowLabel } from '../../kpi/window.ts';
-import type { KpiSeries, KpiTable, TableBlock } from '../content.ts';
+import type { KpiSeries, KpiTable, TableBlock } from '../../render/content.ts';
 
 type Available<T> = Extract<T, { available: true }>;
 

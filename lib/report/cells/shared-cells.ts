@@ -6,7 +6,7 @@ import { buildRelationshipQuadrant } from '../../charts/relationship-quadrant.ts
 import { buildStackedRevenue } from '../../charts/stacked-revenue.ts';
 import { formatSettings } from '../../format/formatter.ts';
 import { summarySentence } from '../../insights/sentences.ts';
-import type { KpiSeries } from '../content.ts';
+import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
 import { numberOrNull, rowsTable } from './kpi-charts.ts';
 

@@ -12,7 +12,7 @@ import {
   sumChangeSentence,
 } from '../../insights/sentences.ts';
 import { wholeValue } from '../../kpi/compare.ts';
-import type { KpiSeries } from '../content.ts';
+import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
 import { prettify } from './kpi-charts.ts';
 

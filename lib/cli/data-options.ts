@@ -1,6 +1,6 @@
-import type { CommonOptions } from '../cli/options.ts';
 import { DEFAULT_MAX_SEND_REJECT_SHARE, parseShare } from '../data/rejects.ts';
-import type { DataReadOptions } from './render-report.ts';
+import type { DataReadOptions } from '../deliver/render-report.ts';
+import type { CommonOptions } from './options.ts';
 
 /** How sends read the data, from the command line and the environment (read once). */
 export function dataReadOptions(

@@ -1,5 +1,5 @@
 // One division of a scaled dataset, in its own process (see scaled.ts):
-//   node --import tsx data/generate/division-worker.ts '<DivisionJob as JSON>'
+//   node --import tsx tools/generate-sample/division-worker.ts '<DivisionJob as JSON>'
 
 import { type DivisionJob, runDivision } from './scaled.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../lib/kpi/period.ts';
-import { describeRejectedRows } from '../../lib/report/rejected-rows.ts';
+import { describeRejectedRows } from '../../lib/render/rejected-rows.ts';
 import { type ReportRun, runReport } from '../../lib/report/run-report.ts';
 import { writeReportOutputs } from '../../lib/report/write-outputs.ts';
 import monthly from '../../reports/monthly.ts';

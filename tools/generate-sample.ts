@@ -1,23 +1,23 @@
 // Generates the sample CRM dataset of Northwind Analytics (see data/README.md):
 //
-//   npx tsx data/generate.ts [--seed 42] [--out data/sample] [--customers 5000] [--years 2]
+//   npx tsx tools/generate-sample.ts [--seed 42] [--out data/sample] [--customers 5000] [--years 2]
 //
 // Same seed, same options: byte-identical Parquet files. For benchmarks, the same company at
 // scale, as time-partitioned Parquet (outside the repository by default):
 //
-//   npx tsx data/generate.ts --scale 10M [--years 4] [--out /tmp/crm-pulse-bench/10M] [--jobs 2]
+//   npx tsx tools/generate-sample.ts --scale 10M [--years 4] [--out /tmp/crm-pulse-bench/10M] [--jobs 2]
 
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatDate } from './generate/calendar.ts';
-import { generateScaled, parseScale, scaleLabel } from './generate/scaled.ts';
-import { TABLES, tableSpec } from './generate/schema.ts';
-import { buildTableRows } from './generate/tables.ts';
-import { deriveTargets } from './generate/targets.ts';
-import { buildWorld } from './generate/world.ts';
-import { StagingDatabase } from './generate/write-parquet.ts';
+import { formatDate } from './generate-sample/calendar.ts';
+import { generateScaled, parseScale, scaleLabel } from './generate-sample/scaled.ts';
+import { TABLES, tableSpec } from './generate-sample/schema.ts';
+import { buildTableRows } from './generate-sample/tables.ts';
+import { deriveTargets } from './generate-sample/targets.ts';
+import { buildWorld } from './generate-sample/world.ts';
+import { StagingDatabase } from './generate-sample/write-parquet.ts';
 
 export interface GenerateOptions {
   readonly seed: number;
@@ -70,12 +70,12 @@ export async function generateSample(options: GenerateOptions): Promise<TableCou
 }
 
 /** The embedded sample, next to this script whatever the working directory. */
-const DEFAULT_OUT = fileURLToPath(new URL('./sample', import.meta.url));
+const DEFAULT_OUT = fileURLToPath(new URL('../data/sample', import.meta.url));
 /** Scaled datasets go outside the repository: they are large and never committed. */
 const BENCH_ROOT = '/tmp/crm-pulse-bench';
 
-const USAGE = `usage: npx tsx data/generate.ts [--seed 42] [--out data/sample] [--customers 5000] [--years 2]
-       npx tsx data/generate.ts --scale 10M [--years 2] [--seed 42] [--out ${BENCH_ROOT}/10M] [--jobs N]
+const USAGE = `usage: npx tsx tools/generate-sample.ts [--seed 42] [--out data/sample] [--customers 5000] [--years 2]
+       npx tsx tools/generate-sample.ts --scale 10M [--years 2] [--seed 42] [--out ${BENCH_ROOT}/10M] [--jobs N]
          [--row-group-size 122880]
   --scale N   rows over all tables (1M, 10M, 50M): the sample's company as N/0.56M divisions,
               event tables split by year (<table>/year=YYYY/data.parquet), sorted by time
