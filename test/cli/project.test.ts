@@ -130,6 +130,9 @@ describe('a project beside the toolkit', () => {
     // German digits and the euro, from the config: 26,4 % rather than 26.4%.
     expect(html).toMatch(/\d+,\d\s%/);
     expect(html).toContain('EUR');
+    expect((await pulse(['list'], {}, project)).stdout).toMatch(
+      /Reports: deals \(project\), monthly, overview \(project\), quarterly, weekly;/,
+    );
     const builtIn = await pulse(['report', 'weekly', '--format', 'json'], {}, project);
     expect(builtIn.code).toBe(0);
     expect(existsSync(join(project, 'out', 'weekly'))).toBe(true);

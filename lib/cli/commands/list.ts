@@ -1,9 +1,10 @@
 import { objectsToCsv, renderTextTable } from '../../format/table.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
 import { buildKpiListing } from '../../kpi/kpi-listing.ts';
+import { listReports } from '../../report/load-report.ts';
 import type { CliIo, CommonOptions } from '../options.ts';
 
-/** `pulse list`: the KPI catalog by area, with unit and the tables each needs. */
+/** `pulse list`: the KPI catalog by area, with unit and the tables each needs; then the reports. */
 export async function listCommand(options: CommonOptions, io: CliIo): Promise<number> {
   const catalog = await readCatalog(options.project.queries);
   const rows = catalog.kpis.map((k) => ({
@@ -42,8 +43,14 @@ export async function listCommand(options: CommonOptions, io: CliIo): Promise<nu
   const counts = own
     ? ` (${own} from this project${replaced ? `, ${replaced} replacing a built-in` : ''})`
     : '';
+  const reports = (await listReports(options.project.reports)).map((r) =>
+    r.origin === 'built-in'
+      ? r.name
+      : `${r.name} (project${r.replaces ? ', replaces the built-in one' : ''})`,
+  );
   io.stdout(
-    `${sections.join('\n\n')}\n\n${rows.length} KPIs${counts}; \`pulse kpi ID\` computes one, \`pulse copy kpi ID\` copies a built-in one into the project to change it.\n`,
+    `${sections.join('\n\n')}\n\n${rows.length} KPIs${counts}; \`pulse kpi ID\` computes one, \`pulse copy kpi ID\` copies a built-in one into the project to change it.\n` +
+      `Reports: ${reports.join(', ')}; \`pulse report NAME\` runs one.\n`,
   );
   return 0;
 }
