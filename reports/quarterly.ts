@@ -2,18 +2,20 @@
 // relationship groups, unit economics (CLV, CAC, payback) and what is up for renewal next quarter.
 // Run: npx tsx reports/quarterly.ts [--period 2026-Q3] [--data DIR] [--out DIR] [--tz ZONE] [--pdf]
 
-import { runIfMain } from '../lib/cli/run-if-main.ts';
-import { rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
 import {
   clvVersusCac,
   cohortRetention,
+  defineReport,
+  explainChanges,
   headlineSummary,
   headlineTiles,
+  kpiTable,
   relationshipGroups,
   revenueMix,
-} from '../lib/report/cells/shared-cells.ts';
-import { explainChanges } from '../lib/report/cells/what-changed.ts';
-import { defineReport } from '../lib/report/define.ts';
+  runIfMain,
+  trend,
+  yearOverYear,
+} from '../lib/index.ts';
 
 const HEADLINE = ['revenue', 'won_revenue', 'new_customers', 'churn_rate', 'nrr', 'clv', 'cac', 'nps'];
 const BOARD_KPIS = [
@@ -38,29 +40,7 @@ const report = defineReport({
     r.headline(headline);
 
     await r.section('Year over year', async () => {
-      const series = await r.kpis(BOARD_KPIS, 8);
-      r.table({
-        title: `${r.periodLabel} against the same quarter last year`,
-        columns: [
-          { header: 'KPI' },
-          { header: r.periodLabel, align: 'right' },
-          { header: 'A year earlier', align: 'right' },
-          { header: 'Change', align: 'right' },
-          { header: 'Better or worse' },
-        ],
-        rows: series.map((s) => {
-          if (!s.available || !s.current)
-            return [s.kpi.title, 'n/a', '', '', s.available ? '' : `needs ${s.missing.join(', ')}`];
-          const row = s.current;
-          return [
-            s.kpi.title,
-            r.format.value(row.value, s.kpi.unit),
-            r.format.value(row.year_ago_value, s.kpi.unit),
-            r.format.change(row.yoy_change, row.yoy_relative_change, s.kpi.unit),
-            row.yoy_is_good === null ? '' : row.yoy_is_good ? 'better' : 'worse',
-          ];
-        }),
-      });
+      await yearOverYear(r, BOARD_KPIS);
       await explainChanges(
         r,
         [
@@ -75,12 +55,7 @@ const report = defineReport({
     });
 
     await r.section('Revenue', async () => {
-      r.chart(
-        trendChart(await r.kpi('revenue', 8), {
-          format: r.format,
-          title: 'Revenue by quarter, against the year before',
-        }),
-      );
+      await trend(r, 'revenue', { history: 8, title: 'Revenue by quarter, against the year before' });
       await revenueMix(r, 8);
     });
 
@@ -92,18 +67,16 @@ const report = defineReport({
     await r.section('Unit economics', async () => {
       r.tiles(await r.kpis(['clv', 'cac', 'cac_payback_months'], 8));
       await clvVersusCac(r);
-      r.chart(
-        trendChart(await r.kpi('cac_payback_months', 8), {
-          format: r.format,
-          title: 'Months to pay back the cost of acquiring a customer',
-        }),
-      );
+      await trend(r, 'cac_payback_months', {
+        history: 8,
+        title: 'Months to pay back the cost of acquiring a customer',
+      });
     });
 
     await r.section('Renewals next quarter', async () => {
-      const outlook = await r.rows('renewal_outlook');
-      const table = rowsTable(
-        outlook,
+      await kpiTable(
+        r,
+        'renewal_outlook',
         [
           { field: 'product_type', header: 'Type', unit: 'text' },
           { field: 'subscriptions', header: 'Terms ending' },
@@ -114,13 +87,10 @@ const report = defineReport({
           { field: 'undecided_mrr', header: 'MRR still to win', unit: 'money' },
         ],
         {
-          format: r.format,
           title: 'Subscriptions whose term ends next quarter',
           caption: 'The row without a type is the total.',
         },
       );
-      if (table) r.table(table);
-      else if (!outlook.available) r.unavailable('Renewal outlook', outlook.missing);
       r.tiles(await r.kpis(['renewal_rate', 'mrr_renewal_rate'], 8));
     });
   },

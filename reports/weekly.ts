@@ -2,11 +2,7 @@
 // tickets over SLA and this week's NPS detractors, each with a name to call.
 // Run: npx tsx reports/weekly.ts [--period 2026-W43] [--data DIR] [--out DIR] [--tz ZONE] [--param sla_hours=8]
 
-import { runIfMain } from '../lib/cli/run-if-main.ts';
-import { formatAmount } from '../lib/insights/sentences.ts';
-import { rowsTable, trendChart } from '../lib/report/cells/kpi-charts.ts';
-import { explainChanges } from '../lib/report/cells/what-changed.ts';
-import { defineReport } from '../lib/report/define.ts';
+import { defineReport, explainChanges, kpiTable, pipelineInAndOut, runIfMain, trend } from '../lib/index.ts';
 
 const report = defineReport({
   name: 'weekly',
@@ -27,12 +23,7 @@ const report = defineReport({
       'csat',
     ]);
     r.headline(headline);
-    const [created, won] = headline;
-    if (created?.available && won?.available && created.current && won.current) {
-      r.summary(
-        `In the ${r.periodLabel}, ${created.current.deals ?? 0} deals worth ${formatAmount(created.current.value ?? 0, 'money', r.format)} entered the pipeline and ${won.current.deals ?? 0} worth ${formatAmount(won.current.value ?? 0, 'money', r.format)} were won.`,
-      );
-    }
+    pipelineInAndOut(r, headline);
 
     await r.section('What changed and why', async () => {
       await explainChanges(
@@ -54,18 +45,11 @@ const report = defineReport({
     });
 
     await r.section('Pipeline', async () => {
-      r.chart(
-        trendChart(await r.kpi('pipeline_created'), { format: r.format, title: 'Pipeline created per week' }),
-      );
-      r.chart(
-        trendChart(await r.kpi('open_pipeline'), {
-          format: r.format,
-          title: 'Open pipeline at the end of each week',
-        }),
-      );
-      const stuck = await r.rows('stuck_deals');
-      const table = rowsTable(
-        stuck,
+      await trend(r, 'pipeline_created', { title: 'Pipeline created per week' });
+      await trend(r, 'open_pipeline', { title: 'Open pipeline at the end of each week' });
+      await kpiTable(
+        r,
+        'stuck_deals',
         [
           { field: 'opportunity_id', header: 'Deal', unit: 'text' },
           { field: 'rep', header: 'Rep', unit: 'text' },
@@ -75,27 +59,18 @@ const report = defineReport({
           { field: 'amount', header: 'Amount', unit: 'money' },
         ],
         {
-          format: r.format,
           limit: 15,
           title: 'Deals stuck in a stage (more than twice the usual time), largest first',
+          whenEmpty: 'No open deal has been in its stage longer than twice the usual time.',
         },
       );
-      if (table && table.rows.length > 0) r.table(table);
-      else if (stuck.available)
-        r.markdown('No open deal has been in its stage longer than twice the usual time.');
-      else r.unavailable('Stuck deals', stuck.missing);
     });
 
     await r.section('Service', async () => {
-      r.chart(
-        trendChart(await r.kpi('sla_attainment_rate'), {
-          format: r.format,
-          title: 'Tickets answered within the first-response SLA',
-        }),
-      );
-      const late = await r.rows('tickets_over_sla');
-      const table = rowsTable(
-        late,
+      await trend(r, 'sla_attainment_rate', { title: 'Tickets answered within the first-response SLA' });
+      await kpiTable(
+        r,
+        'tickets_over_sla',
         [
           { field: 'ticket_id', header: 'Ticket', unit: 'text' },
           { field: 'customer', header: 'Customer', unit: 'text' },
@@ -105,17 +80,18 @@ const report = defineReport({
           { field: 'response_hours', header: 'Answered after', unit: 'hours' },
           { field: 'waiting_hours', header: 'Waiting for', unit: 'hours' },
         ],
-        { format: r.format, limit: 15, title: 'Tickets over the first-response SLA, longest first' },
+        {
+          limit: 15,
+          title: 'Tickets over the first-response SLA, longest first',
+          whenEmpty: 'Every ticket of the week was answered within the SLA.',
+        },
       );
-      if (table && table.rows.length > 0) r.table(table);
-      else if (late.available) r.markdown('Every ticket of the week was answered within the SLA.');
-      else r.unavailable('Tickets over SLA', late.missing);
     });
 
     await r.section('Customer voice', async () => {
-      const detractors = await r.rows('nps_detractors');
-      const table = rowsTable(
-        detractors,
+      await kpiTable(
+        r,
+        'nps_detractors',
         [
           { field: 'customer', header: 'Customer', unit: 'text' },
           { field: 'segment', header: 'Segment', unit: 'text' },
@@ -123,11 +99,8 @@ const report = defineReport({
           { field: 'responded_at', header: 'Answered', unit: 'text' },
           { field: 'ticket_id', header: 'About ticket', unit: 'text' },
         ],
-        { format: r.format, limit: 20, title: 'NPS detractors this week: call them' },
+        { limit: 20, title: 'NPS detractors this week: call them', whenEmpty: 'No NPS detractor this week.' },
       );
-      if (table && table.rows.length > 0) r.table(table);
-      else if (detractors.available) r.markdown('No NPS detractor this week.');
-      else r.unavailable('NPS detractors', detractors.missing);
     });
   },
 });

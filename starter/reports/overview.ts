@@ -1,8 +1,8 @@
 // A report of your own, to start from: each `await r.section(...)` is a notebook cell.
 // Run: npx tsx reports/overview.ts [--period 2026-10]   (or: npx pulse report overview)
-// Live: npx pulse dev overview, then edit and save. The cells are in node_modules/crm-pulse/docs/notebook-api.md.
+// Live: npx pulse dev overview, then edit and save. Cells: node_modules/crm-pulse/docs/notebook-api.md.
 
-import { breakdownBars, defineReport, runIfMain, trendChart } from 'crm-pulse';
+import { bars, defineReport, runIfMain, trend } from 'crm-pulse';
 
 const report = defineReport({
   name: 'overview',
@@ -12,18 +12,13 @@ const report = defineReport({
     r.headline(await r.kpis(['revenue', 'close_rate', 'churn_rate', 'nps']));
 
     await r.section('Sales', async () => {
-      r.chart(trendChart(await r.kpi('revenue'), { format: r.format }));
-      r.chart(
-        breakdownBars(await r.rows('close_rate', { by: 'channel' }), {
-          format: r.format,
-          dimension: 'Channel',
-        }),
-      );
+      await trend(r, 'revenue');
+      await bars(r, 'close_rate', { by: 'channel', highlight: 'max' });
     });
 
     await r.section('Customers', async () => {
       r.tiles(await r.kpis(['active_customers', 'new_customers', 'retention_rate']));
-      r.chart(trendChart(await r.kpi('churn_rate'), { format: r.format }));
+      await trend(r, 'churn_rate');
     });
   },
 });

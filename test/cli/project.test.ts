@@ -3,11 +3,12 @@
 // `pulse copy` brings a built-in one over, and the config's company and owner reach the output.
 // The packed-and-installed version of this is test/project/package.test.ts.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asProjectScript } from '../../lib/cli/commands/copy.ts';
 import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { pulse } from '../support/cli.ts';
 
@@ -137,6 +138,22 @@ describe('a project beside the toolkit', () => {
     expect(builtIn.code).toBe(0);
     expect(existsSync(join(project, 'out', 'weekly'))).toBe(true);
   }, 60_000);
+
+  it('pulse copy report rewrites the import to the package; pulse copy refuses in the toolkit itself', async () => {
+    const copied = await pulse(['copy', 'report', 'weekly'], {}, project);
+    expect(copied.code).toBe(0);
+    const text = await readFile(join(project, 'reports', 'weekly.ts'), 'utf8');
+    expect(text).toContain("from 'crm-pulse'");
+    expect(text).not.toMatch(/\.\.\/lib\//);
+    // Every built-in report imports only the public entry, so each can be copied.
+    for (const name of ['monthly', 'quarterly', 'weekly']) {
+      const path = join(TOOLKIT_ROOT, 'reports', `${name}.ts`);
+      expect(() => asProjectScript(readFileSync(path, 'utf8'), path), name).not.toThrow();
+    }
+    const inToolkit = await pulse(['copy', 'kpi', 'close_rate']);
+    expect(inToolkit.code).toBe(2);
+    expect(inToolkit.stderr).toMatch(/toolkit's own folder/);
+  });
 
   it("the example schedule is paused and takes the config's owner when it names none", async () => {
     const schedules = JSON.parse(await readFile(join(project, 'schedules.json'), 'utf8'));

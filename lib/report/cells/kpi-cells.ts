@@ -1,0 +1,107 @@
+// The generic notebook cells: a KPI's trend, its breakdown as bars, its rows as a table. Each
+// takes the KPI by id (or a result already fetched), draws itself with the report's format, and
+// when the data cannot answer says so itself ("… not available: needs tickets (resolved_at)"),
+// so a report script never checks `.available`, coerces a value or names a currency.
+
+import type { Unit } from '../../kpi/definition.ts';
+import type { KpiSeries, KpiTable } from '../../render/content.ts';
+import type { ReportContext, RowsOptions } from '../context.ts';
+import { breakdownBars, type ColumnSpec, prettify, rowsTable, trendChart } from './kpi-charts.ts';
+
+/** A KPI by id, or its series already fetched with `r.kpi`. */
+export type SeriesRef = string | KpiSeries;
+/** A KPI table by id, or one already fetched with `r.rows`. */
+export type TableRef = string | KpiTable;
+
+export interface TrendOptions {
+  readonly title?: string;
+  readonly id?: string;
+  /** Other columns of the KPI drawn beside its value: `[{ name: 'Median', field: 'median_hours' }]`. */
+  readonly alongside?: { name: string; field: string }[];
+  readonly height?: number;
+  /** Trailing periods (default 12). */
+  readonly history?: number;
+}
+
+/** The KPI's trailing periods with last year's values and its target. */
+export async function trend(r: ReportContext, kpi: SeriesRef, options: TrendOptions = {}): Promise<void> {
+  const series = typeof kpi === 'string' ? await r.kpi(kpi, options.history) : kpi;
+  if (!series.available) return r.unavailable(options.title ?? `${series.kpi.title} trend`, series.missing);
+  r.chart(trendChart(series, { ...options, format: r.format }));
+}
+
+export interface BarsOptions extends Omit<RowsOptions, 'by'> {
+  /** The breakdown, one of the KPI's `by:` names. */
+  readonly by: string;
+  /** The axis label; default the breakdown's name in words ("Channel"). */
+  readonly dimension?: string;
+  readonly title?: string;
+  /** Another column than `value`. */
+  readonly field?: string;
+  readonly unit?: Unit;
+  /** Mark the best ('max') or worst ('min') group with enough items. */
+  readonly highlight?: 'max' | 'min';
+  readonly limit?: number;
+  readonly sort?: 'descending' | 'ascending' | 'none';
+}
+
+/** One bar per breakdown value of the report's period. */
+export async function bars(r: ReportContext, kpi: TableRef, options: BarsOptions): Promise<void> {
+  const { by, dimension, title, field, unit, highlight, limit, sort, ...rowsOptions } = options;
+  const table = typeof kpi === 'string' ? await r.rows(kpi, { ...rowsOptions, by }) : kpi;
+  if (!table.available) return r.unavailable(title ?? `${table.kpi.title} by ${prettify(by)}`, table.missing);
+  r.chart(
+    breakdownBars(table, {
+      format: r.format,
+      dimension: dimension ?? capitalise(prettify(by)),
+      ...(title ? { title } : {}),
+      ...(field ? { field } : {}),
+      ...(unit ? { unit } : {}),
+      ...(highlight ? { highlight } : {}),
+      ...(limit ? { limit } : {}),
+      ...(sort ? { sort } : {}),
+    }),
+  );
+}
+
+export interface KpiTableOptions extends RowsOptions {
+  readonly title?: string;
+  readonly caption?: string;
+  /** At most this many rows (default 50). */
+  readonly limit?: number;
+  /** Which rows, in which order: e.g. drop the totals row, or sort by another column. */
+  readonly select?: (rows: KpiTable & { available: true }) => KpiRowList;
+  /** Said instead of an empty table: "No NPS detractor this week." Default: nothing. */
+  readonly whenEmpty?: string;
+}
+
+type KpiRowList = Extract<KpiTable, { available: true }>['rows'];
+
+/** The KPI's rows as a table with the given columns. */
+export async function kpiTable(
+  r: ReportContext,
+  kpi: TableRef,
+  columns: readonly ColumnSpec[],
+  options: KpiTableOptions = {},
+): Promise<void> {
+  const { title, caption, limit, select, whenEmpty, ...rowsOptions } = options;
+  const table = typeof kpi === 'string' ? await r.rows(kpi, rowsOptions) : kpi;
+  if (!table.available) return r.unavailable(title ?? table.kpi.title, table.missing);
+  const rows = select ? select(table) : table.rows;
+  if (rows.length === 0) {
+    if (whenEmpty) r.markdown(whenEmpty);
+    return;
+  }
+  const block = rowsTable(table, columns, {
+    format: r.format,
+    rows,
+    ...(title ? { title } : {}),
+    ...(caption ? { caption } : {}),
+    ...(limit ? { limit } : {}),
+  });
+  if (block) r.table(block);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
