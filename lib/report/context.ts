@@ -190,9 +190,13 @@ export function emptySectionNeeds(blocks: readonly Block[]): string[] | undefine
 function groupNeeds(needs: readonly string[]): string[] {
   const byTable = new Map<string, Set<string>>();
   for (const need of needs) {
-    const [table = need, column] = need.split('.');
+    // Either table.column, or a need already grouped: "customers (acquired_at, churned_at)".
+    const grouped = /^(\S+) \((.*)\)$/.exec(need);
+    const [table = need, ...columnList] = grouped
+      ? [grouped[1], ...(grouped[2] ?? '').split(', ')]
+      : need.split('.');
     const columns = byTable.get(table) ?? new Set<string>();
-    if (column) columns.add(column);
+    for (const column of columnList) if (column) columns.add(column);
     byTable.set(table, columns);
   }
   return [...byTable].map(([table, columns]) =>

@@ -2,17 +2,20 @@
 // Run: npx tsx reports/overview.ts [--period 2026-10]   (or: npx pulse report overview)
 // Live: npx pulse dev overview, then edit and save. Cells: node_modules/crm-pulse/docs/notebook-api.md.
 
-import { bars, defineReport, runIfMain, trend } from 'crm-pulse';
+import { bars, defineReport, headlineSummary, headlineTiles, runIfMain, trend } from 'crm-pulse';
 
 const report = defineReport({
   name: 'overview',
   title: 'CRM overview',
   grain: 'month',
   async build(r) {
-    r.headline(await r.kpis(['revenue', 'close_rate', 'churn_rate', 'nps']));
+    // Four numbers first; one your data cannot answer gives way to one it can.
+    const headline = await headlineTiles(r, ['revenue', 'close_rate', 'churn_rate', 'nps']);
+    r.summary(headlineSummary(r, headline, 'revenue'));
+    r.headline(headline);
 
     await r.section('Sales', async () => {
-      await trend(r, 'revenue');
+      await trend(r, 'won_revenue');
       await bars(r, 'close_rate', { by: 'channel', highlight: 'max' });
     });
 
