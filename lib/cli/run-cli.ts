@@ -26,6 +26,7 @@ export const USAGE = `pulse: CRM KPIs from a folder of CSV/Parquet files
                   without PULSE_SMTP_URL / PULSE_SMTP_HOST, .eml files go to .pulse/outbox/
   pulse schedule [--once | --status]          the scheduler daemon (schedules.json); --once runs
                                               what is due now; --status: next run, last outcome
+  pulse alert test NAME [--period ...]        evaluate an alert of schedules.json now: holds or not, and why
   pulse dev [REPORT] [--port N] [--host ADDR] [--period ...] [--param name=value]...
                   live preview on http://127.0.0.1:4321/ (re-runs on save), SQL scratchpad at /sql;
                   --host other than loopback asks every request for a token (printed in the URL)
@@ -134,6 +135,10 @@ async function dispatch(
           isTty: io.isTty ?? false,
         });
       }
+      case 'alert': {
+        const { alertCommand } = await import('./commands/alert.ts');
+        return await alertCommand(flags, io, await projectReports(options.project.reports));
+      }
       case 'copy': {
         const { copyCommand } = await import('./commands/copy.ts');
         return await copyCommand(flags.positionals.slice(1), options.project, io);
@@ -149,7 +154,7 @@ async function dispatch(
       default:
         throw new PulseError(
           'usage',
-          `unknown command "${command}"; commands: init, list, check, kpi, query, report, copy, send, schedule, dev`,
+          `unknown command "${command}"; commands: init, list, check, kpi, query, report, copy, send, schedule, alert, dev`,
         );
     }
   }

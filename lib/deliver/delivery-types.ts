@@ -62,4 +62,6 @@ export interface DeliveryResult {
   readonly restatements: readonly string[];
   /** Set when nothing went out because the data does not cover the period yet. */
   readonly stale?: string;
+  /** What the run decided besides sending (an alert: "holds since ..., not sent again"). */
+  readonly notes?: readonly string[];
 }

@@ -42,6 +42,19 @@ const SCHEMA = [
     numbers JSON NOT NULL,
     PRIMARY KEY (report, period, params_key)
   )`,
+  // One row per alert and key (the whole KPI, or a breakdown value): the state last seen.
+  `CREATE TABLE IF NOT EXISTS alert_states (
+    schedule VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    state VARCHAR NOT NULL CHECK (state IN ('holding', 'clear')),
+    since TIMESTAMPTZ NOT NULL,
+    period VARCHAR NOT NULL,
+    value DOUBLE,
+    episode INTEGER NOT NULL,
+    announced BOOLEAN NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (schedule, key)
+  )`,
   `CREATE TABLE IF NOT EXISTS runs (
     schedule VARCHAR NOT NULL,
     scheduled_at TIMESTAMPTZ NOT NULL,

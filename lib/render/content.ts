@@ -83,6 +83,8 @@ export interface ReportDocument {
   /** Every sentence about rejected rows (banner, footer, e-mail), from `dataQuality.rejected`. */
   readonly rejectedRows?: RejectedRows;
   readonly reproduce: string;
+  /** The e-mail subject when the report sets its own (an alert: what crossed which line). */
+  readonly subject?: string;
   /** Set when the report covers one part of the business (`--param region=EMEA`). */
   readonly scope?: ReportScope;
   /** Past numbers that changed since they were sent: "September 2026 close rate was ...". */

@@ -66,10 +66,12 @@ export async function renderEmail(document: ReportDocument, options: RenderOptio
  * numbers they are ("... — region EMEA"), so two regions never thread together either.
  */
 export function emailSubject(
-  document: Pick<ReportDocument, 'title' | 'periodLabel' | 'scope' | 'partial'>,
+  document: Pick<ReportDocument, 'title' | 'periodLabel' | 'scope' | 'partial' | 'subject'>,
 ): string {
   const partial = document.partial ? ' (partial)' : '';
-  return `${document.title}: ${document.periodLabel}${partial}${document.scope ? ` — ${document.scope.label}` : ''}`;
+  const scope = document.scope ? ` — ${document.scope.label}` : '';
+  if (document.subject) return `${document.subject}${partial}${scope}`;
+  return `${document.title}: ${document.periodLabel}${partial}${scope}`;
 }
 
 function emailTile(tile: TileView) {

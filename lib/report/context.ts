@@ -54,6 +54,8 @@ export interface ReportContext {
   rows(id: string, options?: RowsOptions): Promise<KpiTable>;
   /** The one-sentence answer at the top of the report and the e-mail. */
   summary(text: string): void;
+  /** The e-mail subject, instead of "title: period" (one line; an alert's "X is above Y"). */
+  subject(text: string): void;
   /** The headline tiles (also the e-mail's body). */
   headline(series: readonly KpiSeries[]): void;
   /** One "what changed and why" finding: shown here and in the e-mail. */
@@ -71,6 +73,7 @@ export interface ReportContext {
 export interface ContextState {
   readonly blocks: Block[];
   summary: string | undefined;
+  subject?: string;
   headline: readonly KpiSeries[];
   readonly changes: ReportChange[];
   readonly timings: CellTiming[];
@@ -105,6 +108,9 @@ export function createContext(
     rows: (id, options) => source.rows(id, options),
     summary: (text) => {
       state.summary = text;
+    },
+    subject: (text) => {
+      state.subject = text.replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
     },
     headline: (series) => {
       state.headline = series;

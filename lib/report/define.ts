@@ -23,6 +23,8 @@ export interface ReportDefinition {
    * The scope dimensions (region, segment, ...) are always accepted and scope the data.
    */
   readonly params?: readonly ReportParam[];
+  /** How the Reproduce line runs it, when not `pulse report NAME`: `['alert', 'test', 'churn-high']`. */
+  readonly command?: readonly string[];
   /** Notebook cells, top to bottom. */
   build(r: ReportContext): Promise<void>;
 }

@@ -7,6 +7,8 @@ import type { FormatOptions } from '../format/values.ts';
 import { SAMPLE_DATA_DIR } from '../paths.ts';
 
 export interface ReproduceInput {
+  /** The command words after `pulse`, when not `report NAME` (an alert: `alert test NAME`). */
+  readonly command?: readonly string[];
   readonly report: string;
   /** The --period text: 2026-10, 2026-Q3, 2026-W43. */
   readonly period: string;
@@ -32,8 +34,7 @@ export function reproduceCommand(input: ReproduceInput): string {
   const words = [
     'npx',
     'pulse',
-    'report',
-    input.report,
+    ...(input.command ?? ['report', input.report]),
     '--period',
     input.period,
     ...(input.dataDir === SAMPLE_DATA_DIR ? [] : ['--data', input.dataDir]),

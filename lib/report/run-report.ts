@@ -168,8 +168,10 @@ export async function runReportOn(
     freshness,
     dataQuality,
     rejectedRows,
+    ...(state.subject ? { subject: state.subject } : {}),
     reproduce: reproduceCommand({
       report: definition.name,
+      ...(definition.command ? { command: definition.command } : {}),
       period: periodArgument(period),
       dataDir: dataset.dataDir,
       mapping: dataset.mapping,

@@ -9,7 +9,7 @@ import { formatPeriod, periodArgument } from '../kpi/period.ts';
 import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
 import { planRuns } from './plan-runs.ts';
-import { type JobDeps, runScheduledJob, STALE_RETRY_MS, WAITING_FOR_DATA } from './run-job.ts';
+import { definitionFor, type JobDeps, runScheduledJob, STALE_RETRY_MS, WAITING_FOR_DATA } from './run-job.ts';
 import type { RunRecord, RunStore } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
 
@@ -99,7 +99,7 @@ async function recordMissed(
   unfinished: readonly RunRecord[],
   deps: DaemonDeps,
 ): Promise<void> {
-  const definition = await deps.loadReport(schedule.report);
+  const definition = await definitionFor(schedule, deps);
   const lines: string[] = [];
   for (const at of missed) {
     const span = periodForScheduledRun(at, schedule.timezone, definition.grain);

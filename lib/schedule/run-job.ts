@@ -9,10 +9,12 @@ import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import { formatPeriod, periodArgument } from '../kpi/period.ts';
+import { alertReport } from '../report/alert-report.ts';
 import type { ReportDefinition } from '../report/define.ts';
 import { formatLocal, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
 import { readDerivedRecipients } from './recipients-from.ts';
+import { deliverAlert } from './run-alert.ts';
 import type { RunRecord, RunStore } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
 
@@ -31,6 +33,16 @@ export const WAITING_FOR_DATA = 'waiting for data: ';
 /** How often a run waiting for data tries again, within its catch-up window. */
 export const STALE_RETRY_MS = 30 * 60_000;
 
+/** The report a schedule runs: its report script, or for an alert the alert's own report. */
+export function definitionFor(
+  schedule: Schedule,
+  deps: Pick<JobDeps, 'loadReport'>,
+): Promise<ReportDefinition> {
+  return schedule.alert
+    ? Promise.resolve(alertReport(schedule.name, schedule.alert))
+    : deps.loadReport(schedule.report);
+}
+
 export async function runScheduledJob(
   schedule: Schedule,
   scheduledAt: Date,
@@ -47,7 +59,7 @@ export async function runScheduledJob(
   };
   let definition: ReportDefinition;
   try {
-    definition = await deps.loadReport(schedule.report);
+    definition = await definitionFor(schedule, deps);
   } catch (error) {
     const record: RunRecord = {
       schedule: schedule.name,
@@ -101,22 +113,25 @@ export async function runScheduledJob(
   });
   try {
     const recipients = await collectRecipients(schedule, span, env);
-    const result = await deliverReport(
-      {
-        schedule: schedule.name,
-        definition,
-        period: { ...span, grain: definition.grain },
-        recipients,
-        owner: schedule.owner,
-        force: false,
-        dryRun: false,
-        pdf: schedule.pdf,
-        retry: schedule.retry,
-        // The owner hears about stale data once, from here, not at every retry.
-        quietWhenStale: true,
-      },
-      env,
-    );
+    const alert = schedule.alert;
+    const result = alert
+      ? await deliverAlert({ ...schedule, alert }, { ...span, grain: definition.grain }, recipients, env)
+      : await deliverReport(
+          {
+            schedule: schedule.name,
+            definition,
+            period: { ...span, grain: definition.grain },
+            recipients,
+            owner: schedule.owner,
+            force: false,
+            dryRun: false,
+            pdf: schedule.pdf,
+            retry: schedule.retry,
+            // The owner hears about stale data once, from here, not at every retry.
+            quietWhenStale: true,
+          },
+          env,
+        );
     if (result.stale)
       return await waitForData(schedule, scheduledAt, base, startedAt, result.stale, wasWaiting, env, deps);
     const counts = countOutcomes(result.groups);
@@ -128,6 +143,7 @@ export async function runScheduledJob(
       ...result.groups.flatMap((g) => g.problems),
       ...(result.stopped ? [result.stopped] : []),
       ...result.restatements.map((r) => `restated: ${r}`),
+      ...(result.notes ?? []),
     ].join('; ');
     if (result.state === 'interrupted') {
       // Left "running": the next start resumes it (recipients already sent are skipped).

@@ -4,7 +4,9 @@
 import type { MailAddress } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import type { RetryPolicy } from '../deliver/retry.ts';
+import type { AlertRule } from '../insights/alert-rule.ts';
 import { notAParameter, type ParamDeclarations, unknownParams } from '../report/report-params.ts';
+import { type AlertKpis, parseAlertRule } from './alert-config.ts';
 import type { DerivedRecipients } from './derived-recipients.ts';
 import {
   address,
@@ -32,6 +34,8 @@ export interface Schedule {
   readonly pdf: boolean;
   /** Kept, checked and shown, but never run by `pulse schedule` (an example, or on hold). */
   readonly paused: boolean;
+  /** Set for an alert: a KPI condition checked on each run, mailed once per change. */
+  readonly alert?: AlertRule;
 }
 
 export const SCHEDULE_NAME = /^[a-z0-9_-]{1,64}$/;
@@ -47,12 +51,17 @@ const KNOWN_FIELDS = [
   'retry',
   'pdf',
   'paused',
+  'alert',
   'description',
 ];
 
-/** What a schedule that leaves a field out gets: the config file's owner. */
+/** An alert's runs are recorded under this "report" name: `alert:churn-high`. */
+export const ALERT_REPORT_PREFIX = 'alert:';
+
+/** What a schedule that leaves a field out gets (the config file's owner), and the KPIs alerts may name. */
 export interface ScheduleDefaults {
   readonly owner?: string;
+  readonly kpis?: AlertKpis;
 }
 
 export type ParseOutcome = { ok: true; schedules: Schedule[] } | { ok: false; errors: string[] };
@@ -115,8 +124,12 @@ function parseSchedule(
   const name = text(entry, 'name', error);
   if (name !== undefined && !SCHEDULE_NAME.test(name))
     error(`.name "${name}": use 1-64 lower-case letters, digits, - or _`);
-  const report = text(entry, 'report', error);
-  if (report !== undefined && !reports.includes(report)) {
+  const isAlert = entry.alert !== undefined;
+  if (isAlert && entry.report !== undefined)
+    error('.report: a schedule is a report or an alert, not both; remove "report" or "alert"');
+  const alert = isAlert ? parseAlertRule(entry.alert, defaults.kpis, error) : undefined;
+  const report = isAlert ? name && `${ALERT_REPORT_PREFIX}${name}` : text(entry, 'report', error);
+  if (!isAlert && report !== undefined && !reports.includes(report)) {
     error(`.report "${report}": no reports/${report}.ts; known reports: ${reports.join(', ') || 'none'}`);
   }
   const timezone = text(entry, 'timezone', error);
@@ -157,6 +170,7 @@ function parseSchedule(
     !owner ||
     pdf === undefined ||
     paused === undefined ||
+    (isAlert && !alert) ||
     !retry ||
     catchUpHours === undefined
   ) {
@@ -174,5 +188,6 @@ function parseSchedule(
     retry,
     pdf,
     paused,
+    ...(alert ? { alert } : {}),
   };
 }

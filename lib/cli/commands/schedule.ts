@@ -6,6 +6,8 @@ import { readSends } from '../../deliver/ledger.ts';
 import { withLedgerDb } from '../../deliver/ledger-db.ts';
 import { buildStatePaths } from '../../deliver/state-dir.ts';
 import { PulseError } from '../../errors.ts';
+import { readCatalog } from '../../kpi/catalog.ts';
+import { alertKpis } from '../../schedule/alert-config.ts';
 import { formatLocal, nextScheduledRun } from '../../schedule/calendar.ts';
 import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
 import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
@@ -27,11 +29,14 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
   if (flags.values.once && flags.values.status)
     throw new PulseError('usage', 'give --once or --status, not both');
   const options = commonOptions(flags.values, io);
-  const all = await readSchedules(schedulesPath(io.env, io.cwd), reports, scheduleDefaults(io.env));
+  const all = await readSchedules(schedulesPath(io.env, io.cwd), reports, {
+    ...scheduleDefaults(io.env),
+    kpis: alertKpis((await readCatalog(options.project.queries)).kpis),
+  });
   // Paused schedules are checked and shown by --status, never run.
   const schedules = flags.values.status ? all : all.filter((s) => !s.paused);
   // Fail at start-up, not at the first run: every scheduled report must load.
-  for (const report of new Set(schedules.map((s) => s.report))) await loadReport(report);
+  for (const schedule of schedules) if (!schedule.alert) await loadReport(schedule.report);
   const clock: Clock = io.env.PULSE_NOW ? createOffsetClock(new Date(options.now)) : systemClock;
   if (flags.values.status) return statusCommand(schedules, io, clock, options.format === 'json');
 

@@ -3,6 +3,7 @@
 
 import { buildTrend } from '../../charts/trend.ts';
 import { formatSettings } from '../../format/formatter.ts';
+import { UNUSUAL_FACTOR } from '../../insights/alert-rule.ts';
 import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
 import { topMovers } from '../../insights/movers.ts';
 import {
@@ -76,7 +77,9 @@ export async function explainChanges(
       format,
     ).replace(/\.$/, '');
     const unusual =
-      Math.abs(mover.z) >= 1.5 ? ` That is ${r.format.fixed(Math.abs(mover.z), 1)}× its usual swing.` : '';
+      Math.abs(mover.z) >= UNUSUAL_FACTOR
+        ? ` That is ${r.format.fixed(Math.abs(mover.z), 1)}× its usual swing.`
+        : '';
     r.change(
       `${sentence}${unusual}`,
       buildTrend({

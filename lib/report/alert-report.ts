@@ -1,0 +1,128 @@
+// An alert as a report: its cells evaluate the condition on the period (per breakdown value with
+// `by`) and, for the keys being announced, write what crossed which line: the value with its
+// comparison, the trend, the decomposition from what changed and the breakdown that moved most.
+// Running it through the report machinery gives the alert the reports' guarantees: coverage
+// (a stale period is never evaluated), scope params, e-mail-safe HTML, PNG charts, plain text.
+
+import { PulseError } from '../errors.ts';
+import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/alert-rule.ts';
+import { wholeValue } from '../kpi/compare.ts';
+import { bars, trend } from './cells/kpi-cells.ts';
+import { explainChanges } from './cells/what-changed.ts';
+import type { ReportContext } from './context.ts';
+import { defineReport, type ReportDefinition } from './define.ts';
+
+/** One key's verdict: the whole KPI (key '') or one breakdown value. */
+export interface AlertFinding {
+  readonly key: string;
+  /** "" for the whole KPI, "segment Enterprise" for a breakdown value. */
+  readonly label: string;
+  readonly value: number | null;
+  readonly verdict: AlertVerdict;
+  /** "Churn rate 2.4 % is above 2.0 % (October 2026)": the subject and first line. */
+  readonly headline: string;
+}
+
+export interface AlertReportOptions {
+  /** The keys whose message this run writes; nothing shown for the others. Default: none. */
+  readonly announce?: ReadonlySet<string>;
+  /** For the keys announced: "cleared" writes "is no longer above ...". */
+  readonly cleared?: boolean;
+  /** Called once the condition is evaluated, with every key's verdict. */
+  readonly onEvaluated?: (findings: readonly AlertFinding[]) => void;
+}
+
+export function alertReport(
+  name: string,
+  rule: AlertRule,
+  options: AlertReportOptions = {},
+): ReportDefinition {
+  return defineReport({
+    // Its own output folder (out/alert-<name>/<period>/) and sent numbers.
+    name: `alert-${name}`.slice(0, 64),
+    title: `Alert ${name}`,
+    grain: rule.grain,
+    command: ['alert', 'test', name],
+    async build(r) {
+      const findings = await evaluate(r, rule);
+      options.onEvaluated?.(findings);
+      const shown = findings.filter((f) => options.announce?.has(f.key));
+      if (shown.length === 0) {
+        r.markdown(findings.map((f) => `${f.headline}: ${f.verdict.reason}.`).join('\n\n'));
+        return;
+      }
+      const lines = shown.map((f) => (options.cleared ? cleared(f) : f.headline));
+      r.subject(lines.length === 1 ? (lines[0] ?? '') : `${lines[0]}, and ${lines.length - 1} more`);
+      r.summary(lines.join('; '));
+      const series = await r.kpi(rule.kpi, 13);
+      r.headline([series]);
+      await r.section('Why', async () => {
+        await trend(r, series, { history: 13 });
+        const by = rule.by ?? series.kpi.breakdowns[0]?.name;
+        await explainChanges(r, [{ id: rule.kpi, ...(by ? { by } : {}) }], { top: 1 });
+        if (rule.by) await bars(r, rule.kpi, { by: rule.by });
+      });
+    },
+  });
+}
+
+async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding[]> {
+  const series = await r.kpi(rule.kpi, 13);
+  if (!series.available)
+    throw new PulseError(
+      'kpi_unavailable',
+      `the alert's KPI ${rule.kpi} is not available on this data: it needs ${series.missing.join(', ')}`,
+    );
+  const { unit, direction, title } = series.kpi;
+  const say = (value: number | null) => (value === null ? 'unknown' : r.format.value(value, unit));
+  const finding = (key: string, label: string, value: number | null, verdict: AlertVerdict): AlertFinding => {
+    const who = label ? `${title} (${label})` : title;
+    const what =
+      rule.when === 'above' || rule.when === 'below'
+        ? `is ${verdict.holds ? '' : 'not '}${rule.when} ${say(verdict.line)}`
+        : rule.when === 'off_target'
+          ? `is ${verdict.holds ? 'off' : 'on'} target (${say(verdict.line)})`
+          : `moved ${verdict.swings === undefined ? 'an unknown' : `${r.format.fixed(verdict.swings, 1)}×`} its usual swing`;
+    const headline =
+      verdict.holds === null
+        ? `${who} ${say(value)} (${r.periodLabel})`
+        : `${who} ${say(value)} ${what} (${r.periodLabel})`;
+    return { key, label, value, verdict, headline };
+  };
+  if (!rule.by) {
+    const current = series.current;
+    const value = current ? wholeValue(current) : null;
+    const verdict = evaluateAlert(rule, {
+      unit,
+      direction,
+      value,
+      unknownReason: String(current?.coverage_note ?? current?.comparison_note ?? 'no data for the period'),
+      target: current?.target ?? null,
+      history: series.history.map(wholeValue),
+    });
+    return [finding('', '', value, verdict)];
+  }
+  const table = await r.rows(rule.kpi, { by: rule.by });
+  if (!table.available)
+    throw new PulseError(
+      'kpi_unavailable',
+      `the alert's breakdown ${rule.kpi} by ${rule.by} is not available: it needs ${table.missing.join(', ')}`,
+    );
+  const by = table.by ?? rule.by;
+  return table.rows.map((row) => {
+    const key = row[by] === null || row[by] === undefined ? '(none)' : String(row[by]);
+    const value = wholeValue(row);
+    const verdict = evaluateAlert(rule, {
+      unit,
+      direction,
+      value,
+      unknownReason: String(row.coverage_note ?? 'no data for the period'),
+      target: row.target ?? null,
+    });
+    return finding(key, `${rule.by} ${key}`, value, verdict);
+  });
+}
+
+function cleared(finding: AlertFinding): string {
+  return `Cleared: ${finding.headline}`;
+}

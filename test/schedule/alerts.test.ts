@@ -1,0 +1,126 @@
+// KPI alerts against a real SMTP server, the sample data and a pinned clock: a message when the
+// condition turns to holding, none while it keeps holding, none when it never holds, again after
+// it cleared, per breakdown value with `by`, and never on stale data (the owner hears instead).
+
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertRule } from '../../lib/insights/alert-rule.ts';
+import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { evaluateAlertRun } from '../../lib/schedule/run-alert.ts';
+import { runScheduledJob } from '../../lib/schedule/run-job.ts';
+import type { Schedule } from '../../lib/schedule/schedule-config.ts';
+import { createHarness, type Harness, OWNER, testSchedule } from '../deliver/harness.ts';
+import { startSmtp, type TestSmtp } from '../deliver/smtp-test-server.ts';
+
+let h: Harness | undefined;
+let smtp: TestSmtp | undefined;
+afterEach(async () => {
+  await smtp?.close();
+  smtp = undefined;
+  await h?.remove();
+  h = undefined;
+});
+
+const DAY = 86_400_000;
+const FIRST = new Date('2026-11-02T08:00:00Z'); // reports October 2026, which the sample covers
+
+function alertSchedule(alert: Partial<AlertRule>, name = 'churn-high'): Schedule {
+  return testSchedule({
+    name,
+    report: `alert:${name}`,
+    cron: '0 8 * * *',
+    timezone: 'UTC',
+    recipients: [{ address: { address: 'cs-lead@example.com' }, params: {} }],
+    alert: {
+      kpi: 'churn_rate',
+      when: 'above',
+      value: 0.01,
+      grain: 'month',
+      params: {},
+      notifyWhenCleared: false,
+      ...alert,
+    },
+  });
+}
+
+const subjects = (t: TestSmtp, to: string) =>
+  Promise.all(t.to(to).map(async (m) => (await simpleParser(m.raw)).subject ?? ''));
+
+async function setUp(start = FIRST) {
+  h = await createHarness(SAMPLE_DATA_DIR, start.toISOString());
+  smtp = await startSmtp();
+  return { h, smtp, deps: h.deps({ port: smtp.port }) };
+}
+
+describe('KPI alerts', { timeout: 180_000 }, () => {
+  it('a condition that holds is mailed once, with what crossed which line, and not again while it holds', async () => {
+    const { h, smtp, deps } = await setUp();
+    const schedule = alertSchedule({});
+    const first = await runScheduledJob(schedule, FIRST, deps);
+    expect(first).toMatchObject({ state: 'sent', period: '2026-10', sent: 1 });
+    const [subject] = await subjects(smtp, 'cs-lead@example.com');
+    expect(subject).toBe('Churn rate 1.4 % is above 1.0 % (October 2026)');
+    const mail = await simpleParser(smtp.to('cs-lead@example.com')[0]?.raw ?? '');
+    expect(mail.text).toContain('Churn rate 1.4 % is above 1.0 % (October 2026)');
+    expect(mail.text).toMatch(/npx pulse alert test churn-high --period 2026-10/);
+    expect(mail.attachments.some((a) => a.contentType === 'image/png' && a.cid)).toBe(true);
+    for (const day of [1, 2, 3]) {
+      h.clock.set(new Date(FIRST.getTime() + day * DAY));
+      const again = await runScheduledJob(schedule, new Date(FIRST.getTime() + day * DAY), deps);
+      expect(again.state).toBe('sent');
+      expect(again.detail).toMatch(/still holds since 2026-11-02.*not sent again/);
+    }
+    expect(smtp.to('cs-lead@example.com')).toHaveLength(1);
+  });
+
+  it('one that never holds sends nothing', async () => {
+    const { smtp, deps } = await setUp();
+    const record = await runScheduledJob(alertSchedule({ value: 0.5 }), FIRST, deps);
+    expect(record).toMatchObject({ state: 'sent', detail: 'the condition does not hold; nothing sent' });
+    expect(smtp.delivered).toHaveLength(0);
+  });
+
+  it('clear, then holding again, is a new change and is mailed again', async () => {
+    const { h, smtp, deps } = await setUp();
+    // The same alert (its state is kept by name) seeing the line move past the value and back.
+    await runScheduledJob(alertSchedule({ value: 0.01 }), FIRST, deps);
+    h.clock.set(new Date(FIRST.getTime() + DAY));
+    const clear = await runScheduledJob(alertSchedule({ value: 0.5 }), new Date(FIRST.getTime() + DAY), deps);
+    expect(clear.detail).toBe('the condition does not hold; nothing sent');
+    h.clock.set(new Date(FIRST.getTime() + 2 * DAY));
+    await runScheduledJob(alertSchedule({ value: 0.01 }), new Date(FIRST.getTime() + 2 * DAY), deps);
+    expect(await subjects(smtp, 'cs-lead@example.com')).toEqual([
+      'Churn rate 1.4 % is above 1.0 % (October 2026)',
+      'Churn rate 1.4 % is above 1.0 % (October 2026)',
+    ]);
+  });
+
+  it('with by: segment, fires for the segments that cross only, one message each', async () => {
+    const { smtp, deps } = await setUp();
+    const schedule = alertSchedule({ by: 'segment', value: 0.014 }, 'churn-by-segment');
+    const { findings } = await evaluateAlertRun('churn-by-segment', schedule.alert as AlertRule, undefined, {
+      dataDir: SAMPLE_DATA_DIR,
+      timeZone: 'UTC',
+      now: () => FIRST.toISOString(),
+      currency: 'USD',
+    });
+    const crossing = findings.filter((f) => f.verdict.holds === true).map((f) => f.key);
+    expect(crossing.length).toBeGreaterThan(0);
+    expect(crossing.length).toBeLessThan(findings.length);
+    await runScheduledJob(schedule, FIRST, deps);
+    const got = await subjects(smtp, 'cs-lead@example.com');
+    expect(got).toHaveLength(crossing.length);
+    for (const key of crossing) expect(got.some((s) => s.includes(`(segment ${key})`))).toBe(true);
+  });
+
+  it('stale data sends nothing to recipients; the owner hears about the export', async () => {
+    const scheduled = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
+    const { smtp, deps } = await setUp(scheduled);
+    const record = await runScheduledJob(alertSchedule({}), scheduled, deps);
+    expect(record.state).toBe('running');
+    expect(record.detail).toMatch(/waiting for data: the export is stale/);
+    expect(smtp.to('cs-lead@example.com')).toHaveLength(0);
+    const [owner] = await subjects(smtp, OWNER.address);
+    expect(owner).toMatch(/the export is stale/);
+  });
+});
