@@ -2,6 +2,7 @@
 // for a retry and what went out with no reply (outcome unknown). Built from the runs table and
 // the send ledger; formatted here.
 
+import type { AlertState } from '../deliver/alert-states.ts';
 import type { SendRecord } from '../deliver/ledger.ts';
 import { buildResendCommand } from '../deliver/resend-command.ts';
 import { formatLocal, nextScheduledRun } from './calendar.ts';
@@ -22,6 +23,8 @@ export interface ScheduleStatus {
   readonly pendingRetries: readonly SendRecord[];
   /** Handed over whole with no reply recorded: not resent automatically; the command resends. */
   readonly unknownOutcomes: readonly SendRecord[];
+  /** An alert's state per key: holding or clear, since when, the value it last saw. */
+  readonly alertStates?: readonly AlertState[];
 }
 
 export function buildScheduleStatus(
@@ -30,8 +33,11 @@ export function buildScheduleStatus(
   /** Ledger rows in state pending or unknown. */
   pending: readonly SendRecord[],
   now: Date,
+  alertStates?: readonly AlertState[],
 ): ScheduleStatus {
   const next = nextScheduledRun(schedule, now);
+  // An alert's messages are in the ledger as NAME#key#episode.
+  const mine = (p: SendRecord) => p.schedule === schedule.name || p.schedule.startsWith(`${schedule.name}#`);
   return {
     name: schedule.name,
     report: schedule.report,
@@ -41,8 +47,9 @@ export function buildScheduleStatus(
     nextRunLocal: next ? formatLocal(next, schedule.timezone) : null,
     lastRun: recent[0] ?? null,
     recentProblems: recent.slice(1).filter((r) => r.state !== 'sent'),
-    pendingRetries: pending.filter((p) => p.schedule === schedule.name && p.state === 'pending'),
-    unknownOutcomes: pending.filter((p) => p.schedule === schedule.name && p.state === 'unknown'),
+    pendingRetries: pending.filter((p) => mine(p) && p.state === 'pending'),
+    unknownOutcomes: pending.filter((p) => mine(p) && p.state === 'unknown'),
+    ...(schedule.alert ? { alertStates: alertStates ?? [] } : {}),
   };
 }
 
@@ -52,6 +59,13 @@ export function formatStatus(statuses: readonly ScheduleStatus[]): string {
     lines.push(`${s.name}  (report ${s.report}, "${s.cron}" ${s.timezone})`);
     lines.push(`  next run:  ${s.nextRunLocal ?? 'none (the pattern has no future run)'}`);
     lines.push(`  last run:  ${s.lastRun ? describeRun(s.lastRun) : 'never'}`);
+    if (s.alertStates?.length === 0) lines.push('  alert:     never evaluated');
+    for (const a of s.alertStates ?? []) {
+      const key = a.key === '' ? '' : ` ${a.key}:`;
+      lines.push(
+        `  alert:    ${key} ${a.state === 'holding' ? 'HOLDS' : 'clear'} since ${a.since.slice(0, 16).replace('T', ' ')} UTC, last value ${a.value ?? 'unknown'} (${a.period})${a.announced ? '' : ', not yet announced'}`,
+      );
+    }
     for (const run of s.recentProblems.slice(0, 5)) lines.push(`  earlier:   ${describeRun(run)}`);
     if (s.pendingRetries.length === 0) lines.push('  pending:   none');
     for (const p of s.pendingRetries) {

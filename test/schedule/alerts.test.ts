@@ -124,3 +124,45 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(owner).toMatch(/the export is stale/);
   });
 });
+
+describe('alert mistakes in schedules.json', () => {
+  it('are listed at start-up with every other schedule mistake', async () => {
+    const { parseSchedules } = await import('../../lib/schedule/schedule-config.ts');
+    const { alertKpis } = await import('../../lib/schedule/alert-config.ts');
+    const { readCatalog } = await import('../../lib/kpi/catalog.ts');
+    const base = {
+      cron: '0 8 * * *',
+      timezone: 'UTC',
+      owner: 'ops@example.com',
+      recipients: ['a@example.com'],
+    };
+    const text = JSON.stringify({
+      schedules: [
+        { name: 'a', ...base, alert: { kpi: 'churn_rat', when: 'above', value: 0.02 } },
+        { name: 'b', ...base, alert: { kpi: 'churn_rate', when: 'above' } },
+        { name: 'c', ...base, alert: { kpi: 'churn_rate', when: 'above', value: 0.02, by: 'planet' } },
+        { name: 'd', ...base, report: 'monthly', alert: { kpi: 'nps', when: 'sometimes' } },
+      ],
+    });
+    const outcome = parseSchedules(text, 'schedules.json', ['monthly'], undefined, {
+      kpis: alertKpis((await readCatalog()).kpis),
+    });
+    expect(outcome.ok).toBe(false);
+    const errors = outcome.ok ? [] : outcome.errors;
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /schedules\[0\] \(a\)\.alert\.kpi: unknown KPI "churn_rat"; did you mean "churn_rate"\?/,
+        ),
+        expect.stringMatching(/schedules\[1\] \(b\)\.alert\.value: "above" needs a number/),
+        expect.stringMatching(
+          /schedules\[2\] \(c\)\.alert\.by: "churn_rate" cannot be broken down by "planet"; it can by /,
+        ),
+        expect.stringMatching(/schedules\[3\] \(d\)\.report: a schedule is a report or an alert, not both/),
+        expect.stringMatching(
+          /schedules\[3\] \(d\)\.alert\.when: expected one of above, below, off_target, unusual/,
+        ),
+      ]),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
+import { type AlertState, readAlertStates } from '../../deliver/alert-states.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
 import { withLedgerDb } from '../../deliver/ledger-db.ts';
@@ -117,10 +118,23 @@ export async function readScheduleStatuses(
   now: Date,
 ): Promise<ScheduleStatus[]> {
   const store = openRunStore(ledgerPath);
-  const open = await withLedgerDb(ledgerPath, (db) => readSends(db, { states: ['pending', 'unknown'] }));
+  const { open, alerts } = await withLedgerDb(ledgerPath, async (db) => {
+    const alerts = new Map<string, AlertState[]>();
+    for (const s of schedules)
+      if (s.alert) alerts.set(s.name, [...(await readAlertStates(db, s.name)).values()]);
+    return { open: await readSends(db, { states: ['pending', 'unknown'] }), alerts };
+  });
   const statuses: ScheduleStatus[] = [];
   for (const schedule of schedules) {
-    statuses.push(buildScheduleStatus(schedule, await store.readRecent(schedule.name, 6), open, now));
+    statuses.push(
+      buildScheduleStatus(
+        schedule,
+        await store.readRecent(schedule.name, 6),
+        open,
+        now,
+        alerts.get(schedule.name),
+      ),
+    );
   }
   return statuses;
 }
