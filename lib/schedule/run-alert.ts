@@ -118,7 +118,13 @@ export async function deliverAlert(
       (s) => `${labelOf(s.key)} still holds since ${s.since.slice(0, 10)} (value ${s.value}); not sent again`,
     ),
     ...unknown.map((f) => `${labelOf(f.key)}: ${f.verdict.reason}`),
-    ...(held.length === 0 && next.cleared.length === 0 ? ['the condition does not hold; nothing sent'] : []),
+    ...(held.length === 0 && next.cleared.length === 0
+      ? [
+          unknown.length === evaluated.findings.length
+            ? 'unknown for every key; nothing sent'
+            : 'the condition does not hold; nothing sent',
+        ]
+      : []),
   ];
   return { ...empty(evaluated), state, groups, notes };
 }
