@@ -2,6 +2,10 @@
 // condition turns to holding, none while it keeps holding, none when it never holds, again after
 // it cleared, per breakdown value with `by`, and never on stale data (the owner hears instead).
 
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../lib/insights/alert-rule.ts';
@@ -46,6 +50,26 @@ function alertSchedule(alert: Partial<AlertRule>, name = 'churn-high'): Schedule
 const subjects = (t: TestSmtp, to: string) =>
   Promise.all(t.to(to).map(async (m) => (await simpleParser(m.raw)).subject ?? ''));
 
+/** The sample with every other October 2026 churn undone: churn falls below 1 %. */
+async function withFewerOctoberChurns(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'crm-pulse-fewer-churns-'));
+  await cp(SAMPLE_DATA_DIR, dir, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const file = join(dir, 'customers.parquet');
+    await connection.run(
+      `CREATE TABLE c AS SELECT * REPLACE (CASE WHEN churned_at >= DATE '2026-10-01' AND churned_at < DATE '2026-11-01'
+         AND hash(customer_id) % 2 = 0 THEN NULL ELSE churned_at END AS churned_at) FROM read_parquet('${file}')`,
+    );
+    await connection.run(`COPY c TO '${file}' (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return dir;
+}
+
 async function setUp(start = FIRST) {
   h = await createHarness(SAMPLE_DATA_DIR, start.toISOString());
   smtp = await startSmtp();
@@ -80,19 +104,29 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(smtp.delivered).toHaveLength(0);
   });
 
-  it('clear, then holding again, is a new change and is mailed again', async () => {
-    const { h, smtp, deps } = await setUp();
-    // The same alert (its state is kept by name) seeing the line move past the value and back.
-    await runScheduledJob(alertSchedule({ value: 0.01 }), FIRST, deps);
-    h.clock.set(new Date(FIRST.getTime() + DAY));
-    const clear = await runScheduledJob(alertSchedule({ value: 0.5 }), new Date(FIRST.getTime() + DAY), deps);
-    expect(clear.detail).toBe('the condition does not hold; nothing sent');
-    h.clock.set(new Date(FIRST.getTime() + 2 * DAY));
-    await runScheduledJob(alertSchedule({ value: 0.01 }), new Date(FIRST.getTime() + 2 * DAY), deps);
-    expect(await subjects(smtp, 'cs-lead@example.com')).toEqual([
-      'Churn rate 1.4 % is above 1.0 % (October 2026)',
-      'Churn rate 1.4 % is above 1.0 % (October 2026)',
-    ]);
+  it('clear, then holding again (the export changed between runs), is a new change and is mailed again', async () => {
+    const { h, smtp } = await setUp();
+    const fewer = await withFewerOctoberChurns();
+    try {
+      const schedule = alertSchedule({ value: 0.01 });
+      const on = (day: number, dataDir: string) => {
+        const at = new Date(FIRST.getTime() + day * DAY);
+        h.clock.set(at);
+        return runScheduledJob(schedule, at, h.deps({ port: smtp.port, dataDir }));
+      };
+      await on(0, SAMPLE_DATA_DIR);
+      // A corrected export: half of October's churns were data-entry mistakes. Below the line.
+      const clear = await on(1, fewer);
+      expect(clear.detail).toBe('the condition does not hold; nothing sent');
+      // Corrected back: the churns were real after all. Holding again: a new message.
+      await on(2, SAMPLE_DATA_DIR);
+      expect(await subjects(smtp, 'cs-lead@example.com')).toEqual([
+        'Churn rate 1.4 % is above 1.0 % (October 2026)',
+        'Churn rate 1.4 % is above 1.0 % (October 2026)',
+      ]);
+    } finally {
+      await rm(fewer, { recursive: true, force: true });
+    }
   });
 
   it('with by: segment, fires for the segments that cross only, one message each', async () => {
