@@ -200,3 +200,26 @@ describe('alert mistakes in schedules.json', () => {
     );
   });
 });
+
+describe('off_target alerts need targets', () => {
+  it('are refused at start-up when the targets table has none for the KPI or the breakdown', async () => {
+    const { missingTargets } = await import('../../lib/schedule/alert-targets.ts');
+    const targets = [
+      { kpi: 'close_rate', periodStart: '2026-10-01', grain: 'month', target: 0.3, segment: null },
+    ];
+    const off = (alert: Partial<AlertRule>, name: string) =>
+      alertSchedule({ kpi: 'close_rate', when: 'off_target', ...alert }, name);
+    expect(missingTargets([off({}, 'company')], targets)).toEqual([]);
+    expect(missingTargets([off({ by: 'channel' }, 'by-channel')], targets)).toEqual([
+      expect.stringMatching(/^by-channel\.alert\.by: "off_target" by channel has no targets to compare with/),
+    ]);
+    expect(
+      missingTargets([off({ by: 'segment' }, 'by-segment'), off({ kpi: 'nps' }, 'nps')], targets),
+    ).toEqual([
+      expect.stringMatching(
+        /^by-segment\.alert\.when: "off_target" needs targets for close_rate per month and segment/,
+      ),
+      expect.stringMatching(/^nps\.alert\.when: "off_target" needs targets for nps per month,/),
+    ]);
+  });
+});

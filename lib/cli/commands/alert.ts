@@ -18,6 +18,7 @@ import {
 import { evaluateAlertRun } from '../../schedule/run-alert.ts';
 import { dataReadOptions } from '../data-options.ts';
 import { type CliIo, commonOptions, type ParsedFlags } from '../options.ts';
+import { checkAlertTargets } from './schedule.ts';
 
 export async function alertCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {
   const [action, name, ...extra] = flags.positionals.slice(1);
@@ -39,6 +40,7 @@ export async function alertCommand(flags: ParsedFlags, io: CliIo, reports: Repor
       `no alert "${name}" in schedules.json${schedule ? ' (it is a report schedule)' : ''}; alerts: ${alerts.join(', ') || 'none'}`,
     );
   const rule = schedule.alert;
+  await checkAlertTargets([schedule], options);
   const period = flags.values.period ? parsePeriod(flags.values.period) : undefined;
   if (period && period.grain !== rule.grain)
     throw new PulseError(

@@ -8,7 +8,9 @@ import { withLedgerDb } from '../../deliver/ledger-db.ts';
 import { buildStatePaths } from '../../deliver/state-dir.ts';
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
+import { readTargets } from '../../kpi/targets.ts';
 import { alertKpis } from '../../schedule/alert-config.ts';
+import { missingTargets } from '../../schedule/alert-targets.ts';
 import { formatLocal, nextScheduledRun } from '../../schedule/calendar.ts';
 import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
 import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
@@ -23,7 +25,8 @@ import { openRunStore } from '../../schedule/run-records.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
 import { buildScheduleStatus, formatStatus, type ScheduleStatus } from '../../schedule/status.ts';
 import { dataReadOptions } from '../data-options.ts';
-import { type CliIo, commonOptions, type ParsedFlags } from '../options.ts';
+import { type CliIo, type CommonOptions, commonOptions, type ParsedFlags } from '../options.ts';
+import { withDataset } from '../with-dataset.ts';
 
 export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: ReportSource): Promise<number> {
   const loadReport = (name: string) => reports.load(name);
@@ -34,6 +37,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
     ...scheduleDefaults(io.env),
     kpis: alertKpis((await readCatalog(options.project.queries)).kpis),
   });
+  await checkAlertTargets(all, options);
   // Paused schedules are checked and shown by --status, never run.
   const schedules = flags.values.status ? all : all.filter((s) => !s.paused);
   // Fail at start-up, not at the first run: every scheduled report must load.
@@ -149,4 +153,18 @@ async function statusCommand(
   const statuses = await readScheduleStatuses(paths.ledger, schedules, clock.now());
   io.stdout(json ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatus(statuses));
   return 0;
+}
+
+/** Off-target alerts whose KPI has no targets in the data: refused at start-up, all listed. */
+export async function checkAlertTargets(
+  schedules: readonly Schedule[],
+  options: CommonOptions,
+): Promise<void> {
+  if (!schedules.some((s) => s.alert?.when === 'off_target')) return;
+  const problems = missingTargets(schedules, await withDataset(options, readTargets));
+  if (problems.length > 0)
+    throw new PulseError(
+      'usage',
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the schedules; nothing was scheduled:\n  ${problems.join('\n  ')}`,
+    );
 }
