@@ -59,7 +59,9 @@ export function alertReport(
       await r.section('Why', async () => {
         await trend(r, series, { history: 13 });
         const by = rule.by ?? series.kpi.breakdowns[0]?.name;
-        await explainChanges(r, [{ id: rule.kpi, ...(by ? { by } : {}) }], { top: 1 });
+        await explainChanges(r, [{ id: rule.kpi, ...(by ? { by } : {}), nouns: ratioNouns(series.kpi) }], {
+          top: 1,
+        });
         if (rule.by) await bars(r, rule.kpi, { by: rule.by });
       });
     },
@@ -125,4 +127,22 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
 
 function cleared(finding: AlertFinding): string {
   return `Cleared: ${finding.headline}`;
+}
+
+// What a ratio KPI counts, by the table it reads first: "a shift of customers toward SMB".
+const ITEMS: Readonly<Record<string, string>> = {
+  customers: 'customers',
+  opportunities: 'deals',
+  leads: 'leads',
+  tickets: 'tickets',
+  surveys: 'answers',
+  orders: 'orders',
+  subscriptions: 'subscriptions',
+  users: 'users',
+  activities: 'activities',
+};
+
+function ratioNouns(kpi: { title: string; needs: readonly string[] }) {
+  const table = kpi.needs[0]?.split('.')[0] ?? '';
+  return { rateNoun: kpi.title.replace(/\s*\(.*\)$/, '').toLowerCase(), items: ITEMS[table] ?? 'records' };
 }
