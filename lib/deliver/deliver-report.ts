@@ -3,6 +3,7 @@
 // message per recipient, send them through the ledger, keep the numbers sent, and tell the owner
 // about anything that did not go out.
 
+import { createHash } from 'node:crypto';
 import { PulseError } from '../errors.ts';
 import { formatPeriod, type Grain, type PeriodSpan, periodArgument } from '../kpi/period.ts';
 import { type Alert, sendAlert } from './alert.ts';
@@ -27,8 +28,9 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
   for (const recipients of groupByParams(request.recipients).values()) {
     const params = recipients[0]?.params ?? {};
     // 1. Recipients already sent for a known period need no new render (a resumed run).
+    // With onlyIfChanged the key depends on the numbers: known only after the render (step 2b).
     const pending =
-      knownPeriod && !request.force && !request.dryRun
+      knownPeriod && !request.force && !request.dryRun && !request.onlyIfChanged
         ? await withoutAlreadySent(
             recipients,
             { schedule: request.schedule, report, period: knownPeriod },
@@ -93,9 +95,21 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
     period = rendered.period;
     periodLabel = rendered.run.document.periodLabel;
     if (rendered.stale) stale ??= rendered.stale;
+    // 2b. Only if changed: the numbers' digest is part of the ledger key; equal numbers were sent.
+    let schedule = request.schedule;
+    if (request.onlyIfChanged && !request.force && !request.dryRun && !rendered.stale) {
+      schedule = `${request.schedule}@${numbersDigest(rendered.run.numbers)}`;
+      const fresh = await withoutAlreadySent(pending.todo, { schedule, report, period }, env);
+      pending.done.push(...fresh.done);
+      pending.todo.splice(0, pending.todo.length, ...fresh.todo);
+      if (pending.todo.length === 0) {
+        groups.push({ params, outcomes: [...pending.done], problems: [] });
+        continue;
+      }
+    }
     // 3. Compose and check every message before the first one goes.
     const prepared = await prepareMessages(rendered, pending.todo, {
-      schedule: request.schedule,
+      schedule,
       from: env.from,
       ...(request.force ? { resend: env.now() } : {}),
     });
@@ -160,6 +174,12 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
     );
   }
   return result;
+}
+
+/** Eight hex digits standing for every number of a run: equal numbers, equal digest. */
+function numbersDigest(numbers: readonly Record<string, unknown>[]): string {
+  const text = JSON.stringify(numbers.map((row) => Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1))));
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 function periodText(period: PeriodSpan, grain: Grain): string {

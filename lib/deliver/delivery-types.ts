@@ -25,6 +25,11 @@ export interface DeliveryRequest {
   readonly allowPartial?: boolean;
   /** Leave the owner's alert out when the only problem is stale data (a scheduled retry). */
   readonly quietWhenStale?: boolean;
+  /**
+   * Send a period again only when its numbers changed since they were sent: the ledger key carries
+   * a digest of the numbers, so equal numbers are "already sent" (skipped) and changed ones new.
+   */
+  readonly onlyIfChanged?: boolean;
 }
 
 export interface DeliveryEnv extends Omit<SendDeps, 'retry'> {

@@ -127,6 +127,7 @@ export async function runScheduledJob(
             dryRun: false,
             pdf: schedule.pdf,
             retry: schedule.retry,
+            ...(schedule.onlyIfChanged ? { onlyIfChanged: true } : {}),
             // The owner hears about stale data once, from here, not at every retry.
             quietWhenStale: true,
           },
@@ -144,6 +145,9 @@ export async function runScheduledJob(
       ...(result.stopped ? [result.stopped] : []),
       ...result.restatements.map((r) => `restated: ${r}`),
       ...(result.notes ?? []),
+      ...(schedule.onlyIfChanged && counts.sent === 0 && counts.alreadySent > 0
+        ? ['the numbers are the ones already sent for this period: skipped (onlyIfChanged)']
+        : []),
     ].join('; ');
     if (result.state === 'interrupted') {
       // Left "running": the next start resumes it (recipients already sent are skipped).

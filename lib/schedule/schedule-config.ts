@@ -36,6 +36,8 @@ export interface Schedule {
   readonly paused: boolean;
   /** Set for an alert: a KPI condition checked on each run, mailed once per change. */
   readonly alert?: AlertRule;
+  /** A report sent again for a period only when its numbers changed since it was sent. */
+  readonly onlyIfChanged?: boolean;
 }
 
 export const SCHEDULE_NAME = /^[a-z0-9_-]{1,64}$/;
@@ -52,6 +54,7 @@ const KNOWN_FIELDS = [
   'pdf',
   'paused',
   'alert',
+  'onlyIfChanged',
   'description',
 ];
 
@@ -159,6 +162,11 @@ function parseSchedule(
   const pdf =
     entry.pdf === undefined ? false : entry.pdf === true ? true : entry.pdf === false ? false : undefined;
   if (pdf === undefined) error(`.pdf: expected true or false, got ${JSON.stringify(entry.pdf)}`);
+  const onlyIfChanged = entry.onlyIfChanged;
+  if (onlyIfChanged !== undefined && typeof onlyIfChanged !== 'boolean')
+    error(`.onlyIfChanged: expected true or false, got ${JSON.stringify(onlyIfChanged)}`);
+  if (onlyIfChanged !== undefined && isAlert)
+    error('.onlyIfChanged: an alert is sent once per change already; onlyIfChanged is for reports');
   const paused =
     entry.paused === undefined ? false : typeof entry.paused === 'boolean' ? entry.paused : undefined;
   if (paused === undefined) error(`.paused: expected true or false, got ${JSON.stringify(entry.paused)}`);
@@ -189,5 +197,6 @@ function parseSchedule(
     pdf,
     paused,
     ...(alert ? { alert } : {}),
+    ...(onlyIfChanged === true ? { onlyIfChanged } : {}),
   };
 }

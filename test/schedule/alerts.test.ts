@@ -10,6 +10,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../lib/insights/alert-rule.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { defineReport } from '../../lib/report/define.ts';
 import { evaluateAlertRun } from '../../lib/schedule/run-alert.ts';
 import { runScheduledJob } from '../../lib/schedule/run-job.ts';
 import type { Schedule } from '../../lib/schedule/schedule-config.ts';
@@ -221,5 +222,48 @@ describe('off_target alerts need targets', () => {
       ),
       expect.stringMatching(/^nps\.alert\.when: "off_target" needs targets for nps per month,/),
     ]);
+  });
+});
+
+describe('a report with onlyIfChanged', { timeout: 180_000 }, () => {
+  it('is sent again for a period only when its numbers changed since it was sent', async () => {
+    const { h, smtp } = await setUp();
+    const churnReport = defineReport({
+      name: 'churn',
+      title: 'Churn',
+      grain: 'month',
+      async build(r) {
+        r.headline(await r.kpis(['churn_rate']));
+      },
+    });
+    const fewer = await withFewerOctoberChurns();
+    try {
+      const schedule = testSchedule({
+        name: 'churn-daily',
+        report: 'churn',
+        cron: '0 8 * * *',
+        timezone: 'UTC',
+        recipients: [{ address: { address: 'cfo@example.com' }, params: {} }],
+        onlyIfChanged: true,
+      });
+      const on = (day: number, dataDir: string) => {
+        const at = new Date(FIRST.getTime() + day * DAY);
+        h.clock.set(at);
+        return runScheduledJob(
+          schedule,
+          at,
+          h.deps({ port: smtp.port, dataDir, loadReport: async () => churnReport }),
+        );
+      };
+      expect(await on(0, SAMPLE_DATA_DIR)).toMatchObject({ state: 'sent', sent: 1 });
+      const same = await on(1, SAMPLE_DATA_DIR);
+      expect(same.detail).toMatch(/already sent for this period: skipped \(onlyIfChanged\)/);
+      expect(smtp.to('cfo@example.com')).toHaveLength(1);
+      const changed = await on(2, fewer);
+      expect(changed).toMatchObject({ state: 'sent', period: '2026-10' });
+      expect(smtp.to('cfo@example.com')).toHaveLength(2);
+    } finally {
+      await rm(fewer, { recursive: true, force: true });
+    }
   });
 });

@@ -110,7 +110,7 @@ describe('schedules.json', () => {
       'schedules.json: schedules[2] (c).recipients[0].address: address "x@example" has an invalid domain ("example"); expected e.g. example.com',
       'schedules.json: schedules[2] (c).recipients[1].params.bad name: a param name is letters, digits and _',
       'schedules.json: schedules[2] (c).recipients[1].params.n: expected a string, got [1]',
-      'schedules.json: schedules[3] (d).extra: unknown field; fields are name, report, cron, timezone, owner, recipients, recipientsFrom, catchUpHours, retry, pdf, paused, alert, description',
+      'schedules.json: schedules[3] (d).extra: unknown field; fields are name, report, cron, timezone, owner, recipients, recipientsFrom, catchUpHours, retry, pdf, paused, alert, onlyIfChanged, description',
       'schedules.json: schedules[3] (d).recipients[1]: a@example.com is listed twice; each recipient gets one message per period',
       'schedules.json: schedules[3] (d).catchUpHours: expected a number from 0 to 744, got -1',
       'schedules.json: schedules[3] (d).retry.attempts: expected a whole number from 1 to 20, got 0',
