@@ -104,22 +104,32 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     });
     return [finding('', '', value, verdict)];
   }
-  const table = await r.rows(rule.kpi, { by: rule.by });
+  // For unusual, each value's own history: the trailing periods, broken down.
+  const trailing = rule.when === 'unusual' ? 13 : undefined;
+  const table = await r.rows(rule.kpi, { by: rule.by, ...(trailing ? { history: trailing } : {}) });
   if (!table.available)
     throw new PulseError(
       'kpi_unavailable',
       `the alert's breakdown ${rule.kpi} by ${rule.by} is not available: it needs ${table.missing.join(', ')}`,
     );
   const by = table.by ?? rule.by;
-  return table.rows.map((row) => {
-    const key = row[by] === null || row[by] === undefined ? '(none)' : String(row[by]);
+  const keyOf = (row: (typeof table.rows)[number]) =>
+    row[by] === null || row[by] === undefined ? '(none)' : String(row[by]);
+  const periods = [...new Set(table.rows.map((row) => row.period_start))].sort();
+  const current = table.rows.filter((row) => row.period_start === r.period.start);
+  return current.map((row) => {
+    const key = keyOf(row);
     const value = wholeValue(row);
+    const own = new Map(
+      table.rows.filter((o) => keyOf(o) === key).map((o) => [o.period_start, wholeValue(o)]),
+    );
     const verdict = evaluateAlert(rule, {
       unit,
       direction,
       value,
       unknownReason: String(row.coverage_note ?? 'no data for the period'),
       target: row.target ?? null,
+      history: periods.map((p) => own.get(p) ?? null),
     });
     return finding(key, `${rule.by} ${key}`, value, verdict);
   });

@@ -20,6 +20,8 @@ export interface RowsOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** The period before the report's (to explain a change). */
   readonly previous?: boolean;
+  /** The trailing periods ending with the report's, each row with its period_start (a breakdown's history). */
+  readonly history?: number;
 }
 
 export interface CellTiming {

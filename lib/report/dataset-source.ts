@@ -91,12 +91,14 @@ export function createDatasetSource(
     rows: (id, rowOptions = {}) =>
       once(`rows:${id}:${JSON.stringify(rowOptions)}`, async (): Promise<KpiTable> => {
         const kpi = catalog.get(id);
-        const { by, params, previous } = rowOptions;
+        const { by, params, previous, history } = rowOptions;
         const scopeClass = classify(kpi, by);
         if (scopeClass.kind === 'unavailable') return { kpi, available: false, missing: scopeClass.missing };
         const span = previous
           ? { ...period, start: step(period.start, period.grain, -1), end: period.start }
-          : period;
+          : history
+            ? trailingSeries(period.start, period.grain, history)
+            : period;
         const request = { span, ...(by ? { by } : {}), ...kpiParams(kpi, params) };
         const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };

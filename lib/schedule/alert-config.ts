@@ -83,10 +83,6 @@ export function parseAlertRule(
       fail(
         `.alert.by: "${kpi}" cannot be broken down by "${by}"; it can by ${known.breakdowns.join(', ') || 'nothing'}`,
       );
-    if (when === 'unusual')
-      fail(
-        '.alert.by: "unusual" compares the whole KPI with its own history; leave by out, or use above, below or off_target',
-      );
   }
   const grain = value.grain ?? 'month';
   if (!GRAINS.includes(grain as (typeof GRAINS)[number]))

@@ -267,3 +267,35 @@ describe('a report with onlyIfChanged', { timeout: 180_000 }, () => {
     }
   });
 });
+
+describe('unusual, per breakdown value', { timeout: 120_000 }, () => {
+  it('each value against its own usual swing', async () => {
+    const rule: AlertRule = {
+      kpi: 'new_customers',
+      when: 'unusual',
+      by: 'segment',
+      grain: 'month',
+      params: {},
+      notifyWhenCleared: false,
+    };
+    const env = {
+      dataDir: SAMPLE_DATA_DIR,
+      timeZone: 'UTC',
+      now: () => FIRST.toISOString(),
+      currency: 'USD',
+    };
+    const loose = await evaluateAlertRun('segments-move', rule, undefined, env);
+    const strict = await evaluateAlertRun('segments-move', { ...rule, factor: 1000 }, undefined, env);
+    expect(loose.findings.length).toBeGreaterThan(1);
+    for (const f of loose.findings) {
+      expect(f.verdict.holds).not.toBeNull();
+      expect(f.verdict.swings).toBeGreaterThanOrEqual(0);
+      expect(f.headline).toMatch(
+        /^New customers \(segment .+\) \d+ moved [\d.]+× its usual swing \(October 2026\)$/,
+      );
+    }
+    // The swings differ by segment: each was measured on its own history.
+    expect(new Set(loose.findings.map((f) => f.verdict.swings?.toFixed(3))).size).toBeGreaterThan(1);
+    expect(strict.findings.every((f) => f.verdict.holds === false)).toBe(true);
+  });
+});
