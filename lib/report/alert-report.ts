@@ -26,7 +26,7 @@ export interface AlertFinding {
 export interface AlertReportOptions {
   /** The keys whose message this run writes; nothing shown for the others. Default: none. */
   readonly announce?: ReadonlySet<string>;
-  /** For the keys announced: "cleared" writes "is no longer above ...". */
+  /** For the keys announced: their condition stopped holding ("Cleared: Churn rate 1.8 % is not above 2.0 % ..."). */
   readonly cleared?: boolean;
   /** Called once the condition is evaluated, with every key's verdict. */
   readonly onEvaluated?: (findings: readonly AlertFinding[]) => void;
