@@ -130,6 +130,28 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     }
   });
 
+  it('with notifyWhenCleared, the clearing is mailed too, once', async () => {
+    const { h, smtp } = await setUp();
+    const fewer = await withFewerOctoberChurns();
+    try {
+      const schedule = alertSchedule({ value: 0.01, notifyWhenCleared: true });
+      const on = (day: number, dataDir: string) => {
+        const at = new Date(FIRST.getTime() + day * DAY);
+        h.clock.set(at);
+        return runScheduledJob(schedule, at, h.deps({ port: smtp.port, dataDir }));
+      };
+      await on(0, SAMPLE_DATA_DIR);
+      await on(1, fewer);
+      await on(2, fewer);
+      const got = await subjects(smtp, 'cs-lead@example.com');
+      expect(got).toHaveLength(2);
+      expect(got[0]).toBe('Churn rate 1.4 % is above 1.0 % (October 2026)');
+      expect(got[1]).toMatch(/^Cleared: Churn rate 0\.\d % is not above 1\.0 % \(October 2026\)$/);
+    } finally {
+      await rm(fewer, { recursive: true, force: true });
+    }
+  });
+
   it('with by: segment, fires for the segments that cross only, one message each', async () => {
     const { smtp, deps } = await setUp();
     const schedule = alertSchedule({ by: 'segment', value: 0.014 }, 'churn-by-segment');
