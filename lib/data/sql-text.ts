@@ -17,6 +17,16 @@ const OFFSET_SUFFIX = String.raw`'[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]
 const TIMESTAMP_TYPES = /^TIMESTAMP(_S|_MS|_NS)?$|^TIMESTAMP WITHOUT TIME ZONE$/;
 
 /**
+ * A naive timestamp read as UTC, as an instant. Through epoch microseconds: the same instant
+ * as timezone('UTC', ts) in every session time zone, without its ICU call per row, which
+ * made every scan of a timestamp column about 5× slower than decoding it. (Infinity becomes
+ * NULL, so the checks report it as unreadable.)
+ */
+export function utcInstant(naive: string): string {
+  return `make_timestamptz(epoch_us(${naive}))`;
+}
+
+/**
  * SQL that turns a source column into its contract type. Timestamps without an offset are
  * UTC whatever the session time zone, so the result never depends on the report's zone.
  * `tryCast` yields NULL on a bad value (the validator reports those); otherwise it throws.
@@ -32,8 +42,8 @@ export function castExpression(
   if (type !== 'ts') return `${cast}(${col} AS ${SQL_TYPES[type]})`;
   if (sourceType === 'TIMESTAMP WITH TIME ZONE' || sourceType === 'TIMESTAMPTZ') return col;
   if (TIMESTAMP_TYPES.test(sourceType) || sourceType === 'DATE') {
-    return `timezone('UTC', ${col}::TIMESTAMP)`;
+    return utcInstant(`${col}::TIMESTAMP`);
   }
   const text = `${col}::VARCHAR`;
-  return `CASE WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN ${cast}(${text} AS TIMESTAMPTZ) ELSE timezone('UTC', ${cast}(${text} AS TIMESTAMP)) END`;
+  return `CASE WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN ${cast}(${text} AS TIMESTAMPTZ) ELSE ${utcInstant(`${cast}(${text} AS TIMESTAMP)`)} END`;
 }

@@ -10,7 +10,7 @@ import { keyPart, type TableMapping, type ValueMap } from './mapping.ts';
 import type { Problem } from './problems.ts';
 import type { RawTable } from './raw-tables.ts';
 import { checkSnippet } from './sql-snippet.ts';
-import { castExpression, quoteIdent, quoteLiteral } from './sql-text.ts';
+import { castExpression, quoteIdent, quoteLiteral, utcInstant } from './sql-text.ts';
 
 export interface StagedColumn {
   readonly name: string;
@@ -191,7 +191,7 @@ export function typedExpression(staged: StagedTable, column: string): string | u
   if (source.formats.some((f) => /%[zZ]/.test(f))) {
     return spec.type === 'date' ? `timezone('UTC', ${parsed})::DATE` : parsed;
   }
-  return spec.type === 'date' ? `(${parsed})::DATE` : `timezone('UTC', ${parsed})`;
+  return spec.type === 'date' ? `(${parsed})::DATE` : utcInstant(parsed);
 }
 
 interface ColumnSourceResult {
