@@ -38,7 +38,9 @@ for (const { table, relation } of tableFiles(values.data)) {
   const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson();
   const naive = columns.filter((c) => c.column_type === 'TIMESTAMP').map((c) => `"${c.column_name}"`);
   const replace =
-    naive.length > 0 ? ` REPLACE (${naive.map((c) => `make_timestamptz(epoch_us(${c})) AS ${c}`).join(', ')})` : '';
+    naive.length > 0
+      ? ` REPLACE (${naive.map((c) => `make_timestamptz(epoch_us(${c})) AS ${c}`).join(', ')})`
+      : '';
   await connection.run(`CREATE VIEW "${table}" AS SELECT *${replace} FROM ${relation}`);
 }
 for (const statement of capture.statements)
