@@ -63,6 +63,16 @@ Database.prototype.run = async function (this: Database, sql: string, params: Sq
     record('run', sql, params, t0);
   }
 };
+// The engine's own statements (macros, shared per-customer state) go through runOwn.
+const runOwn = Database.prototype.runOwn;
+Database.prototype.runOwn = async function (this: Database, sql: string) {
+  const t0 = performance.now();
+  try {
+    return await runOwn.call(this, sql);
+  } finally {
+    record('run', sql, {}, t0);
+  }
+};
 const patches = await applyPatches(values.patch);
 
 const runStarted = performance.now();

@@ -31,6 +31,11 @@ export function isMacroDefinition(sql: string): boolean {
   return /CREATE OR REPLACE TEMP MACRO/.test(sql);
 }
 
+/** A table of shared per-customer state the engine makes once per window (lib/kpi/shared-state.ts). */
+export function isSharedState(sql: string): boolean {
+  return sql.startsWith('CREATE TEMP TABLE __pulse_');
+}
+
 /**
  * Tables the KPI queries read, each with the columns they mention (a word match on the SQL),
  * the macros they call included (customer_mrr reads subscriptions for them).

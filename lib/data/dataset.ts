@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PulseError } from '../errors.ts';
+import type { OnProgress } from '../progress.ts';
 import { CONTRACT, type TableName } from './contract.ts';
 import { Database, type DatabaseOptions } from './database.ts';
 import {
@@ -51,6 +52,8 @@ export interface OpenDatasetOptions extends DatabaseOptions {
   readonly cacheDir?: string | null;
   /** Report params that scope the data, e.g. {region: 'EMEA'} (lib/data/scope.ts). */
   readonly scope?: Readonly<Record<string, string>>;
+  /** Told as each table is read and checked. */
+  readonly onProgress?: OnProgress;
 }
 
 export interface TableSummary {
@@ -108,6 +111,8 @@ export interface Dataset {
     readonly now: string;
     readonly tables: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   };
+  /** The earliest value of each event column, by table, where the validation's holds. */
+  readonly eventMinima?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   /** Whether the folder has this table, and the column when given. */
   has(table: string, column?: string): boolean;
   close(): void;
@@ -132,7 +137,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     await createRejectedTable(db);
     // 1. Read every file as it is, keeping what cannot be read.
     const staged = new Map<string, StagedTable>();
-    for (const source of discovered.sources) {
+    for (const [i, source] of discovered.sources.entries()) {
+      options.onProgress?.({ stage: 'read', table: source.table, n: i + 1, of: discovered.sources.length });
       const raw = await registerRawTable(db, source);
       await recordMalformed(db, source.table, raw.malformed);
       // 2. Apply the mapping: contract names, value maps, derived columns, `where`.
@@ -142,11 +148,16 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     // 3. Check against the contract; rows with errors go to the rejected rows.
     const validation = await validateWithCache(db, staged, {
       now: options.now,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       ...(mapping ? { mappingFile: mapping.file } : {}),
     });
     const totals = [...staged.values()].map((s) => ({ table: s.spec.name, total: s.total }));
     const rejects = await summariseRejects(db, totals);
+    // The typed tables are the validated rows minus rejected ones: what the validation read of
+    // a table's event columns holds for it only when none of its rows was rejected.
+    const unrejected = <T>(byTable: ReadonlyMap<string, T>) =>
+      new Map([...byTable].filter(([table]) => !rejects.tables.some((t) => t.table === table && t.rows > 0)));
     // 4. The typed tables the KPIs read: the good rows only.
     for (const spec of CONTRACT) {
       const table = staged.get(spec.name);
@@ -232,16 +243,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       unusedFiles: await listUnusedFiles(options.dataDir, discovered.sources, mapping, discovered.problems),
       ...(scope ? { scope } : {}),
       validation: validation.cache,
-      // The typed tables are the validated rows minus rejected ones: the validation's maxima
-      // hold for a table only when none of its rows was rejected.
-      eventMaxima: {
-        now: options.now,
-        tables: new Map(
-          [...validation.eventMaxima].filter(
-            ([table]) => !rejects.tables.some((t) => t.table === table && t.rows > 0),
-          ),
-        ),
-      },
+      eventMaxima: { now: options.now, tables: unrejected(validation.eventMaxima) },
+      eventMinima: unrejected(validation.eventMinima),
       has: (table, column) => {
         if (table === 'customers' && derived !== undefined)
           return column === undefined || DERIVED_CUSTOMER_COLUMNS.includes(column);

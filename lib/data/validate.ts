@@ -1,4 +1,5 @@
 import { oneOf } from '../errors.ts';
+import type { OnProgress } from '../progress.ts';
 import { expectedFormat } from './column-hints.ts';
 import { type ColumnSpec, SURVEY_SCORE_RANGES, type TableSpec, tableSpec } from './contract.ts';
 import type { Database } from './database.ts';
@@ -19,6 +20,8 @@ export interface ValidationOptions {
   readonly now: string;
   /** How many offending rows an error keeps (the count is always exact). */
   readonly maxErrorExamples?: number;
+  /** Told as each table's checks start. */
+  readonly onProgress?: OnProgress;
 }
 
 // Pairs of columns where the second must not come before the first.
@@ -47,6 +50,8 @@ export interface Validation {
    * checks, so the data's freshness seldom needs a scan of its own.
    */
   readonly eventMaxima: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+  /** The earliest value of each event column, read in the same pass (where a KPI's history starts). */
+  readonly eventMinima: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
 }
 
 export async function validateTables(
@@ -56,13 +61,16 @@ export async function validateTables(
 ): Promise<Validation> {
   const problems: Problem[] = [];
   const eventMaxima = new Map<string, ReadonlyMap<string, string | null>>();
-  for (const staged of tables.values()) {
+  const eventMinima = new Map<string, ReadonlyMap<string, string | null>>();
+  for (const [i, staged] of [...tables.values()].entries()) {
+    options.onProgress?.({ stage: 'check', table: staged.spec.name, n: i + 1, of: tables.size });
     const checker = new TableChecker(db, staged, tables, options);
     problems.push(...(await checker.check()));
     eventMaxima.set(staged.spec.name, checker.eventMaxima);
+    eventMinima.set(staged.spec.name, checker.eventMinima);
   }
   problems.sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
-  return { problems, eventMaxima };
+  return { problems, eventMaxima, eventMinima };
 }
 
 class TableChecker {
@@ -70,6 +78,7 @@ class TableChecker {
   private readonly pending: PendingCheck[] = [];
   /** Event columns that bind as their type, each with its latest value once checked. */
   readonly eventMaxima = new Map<string, string | null>();
+  readonly eventMinima = new Map<string, string | null>();
   private readonly spec: TableSpec;
   private readonly file: string;
 
@@ -296,7 +305,10 @@ class TableChecker {
           `${c.gate ?? `count(*) FILTER (${c.where})`} AS c${i}`,
           ...(c.present ? [`${c.present} AS p${i}`] : []),
         ]),
-        ...maxima.map((name, i) => `max(${this.typed(name)})::VARCHAR AS m${i}`),
+        ...maxima.flatMap((name, i) => [
+          `max(${this.typed(name)})::VARCHAR AS m${i}`,
+          `min(${this.typed(name)})::VARCHAR AS n${i}`,
+        ]),
       ];
       const [row] = await this.db.rows(
         `SELECT ${columns.join(', ')} FROM ${quoteIdent(this.staged.relation)}`,
@@ -312,6 +324,8 @@ class TableChecker {
       for (const [i, name] of maxima.entries()) {
         const latest = row?.[`m${i}`];
         this.eventMaxima.set(name, latest == null ? null : String(latest));
+        const earliest = row?.[`n${i}`];
+        this.eventMinima.set(name, earliest == null ? null : String(earliest));
       }
     }
     for (const check of this.pending) {

@@ -31,11 +31,12 @@ export interface CachedValidation extends Validation {
 interface Entry {
   readonly problems: Problem[];
   readonly eventMaxima: Record<string, Record<string, string | null>>;
+  readonly eventMinima: Record<string, Record<string, string | null>>;
   /** Rows the checks rejected (rows the CSV reader could not read are found again on every run). */
   readonly rejected: readonly (readonly (string | number | null)[])[];
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 // Beyond this many rejected rows the kept result would be large; such data is checked each time.
 const MAX_KEPT_REJECTS = 50_000;
 const MAX_ENTRIES = 32;
@@ -53,7 +54,12 @@ export async function validateWithCache(
   const kept = await readEntry(file);
   if (kept && !(await anyAfter(db, kept.eventMaxima, options.now))) {
     await restoreRejected(db, kept.rejected);
-    return { problems: kept.problems, eventMaxima: toMaps(kept.eventMaxima), cache: 'hit' };
+    return {
+      problems: kept.problems,
+      eventMaxima: toMaps(kept.eventMaxima),
+      eventMinima: toMaps(kept.eventMinima),
+      cache: 'hit',
+    };
   }
   const validation = await validateTables(db, tables, options);
   // Warnings about dates after the clock depend on the clock: such results are not kept.
@@ -65,9 +71,8 @@ export async function validateWithCache(
   if (rejected.length <= MAX_KEPT_REJECTS) {
     const entry: Entry = {
       problems: validation.problems,
-      eventMaxima: Object.fromEntries(
-        [...validation.eventMaxima].map(([table, columns]) => [table, Object.fromEntries(columns)]),
-      ),
+      eventMaxima: toRecords(validation.eventMaxima),
+      eventMinima: toRecords(validation.eventMinima),
       rejected: rejected.map((r) =>
         [r.tbl, r.file, r.rec, r.loc, r.rule, r.error, r.col, r.value, r.detail].map((v) =>
           v === null || v === undefined ? null : typeof v === 'number' ? v : String(v),
@@ -194,6 +199,10 @@ async function restoreRejected(db: Database, rows: Entry['rejected']): Promise<v
   appender.closeSync();
 }
 
-function toMaps(maxima: Entry['eventMaxima']): Validation['eventMaxima'] {
-  return new Map(Object.entries(maxima).map(([table, columns]) => [table, new Map(Object.entries(columns))]));
+function toMaps(values: Entry['eventMaxima']): Validation['eventMaxima'] {
+  return new Map(Object.entries(values).map(([table, columns]) => [table, new Map(Object.entries(columns))]));
+}
+
+function toRecords(values: Validation['eventMaxima']): Entry['eventMaxima'] {
+  return Object.fromEntries([...values].map(([table, columns]) => [table, Object.fromEntries(columns)]));
 }

@@ -3,7 +3,7 @@
 // day (the latest event in the export; later days are not in it yet). A period outside that is
 // "no data" (null, with the reason), never 0; a period covered in part is "partial".
 
-import { CONTRACT } from '../data/contract.ts';
+import { CONTRACT, type ColumnSpec } from '../data/contract.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import { quoteIdent } from '../data/sql-text.ts';
@@ -98,25 +98,48 @@ function firstDays(dataset: Dataset, line: Timeline, table: string): Promise<Map
     const columns = (CONTRACT.find((t) => t.name === table)?.columns ?? []).filter(
       (c) => c.event && dataset.has(table, c.name),
     );
-    // Instants become the report zone's calendar day (the session zone is the report's).
-    const firsts = columns.map(
-      (c, i) =>
-        `min(${c.type === 'date' ? quoteIdent(c.name) : `${quoteIdent(c.name)}::TIMESTAMPTZ::DATE`})::VARCHAR AS f${i}`,
-    );
+    const kept = dataset.eventMinima?.get(table);
     found =
       columns.length === 0
         ? Promise.resolve(new Map())
-        : dataset.db
-            .rows(`SELECT ${firsts.join(', ')} FROM ${quoteIdent(table)}`)
-            .then(
-              ([row]) =>
-                new Map(
-                  columns.map((c, i) => [c.name, row?.[`f${i}`] == null ? null : String(row[`f${i}`])]),
-                ),
-            );
+        : kept && columns.every((c) => kept.has(c.name))
+          ? localDays(dataset, columns, kept)
+          : scanFirstDays(dataset, table, columns);
     line.firstDays.set(table, found);
   }
   return found;
+}
+
+// The earliest values the validation read (instants with their offset, or dates) as the report
+// zone's calendar days: no scan.
+async function localDays(
+  dataset: Dataset,
+  columns: readonly ColumnSpec[],
+  earliest: ReadonlyMap<string, string | null>,
+): Promise<Map<string, string | null>> {
+  const params: Record<string, string> = {};
+  const days = columns.map((c, i) => {
+    const value = earliest.get(c.name);
+    if (value == null) return `NULL AS f${i}`;
+    params[`v${i}`] = value;
+    return `$v${i}::${c.type === 'date' ? 'DATE' : 'TIMESTAMPTZ::DATE'}::VARCHAR AS f${i}`;
+  });
+  const [row] = await dataset.db.rows(`SELECT ${days.join(', ')}`, params);
+  return new Map(columns.map((c, i) => [c.name, row?.[`f${i}`] == null ? null : String(row[`f${i}`])]));
+}
+
+async function scanFirstDays(
+  dataset: Dataset,
+  table: string,
+  columns: readonly ColumnSpec[],
+): Promise<Map<string, string | null>> {
+  // Instants become the report zone's calendar day (the session zone is the report's).
+  const firsts = columns.map(
+    (c, i) =>
+      `min(${c.type === 'date' ? quoteIdent(c.name) : `${quoteIdent(c.name)}::TIMESTAMPTZ::DATE`})::VARCHAR AS f${i}`,
+  );
+  const [row] = await dataset.db.rows(`SELECT ${firsts.join(', ')} FROM ${quoteIdent(table)}`);
+  return new Map(columns.map((c, i) => [c.name, row?.[`f${i}`] == null ? null : String(row[`f${i}`])]));
 }
 
 /** How much of [start, end) the coverage spans. */

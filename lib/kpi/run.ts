@@ -10,6 +10,7 @@ import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan, SeriesGrain } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
+import { withSharedState } from './shared-state.ts';
 import { dropUnusedCustomerJoins } from './unused-joins.ts';
 import { withWindow } from './window.ts';
 
@@ -83,8 +84,8 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;
-  const sql = `${WRAP_HEAD}${body}\n)${order}`;
   await definePeriodMacros(dataset.db);
+  const sql = `${WRAP_HEAD}${await withSharedState(dataset.db, body, params)}\n)${order}`;
   let rows: Row[];
   try {
     rows = await dataset.db.rows(sql, params);
