@@ -16,7 +16,7 @@ const LIB = join(TOOLKIT_ROOT, 'lib');
  */
 const LAYERS: readonly (readonly string[])[] = [
   // Shared utilities: base types, where things are (the toolkit, the user's project), numbers.
-  ['errors', 'paths', 'project', 'format'],
+  ['errors', 'paths', 'project', 'progress', 'format'],
   ['data'],
   ['kpi'],
   ['insights'],

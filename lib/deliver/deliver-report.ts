@@ -10,6 +10,7 @@ import { type Alert, sendAlert } from './alert.ts';
 import { buildDeliveryAlert, summariseDelivery } from './delivery-outcome.ts';
 import type { DeliveryEnv, DeliveryRequest, DeliveryResult, GroupResult } from './delivery-types.ts';
 import { skipAll, withoutAlreadySent } from './ledger-steps.ts';
+import { phaseLogger } from './phase-log.ts';
 import { groupByParams, prepareMessages } from './prepare-messages.ts';
 import { type RenderedReport, renderReportForSend } from './render-report.ts';
 import { type RecipientOutcome, type SendDeps, sendMessages } from './send-messages.ts';
@@ -69,6 +70,7 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
         pdf: request.pdf,
         restated: (run) => findRestatedNumbers(run, params, env),
         ...(request.allowPartial ? { allowPartial: true } : {}),
+        onProgress: phaseLogger(env.log, { schedule: request.schedule, report, params }),
       });
     } catch (error) {
       // A period the data does not reach at all: the export is stale, not the report broken.

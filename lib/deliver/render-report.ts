@@ -1,4 +1,5 @@
 import type { EngineLimits } from '../data/engine-limits.ts';
+import type { OnProgress } from '../progress.ts';
 import type { OriginFolder } from '../project.ts';
 // Runs a report for one parameter set and writes its outputs, as `pulse report` does, then reads
 // back what the e-mail needs. A report that would be empty or broken is flagged, not sent.
@@ -48,6 +49,8 @@ export interface RenderRequest {
   readonly restated?: (run: ReportRun) => Promise<readonly Restatement[]>;
   /** Send a report whose period the data covers only in part, marked partial (--partial). */
   readonly allowPartial?: boolean;
+  /** Told as the run reads, checks, computes and renders. */
+  readonly onProgress?: OnProgress;
 }
 
 export interface RenderedReport {
@@ -78,6 +81,7 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     ...(request.data?.engine ? { engine: request.data.engine } : {}),
     ...(request.data?.queryFolders ? { queryFolders: request.data.queryFolders } : {}),
     ...(request.company ? { company: request.company } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   // Found before the files are written, so the e-mail and the attached report say them.
   const restated = request.restated ? await request.restated(computed) : [];
@@ -89,6 +93,7 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(request.outRoot, paramsFolder) : request.outRoot,
     pdf: request.pdf,
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   const { document } = run;
   const stale = staleProblem(document, request.allowPartial);

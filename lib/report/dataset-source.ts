@@ -5,6 +5,7 @@ import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
 import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
+import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
 import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } from './scoped-kpis.ts';
@@ -12,6 +13,8 @@ import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } fro
 export interface DatasetSourceOptions {
   /** The report's own params (not the scope): each KPI gets those it declares. */
   readonly params?: Readonly<Record<string, string>>;
+  /** Told as each KPI starts computing. */
+  readonly onProgress?: OnProgress;
 }
 
 /**
@@ -28,6 +31,9 @@ export function createDatasetSource(
   options: DatasetSourceOptions = {},
 ): KpiSource & { readonly shown: () => ComparedRow[]; readonly scopeOutcomes: () => ScopeOutcome[] } {
   const cache = new Map<string, Promise<unknown>>();
+  let computed = 0;
+  const started = (kpi: string, by?: string) =>
+    options.onProgress?.({ stage: 'kpi', kpi, n: ++computed, ...(by ? { by } : {}) });
   // The report's cells ask for up to 13 periods of series (what changed), breakdowns for this
   // period and the one before, each with the same periods last year: one run each covers all.
   const run = createKpiMemo(dataset, (span, by) => ({
@@ -81,6 +87,7 @@ export function createDatasetSource(
         if (scopeClass.kind === 'unavailable') return { kpi, available: false, missing: scopeClass.missing };
         const span = trailingSeries(period.start, period.grain, history);
         const request = { span, ...kpiParams(kpi, undefined) };
+        started(id);
         const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
         const compared = label(result.compared, scopeClass);
@@ -100,6 +107,7 @@ export function createDatasetSource(
             ? trailingSeries(period.start, period.grain, history)
             : period;
         const request = { span, ...(by ? { by } : {}), ...kpiParams(kpi, params) };
+        started(id, by);
         const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
         const rows = label(result.compared, scopeClass);

@@ -18,6 +18,7 @@ import {
   previousLabel,
 } from '../kpi/period.ts';
 import { readTargets } from '../kpi/targets.ts';
+import type { OnProgress } from '../progress.ts';
 import type { OriginFolder } from '../project.ts';
 import type { ReportDocument } from '../render/content.ts';
 import { describeRejectedRows } from '../render/rejected-rows.ts';
@@ -44,6 +45,8 @@ export interface RunReportOptions {
   /** The report's own params and the scope (region, segment, ...: see lib/data/scope.ts). */
   readonly params?: Readonly<Record<string, string>>;
   readonly onCell?: (timing: CellTiming) => void;
+  /** Told as each table is read and checked and each KPI computed. */
+  readonly onProgress?: OnProgress;
   /** A mapping file or preset name (--mapping). */
   readonly mapping?: string;
   /** Compute on the good rows whatever share is rejected (--allow-rejects). */
@@ -80,6 +83,7 @@ export async function runReport(definition: ReportDefinition, options: RunReport
     ...(options.maxRejectShare ? { maxRejectShare: options.maxRejectShare } : {}),
     ...options.engine,
     scope: scopeParams(options.params ?? {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   try {
     return await runReportOn(definition, dataset, catalog, options);
@@ -109,6 +113,7 @@ export async function runReportOn(
       maxRejectShare: dataset.policy.maxRejectShare,
       ...options.engine,
       scope,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     try {
       return await runReportOn(definition, scoped, catalog, options);
@@ -125,7 +130,10 @@ export async function runReportOn(
   const covered = periodCoverage(period, coverage);
   if (covered === 'none') throw new PulseError('no_data', uncoveredMessage(period, coverage));
   const targets = await readTargets(dataset);
-  const source = createDatasetSource(dataset, catalog, period, targets, { params: ownParams(params) });
+  const source = createDatasetSource(dataset, catalog, period, targets, {
+    params: ownParams(params),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const periodLabel = formatPeriod(period);
   const format = createFormatter(options.format);
   const quality = buildDataQuality(dataset, freshness);

@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { objectsToCsv } from '../format/table.ts';
 import { periodArgument } from '../kpi/period.ts';
+import type { OnProgress } from '../progress.ts';
 import { renderEmail } from '../render/email-html.ts';
 import { writePdf } from '../render/pdf.ts';
 import { renderReportHtml } from '../render/report-html.ts';
@@ -12,6 +13,8 @@ export interface WriteOptions {
   /** The root of all outputs; the report goes to <outRoot>/<report>/<period>/. */
   readonly outRoot: string;
   readonly pdf?: boolean;
+  /** Told as the page, the e-mail and the PDF are rendered. */
+  readonly onProgress?: OnProgress;
 }
 
 export interface WrittenReport {
@@ -32,7 +35,9 @@ export async function writeReportOutputs(run: ReportRun, options: WriteOptions):
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'charts'), { recursive: true });
   const renderOptions = { ...options, grain };
+  options.onProgress?.({ stage: 'render', what: 'the page and its charts' });
   const html = await renderReportHtml(document, renderOptions);
+  options.onProgress?.({ stage: 'render', what: 'the e-mail and its chart images' });
   const email = await renderEmail(document, renderOptions);
   const files: [string, string | Uint8Array][] = [
     ['index.html', html],
@@ -45,6 +50,7 @@ export async function writeReportOutputs(run: ReportRun, options: WriteOptions):
   for (const [name, content] of files) await writeFile(join(dir, name), content);
   const written = files.map(([name]) => name);
   if (options.pdf) {
+    options.onProgress?.({ stage: 'render', what: 'the PDF' });
     await writePdf(join(dir, 'index.html'), join(dir, 'report.pdf'));
     written.push('report.pdf');
   }

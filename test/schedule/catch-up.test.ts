@@ -120,6 +120,16 @@ describe('restarting the scheduler', { timeout: 90_000 }, () => {
     }
     const late = h.log.events.find((e) => e.event === 'run_started' && e.period === '2026-10');
     expect(late?.late_ms).toBe(3 * HOUR);
+    // Nobody watches a terminal: the log says which phase each report run was in, in order.
+    const runs = h.log.events.filter((e) => e.event === 'run_started').length;
+    const phases = h.log.events.filter((e) => e.event === 'report_phase').map((e) => e.phase);
+    const once = ['reading the data', 'checking the data', 'computing KPIs', 'rendering'];
+    expect(phases).toEqual(Array.from({ length: runs }, () => once).flat());
+    expect(h.log.events.find((e) => e.event === 'report_phase' && e.phase === 'rendering')).toMatchObject({
+      schedule: monthly.name,
+      previous: 'computing KPIs',
+      previous_ms: expect.any(Number),
+    });
   });
 
   it('down longer than the window: recorded as missed, not sent, the owner told how to send it', async () => {

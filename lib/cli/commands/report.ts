@@ -9,6 +9,7 @@ import { buildParamsFolder } from '../../report/params-folder.ts';
 import { runReport } from '../../report/run-report.ts';
 import { writeReportOutputs } from '../../report/write-outputs.ts';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
+import { createStatusLine } from '../status-line.ts';
 
 export async function runReportCommand(
   definition: ReportDefinition,
@@ -18,8 +19,13 @@ export async function runReportCommand(
   const flags = parseFlags(argv);
   const options = commonOptions(flags.values, io);
   const started = performance.now();
+  const status = createStatusLine(io.stderr, {
+    isTty: Boolean(io.isTty),
+    env: io.env,
+    columns: process.stderr.columns,
+  });
   const progress = (text: string) => {
-    if (io.isTty) io.stderr(text);
+    if (io.isTty) status.print(text);
   };
   progress(`${definition.title}: running cells\n`);
   const params = parseParamFlags(flags.values.param);
@@ -37,7 +43,8 @@ export async function runReportCommand(
     queryFolders: options.project.queries,
     ...(options.company ? { company: options.company } : {}),
     onCell: (cell) => progress(`  ✓ ${cell.name.padEnd(36)} ${cell.ms.toFixed(0).padStart(6)} ms\n`),
-  });
+    onProgress: status.update,
+  }).finally(status.done);
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
   // As `pulse send` does: out/<name=value,...>/<report>/<period>/, so a region's report never
   // overwrites the company's.
@@ -46,7 +53,8 @@ export async function runReportCommand(
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(outRoot, paramsFolder) : outRoot,
     pdf: Boolean(flags.values.pdf),
-  });
+    onProgress: status.update,
+  }).finally(status.done);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = run.document.headline.map((series) => {
     if (!series.available)

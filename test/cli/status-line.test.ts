@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createStatusLine } from '../../lib/cli/status-line.ts';
+import { TOOLKIT_ROOT } from '../../lib/paths.ts';
+
+const ERASE = '\r\x1b[K';
+
+function fakeTerminal(isTty: boolean, env: Record<string, string> = {}) {
+  let clock = 0;
+  const out: string[] = [];
+  const status = createStatusLine((t) => out.push(t), { isTty, env, columns: 60, now: () => clock });
+  return { status, out, advance: (ms: number) => (clock += ms) };
+}
+
+describe('the status line', () => {
+  it('stays silent for a quick run, then shows the step in place, keeps printed lines above it, and is erased', () => {
+    const { status, out, advance } = fakeTerminal(true);
+    status.update({ stage: 'read', table: 'orders', n: 1, of: 3 });
+    expect(out).toEqual([]);
+    advance(1600);
+    status.update({ stage: 'check', table: 'orders', n: 1, of: 3 });
+    expect(out).toEqual([`${ERASE}checking orders against the contract (table 1 of 3)`]);
+    status.print('  ✓ Headline  120 ms\n');
+    expect(out.slice(1)).toEqual([
+      ERASE,
+      '  ✓ Headline  120 ms\n',
+      `${ERASE}checking orders against the contract (table 1 of 3)`,
+    ]);
+    status.update({ stage: 'kpi', kpi: 'close_rate', n: 12, by: 'segment' });
+    expect(out.at(-1)).toBe(`${ERASE}KPI 12: close_rate by segment`);
+    // Cut to the terminal's width.
+    status.update({ stage: 'kpi', kpi: 'x'.repeat(100), n: 13 });
+    expect(out.at(-1)).toBe(`${ERASE}KPI 13: ${'x'.repeat(50)}…`);
+    status.done();
+    expect(out.at(-1)).toBe(ERASE);
+  });
+
+  it('never writes when stderr is not a terminal, or when PULSE_PROGRESS_AFTER_MS is off', () => {
+    for (const { status, out, advance } of [
+      fakeTerminal(false),
+      fakeTerminal(true, { PULSE_PROGRESS_AFTER_MS: 'off' }),
+    ]) {
+      advance(60_000);
+      status.update({ stage: 'render', what: 'the e-mail' });
+      status.print('a line\n');
+      status.done();
+      expect(out.filter((t) => t.includes('\x1b'))).toEqual([]);
+    }
+  });
+
+  it('shows no control character a KPI file name could carry', () => {
+    const { status, out, advance } = fakeTerminal(true, { PULSE_PROGRESS_AFTER_MS: '0' });
+    advance(1);
+    status.update({ stage: 'kpi', kpi: 'evil\x1b]0;title\x07', n: 1 });
+    expect(out.at(-1)).toBe(`${ERASE}KPI 1: evil?]0;title?`);
+  });
+});
+
+describe('tsx reports/monthly.ts', () => {
+  const run = promisify(execFile);
+  const tsx = join(TOOLKIT_ROOT, 'node_modules', '.bin', 'tsx');
+  const env = (out: string) => ({
+    ...process.env,
+    PULSE_OUT_DIR: out,
+    PULSE_CACHE: 'off',
+    PULSE_PROGRESS_AFTER_MS: '0',
+  });
+
+  it('on a terminal, shows what it is doing as it goes: tables read and checked, KPIs, rendering', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'pulse-status-'));
+    // A real terminal: util-linux `script` runs the report on a pseudo-terminal.
+    const { stdout } = await run('script', ['-qec', `${tsx} reports/monthly.ts`, '/dev/null'], {
+      cwd: TOOLKIT_ROOT,
+      env: env(out),
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).toMatch(/\r\x1b\[Kreading orders \(table \d+ of 15\)/);
+    expect(stdout).toMatch(/\r\x1b\[Kchecking activities against the contract \(table \d+ of 15\)/);
+    expect(stdout).toMatch(/\r\x1b\[KKPI \d+: close_rate/);
+    expect(stdout).toMatch(/\r\x1b\[Krendering the e-mail and its chart images/);
+    expect(stdout).toContain('index.html');
+  }, 120_000);
+
+  it('piped, writes no status at all', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'pulse-status-'));
+    const { stdout, stderr } = await run(tsx, ['reports/monthly.ts'], { cwd: TOOLKIT_ROOT, env: env(out) });
+    expect(stdout).toContain('index.html');
+    expect(`${stdout}${stderr}`).not.toMatch(/\x1b|reading orders|KPI \d+:/);
+  }, 120_000);
+});
