@@ -199,9 +199,11 @@ class TableChecker {
     const present = key.map((k) => `${quoteIdent(k)} IS NOT NULL AND trim(${quoteIdent(k)}::VARCHAR) <> ''`);
     const keyText = key.map((k) => `${quoteIdent(k)}::VARCHAR`);
     // Counting repeats in the shared pass is cheap; the window that finds them is not, so it
-    // runs only when there are some.
+    // runs only when there are some. Distinct hashes are counted (fixed-width, about a third
+    // faster than the text): equal keys hash alike, so a repeat always shows; a collision only
+    // runs the window, which finds the exact repeats (none).
     const distinct = keyText.length === 1 ? keyText[0] : `[${keyText.join(', ')}]`;
-    const repeats = `count(*) FILTER (${present.join(' AND ')}) - count(DISTINCT ${distinct}) FILTER (${present.join(' AND ')})`;
+    const repeats = `count(*) FILTER (${present.join(' AND ')}) - count(DISTINCT hash(${distinct})) FILTER (${present.join(' AND ')})`;
     // The first row of a key is kept; each later one is a duplicate and says where the first is.
     this.find(
       'error',
