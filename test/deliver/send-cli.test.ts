@@ -98,13 +98,22 @@ describe('pulse send', { timeout: 90_000 }, () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('a@example.com: already sent for this period; --force sends it again');
     expect(await readdir(outbox)).toHaveLength(2);
-    const log = await readFile(join(root, 'state', 'pulse.jsonl'), 'utf8');
-    expect(
-      log
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).event),
-    ).toEqual(['sent', 'sent', 'send_skipped_already_sent']);
+    const log = (await readFile(join(root, 'state', 'pulse.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; phase?: string });
+    // The report run's phases come first (the second send runs no report: all were sent).
+    expect(log.filter((e) => e.event === 'report_phase').map((e) => e.phase)).toEqual([
+      'reading the data',
+      'checking the data',
+      'computing KPIs',
+      'rendering',
+    ]);
+    expect(log.filter((e) => e.event !== 'report_phase').map((e) => e.event)).toEqual([
+      'sent',
+      'sent',
+      'send_skipped_already_sent',
+    ]);
   });
 
   it('A@EXAMPLE.TEST and a@example.test in one --to list: one message, to the first spelling', async () => {
