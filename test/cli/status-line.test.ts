@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createStatusLine } from '../../lib/cli/status-line.ts';
 import { TOOLKIT_ROOT } from '../../lib/paths.ts';
+import { FIXTURES } from '../helpers.ts';
+
+const SALES = join(FIXTURES, 'sales');
 
 const ERASE = '\r\x1b[K';
 
@@ -73,11 +76,16 @@ describe('tsx reports/monthly.ts', () => {
   it('on a terminal, shows what it is doing as it goes: tables read and checked, KPIs, rendering', async () => {
     const out = await mkdtemp(join(tmpdir(), 'pulse-status-'));
     // A real terminal: util-linux `script` runs the report on a pseudo-terminal.
-    const { stdout } = await run('script', ['-qec', `${tsx} reports/monthly.ts`, '/dev/null'], {
-      cwd: TOOLKIT_ROOT,
-      env: env(out),
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    // A small export keeps it quick; every step is shown at once (PULSE_PROGRESS_AFTER_MS=0).
+    const { stdout } = await run(
+      'script',
+      ['-qec', `${tsx} reports/monthly.ts --data ${SALES}`, '/dev/null'],
+      {
+        cwd: TOOLKIT_ROOT,
+        env: env(out),
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const status = (text: string) => new RegExp(`\r\u001b\\[K${text}`);
     expect(stdout).toMatch(status(String.raw`reading orders \(table \d+ of 15\)`));
     expect(stdout).toMatch(status(String.raw`checking activities against the contract \(table \d+ of 15\)`));
@@ -88,7 +96,10 @@ describe('tsx reports/monthly.ts', () => {
 
   it('piped, writes no status at all', async () => {
     const out = await mkdtemp(join(tmpdir(), 'pulse-status-'));
-    const { stdout, stderr } = await run(tsx, ['reports/monthly.ts'], { cwd: TOOLKIT_ROOT, env: env(out) });
+    const { stdout, stderr } = await run(tsx, ['reports/monthly.ts', '--data', SALES], {
+      cwd: TOOLKIT_ROOT,
+      env: env(out),
+    });
     expect(stdout).toContain('index.html');
     expect(`${stdout}${stderr}`).not.toContain('\u001b');
     expect(`${stdout}${stderr}`).not.toMatch(/reading orders|KPI \d+:/);
