@@ -87,8 +87,8 @@ describe('tsx reports/monthly.ts', () => {
       },
     );
     const status = (text: string) => new RegExp(`\r\u001b\\[K${text}`);
-    expect(stdout).toMatch(status(String.raw`reading orders \(table \d+ of 15\)`));
-    expect(stdout).toMatch(status(String.raw`checking activities against the contract \(table \d+ of 15\)`));
+    expect(stdout).toMatch(status(String.raw`reading orders \(table \d+ of 6\)`));
+    expect(stdout).toMatch(status(String.raw`checking activities against the contract \(table \d+ of 6\)`));
     expect(stdout).toMatch(status(String.raw`KPI \d+: close_rate`));
     expect(stdout).toMatch(status('rendering the e-mail and its chart images'));
     expect(stdout).toContain('index.html');
