@@ -10,6 +10,7 @@ import { assertNoErrors, openDataset } from '../../lib/data/dataset.ts';
 import { readCatalog } from '../../lib/kpi/catalog.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
+import { tablesRead } from '../../lib/kpi/tables-read.ts';
 import { HEADLINE_TEN, type HeadlineValues } from '../lib/headline.ts';
 import { applyPatches } from '../lib/patches.ts';
 import { peakMemoryKb } from '../lib/proc.ts';
@@ -27,7 +28,16 @@ if (!values.data) throw new Error('--data is required');
 const patches = await applyPatches(values.patch);
 const started = performance.now();
 const catalog = await readCatalog();
-const dataset = await openDataset({ dataDir: values.data, timeZone: 'UTC', now: values.now });
+// As `pulse kpi` does: only the tables the ten KPIs read are read and checked (and targets).
+const kpis = HEADLINE_TEN.map((id) => catalog.get(id));
+const read = await tablesRead(kpis);
+const tables = read ? new Set([...read, 'targets' as const]) : undefined;
+const dataset = await openDataset({
+  dataDir: values.data,
+  timeZone: 'UTC',
+  now: values.now,
+  ...(tables ? { tables } : {}),
+});
 const loaded = performance.now();
 const headline: HeadlineValues = {};
 try {

@@ -1,3 +1,4 @@
+import type { TableName } from '../data/contract.ts';
 import { type Dataset, openDataset } from '../data/dataset.ts';
 import type { CommonOptions } from './options.ts';
 
@@ -9,12 +10,18 @@ import type { CommonOptions } from './options.ts';
 export async function withDataset<T>(
   options: CommonOptions,
   work: (dataset: Dataset) => Promise<T>,
-  access: { readonly writeOutput?: boolean; readonly scope?: Readonly<Record<string, string>> } = {},
+  access: {
+    readonly writeOutput?: boolean;
+    readonly scope?: Readonly<Record<string, string>>;
+    /** Only these tables are read and checked (lib/kpi/tables-read.ts). */
+    readonly tables?: ReadonlySet<TableName>;
+  } = {},
 ): Promise<T> {
   const dataset = await openDataset({
     ...(access.scope && Object.keys(access.scope).length > 0 ? { scope: access.scope } : {}),
     ...options.engine,
     ...(access.writeOutput ? { writableDirs: [options.outDir] } : {}),
+    ...(access.tables ? { tables: access.tables } : {}),
     dataDir: options.dataDir,
     timeZone: options.timeZone,
     now: options.now,

@@ -113,6 +113,11 @@ export class Database {
     },
   };
 
+  /** DuckDB's syntax trees of `sql` (json_serialize_sql), or why it cannot be read: nothing runs. */
+  syntaxTrees(sql: string): Promise<{ readonly trees: readonly unknown[] } | { readonly error: string }> {
+    return this.parser.selectTrees(sql);
+  }
+
   /** Binds, for one statement, the parameters it names; a name without a value is an error. */
   bindings(names: readonly string[], params: SqlParams): Record<string, SqlValue> {
     const missing = names.filter((name) => !(name in params));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PulseError } from '../errors.ts';
 import type { OnProgress } from '../progress.ts';
+import { latestValues } from './closed-tables.ts';
 import { CONTRACT, type TableName } from './contract.ts';
 import { Database, type DatabaseOptions } from './database.ts';
 import {
@@ -30,7 +31,7 @@ import { applyScope, type DatasetScope } from './scope.ts';
 import { assertSourcesInside } from './source-links.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
-import { registerEmptyTable, registerTypedTable } from './typed-tables.ts';
+import { registerClosedTable, registerEmptyTable, registerTypedTable } from './typed-tables.ts';
 import { listUnusedFiles, type UnusedFile } from './unused-files.ts';
 import { validateWithCache } from './validation-cache.ts';
 
@@ -54,6 +55,11 @@ export interface OpenDatasetOptions extends DatabaseOptions {
   readonly scope?: Readonly<Record<string, string>>;
   /** Told as each table is read and checked. */
   readonly onProgress?: OnProgress;
+  /**
+   * Read and check only these tables (`pulse kpi` passes those its KPIs read); the export's
+   * others stay closed, and SQL reading one fails saying so. Default: every table.
+   */
+  readonly tables?: ReadonlySet<TableName>;
 }
 
 export interface TableSummary {
@@ -111,11 +117,25 @@ export interface Dataset {
     readonly now: string;
     readonly tables: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   };
+  /** Tables the export has but this run left closed (`tables`), with their latest event values. */
+  readonly closedTables?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   /** The earliest value of each event column, by table, where the validation's holds. */
   readonly eventMinima?: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
   /** Whether the folder has this table, and the column when given. */
   has(table: string, column?: string): boolean;
   close(): void;
+}
+
+/** The sources to read: all, or the tables asked for (orders too when customers come from them). */
+function openedSources(
+  sources: readonly TableSource[],
+  tables: ReadonlySet<TableName> | undefined,
+  customersFromOrders: boolean,
+): TableSource[] {
+  if (!tables) return [...sources];
+  const wanted = new Set(tables);
+  if (customersFromOrders && wanted.has('customers')) wanted.add('orders');
+  return sources.filter((s) => wanted.has(s.table));
 }
 
 export async function openDataset(options: OpenDatasetOptions): Promise<Dataset> {
@@ -124,6 +144,11 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
   const mapping = options.mapping ? await readMapping(options.mapping) : undefined;
   const discovered = await discoverSources(options.dataDir, mapping);
   assertSourcesInside(options.dataDir, discovered.sources);
+  const opened = openedSources(
+    discovered.sources,
+    options.tables,
+    mapping?.derived.has('customers') ?? false,
+  );
   const db = await Database.open(options);
   const spill = await privateSpillFolder(db).catch((error: unknown) => {
     db.close();
@@ -136,15 +161,21 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
   try {
     await createRejectedTable(db);
     // 1. Read every file as it is, keeping what cannot be read.
-    const staged = new Map<string, StagedTable>();
+    const all = new Map<string, StagedTable>();
     for (const [i, source] of discovered.sources.entries()) {
       options.onProgress?.({ stage: 'read', table: source.table, n: i + 1, of: discovered.sources.length });
       const raw = await registerRawTable(db, source);
       await recordMalformed(db, source.table, raw.malformed);
       // 2. Apply the mapping: contract names, value maps, derived columns, `where`.
       const spec = CONTRACT.find((t) => t.name === source.table);
-      if (spec) staged.set(source.table, await registerStagedTable(db, raw, spec, mapping?.file));
+      if (spec) all.set(source.table, await registerStagedTable(db, raw, spec, mapping?.file));
     }
+    // Only the tables asked for are checked and typed; the others stay closed, but still date
+    // the data: the data's as-of day is the whole export's.
+    const staged = new Map([...all].filter(([table]) => opened.some((o) => o.table === table)));
+    const closed = new Map<string, ReadonlyMap<string, string | null>>();
+    for (const [table, unread] of all)
+      if (!staged.has(table)) closed.set(table, await latestValues(db, unread, options.now));
     // 3. Check against the contract; rows with errors go to the rejected rows.
     const validation = await validateWithCache(db, staged, {
       now: options.now,
@@ -163,6 +194,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       const table = staged.get(spec.name);
       const rejected = rejects.tables.find((t) => t.table === spec.name)?.rows ?? 0;
       if (table) await registerTypedTable(db, table, rejected > 0);
+      else if (discovered.sources.some((d) => d.table === spec.name)) await registerClosedTable(db, spec);
       else await registerEmptyTable(db, spec);
     }
     // 5. Tables built from others: customers from the loaded orders.
@@ -172,7 +204,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         ? await registerCustomersFromOrders(db, timeZone)
         : undefined;
     // The text copies of CSV files are no longer needed once typed.
-    for (const table of staged.values()) {
+    for (const table of all.values()) {
       if (table.raw.source.format !== 'csv') continue;
       const grouped = table.grouped ? `; DROP TABLE ${quoteIdent(table.grouped.relation)}` : '';
       await db.run(
@@ -239,12 +271,13 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       rejects,
       policy: { allowRejects: options.allowRejects ?? false, maxRejectShare: options.maxRejectShare ?? 0 },
       ...(mapping ? { mapping: mapping.file } : {}),
-      sources: discovered.sources,
+      sources: opened,
       unusedFiles: await listUnusedFiles(options.dataDir, discovered.sources, mapping, discovered.problems),
       ...(scope ? { scope } : {}),
       validation: validation.cache,
       eventMaxima: { now: options.now, tables: unrejected(validation.eventMaxima) },
       eventMinima: unrejected(validation.eventMinima),
+      ...(closed.size > 0 ? { closedTables: closed } : {}),
       has: (table, column) => {
         if (table === 'customers' && derived !== undefined)
           return column === undefined || DERIVED_CUSTOMER_COLUMNS.includes(column);

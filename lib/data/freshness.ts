@@ -12,6 +12,13 @@ export interface TableFreshness {
 export async function readFreshness(dataset: Dataset, now: string): Promise<TableFreshness[]> {
   const out: TableFreshness[] = [];
   for (const spec of CONTRACT) {
+    const closed = dataset.closedTables?.get(spec.name);
+    if (closed) {
+      const columns = spec.columns.filter((c) => c.event && closed.has(c.name));
+      if (columns.length > 0)
+        out.push({ table: spec.name, latest: (await latestOf(dataset, columns, closed, now)) ?? null });
+      continue;
+    }
     const columns = spec.columns.filter((c) => c.event && dataset.has(spec.name, c.name));
     if (columns.length === 0) continue;
     const latest =
@@ -36,6 +43,16 @@ async function latestFromValidation(
   const known = dataset.eventMaxima;
   const maxima = known?.now === now ? known.tables.get(table) : undefined;
   if (!maxima || columns.some((c) => !maxima.has(c.name))) return undefined;
+  return latestOf(dataset, columns, maxima, now);
+}
+
+/** The latest of the columns' values as the report zone's day; undefined if one is after the clock. */
+async function latestOf(
+  dataset: Dataset,
+  columns: readonly ColumnSpec[],
+  maxima: ReadonlyMap<string, string | null>,
+  now: string,
+): Promise<string | null | undefined> {
   const params: Record<string, string> = { now };
   // Dates become the report zone's midnight and instants the zone's calendar day, as in the scan.
   const instants = columns.flatMap((c, i) => {

@@ -39,3 +39,17 @@ export async function registerEmptyTable(db: Database, spec: TableSpec): Promise
   const columns = spec.columns.map((c) => `NULL::${SQL_TYPES[c.type]} AS ${quoteIdent(c.name)}`);
   await db.run(`CREATE OR REPLACE VIEW ${quoteIdent(spec.name)} AS SELECT ${columns.join(', ')} WHERE false`);
 }
+
+/**
+ * A table the export has but this run did not read (`tables` in openDataset): every contract
+ * column, so SQL binds, and reading a row of it fails with the reason, never an empty answer.
+ */
+export async function registerClosedTable(db: Database, spec: TableSpec): Promise<void> {
+  const reason = quoteLiteral(
+    `${spec.name} was not read for this command (it reads only the tables its KPIs name); run it without naming KPIs, or use pulse query`,
+  );
+  const columns = spec.columns.map((c) => `NULL::${SQL_TYPES[c.type]} AS ${quoteIdent(c.name)}`);
+  await db.run(
+    `CREATE OR REPLACE VIEW ${quoteIdent(spec.name)} AS SELECT ${columns.join(', ')} FROM range(1) WHERE error(${reason}) IS NULL`,
+  );
+}

@@ -5,6 +5,7 @@ import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
 import { datasetCoverage, periodCoverage, uncoveredMessage } from '../../kpi/coverage.ts';
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
+import { tablesRead } from '../../kpi/tables-read.ts';
 import { readTargets } from '../../kpi/targets.ts';
 import { classifyKpi, scopedTargets } from '../../report/scoped-kpis.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
@@ -41,6 +42,10 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
     );
   }
   const by = flags.values.by;
+  // A large export: only the tables these KPIs read are read and checked (and targets, to
+  // compare with). A scope filters every table by its customers, so it reads them all.
+  const read = Object.keys(scope).length > 0 ? undefined : await tablesRead(kpis, by);
+  const tables = read ? new Set([...read, 'targets' as const]) : undefined;
   return withDataset(
     options,
     async (dataset: Dataset) => {
@@ -84,6 +89,6 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
       );
       return 0;
     },
-    { scope },
+    { scope, ...(tables ? { tables } : {}) },
   );
 }

@@ -1,0 +1,63 @@
+// Which contract tables KPIs read, as DuckDB itself reads their SQL (json_serialize_sql: parsed,
+// never run): every table named in FROM or JOIN, in CTEs and subqueries too, those the shared
+// macros read, and those their `needs` and breakdowns name. `pulse kpi` reads and checks only
+// these tables of a large export, not all of them.
+
+import { TABLE_NAMES, type TableName } from '../data/contract.ts';
+import { Database } from '../data/database.ts';
+import type { KpiDefinition } from './definition.ts';
+
+// Table macros (customer-sql.ts) and the tables they read.
+const MACRO_TABLES: Readonly<Record<string, readonly TableName[]>> = { customer_mrr: ['subscriptions'] };
+
+/**
+ * The tables the KPIs read (with `by`, their breakdown's too), or undefined when DuckDB cannot
+ * read one's SQL: then every table is read, and the KPI reports its own error.
+ */
+export async function tablesRead(
+  kpis: readonly KpiDefinition[],
+  by?: string,
+  parser?: Database,
+): Promise<Set<TableName> | undefined> {
+  // Any open database parses; none is needed before the data is opened, so one is made.
+  const db = parser ?? (await Database.open({ threads: 1 }));
+  try {
+    const tables = new Set<TableName>();
+    for (const kpi of kpis) {
+      const breakdown = by ? kpi.breakdowns.find((b) => b.name === by) : undefined;
+      const sql = kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL');
+      const parsed = await db.syntaxTrees(sql);
+      if ('error' in parsed) return undefined;
+      for (const name of namedTables(parsed.trees)) {
+        const table = name.replace(/^unscoped_/, '');
+        if (isTableName(table)) tables.add(table);
+        for (const read of MACRO_TABLES[name] ?? []) tables.add(read);
+      }
+      for (const need of [...kpi.needs, ...(breakdown?.needs ?? [])]) {
+        const table = need.split('.')[0] ?? '';
+        if (isTableName(table)) tables.add(table);
+      }
+    }
+    return tables;
+  } finally {
+    if (!parser) db.close();
+  }
+}
+
+function isTableName(name: string): name is TableName {
+  return (TABLE_NAMES as readonly string[]).includes(name);
+}
+
+/** Names of base tables and table functions anywhere in the trees (CTE names included). */
+function namedTables(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) namedTables(item, into);
+  else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (record.type === 'BASE_TABLE' && typeof record.table_name === 'string') into.add(record.table_name);
+    const fn =
+      record.type === 'TABLE_FUNCTION' ? (record.function as { function_name?: unknown }) : undefined;
+    if (typeof fn?.function_name === 'string') into.add(fn.function_name);
+    for (const value of Object.values(record)) namedTables(value, into);
+  }
+  return into;
+}
