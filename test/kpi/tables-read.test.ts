@@ -25,9 +25,9 @@ describe('the tables a KPI reads', () => {
   afterAll(() => whole.close());
 
   it('are what DuckDB reads in the SQL, the macros it calls and its needs', async () => {
-    const { kpis } = await testCatalog();
-    const get = (id: string) => kpis.find((k) => k.id === id) ?? kpis[0];
-    const read = async (id: string, by?: string) => [...((await tablesRead([get(id)!], by)) ?? [])].sort();
+    const catalog = await testCatalog();
+    const read = async (id: string, by?: string) =>
+      [...((await tablesRead([catalog.get(id)], by)) ?? [])].sort();
     expect(await read('close_rate')).toEqual(['customers', 'opportunities', 'users']);
     expect(await read('nrr')).toEqual(['customers', 'subscriptions']);
     expect(await read('revenue', 'segment')).toEqual(['customers', 'orders']);
