@@ -1,21 +1,59 @@
 // KPI files join customers to offer breakdowns by segment, region and so on. Without a
 // breakdown the join is dead weight that DuckDB cannot drop: it does not know customer_id is
 // unique. The contract does (duplicate keys are rejected rows, left out of the typed table), so
-// a LEFT JOIN to customers on its key whose alias is used nowhere else adds no row and no
-// column, and is left out of the query that runs (its line left blank, so that error
+// a LEFT JOIN to customers on its key whose alias is used nowhere else in its query adds no row
+// and no column, and is left out of the query that runs (its line left blank, so that error
 // messages keep the file's line numbers).
 
-const CUSTOMERS_JOIN = /^[ \t]*LEFT JOIN customers (\w+) ON \1\.customer_id = \w+\.customer_id[ \t]*$/gm;
+import { lexSql, type Token } from '../data/sql-lexer.ts';
 
-/** `sql` without the LEFT JOINs to customers whose alias nothing reads. */
+const CUSTOMERS_JOIN = /^[ \t]*LEFT JOIN customers (\w+) ON \1\.customer_id = \w+\.customer_id[ \t]*$/gm;
+// A parenthesis that opens a query (a CTE body or a subquery): its aliases are seen only inside.
+const QUERY_START = new Set(['select', 'with', 'from', 'values', 'table']);
+
+/** `sql` without the LEFT JOINs to customers whose alias nothing else in their query reads. */
 export function dropUnusedCustomerJoins(sql: string): string {
+  const joins = [...sql.matchAll(CUSTOMERS_JOIN)];
+  if (joins.length === 0) return sql;
+  const tokens = lexSql(sql).statements.flatMap((s) => s.tokens);
   let out = sql;
-  for (const match of sql.matchAll(CUSTOMERS_JOIN)) {
+  // From the last, so the offsets of the earlier ones still hold.
+  for (const match of joins.reverse()) {
     const [line, alias] = match;
-    const rest = out.replace(line, '');
-    // Any other mention of the alias, in code or comment, keeps the join.
-    if (new RegExp(`\\b${alias}\\.`).test(rest)) continue;
-    out = rest;
+    const at = match.index;
+    const [from, to] = queryAround(tokens, at, sql.length);
+    // Any other mention of the alias in its query (as a name, in code) keeps the join.
+    const used = tokens.some(
+      (t) =>
+        t.at >= from &&
+        t.at < to &&
+        (t.at < at || t.at >= at + line.length) &&
+        (t.kind === 'word' || t.kind === 'identifier') &&
+        t.text.toLowerCase() === alias.toLowerCase(),
+    );
+    if (!used) out = out.slice(0, at) + out.slice(at + line.length);
   }
   return out;
+}
+
+/** The offsets of the innermost query holding `at`: a parenthesised one, else the whole text. */
+function queryAround(tokens: readonly Token[], at: number, length: number): [number, number] {
+  const open: { at: number; query: boolean }[] = [];
+  let scope: { at: number; depth: number } | undefined;
+  for (const [i, t] of tokens.entries()) {
+    if (t.at >= at && scope === undefined) {
+      const innermost = open.findLastIndex((p) => p.query);
+      if (innermost < 0) return [0, length];
+      scope = { at: open[innermost]?.at ?? 0, depth: innermost };
+    }
+    if (t.kind !== 'symbol') continue;
+    if (t.text === '(') {
+      const next = tokens[i + 1];
+      open.push({ at: t.at, query: next?.kind === 'word' && QUERY_START.has(next.text) });
+    } else if (t.text === ')') {
+      open.pop();
+      if (scope && open.length === scope.depth) return [scope.at, t.at + 1];
+    }
+  }
+  return [0, length];
 }
