@@ -6,6 +6,10 @@
 //   prev_start, prev_end       TIMESTAMPTZ  the period before, same length
 //   prev_start_day             DATE
 // Grain `range` makes [$start, $end) one period.
+//   local_date_before(ts, day)   ts::DATE < day (ts's local date is before `day`), without turning
+//     every row's instant into a local date, an ICU call each: an instant more than two days
+//     from day's UTC midnight is decided by comparing microseconds (no zone is 16 hours off
+//     UTC), and only the few near it are converted.
 export const PERIOD_MACROS = `
 CREATE OR REPLACE TEMP MACRO pulse_step(g) AS CASE g
   WHEN 'week' THEN INTERVAL 7 DAY WHEN 'month' THEN INTERVAL 1 MONTH
@@ -24,4 +28,8 @@ CREATE OR REPLACE TEMP MACRO periods(s, e, g) AS TABLE
     start_day, end_day,
     prev_start_day::TIMESTAMPTZ AS prev_start, start_day::TIMESTAMPTZ AS prev_end, prev_start_day
   FROM days;
+CREATE OR REPLACE TEMP MACRO local_date_before(ts, day) AS CASE
+  WHEN epoch_us(ts) < epoch_us(day::TIMESTAMP) - 172800000000 THEN true
+  WHEN epoch_us(ts) >= epoch_us(day::TIMESTAMP) + 172800000000 THEN false
+  ELSE ts::DATE < day END;
 `;

@@ -19,5 +19,5 @@ SELECT p.period_start, p.period_end, {by} AS breakdown,
 FROM periods($start, $end, $grain) p
 LEFT JOIN (orders r JOIN customers c ON c.customer_id = r.customer_id)
   ON r.ordered_at >= p.period_start AND r.ordered_at < p.period_end
-  AND r.ordered_at::DATE < (c.acquired_at + INTERVAL 12 MONTH)::DATE
+  AND local_date_before(r.ordered_at, (c.acquired_at + INTERVAL 12 MONTH)::DATE)
 GROUP BY ALL

@@ -20,5 +20,5 @@ SELECT p.period_start, p.period_end, {by} AS breakdown,
 FROM periods($start, $end, $grain) p
 LEFT JOIN (orders r LEFT JOIN customers c ON c.customer_id = r.customer_id)
   ON r.ordered_at >= p.period_start AND r.ordered_at < p.period_end
-  AND NOT coalesce(r.ordered_at::DATE < (c.acquired_at + INTERVAL 12 MONTH)::DATE, false)
+  AND NOT coalesce(local_date_before(r.ordered_at, (c.acquired_at + INTERVAL 12 MONTH)::DATE), false)
 GROUP BY ALL
