@@ -19,7 +19,7 @@ export function dropUnusedCustomerJoins(sql: string): string {
   let out = sql;
   // From the last, so the offsets of the earlier ones still hold.
   for (const match of joins.reverse()) {
-    const [line, alias] = match;
+    const [line, alias = ''] = match;
     const at = match.index;
     const [from, to] = queryAround(tokens, at, sql.length);
     // Any other mention of the alias in its query (as a name, in code) keeps the join.
