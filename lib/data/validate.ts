@@ -99,15 +99,29 @@ class TableChecker {
       ...this.staged.problems,
       ...missingColumnProblems(this.staged),
     );
-    for (const column of this.spec.columns) {
-      if (this.staged.columns.has(column.name) && (await this.bindsAsType(column)))
-        await this.checkColumn(column);
+    const present = this.spec.columns.filter((c) => this.staged.columns.has(c.name));
+    // One query binds every column in the common case; one each only to find the one that fails.
+    const allBind = await this.allBindAsType(present);
+    for (const column of present) {
+      if (allBind || (await this.bindsAsType(column))) await this.checkColumn(column);
     }
     this.checkPrimaryKey();
     this.checkOrderedPairs();
     this.checkTableRules();
     await this.runPending();
     return this.problems;
+  }
+
+  private async allBindAsType(columns: readonly ColumnSpec[]): Promise<boolean> {
+    const found = (c: ColumnSpec) => this.staged.columns.get(c.name)?.type ?? 'VARCHAR';
+    if (columns.length === 0 || !columns.every((c) => canHold(c.type, found(c)))) return false;
+    try {
+      const typed = columns.map((c) => this.typed(c.name)).join(', ');
+      await this.db.run(`SELECT ${typed} FROM ${quoteIdent(this.staged.relation)} LIMIT 0`);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   // A column whose type cannot become the contract's (a Parquet BOOLEAN for a date) fails whole.
@@ -211,11 +225,12 @@ class TableChecker {
     const present = key.map((k) => `${quoteIdent(k)} IS NOT NULL AND trim(${quoteIdent(k)}::VARCHAR) <> ''`);
     const keyText = key.map((k) => `${quoteIdent(k)}::VARCHAR`);
     // Counting repeats in the shared pass is cheap; the window that finds them is not, so it
-    // runs only when there are some. Distinct hashes are counted (fixed-width, about a third
-    // faster than the text): equal keys hash alike, so a repeat always shows; a collision only
-    // runs the window, which finds the exact repeats (none).
+    // runs only when there may be some. Distinct hashes of every row's key are counted
+    // (fixed-width, about a third faster than the text; unfiltered, a quarter faster again):
+    // equal keys hash alike, so a repeat always shows. A hash collision, or two blank keys
+    // (already errors of their own), only runs the window, which finds the exact repeats.
     const distinct = keyText.length === 1 ? keyText[0] : `[${keyText.join(', ')}]`;
-    const repeats = `count(*) FILTER (${present.join(' AND ')}) - count(DISTINCT hash(${distinct})) FILTER (${present.join(' AND ')})`;
+    const repeats = `count(*) - count(DISTINCT hash(${distinct}))`;
     // The first row of a key is kept; each later one is a duplicate and says where the first is.
     this.find(
       'error',

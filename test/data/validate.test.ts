@@ -1,7 +1,10 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../lib/data/dataset.ts';
+import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { formatProblem, type Problem } from '../../lib/data/problems.ts';
-import { FIXTURES, openFixture } from '../helpers.ts';
+import { FIXTURES, openFixture, TEST_NOW } from '../helpers.ts';
 
 // test/fixtures/contract-errors holds one of each contract violation (see the CSV lines).
 describe('contract validation', () => {
@@ -112,5 +115,59 @@ describe('missing required columns', () => {
     } finally {
       dataset.close();
     }
+  });
+});
+
+// The shared pass counts distinct key hashes over every row; blank keys (errors of their own)
+// must neither hide a repeat nor be reported as one.
+describe('repeated keys among blank ones', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pulse-keys-'));
+    const customers = (ids: string[]) =>
+      `customer_id,acquired_at\n${ids.map((id, i) => `${id},2025-01-${String(i + 1).padStart(2, '0')}`).join('\n')}\n`;
+    await mkdir(join(dir, 'blanks'));
+    await writeFile(
+      join(dir, 'blanks', 'customers.csv'),
+      customers(['C1', '', '"  "', 'C2', '', '"  "', 'C3']),
+    );
+    await mkdir(join(dir, 'repeat'));
+    await writeFile(join(dir, 'repeat', 'customers.csv'), customers(['C1', '', 'C2', '', 'C1', '"  "']));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const problems = async (name: string) => {
+    const dataset = await openDataset({
+      dataDir: join(dir, name),
+      now: TEST_NOW,
+      threads: 1,
+      cacheDir: null,
+      allowRejects: true,
+    });
+    try {
+      return dataset.problems.map((p) => [p.rule, p.examples.map((e) => [e.loc, e.value])]);
+    } finally {
+      await dataset.close();
+    }
+  };
+
+  it('are blank, not repeated', async () => {
+    expect(await problems('blanks')).toEqual([
+      [
+        'required_null',
+        [
+          [3, null],
+          [4, '  '],
+          [6, null],
+          [7, '  '],
+        ],
+      ],
+    ]);
+  });
+
+  it('still show a repeat of a present key', async () => {
+    const found = await problems('repeat');
+    expect(found).toContainEqual(['duplicate_key', [[6, 'C1 (first at line 2)']]]);
+    expect(found.map(([rule]) => rule).sort()).toEqual(['duplicate_key', 'required_null']);
   });
 });
