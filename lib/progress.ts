@@ -10,15 +10,18 @@ export type ProgressStep =
 
 export type OnProgress = (step: ProgressStep) => void;
 
-/** "checking orders (5 of 15)", "KPI 12: close_rate by segment", "rendering the e-mail". */
-export function describeStep(step: ProgressStep): string {
+/**
+ * "checking orders (5 of 15)", "KPI 12 of about 50: close_rate by segment", "rendering the
+ * e-mail". `kpisExpected` is what the same report computed last time, where known.
+ */
+export function describeStep(step: ProgressStep, kpisExpected?: number): string {
   switch (step.stage) {
     case 'read':
       return `reading ${step.table} (table ${step.n} of ${step.of})`;
     case 'check':
       return `checking ${step.table} against the contract (table ${step.n} of ${step.of})`;
     case 'kpi':
-      return `KPI ${step.n}: ${step.kpi}${step.by ? ` by ${step.by}` : ''}`;
+      return `KPI ${step.n}${kpisExpected && kpisExpected >= step.n ? ` of about ${kpisExpected}` : ''}: ${step.kpi}${step.by ? ` by ${step.by}` : ''}`;
     case 'render':
       return `rendering ${step.what}`;
   }

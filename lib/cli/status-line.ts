@@ -1,5 +1,5 @@
 // What a long run is doing, on one line of a terminal, rewritten in place on stderr: "checking
-// orders against the contract (table 5 of 15)", "KPI 12: close_rate by segment", "rendering the
+// orders against the contract (table 5 of 15)", "KPI 12 of about 50: close_rate by segment", "rendering the
 // e-mail". Silent until the run has taken a moment (a quick run prints nothing extra) and
 // whenever stderr is not a terminal (piped, redirected, under the scheduler, which logs phases).
 
@@ -23,6 +23,8 @@ export interface StatusLineOptions {
   /** Terminal width: longer statuses are cut. */
   readonly columns?: number;
   readonly now?: () => number;
+  /** How many KPIs the same report computed last time: "KPI 12 of about 50". */
+  readonly kpisExpected?: number;
 }
 
 export function createStatusLine(write: (text: string) => void, options: StatusLineOptions): StatusLine {
@@ -48,7 +50,7 @@ export function createStatusLine(write: (text: string) => void, options: StatusL
   timer?.unref();
   return {
     update: (step) => {
-      current = clipped(describeStep(step), width);
+      current = clipped(describeStep(step, options.kpisExpected), width);
       draw();
     },
     print: (text) => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +42,22 @@ describe('the status line', () => {
     expect(out.at(-1)).toBe(ERASE);
   });
 
+  it('says of about how many KPIs when the report said last time, and no more once past it', () => {
+    let clock = 0;
+    const out: string[] = [];
+    const status = createStatusLine((t) => out.push(t), {
+      isTty: true,
+      columns: 80,
+      now: () => clock,
+      kpisExpected: 50,
+    });
+    clock = 2000;
+    status.update({ stage: 'kpi', kpi: 'close_rate', n: 12, by: 'segment' });
+    expect(out.at(-1)).toBe(`${ERASE}KPI 12 of about 50: close_rate by segment`);
+    status.update({ stage: 'kpi', kpi: 'nps', n: 51 });
+    expect(out.at(-1)).toBe(`${ERASE}KPI 51: nps`);
+  });
+
   it('never writes when stderr is not a terminal, or when PULSE_PROGRESS_AFTER_MS is off', () => {
     for (const { status, out, advance } of [
       fakeTerminal(false),
@@ -75,6 +91,10 @@ describe('tsx reports/monthly.ts', () => {
 
   it('on a terminal, shows what it is doing as it goes: tables read and checked, KPIs, rendering', async () => {
     const out = await mkdtemp(join(tmpdir(), 'pulse-status-'));
+    // What the report computed last time (kept by the run before): this run says "of about 7".
+    const state = join(out, 'state');
+    await mkdir(state);
+    await writeFile(join(state, 'kpi-counts.json'), JSON.stringify({ monthly: 7 }));
     // A real terminal: util-linux `script` runs the report on a pseudo-terminal.
     // A small export keeps it quick; every step is shown at once (PULSE_PROGRESS_AFTER_MS=0).
     const { stdout } = await run(
@@ -82,7 +102,7 @@ describe('tsx reports/monthly.ts', () => {
       ['-qec', `${tsx} reports/monthly.ts --data ${SALES}`, '/dev/null'],
       {
         cwd: TOOLKIT_ROOT,
-        env: env(out),
+        env: { ...env(out), PULSE_STATE_DIR: state },
         maxBuffer: 16 * 1024 * 1024,
       },
     );
@@ -90,6 +110,11 @@ describe('tsx reports/monthly.ts', () => {
     expect(stdout).toMatch(status(String.raw`reading orders \(table \d+ of 6\)`));
     expect(stdout).toMatch(status(String.raw`checking activities against the contract \(table \d+ of 6\)`));
     expect(stdout).toMatch(status(String.raw`KPI \d+: close_rate`));
+    expect(stdout).toMatch(status('KPI [1-7] of about 7: '));
+    // And this run's count is kept for the next.
+    const kept = JSON.parse(await readFile(join(state, 'kpi-counts.json'), 'utf8'));
+    expect(kept.monthly).toBeGreaterThan(7);
+    expect(stdout).toMatch(status(`KPI ${kept.monthly}: `));
     expect(stdout).toMatch(status('rendering the e-mail and its chart images'));
     expect(stdout).toContain('index.html');
   }, 120_000);

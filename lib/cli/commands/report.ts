@@ -4,10 +4,12 @@
 import { join } from 'node:path';
 import { formatKpiValue } from '../../format/values.ts';
 import { parsePeriod } from '../../kpi/period.ts';
+import { stateDirFor } from '../../project.ts';
 import type { ReportDefinition } from '../../report/define.ts';
 import { buildParamsFolder } from '../../report/params-folder.ts';
 import { runReport } from '../../report/run-report.ts';
 import { writeReportOutputs } from '../../report/write-outputs.ts';
+import { keepKpiCount, lastKpiCount } from '../kpi-count.ts';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
 import { createStatusLine } from '../status-line.ts';
 
@@ -19,16 +21,23 @@ export async function runReportCommand(
   const flags = parseFlags(argv);
   const options = commonOptions(flags.values, io);
   const started = performance.now();
+  const params = parseParamFlags(flags.values.param);
+  const paramsFolder = buildParamsFolder(params);
+  // The count of KPIs is known only after a run: the last one's says "KPI 12 of about 50".
+  const stateDir = stateDirFor(io.env, io.cwd);
+  const countKey = paramsFolder ? `${definition.name}/${paramsFolder}` : definition.name;
+  const kpisExpected = io.isTty ? await lastKpiCount(stateDir, countKey) : undefined;
+  let kpisComputed = 0;
   const status = createStatusLine(io.stderr, {
     isTty: Boolean(io.isTty),
     env: io.env,
     columns: process.stderr.columns,
+    ...(kpisExpected ? { kpisExpected } : {}),
   });
   const progress = (text: string) => {
     if (io.isTty) status.print(text);
   };
   progress(`${definition.title}: running cells\n`);
-  const params = parseParamFlags(flags.values.param);
   const run = await runReport(definition, {
     dataDir: options.dataDir,
     timeZone: options.timeZone,
@@ -43,13 +52,16 @@ export async function runReportCommand(
     queryFolders: options.project.queries,
     ...(options.company ? { company: options.company } : {}),
     onCell: (cell) => progress(`  ✓ ${cell.name.padEnd(36)} ${cell.ms.toFixed(0).padStart(6)} ms\n`),
-    onProgress: status.update,
+    onProgress: (step) => {
+      if (step.stage === 'kpi') kpisComputed = Math.max(kpisComputed, step.n);
+      status.update(step);
+    },
   }).finally(status.done);
+  if (io.isTty) await keepKpiCount(stateDir, countKey, kpisComputed);
   if (run.periodNote) io.stderr(`${run.periodNote}\n`);
   // As `pulse send` does: out/<name=value,...>/<report>/<period>/, so a region's report never
   // overwrites the company's.
   const outRoot = options.outDir;
-  const paramsFolder = buildParamsFolder(params);
   const written = await writeReportOutputs(run, {
     outRoot: paramsFolder ? join(outRoot, paramsFolder) : outRoot,
     pdf: Boolean(flags.values.pdf),
