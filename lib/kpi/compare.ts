@@ -115,12 +115,12 @@ export function compareRows(
 function coverageReason(row: KpiRow, base: KpiRow | undefined): string | undefined {
   if (row.coverage === 'partial') return 'this period is partial';
   if (row.coverage === 'none') return undefined;
-  if (partlyKnown(row)) return 'amounts partly unknown';
+  if (partlyKnown(row)) return amountsUnknown(row);
   // No row at all (a breakdown value absent then) is no value, not a gap in the data.
   if (base === undefined) return undefined;
   if (base.coverage === 'none') return 'before the data starts';
   if (base.coverage === 'partial') return 'that period is partial';
-  if (partlyKnown(base)) return 'amounts partly unknown then';
+  if (partlyKnown(base)) return `${amountsUnknown(base)} then`;
   return undefined;
 }
 
@@ -134,6 +134,11 @@ export function wholeValue(row: KpiRow): number | null {
  * less than this share known. Above it the value is compared, with the share shown beside it.
  */
 export const COMPARABLE_KNOWN_SHARE = 0.9;
+
+// "partly" only where some amounts are known: none known is said as it is.
+function amountsUnknown(row: KpiRow): string {
+  return row.known_share === 0 ? 'amounts unknown' : 'amounts partly unknown';
+}
 
 function partlyKnown(row: KpiRow): boolean {
   return typeof row.known_share === 'number' && row.known_share < COMPARABLE_KNOWN_SHARE;

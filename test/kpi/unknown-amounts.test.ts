@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset.ts';
+import { compareRows } from '../../lib/kpi/compare.ts';
+import type { KpiRow } from '../../lib/kpi/run.ts';
 import { kpiRow, openFixture } from '../helpers.ts';
 
 // test/fixtures/open-deals-blank-amount: as in many real exports, open deals have no amount.
@@ -22,6 +24,31 @@ describe('sums over a column left blank', () => {
       known_share: 0,
       unknown_note: 'amount unknown for 3 of 3 open deals',
     });
+  });
+
+  it('are not compared, saying whether some amounts are known', async () => {
+    const september = await kpiRow(dataset, 'open_pipeline', '2026-09');
+    const october = await kpiRow(dataset, 'open_pipeline', '2026-10');
+    const notes = (rows: KpiRow[]) =>
+      compareRows(
+        rows,
+        { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
+        { direction: 'up', targets: [] },
+      ).map((r) => [r.previous_value, r.comparison_note]);
+    // None known: "amounts unknown", not "partly".
+    expect(notes([september, october])).toEqual([[null, 'amounts unknown']]);
+    expect(notes([september, { ...october, value: 10, known_share: 0.5 }])).toEqual([
+      [null, 'amounts partly unknown'],
+    ]);
+    expect(
+      notes([
+        { ...september, value: 5, known_share: 0.5 },
+        { ...october, value: 10, known_share: 1 },
+      ]),
+    ).toEqual([[null, 'amounts partly unknown then']]);
+    expect(notes([september, { ...october, value: 10, known_share: 1 }])).toEqual([
+      [null, 'amounts unknown then'],
+    ]);
   });
 
   it('give the known part with the share known when some amounts are blank', async () => {
