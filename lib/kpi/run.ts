@@ -11,7 +11,7 @@ import { coerceParam, type KpiDefinition } from './definition.ts';
 import type { PeriodSpan, SeriesGrain } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { withSharedState } from './shared-state.ts';
-import { dropUnusedCustomerJoins } from './unused-joins.ts';
+import { dropUnusedKeyJoins } from './unused-joins.ts';
 import { withWindow } from './window.ts';
 
 export interface KpiRequest {
@@ -78,7 +78,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     end: request.span.end,
     grain: request.span.grain,
   };
-  const body = dropUnusedCustomerJoins(
+  const body = dropUnusedKeyJoins(
     kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR'),
   );
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).

@@ -1,25 +1,30 @@
-// KPI files join customers to offer breakdowns by segment, region and so on. Without a
-// breakdown the join is dead weight that DuckDB cannot drop: it does not know customer_id is
-// unique. The contract does (duplicate keys are rejected rows, left out of the typed table), so
-// a LEFT JOIN to customers on its key whose alias is used nowhere else in its query adds no row
-// and no column, and is left out of the query that runs (its line left blank, so that error
-// messages keep the file's line numbers).
+// KPI files join customers (users, campaigns, ...) to offer breakdowns by segment, team and so
+// on. Without a breakdown the join is dead weight that DuckDB cannot drop: it does not know the
+// key is unique. The contract does (duplicate keys are rejected rows, left out of the typed
+// table), so a LEFT JOIN to a contract table on its one-column primary key whose alias is used
+// nowhere else in its query adds no row and no column, and is left out of the query that runs
+// (its line left blank, so that error messages keep the file's line numbers).
 
+import { tableSpec } from '../data/contract.ts';
 import { lexSql, type Token } from '../data/sql-lexer.ts';
 
-const CUSTOMERS_JOIN = /^[ \t]*LEFT JOIN customers (\w+) ON \1\.customer_id = \w+\.customer_id[ \t]*$/gm;
+const KEY_JOIN = /^[ \t]*LEFT JOIN (\w+) (\w+) ON \2\.(\w+) = \w+\.\w+[ \t]*$/gm;
 // A parenthesis that opens a query (a CTE body or a subquery): its aliases are seen only inside.
 const QUERY_START = new Set(['select', 'with', 'from', 'values', 'table']);
 
-/** `sql` without the LEFT JOINs to customers whose alias nothing else in their query reads. */
-export function dropUnusedCustomerJoins(sql: string): string {
-  const joins = [...sql.matchAll(CUSTOMERS_JOIN)];
+/** `sql` without the LEFT JOINs on a table's key whose alias nothing else in their query reads. */
+export function dropUnusedKeyJoins(sql: string): string {
+  const joins = [...sql.matchAll(KEY_JOIN)].filter(([, table = '', , column]) => {
+    const key = tableSpec(table)?.primaryKey;
+    // A CTE of the same name is another relation, whose key the contract knows nothing of.
+    return key?.length === 1 && key[0] === column && !definesCte(sql, table);
+  });
   if (joins.length === 0) return sql;
   const tokens = lexSql(sql).statements.flatMap((s) => s.tokens);
   let out = sql;
   // From the last, so the offsets of the earlier ones still hold.
   for (const match of joins.reverse()) {
-    const [line, alias = ''] = match;
+    const [line, , alias = ''] = match;
     const at = match.index;
     const [from, to] = queryAround(tokens, at, sql.length);
     // Any other mention of the alias in its query (as a name, in code) keeps the join.
@@ -56,4 +61,8 @@ function queryAround(tokens: readonly Token[], at: number, length: number): [num
     }
   }
   return [0, length];
+}
+
+function definesCte(sql: string, name: string): boolean {
+  return new RegExp(`\\b${name}\\s*(\\([^)]*\\)\\s*)?AS\\s*(NOT\\s+)?(MATERIALIZED\\s*)?\\(`, 'i').test(sql);
 }

@@ -2,13 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { definePeriodMacros } from '../../lib/kpi/run.ts';
-import { dropUnusedCustomerJoins } from '../../lib/kpi/unused-joins.ts';
+import { dropUnusedKeyJoins } from '../../lib/kpi/unused-joins.ts';
 import { TEST_NOW, testCatalog } from '../helpers.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../data/sample', import.meta.url));
 const noBreakdown = (sql: string) => sql.replaceAll('{by}', 'NULL::VARCHAR');
 
-describe('unused joins to customers', () => {
+describe('unused joins on a key', () => {
   it('are left out only when nothing reads the alias, keeping line numbers', () => {
     const sql = [
       'SELECT p.period_start, NULL::VARCHAR AS breakdown, sum(r.amount) AS value',
@@ -17,17 +17,38 @@ describe('unused joins to customers', () => {
       'LEFT JOIN customers c ON c.customer_id = r.customer_id',
       'GROUP BY ALL',
     ].join('\n');
-    const pruned = dropUnusedCustomerJoins(sql);
+    const pruned = dropUnusedKeyJoins(sql);
     expect(pruned).not.toMatch(/JOIN customers/);
     expect(pruned.split('\n')).toHaveLength(5);
     const bySegment = sql.replace('NULL::VARCHAR', '(c.segment)::VARCHAR');
-    expect(dropUnusedCustomerJoins(bySegment)).toBe(bySegment);
+    expect(dropUnusedKeyJoins(bySegment)).toBe(bySegment);
     // An INNER join filters rows; a join on another column may repeat them: both stay.
-    expect(dropUnusedCustomerJoins(sql.replace('LEFT JOIN customers', 'JOIN customers'))).toMatch(
+    expect(dropUnusedKeyJoins(sql.replace('LEFT JOIN customers', 'JOIN customers'))).toMatch(
       /JOIN customers/,
     );
     const other = sql.replace('c.customer_id = r.customer_id', 'c.owner_id = r.owner_id');
-    expect(dropUnusedCustomerJoins(other)).toBe(other);
+    expect(dropUnusedKeyJoins(other)).toBe(other);
+  });
+
+  it('drop a join to any contract table on its one-column key, never to a CTE of its name', () => {
+    const sql = [
+      'SELECT p.period_start, NULL::VARCHAR AS breakdown, count(a.user_id) AS value',
+      'FROM periods($start, $end, $grain) p',
+      'LEFT JOIN activities a ON a.occurred_at >= p.period_start',
+      'LEFT JOIN users u ON u.user_id = a.user_id',
+      'GROUP BY ALL',
+    ].join('\n');
+    expect(dropUnusedKeyJoins(sql)).not.toMatch(/JOIN users/);
+    // Another name for the key column, a table the contract does not have, a CTE named users,
+    // a key of several columns: kept.
+    for (const kept of [
+      sql.replace('u.user_id = a.user_id', 'u.team = a.user_id'),
+      sql.replace('JOIN users u', 'JOIN my_users u'),
+      `WITH users AS (SELECT * FROM activities)\n${sql}`,
+      `WITH users(user_id) AS MATERIALIZED (SELECT 1)\n${sql}`,
+      sql.replace('JOIN users u ON u.user_id', 'JOIN opportunity_stages u ON u.opportunity_id'),
+    ])
+      expect(dropUnusedKeyJoins(kept)).toBe(kept);
   });
 
   it('look for the alias only in the query that joins it', () => {
@@ -48,12 +69,12 @@ describe('unused joins to customers', () => {
       ].join('\n');
     // Another CTE's customers c is another table: this join is unused, and left out.
     const other = sql('NULL', 'c.segment');
-    expect(dropUnusedCustomerJoins(other)).toBe(other.replace(join, ''));
+    expect(dropUnusedKeyJoins(other)).toBe(other.replace(join, ''));
     // Read in its own CTE, even quoted or in a subquery: kept.
     for (const use of ['c.segment', '"C".segment', '(SELECT max(x) FROM t WHERE t.k = c.segment)'])
-      expect(dropUnusedCustomerJoins(sql(use, 'NULL'))).toBe(sql(use, 'NULL'));
+      expect(dropUnusedKeyJoins(sql(use, 'NULL'))).toBe(sql(use, 'NULL'));
     // In a comment or a string it is not read.
-    expect(dropUnusedCustomerJoins(sql("'c.segment' /* c.x */", 'NULL'))).not.toContain(join);
+    expect(dropUnusedKeyJoins(sql("'c.segment' /* c.x */", 'NULL'))).not.toContain(join);
     // A parenthesised join is no query: its alias is seen by the SELECT around it.
     const grouped = [
       'SELECT p.period_start, c.segment AS breakdown, sum(r.amount) AS value',
@@ -63,8 +84,8 @@ describe('unused joins to customers', () => {
       ') ON r.ordered_at >= p.period_start',
       'GROUP BY ALL',
     ].join('\n');
-    expect(dropUnusedCustomerJoins(grouped)).toBe(grouped);
-    expect(dropUnusedCustomerJoins(grouped.replace('c.segment', 'NULL'))).not.toMatch(/JOIN customers/);
+    expect(dropUnusedKeyJoins(grouped)).toBe(grouped);
+    expect(dropUnusedKeyJoins(grouped.replace('c.segment', 'NULL'))).not.toMatch(/JOIN customers/);
   });
 
   describe('on the sample', () => {
@@ -77,9 +98,17 @@ describe('unused joins to customers', () => {
 
     it('give every KPI the rows the full query gives', async () => {
       const { kpis } = await testCatalog();
-      const changed = kpis.filter((k) => dropUnusedCustomerJoins(noBreakdown(k.sql)) !== noBreakdown(k.sql));
+      const changed = kpis.filter((k) => dropUnusedKeyJoins(noBreakdown(k.sql)) !== noBreakdown(k.sql));
       expect(changed.map((k) => k.id)).toEqual(
-        expect.arrayContaining(['revenue', 'close_rate', 'nrr', 'csat', 'clv', 'clv_margin']),
+        expect.arrayContaining([
+          'revenue',
+          'close_rate',
+          'nrr',
+          'csat',
+          'clv',
+          'clv_margin',
+          'activities_per_user',
+        ]),
       );
       const params = { start: '2024-10-01', end: '2026-11-01', grain: 'month' };
       const sorted = async (sql: string, values: Record<string, unknown>) =>
@@ -90,7 +119,7 @@ describe('unused joins to customers', () => {
         const values = { ...Object.fromEntries(kpi.params.map((p) => [p.name, p.default])), ...params };
         const full = await sorted(noBreakdown(kpi.sql), values);
         expect(full.length, kpi.id).toBeGreaterThan(0);
-        expect(await sorted(dropUnusedCustomerJoins(noBreakdown(kpi.sql)), values), kpi.id).toEqual(full);
+        expect(await sorted(dropUnusedKeyJoins(noBreakdown(kpi.sql)), values), kpi.id).toEqual(full);
       }
     }, 120_000);
   });
