@@ -120,7 +120,7 @@ describe('missing required columns', () => {
 
 // The shared pass counts distinct key hashes over every row; blank keys (errors of their own)
 // must neither hide a repeat nor be reported as one.
-describe('repeated keys among blank ones', () => {
+describe('keys and references among blank ones', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pulse-keys-'));
@@ -130,6 +130,13 @@ describe('repeated keys among blank ones', () => {
     await writeFile(
       join(dir, 'blanks', 'customers.csv'),
       customers(['C1', '', '"  "', 'C2', '', '"  "', 'C3']),
+    );
+    // A reference of spaces is blank, not a missing user; U9 is missing.
+    await mkdir(join(dir, 'references'));
+    await writeFile(join(dir, 'references', 'users.csv'), 'user_id,name\nU1,Ann\n');
+    await writeFile(
+      join(dir, 'references', 'customers.csv'),
+      'customer_id,acquired_at,owner_id\nC1,2025-01-01,U1\nC2,2025-01-02,"  "\nC3,2025-01-03,\nC4,2025-01-04,U9\n',
     );
     await mkdir(join(dir, 'repeat'));
     await writeFile(join(dir, 'repeat', 'customers.csv'), customers(['C1', '', 'C2', '', 'C1', '"  "']));
@@ -163,6 +170,15 @@ describe('repeated keys among blank ones', () => {
         ],
       ],
     ]);
+  });
+
+  it('of another table: a blank one is no missing reference', async () => {
+    expect(await problems('references')).toEqual([['foreign_key', [[5, 'U9']]]]);
+    await writeFile(
+      join(dir, 'references', 'customers.csv'),
+      'customer_id,acquired_at,owner_id\nC1,2025-01-01,U1\nC2,2025-01-02,"  "\n',
+    );
+    expect(await problems('references')).toEqual([]);
   });
 
   it('still show a repeat of a present key', async () => {
