@@ -6,7 +6,8 @@
 
 import { PulseError } from '../errors.ts';
 import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/alert-rule.ts';
-import { wholeValue } from '../kpi/compare.ts';
+import { type ComparedRow, wholeValue } from '../kpi/compare.ts';
+import type { KpiSeries } from '../render/content.ts';
 import { bars, trend } from './cells/kpi-cells.ts';
 import { explainChanges } from './cells/what-changed.ts';
 import type { ReportContext } from './context.ts';
@@ -55,13 +56,20 @@ export function alertReport(
       r.subject(lines.length === 1 ? (lines[0] ?? '') : `${lines[0]}, and ${lines.length - 1} more`);
       r.summary(lines.join('; '));
       const series = await r.kpi(rule.kpi, 13);
-      r.headline([series]);
+      // With `by`, the tiles and the trend are the announced values' own: the whole KPI's number
+      // beside "Churn rate (segment SMB) is above 2 %" would read as the value that crossed.
+      const own = rule.by ? await breakdownSeries(r, rule.kpi, rule.by, shown) : [];
+      r.headline(own.length > 0 ? own : [series]);
       await r.section('Why', async () => {
-        await trend(r, series, { history: 13 });
+        await trend(r, own[0] ?? series, { history: 13 });
         const by = rule.by ?? series.kpi.breakdowns[0]?.name;
-        await explainChanges(r, [{ id: rule.kpi, ...(by ? { by } : {}), nouns: ratioNouns(series.kpi) }], {
-          top: 1,
-        });
+        // With `by` the alert is about one value; this explains how the whole moved, and says so.
+        const whole = rule.by ? { title: `${series.kpi.title} (overall)` } : {};
+        await explainChanges(
+          r,
+          [{ id: rule.kpi, ...(by ? { by } : {}), nouns: ratioNouns(series.kpi), ...whole }],
+          { top: 1 },
+        );
         if (rule.by) await bars(r, rule.kpi, { by: rule.by });
       });
     },
@@ -113,8 +121,7 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
       `the alert's breakdown ${rule.kpi} by ${rule.by} is not available: it needs ${table.missing.join(', ')}`,
     );
   const by = table.by ?? rule.by;
-  const keyOf = (row: (typeof table.rows)[number]) =>
-    row[by] === null || row[by] === undefined ? '(none)' : String(row[by]);
+  const keyOf = (row: ComparedRow) => breakdownKey(row, by);
   const periods = [...new Set(table.rows.map((row) => row.period_start))].sort();
   const current = table.rows.filter((row) => row.period_start === r.period.start);
   return current.map((row) => {
@@ -132,6 +139,33 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
       history: periods.map((p) => own.get(p) ?? null),
     });
     return finding(key, `${rule.by} ${key}`, value, verdict);
+  });
+}
+
+function breakdownKey(row: ComparedRow, by: string): string {
+  return row[by] === null || row[by] === undefined ? '(none)' : String(row[by]);
+}
+
+/** Each finding's breakdown value as a series of its own, titled "Churn rate (segment SMB)". */
+async function breakdownSeries(
+  r: ReportContext,
+  kpi: string,
+  by: string,
+  findings: readonly AlertFinding[],
+): Promise<KpiSeries[]> {
+  const table = await r.rows(kpi, { by, history: 13 });
+  if (!table.available) return [];
+  const column = table.by ?? by;
+  return findings.map((f) => {
+    const history = table.rows
+      .filter((row) => breakdownKey(row, column) === f.key)
+      .sort((a, b) => a.period_start.localeCompare(b.period_start));
+    return {
+      kpi: { ...table.kpi, title: `${table.kpi.title} (${f.label})` },
+      available: true,
+      current: history.find((row) => row.period_start === r.period.start),
+      history,
+    };
   });
 }
 

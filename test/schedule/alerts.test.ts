@@ -168,6 +168,17 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     const got = await subjects(smtp, 'cs-lead@example.com');
     expect(got).toHaveLength(crossing.length);
     for (const key of crossing) expect(got.some((s) => s.includes(`(segment ${key})`))).toBe(true);
+    // The message's tile is the segment's own number, not the whole KPI's beside its subject.
+    for (const message of smtp.to('cs-lead@example.com')) {
+      const mail = await simpleParser(message.raw);
+      const key = crossing.find((k) => mail.subject?.includes(`(segment ${k})`));
+      const text = mail.text ?? '';
+      expect(key).toBeDefined();
+      expect(text).toMatch(new RegExp(`^- Churn rate \\(segment ${key}\\) \\d`, 'm'));
+      // What changed is about the whole KPI, and says so.
+      expect(text).not.toMatch(/^- Churn rate \d/m);
+      expect(text).not.toMatch(/^- Churn rate (rose|fell|was)/m);
+    }
   });
 
   it('stale data sends nothing to recipients; the owner hears about the export', async () => {

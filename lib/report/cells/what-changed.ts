@@ -23,6 +23,8 @@ export interface ChangeCandidate {
   readonly by?: string;
   /** For ratio KPIs: what the rate and the items are called. */
   readonly nouns?: RatioNouns;
+  /** What the sentences call the KPI, when not its title ("Churn rate (all segments)"). */
+  readonly title?: string;
 }
 
 /** Finds the `top` biggest movers among `candidates` and writes one finding each. */
@@ -38,7 +40,12 @@ export async function explainChanges(
       candidates.map((c) => c.id),
       history,
     )
-  ).filter((s): s is Extract<KpiSeries, { available: true }> => s.available && s.companyWide === undefined);
+  )
+    .filter((s): s is Extract<KpiSeries, { available: true }> => s.available && s.companyWide === undefined)
+    .map((s) => {
+      const title = candidates.find((c) => c.id === s.kpi.id)?.title;
+      return title ? { ...s, kpi: { ...s.kpi, title } } : s;
+    });
   const movers = topMovers(
     series.map((s) => ({
       id: s.kpi.id,
