@@ -6,7 +6,7 @@
 // (Node's recursive watch on Linux watches files). A folder's watch sees every rename into it.
 
 import { existsSync, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 
 export type ChangeKind = 'queries' | 'templates' | 'reports' | 'data' | 'config';
 
@@ -66,17 +66,38 @@ export function watchFolders(
       if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
         watchDir(join(dir, entry.name), onEntry, deep, seen);
   };
+  const watchTree = (dir: string, kind: ChangeKind, seen: Set<string>) =>
+    watchDir(
+      dir,
+      (file) => {
+        if (!isScratchFile(file)) changed(kind, file);
+      },
+      true,
+      seen,
+    );
+  // A folder not made yet (a project's queries/ before its first KPI): its nearest existing
+  // ancestor is watched until the folder appears; then the folder is watched like the others,
+  // and what it already holds (a folder copied in whole) counts as changed.
+  const watchWhenMade = (dir: string, kind: ChangeKind, seen: Set<string>) => {
+    let ancestor = dirname(dir);
+    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+    watchDir(
+      ancestor,
+      (entry) => {
+        if (seen.has(dir) || !(entry === dir || dir.startsWith(`${entry}${sep}`)) || !isFolder(entry)) return;
+        if (entry !== dir) return watchWhenMade(dir, kind, seen);
+        watchTree(dir, kind, seen);
+        changed(kind, dir);
+        for (const file of filesUnder(dir)) if (!isScratchFile(file)) changed(kind, file);
+      },
+      false,
+      new Set(),
+    );
+  };
   for (const target of targets) {
     if ('dir' in target) {
-      if (!existsSync(target.dir)) continue;
-      watchDir(
-        target.dir,
-        (file) => {
-          if (!isScratchFile(file)) changed(target.kind, file);
-        },
-        true,
-        new Set(),
-      );
+      if (existsSync(target.dir)) watchTree(target.dir, target.kind, new Set());
+      else watchWhenMade(target.dir, target.kind, new Set());
     } else {
       const name = basename(target.file);
       watchDir(
@@ -103,6 +124,13 @@ function isFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function filesUnder(dir: string): string[] {
+  return safeEntries(dir).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
 }
 
 function safeEntries(dir: string) {

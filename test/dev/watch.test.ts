@@ -65,4 +65,31 @@ describe('pulse dev watches the project', () => {
     expect(seen.filter((c) => c.kinds.has('data'))).toHaveLength(2);
     expect(files).not.toContain(join(root, 'other.json'));
   });
+
+  it('sees a project queries/ made after it started, made in place or moved in whole', async () => {
+    root = await mkdtemp(join(tmpdir(), 'pulse-watch-'));
+    const queries = join(root, 'queries');
+    const reports = join(root, 'reports');
+    const seen = await watching([
+      { kind: 'queries', dir: queries },
+      { kind: 'reports', dir: reports },
+    ]);
+    // Made in place, then a KPI saved in it, then saved again.
+    await mkdir(join(queries, 'sales'), { recursive: true });
+    await pause(150);
+    const kpi = join(queries, 'sales', 'won.sql');
+    await writeFile(kpi, 'SELECT 1');
+    await pause(250);
+    await renameOver(kpi, 'SELECT 2');
+    // Made elsewhere with a file in it, then moved in whole.
+    const staged = await mkdtemp(join(root, '.staging-'));
+    await writeFile(join(staged, 'weekly.ts'), '// report');
+    await rename(staged, reports);
+    await pause(250);
+    const files = (kind: string) => seen.filter((c) => c.kinds.has(kind as never)).flatMap((c) => c.files);
+    expect(files('queries')).toContain(kpi);
+    expect(seen.filter((c) => c.files.includes(kpi)).length).toBeGreaterThanOrEqual(2);
+    expect(files('reports')).toContain(join(reports, 'weekly.ts'));
+    expect(files('queries')).not.toContain(join(reports, 'weekly.ts'));
+  });
 });
