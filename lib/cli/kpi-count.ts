@@ -1,12 +1,26 @@
 // How many KPIs a report computed the last time it ran, so that its status line can say "KPI 12
 // of about 50": a report's cells decide their KPIs as they run, so the count is known only
-// afterwards. Kept by report in <state dir>/kpi-counts.json. A file that cannot be read or
+// afterwards. Kept by report, params and data in <state dir>/kpi-counts.json (a report on a
+// three-table export computes fewer KPIs than on the sample). A file that cannot be read or
 // written is passed over: progress is a courtesy, never a reason for a run to fail.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const FILE = 'kpi-counts.json';
+/** The most recent runs kept; older keys are dropped (a user trying many exports). */
+const KEPT = 100;
+
+/** "monthly/region=EMEA @ /data/crm (mapping /data/crm.json)": what the count depends on. */
+export function kpiCountKey(run: {
+  readonly report: string;
+  readonly paramsFolder?: string | undefined;
+  readonly dataDir: string;
+  readonly mapping?: string | undefined;
+}): string {
+  const name = run.paramsFolder ? `${run.report}/${run.paramsFolder}` : run.report;
+  return `${name} @ ${resolve(run.dataDir)}${run.mapping ? ` (mapping ${run.mapping})` : ''}`;
+}
 
 export async function lastKpiCount(stateDir: string, report: string): Promise<number | undefined> {
   const counts = await readCounts(stateDir);
@@ -17,7 +31,9 @@ export async function lastKpiCount(stateDir: string, report: string): Promise<nu
 export async function keepKpiCount(stateDir: string, report: string, count: number): Promise<void> {
   if (count <= 0) return;
   try {
-    const counts = { ...(await readCounts(stateDir)), [report]: count };
+    // The key moves to the end: the file keeps the KEPT most recently run.
+    const { [report]: _, ...others } = await readCounts(stateDir);
+    const counts = Object.fromEntries([...Object.entries(others), [report, count]].slice(-KEPT));
     await mkdir(stateDir, { recursive: true });
     // Written aside and renamed: two runs at once never leave half a file.
     const aside = join(stateDir, `${FILE}.${process.pid}.tmp`);

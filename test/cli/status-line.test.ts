@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { keepKpiCount, kpiCountKey, lastKpiCount } from '../../lib/cli/kpi-count.ts';
 import { createStatusLine } from '../../lib/cli/status-line.ts';
-import { TOOLKIT_ROOT } from '../../lib/paths.ts';
+import { SAMPLE_DATA_DIR, TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { FIXTURES } from '../helpers.ts';
 
 const SALES = join(FIXTURES, 'sales');
@@ -94,7 +95,10 @@ describe('tsx reports/monthly.ts', () => {
     // What the report computed last time (kept by the run before): this run says "of about 7".
     const state = join(out, 'state');
     await mkdir(state);
-    await writeFile(join(state, 'kpi-counts.json'), JSON.stringify({ monthly: 7 }));
+    // Kept per report and data: another export's count is not this one's.
+    const key = kpiCountKey({ report: 'monthly', dataDir: SALES });
+    const other = kpiCountKey({ report: 'monthly', dataDir: SAMPLE_DATA_DIR });
+    await writeFile(join(state, 'kpi-counts.json'), JSON.stringify({ [key]: 7, [other]: 3 }));
     // A real terminal: util-linux `script` runs the report on a pseudo-terminal.
     // A small export keeps it quick; every step is shown at once (PULSE_PROGRESS_AFTER_MS=0).
     const { stdout } = await run(
@@ -113,8 +117,9 @@ describe('tsx reports/monthly.ts', () => {
     expect(stdout).toMatch(status('KPI [1-7] of about 7: '));
     // And this run's count is kept for the next.
     const kept = JSON.parse(await readFile(join(state, 'kpi-counts.json'), 'utf8'));
-    expect(kept.monthly).toBeGreaterThan(7);
-    expect(stdout).toMatch(status(`KPI ${kept.monthly}: `));
+    expect(kept[key]).toBeGreaterThan(7);
+    expect(kept[other]).toBe(3);
+    expect(stdout).toMatch(status(`KPI ${kept[key]}: `));
     expect(stdout).toMatch(status('rendering the e-mail and its chart images'));
     expect(stdout).toContain('index.html');
   }, 120_000);
@@ -129,4 +134,23 @@ describe('tsx reports/monthly.ts', () => {
     expect(`${stdout}${stderr}`).not.toContain('\u001b');
     expect(`${stdout}${stderr}`).not.toMatch(/reading orders|KPI \d+:/);
   }, 120_000);
+});
+
+describe('the KPI count kept for "of about"', () => {
+  it('is kept per report, params and data, the most recent hundred', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'pulse-counts-'));
+    const key = (n: number) => kpiCountKey({ report: 'monthly', dataDir: `/exports/${n}` });
+    for (let n = 0; n < 105; n++) await keepKpiCount(state, key(n), n + 1); // 0 to 4 dropped
+    await keepKpiCount(state, key(5), 42); // the oldest run again: now the most recent
+    await keepKpiCount(state, key(105), 106); // drops the oldest, which is now 6
+    expect(await lastKpiCount(state, key(4))).toBeUndefined();
+    expect(await lastKpiCount(state, key(5))).toBe(42);
+    expect(await lastKpiCount(state, key(6))).toBeUndefined();
+    expect(await lastKpiCount(state, key(7))).toBe(8);
+    expect(await lastKpiCount(state, key(105))).toBe(106);
+    expect(Object.keys(JSON.parse(await readFile(join(state, 'kpi-counts.json'), 'utf8')))).toHaveLength(100);
+    expect(
+      kpiCountKey({ report: 'monthly', paramsFolder: 'region=EMEA', dataDir: '/d', mapping: '/m.json' }),
+    ).toBe('monthly/region=EMEA @ /d (mapping /m.json)');
+  });
 });

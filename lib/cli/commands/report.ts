@@ -9,7 +9,7 @@ import type { ReportDefinition } from '../../report/define.ts';
 import { buildParamsFolder } from '../../report/params-folder.ts';
 import { runReport } from '../../report/run-report.ts';
 import { writeReportOutputs } from '../../report/write-outputs.ts';
-import { keepKpiCount, lastKpiCount } from '../kpi-count.ts';
+import { keepKpiCount, kpiCountKey, lastKpiCount } from '../kpi-count.ts';
 import { type CliIo, commonOptions, parseFlags, parseParamFlags } from '../options.ts';
 import { createStatusLine } from '../status-line.ts';
 
@@ -25,7 +25,12 @@ export async function runReportCommand(
   const paramsFolder = buildParamsFolder(params);
   // The count of KPIs is known only after a run: the last one's says "KPI 12 of about 50".
   const stateDir = stateDirFor(io.env, io.cwd);
-  const countKey = paramsFolder ? `${definition.name}/${paramsFolder}` : definition.name;
+  const countKey = kpiCountKey({
+    report: definition.name,
+    paramsFolder,
+    dataDir: options.dataDir,
+    mapping: options.mapping,
+  });
   const kpisExpected = io.isTty ? await lastKpiCount(stateDir, countKey) : undefined;
   let kpisComputed = 0;
   const status = createStatusLine(io.stderr, {
