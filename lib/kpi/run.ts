@@ -8,11 +8,11 @@ import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
 import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
-import type { PeriodSpan, SeriesGrain } from './period.ts';
+import { addDays, formatPeriod, type PeriodSpan, type SeriesGrain } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { withSharedState } from './shared-state.ts';
 import { dropUnusedKeyJoins } from './unused-joins.ts';
-import { withWindow } from './window.ts';
+import { valueSpan, withWindow } from './window.ts';
 
 export interface KpiRequest {
   readonly span: PeriodSpan;
@@ -104,7 +104,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
         ? shaped
         : withWindow(
             kpi,
-            shaped.map((row) => coverRow(row, coverage, request.span.grain, breakdown?.name)),
+            shaped.map((row) => coverRow(row, kpi, coverage, request.span.grain, breakdown?.name)),
           ),
     coverage,
   };
@@ -128,17 +128,41 @@ function knownShare(kpi: KpiDefinition, row: KpiRow): KpiRow {
 
 /**
  * A row outside the data's coverage is "no data": its value and every measure null, with the
- * reason; a row covered in part keeps its value and says it is partial.
+ * reason; a row covered in part keeps its value and says it is partial. What the value reads
+ * beyond its period counts too: a 12-month window that starts before the data is partial, and
+ * growth against a period before the data (or only partly in it) is no number at all.
  */
-function coverRow(row: KpiRow, coverage: Coverage, grain: SeriesGrain, byName: string | undefined): KpiRow {
+function coverRow(
+  row: KpiRow,
+  kpi: KpiDefinition,
+  coverage: Coverage,
+  grain: SeriesGrain,
+  byName: string | undefined,
+): KpiRow {
   const period = { start: row.period_start, end: row.period_end, grain };
-  const state = periodCoverage(period, coverage);
-  if (state === 'full') return row;
-  const note = coverageNote(period, coverage) ?? '';
-  if (state === 'partial') return { ...row, coverage: state, coverage_note: note };
-  const keep = new Set(['id', 'period_start', 'period_end', ...(byName ? [byName] : [])]);
-  const blank = Object.fromEntries(Object.entries(row).map(([key, v]) => [key, keep.has(key) ? v : null]));
-  return { ...blank, coverage: state, coverage_note: note } as unknown as KpiRow;
+  const own = periodCoverage(period, coverage);
+  const blank = (note: string) => {
+    const keep = new Set(['id', 'period_start', 'period_end', ...(byName ? [byName] : [])]);
+    const kept = Object.fromEntries(Object.entries(row).map(([key, v]) => [key, keep.has(key) ? v : null]));
+    return { ...kept, coverage: 'none', coverage_note: note } as unknown as KpiRow;
+  };
+  if (own === 'none') return blank(coverageNote(period, coverage) ?? '');
+  const span = valueSpan(kpi, period);
+  if (span && coverage.start !== null && span.start < coverage.start) {
+    if (span.reads === 'previous')
+      return blank(
+        `no data for ${formatPeriod(period)}: it is compared with the period before, and the data starts ${coverage.start}`,
+      );
+    const ends =
+      coverage.asOf !== null && period.end > addDays(coverage.asOf, 1) ? ` and ends ${coverage.asOf}` : '';
+    return {
+      ...row,
+      coverage: 'partial',
+      coverage_note: `partial: the ${kpi.window?.months}-month window starts before the data, which starts ${coverage.start}${ends}`,
+    };
+  }
+  if (own === 'full') return row;
+  return { ...row, coverage: own, coverage_note: coverageNote(period, coverage) ?? '' };
 }
 
 // The engine wraps a KPI's body; DuckDB's "LINE n" counts from the top of the wrapped text.

@@ -223,7 +223,8 @@ describe('new_leads and referral_leads', () => {
 describe('lead_velocity_rate', () => {
   it('is (qualified in P − qualified in the previous period) ÷ the previous', async () => {
     // Qualified: L11 08-25; L7 09-20, L10 09-05; L1 10-03, L3 10-12, L9 10-01 00:00 (half-open: October).
-    // Jul 0 vs Jun 0 → null; Aug 1 vs 0 → null (numerator 1); Sep 2 vs 1 → 1; Oct 3 vs 2 → 0.5.
+    // Oct 3 vs 2 → 0.5. The data starts in August: July and August compare with months it does
+    // not hold, September with one it holds in part, so they are no data (not 1 vs 0 or 2 vs 1).
     expect(
       await series(utc, 'lead_velocity_rate', [
         'numerator',
@@ -234,8 +235,8 @@ describe('lead_velocity_rate', () => {
       ]),
     ).toEqual([
       ['2026-07-01', null, null, null, null, null], // before the data starts: no data
-      ['2026-08-01', 1, 0, null, 1, 0],
-      ['2026-09-01', 1, 1, 1, 2, 1],
+      ['2026-08-01', null, null, null, null, null],
+      ['2026-09-01', null, null, null, null, null],
       ['2026-10-01', 1, 2, 0.5, 3, 2],
     ]);
   });
@@ -541,7 +542,8 @@ describe('revenue_growth', () => {
   it('compares order revenue with the previous period', async () => {
     // Revenue: Jun 0, Jul 0, Aug 420 (R9), Sep 1050 (R7 750, R8 200, R10 100),
     // Oct 2100 (R1 1100, R2 500, R3 300, R4 100, R5 100; R6 at 11-01 00:00 is November).
-    // Jul: 0/0 → null; Aug: 420/0 → null; Sep: 630/420 = 1.5; Oct: 1050/1050 = 1.
+    // Oct: 1050/1050 = 1. The data starts in August: July and August compare with months it does
+    // not hold, September with one it holds in part (630/420 would overstate growth), so no data.
     expect(
       await series(utc, 'revenue_growth', [
         'numerator',
@@ -552,8 +554,8 @@ describe('revenue_growth', () => {
       ]),
     ).toEqual([
       ['2026-07-01', null, null, null, null, null], // before the data starts: no data
-      ['2026-08-01', 420, 0, null, 420, 0],
-      ['2026-09-01', 630, 420, 1.5, 1050, 420],
+      ['2026-08-01', null, null, null, null, null],
+      ['2026-09-01', null, null, null, null, null],
       ['2026-10-01', 1050, 1050, 1, 2100, 1050],
     ]);
   });
