@@ -88,7 +88,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   negative_amount: 'amount is negative',
   ends_before_start: 'ends before it starts',
   control_character: 'text holds a control character',
-  mostly_blank: 'a column a KPI adds up is blank on most of the rows it reads',
+  mostly_blank: 'a column a KPI needs is blank on most of the rows it reads',
 };
 
 export function describeRule(rule: ProblemRule): string {

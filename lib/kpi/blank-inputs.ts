@@ -1,4 +1,4 @@
-// `pulse check` warns about a column a KPI adds up that is blank on most of the rows that KPI
+// `pulse check` warns about a column a KPI needs (its `known:`) that is blank on most of the rows that KPI
 // reads (open deals without an amount): the KPI would say "unknown", and the fix is in the export.
 // Only KPIs whose header declares `known:` are asked, once, over the whole of the data.
 
@@ -35,7 +35,7 @@ export async function blankInputProblems(dataset: Dataset, catalog: Catalog): Pr
       table,
       file: source?.path ?? table,
       ...(name ? { column: name } : {}),
-      expected: `${what} filled in on most ${noun}: ${kpi.id} adds it up, and it is blank on ${(of - known).toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
+      expected: `${what} filled in on most ${noun}: ${kpi.id} reads it, and it is blank on ${(of - known).toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
       count: of - known,
       examples: [],
       hint: `${kpi.title} shows "unknown" (or the known part, marked) until the export fills in ${column}`,

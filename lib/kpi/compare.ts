@@ -70,8 +70,15 @@ export function comparisonSpans(span: PeriodSpan): PeriodSpan[] {
 export function compareRows(
   computed: readonly KpiRow[],
   requested: PeriodSpan,
-  options: { direction: Direction; by?: string | undefined; targets: readonly Target[] },
+  options: {
+    direction: Direction;
+    by?: string | undefined;
+    targets: readonly Target[];
+    /** The KPI's `known:` ("amount of open deals"): what a comparison left out was missing. */
+    known?: string | undefined;
+  },
 ): ComparedRow[] {
+  const unknownWhat = knownNoun(options.known);
   const key = (start: string, row: KpiRow) =>
     `${start}\u0000${options.by ? String(row[options.by] ?? '') : ''}`;
   const byKey = new Map(computed.map((row) => [key(row.period_start, row), row]));
@@ -87,8 +94,8 @@ export function compareRows(
     const yearAgoRow = byKey.get(key(yearAgoStart(row, requested), row));
     const previous = current ? whole(previousRow) : null;
     const yearAgoValue = current ? whole(yearAgoRow) : null;
-    const comparisonNote = coverageReason(row, previousRow);
-    const yoyNote = coverageReason(row, yearAgoRow);
+    const comparisonNote = coverageReason(row, previousRow, unknownWhat);
+    const yoyNote = coverageReason(row, yearAgoRow, unknownWhat);
     const target = findTarget(options.targets, row, requested.grain, options.by);
     const change = difference(row.value, previous);
     const yoyChange = difference(row.value, yearAgoValue);
@@ -112,15 +119,15 @@ export function compareRows(
 }
 
 /** Why a comparison is left out for the data's sake, or undefined when the data allows it. */
-function coverageReason(row: KpiRow, base: KpiRow | undefined): string | undefined {
+function coverageReason(row: KpiRow, base: KpiRow | undefined, what: string): string | undefined {
   if (row.coverage === 'partial') return 'this period is partial';
   if (row.coverage === 'none') return undefined;
-  if (partlyKnown(row)) return amountsUnknown(row);
+  if (partlyKnown(row)) return unknownNote(row, what);
   // No row at all (a breakdown value absent then) is no value, not a gap in the data.
   if (base === undefined) return undefined;
   if (base.coverage === 'none') return 'before the data starts';
   if (base.coverage === 'partial') return 'that period is partial';
-  if (partlyKnown(base)) return `${amountsUnknown(base)} then`;
+  if (partlyKnown(base)) return `${unknownNote(base, what)} then`;
   return undefined;
 }
 
@@ -136,8 +143,14 @@ export function wholeValue(row: KpiRow): number | null {
 export const COMPARABLE_KNOWN_SHARE = 0.9;
 
 // "partly" only where some amounts are known: none known is said as it is.
-function amountsUnknown(row: KpiRow): string {
-  return row.known_share === 0 ? 'amounts unknown' : 'amounts partly unknown';
+function unknownNote(row: KpiRow, what: string): string {
+  return row.known_share === 0 ? `${what} unknown` : `${what} partly unknown`;
+}
+
+/** "amount of open deals" → "amounts"; "contacts of resolved tickets" → "contacts". */
+function knownNoun(known: string | undefined): string {
+  const what = known?.split(/\s+of\s+/)[0] ?? 'amount';
+  return what === 'amount' ? 'amounts' : what;
 }
 
 function partlyKnown(row: KpiRow): boolean {

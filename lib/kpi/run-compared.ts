@@ -33,6 +33,7 @@ export async function runKpiCompared(
     direction: kpi.direction,
     by: first.by,
     targets: targets.filter((t) => t.kpi === kpi.id),
+    known: kpi.known,
   });
   return { ...first, rows: compared, compared };
 }

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset.ts';
 import { compareRows } from '../../lib/kpi/compare.ts';
 import type { KpiRow } from '../../lib/kpi/run.ts';
-import { kpiRow, openFixture } from '../helpers.ts';
+import { FIXTURES, kpiRow, openFixture } from '../helpers.ts';
+import { pulse } from '../support/cli.ts';
 
 // test/fixtures/open-deals-blank-amount: as in many real exports, open deals have no amount.
 //   D1 won 1000 (Sep), D2 lost 500 (Sep), D3, D4 open without amount (created Sep), D5 open without
@@ -67,5 +69,58 @@ describe('sums over a column left blank', () => {
     const won = await kpiRow(dataset, 'won_revenue', '2026-10');
     expect(won).toMatchObject({ value: 300 });
     expect(won.known_share).toBeUndefined();
+  });
+});
+
+// test/fixtures/tickets-blank-columns: an export with first_response_at blank on every ticket (not
+// exported) and contacts blank in September, filled in on four of six tickets resolved in October.
+describe('rates over a column left blank', () => {
+  let dataset: Dataset;
+  beforeAll(async () => {
+    dataset = await openFixture('tickets-blank-columns');
+  });
+  afterAll(() => dataset.close());
+
+  it('first contact resolution is unknown when no contacts are known, never 0 %', async () => {
+    expect(await kpiRow(dataset, 'first_contact_resolution_rate', '2026-09')).toMatchObject({
+      value: null,
+      known_share: 0,
+      unknown_note: 'contacts unknown for 6 of 6 resolved tickets',
+    });
+    // Some known: the rate as defined (a blank counts as not first contact), said to be partial.
+    const october = await kpiRow(dataset, 'first_contact_resolution_rate', '2026-10');
+    expect(october).toMatchObject({ numerator: 3, denominator: 6, value: 0.5 });
+    expect(october.known_share).toBeCloseTo(4 / 6, 12);
+    expect(october.unknown_note).toBe('contacts known for 4 of 6 resolved tickets only');
+  });
+
+  it('SLA attainment is unknown when the export has no first response on any ticket, never 0 %', async () => {
+    expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-10')).toMatchObject({
+      value: null,
+      known_share: 0,
+      unknown_note: 'first_response_at unknown for 7 of 7 tickets',
+    });
+  });
+
+  it('pulse check warns about both columns, with the KPI that needs each', async () => {
+    const run = await pulse(['check', '--data', join(FIXTURES, 'tickets-blank-columns')], {
+      PULSE_CACHE: 'off',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /warning tickets, column contacts: .*first_contact_resolution_rate reads it, and it is blank on 8 of 12/,
+    );
+    expect(run.stdout).toMatch(/warning tickets, column first_response_at: .*sla_attainment_rate reads it/);
+  });
+
+  it('are compared with nothing, saying which column is unknown', () => {
+    const row = (period_start: string, known_share: number): KpiRow =>
+      ({ period_start, period_end: '', value: 0.5, known_share }) as unknown as KpiRow;
+    const [compared] = compareRows(
+      [row('2026-09-01', 0), row('2026-10-01', 1)],
+      { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
+      { direction: 'up', targets: [], known: 'contacts of resolved tickets' },
+    );
+    expect(compared).toMatchObject({ previous_value: null, comparison_note: 'contacts unknown then' });
   });
 });
