@@ -5,7 +5,7 @@
 
 import { CONTRACT, type ColumnSpec } from '../data/contract.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { dataAsOf, readFreshness } from '../data/freshness.ts';
+import { dataAsOf, readFreshness, type TableFreshness } from '../data/freshness.ts';
 import { quoteIdent } from '../data/sql-text.ts';
 import type { KpiDefinition } from './definition.ts';
 import { addDays, formatPeriod, type PeriodSpan, step } from './period.ts';
@@ -13,14 +13,33 @@ import { addDays, formatPeriod, type PeriodSpan, step } from './period.ts';
 export interface Coverage {
   /** First day with data (report time zone); null when the KPI's tables hold no dated rows. */
   readonly start: string | null;
-  /** The data's as-of day: the last day in the export (null: no dated rows at all). */
+  /**
+   * The last day the data covers: the export's as-of day (its latest event), or earlier when a
+   * table the KPI reads ended before the rest (null: no dated rows at all).
+   */
   readonly asOf: string | null;
+  /** The table whose end is `asOf`, when it ended before the rest of the export ... */
+  readonly endedTable?: string;
+  /** ... whose as-of day is this. */
+  readonly exportAsOf?: string;
 }
+
+// A table whose events stop well before the rest of the export (orders exported to August, the
+// rest to October) has not gone quiet: it was cut off, and its KPIs cannot speak of later days.
+// Said only when the gap is a week or more (weekends and holidays are quiet) and the table's own
+// pace would have put at least 7 events in it (a chance silence is then under 0.1 %). A pace is
+// told only from 30 rows or more: a handful of rows, all from a few days, says little of it.
+const ENDED_GAP_DAYS = 7;
+const ENDED_EXPECTED_EVENTS = 7;
+const ENDED_MIN_ROWS = 30;
 
 export type PeriodCoverage = 'full' | 'partial' | 'none';
 
 interface Timeline {
+  readonly freshness: Promise<TableFreshness[]>;
   readonly asOf: Promise<string | null>;
+  /** The tables that ended before the export's as-of day, with their last day. */
+  ends?: Promise<Map<string, string>>;
   /** First day with data per event column, by table (one query per table). */
   readonly firstDays: Map<string, Promise<Map<string, string | null>>>;
 }
@@ -30,10 +49,8 @@ const timelines = new WeakMap<Dataset, Timeline>();
 function timeline(dataset: Dataset): Timeline {
   let found = timelines.get(dataset);
   if (!found) {
-    found = {
-      asOf: readFreshness(dataset, dataset.now).then(dataAsOf),
-      firstDays: new Map(),
-    };
+    const freshness = readFreshness(dataset, dataset.now);
+    found = { freshness, asOf: freshness.then(dataAsOf), firstDays: new Map() };
     timelines.set(dataset, found);
   }
   return found;
@@ -77,9 +94,45 @@ export async function kpiCoverage(dataset: Dataset, kpi: Pick<KpiDefinition, 'ne
       .sort();
     starts.push(known[0] ?? null);
   }
-  // Every table must have begun: the latest of their first days.
+  // Every table must have begun: the latest of their first days. And none may have ended.
   const known = starts.filter((d): d is string => d !== null).sort();
-  return { start: known.at(-1) ?? null, asOf: await line.asOf };
+  const exportAsOf = await line.asOf;
+  const ends = await endedTables(dataset, line);
+  const ended = [...tables.keys()]
+    .flatMap((table) => {
+      const end = ends.get(table);
+      return end && exportAsOf && end < exportAsOf ? [{ table, end }] : [];
+    })
+    .sort((a, b) => a.end.localeCompare(b.end))[0];
+  return {
+    start: known.at(-1) ?? null,
+    asOf: ended?.end ?? exportAsOf,
+    ...(ended && exportAsOf ? { endedTable: ended.table, exportAsOf } : {}),
+  };
+}
+
+function endedTables(dataset: Dataset, line: Timeline): Promise<Map<string, string>> {
+  line.ends ??= (async () => {
+    const asOf = await line.asOf;
+    const ends = new Map<string, string>();
+    if (!asOf) return ends;
+    for (const { table, latest } of await line.freshness) {
+      if (!latest || daysBetween(latest, asOf) < ENDED_GAP_DAYS) continue;
+      const rows = dataset.tables.find((t) => t.table === table)?.loaded ?? 0;
+      const first = [...(await firstDays(dataset, line, table)).values()]
+        .filter((d): d is string => d !== null)
+        .sort()[0];
+      if (!first || rows < ENDED_MIN_ROWS) continue;
+      const perDay = rows / (daysBetween(first, latest) + 1);
+      if (perDay * daysBetween(latest, asOf) >= ENDED_EXPECTED_EVENTS) ends.set(table, latest);
+    }
+    return ends;
+  })();
+  return line.ends;
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /** The days the whole dataset covers: its first event anywhere to its as-of day. */
@@ -155,7 +208,9 @@ export function periodCoverage(period: { start: string; end: string }, coverage:
 export function uncoveredMessage(period: PeriodSpan, coverage: Coverage): string {
   const covers =
     coverage.start && coverage.asOf
-      ? `the data covers ${coverage.start} to ${coverage.asOf} (data as of ${coverage.asOf})`
+      ? coverage.endedTable
+        ? `${coverage.endedTable} cover ${coverage.start} to ${coverage.asOf}, though the rest of the export runs to ${coverage.exportAsOf}`
+        : `the data covers ${coverage.start} to ${coverage.asOf} (data as of ${coverage.asOf})`
       : 'the data holds no dated rows';
   return `no data for ${spanLabel(period)}: ${covers}; give a period within it`;
 }
@@ -174,13 +229,16 @@ export function coverageNote(period: PeriodSpan, coverage: Coverage): string | u
     return 'no data: the data holds no dated rows for it';
   const end = addDays(coverage.asOf, 1);
   const label = spanLabel(period);
+  const ends = coverage.endedTable
+    ? `${coverage.endedTable} end ${coverage.asOf} (the rest of the export runs to ${coverage.exportAsOf})`
+    : `the data ends ${coverage.asOf}`;
   if (state === 'none')
     return period.start >= end
-      ? `no data for ${label}: the data ends ${coverage.asOf}`
+      ? `no data for ${label}: ${ends}`
       : `no data for ${label}: the data starts ${coverage.start}`;
   const parts = [
     period.start < coverage.start ? `the data starts ${coverage.start}` : undefined,
-    period.end > end ? `the data ends ${coverage.asOf}` : undefined,
+    period.end > end ? ends : undefined,
   ].filter(Boolean);
   return `partial: ${parts.join(' and ')}`;
 }
