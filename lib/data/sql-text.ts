@@ -14,6 +14,9 @@ export function quoteLiteral(value: string): string {
 
 // A time of day followed by Z or an offset: such strings are absolute instants.
 const OFFSET_SUFFIX = String.raw`'[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$'`;
+// An offset no zone has (+25:00, -99:00, minutes of 60 or more): DuckDB would still move the
+// time by it, so such a value is unreadable (the checks report it), never another instant.
+const IMPOSSIBLE_OFFSET = String.raw`'[+-]((1[6-9]|[2-9]\d)(:?\d{2})?|\d{2}:?[6-9]\d)$'`;
 const TIMESTAMP_TYPES = /^TIMESTAMP(_S|_MS|_NS)?$|^TIMESTAMP WITHOUT TIME ZONE$/;
 
 /**
@@ -45,5 +48,5 @@ export function castExpression(
     return utcInstant(`${col}::TIMESTAMP`);
   }
   const text = `${col}::VARCHAR`;
-  return `CASE WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN ${cast}(${text} AS TIMESTAMPTZ) ELSE ${utcInstant(`${cast}(${text} AS TIMESTAMP)`)} END`;
+  return `CASE WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN CASE WHEN regexp_matches(${text}, ${IMPOSSIBLE_OFFSET}) THEN NULL ELSE ${cast}(${text} AS TIMESTAMPTZ) END ELSE ${utcInstant(`${cast}(${text} AS TIMESTAMP)`)} END`;
 }

@@ -44,4 +44,28 @@ describe('a naive timestamp read as UTC', () => {
       d: '2024-07-01 08:00:00-04',
     });
   });
+
+  it('with an offset no zone has, is unreadable (reported), not moved by it', async () => {
+    await db.run(`SET TimeZone = 'UTC'`);
+    const values = [
+      ['2026-09-01T10:00:00+25:00', null],
+      ['2026-09-30T23:00:00-99:00', null],
+      ['2026-09-30T23:00:00+05:60', null],
+      ['2026-09-30T23:00:00+1600', null],
+      ['2026-09-01T10:00:00+05:30', '2026-09-01 04:30:00+00'],
+      ['2026-09-01T10:00:00-0300', '2026-09-01 13:00:00+00'],
+      ['2026-09-01T10:00:00+14:00', '2026-08-31 20:00:00+00'],
+      ['2026-09-01T10:00:00-12', '2026-09-01 22:00:00+00'],
+      ['2026-09-01T10:00:00Z', '2026-09-01 10:00:00+00'],
+    ] as const;
+    for (const [text, instant] of values) {
+      const [row] = await db.rows(
+        `SELECT (${castExpression('v', 'ts', 'VARCHAR', true)})::VARCHAR AS v FROM (SELECT $t AS v)`,
+        {
+          t: text,
+        },
+      );
+      expect([text, row?.v]).toEqual([text, instant]);
+    }
+  });
 });
