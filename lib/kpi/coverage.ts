@@ -98,7 +98,10 @@ export async function kpiCoverage(dataset: Dataset, kpi: Pick<KpiDefinition, 'ne
   const known = starts.filter((d): d is string => d !== null).sort();
   const exportAsOf = await line.asOf;
   const ends = await endedTables(dataset, line);
+  // Only the tables whose events the KPI counts (a table read for its attributes is a lookup).
+  const counted = new Set(kpi.needs.filter((n) => isEventColumn(n)).map((n) => n.split('.')[0] ?? ''));
   const ended = [...tables.keys()]
+    .filter((table) => counted.has(table))
     .flatMap((table) => {
       const end = ends.get(table);
       return end && exportAsOf && end < exportAsOf ? [{ table, end }] : [];
@@ -118,7 +121,10 @@ function endedTables(dataset: Dataset, line: Timeline): Promise<Map<string, stri
     if (!asOf) return ends;
     for (const { table, latest } of await line.freshness) {
       if (!latest || daysBetween(latest, asOf) < ENDED_GAP_DAYS) continue;
-      const rows = dataset.tables.find((t) => t.table === table)?.loaded ?? 0;
+      const summary = dataset.tables.find((t) => t.table === table);
+      // A table built from another (customers from orders) ends where that one does.
+      if (!summary || summary.derivedFrom) continue;
+      const rows = summary.loaded;
       const first = [...(await firstDays(dataset, line, table)).values()]
         .filter((d): d is string => d !== null)
         .sort()[0];
@@ -129,6 +135,11 @@ function endedTables(dataset: Dataset, line: Timeline): Promise<Map<string, stri
     return ends;
   })();
   return line.ends;
+}
+
+function isEventColumn(need: string): boolean {
+  const [table, column] = need.split('.');
+  return CONTRACT.some((t) => t.name === table && t.columns.some((c) => c.name === column && c.event));
 }
 
 function daysBetween(from: string, to: string): number {
