@@ -108,6 +108,31 @@ describe('order lines grouped into orders', () => {
     }
   });
 
+  it('with the documented recipe, an order with a blank line amount is rejected, not understated', async () => {
+    const lines = [
+      'Order ID,Customer Email,Created At,Line Total',
+      '#1,ada@example.com,2026-10-02 09:15,10.00',
+      '#1,ada@example.com,2026-10-02 09:15,',
+      '#2,grace@example.com,2026-10-03 10:00,5.00',
+    ].join('\n');
+    // mappings/README.md: "make the order's amount unknown instead".
+    const amount = `CASE WHEN count(*) = count(nullif(trim("Line Total"), '')) THEN sum("Line Total"::DECIMAL(18,2)) END`;
+    const orders = {
+      ...ORDERS_BY_ID,
+      group: { by: 'Order ID', aggregate: { ...ORDERS_BY_ID.group.aggregate, amount } },
+    };
+    const dataset = await openWith('lines-blank', { 'lines.csv': lines }, { tables: { orders } });
+    try {
+      const rows = await readRejectedRows(dataset);
+      expect(rows.map((r) => [r.line, r.column, r.error])).toEqual([[2, 'amount', 'required_null']]);
+      expect(await dataset.db.rows('SELECT order_id, amount FROM orders')).toEqual([
+        { order_id: '#2', amount: 5 },
+      ]);
+    } finally {
+      dataset.close();
+    }
+  });
+
   it('refuses a column outside an aggregate, a window, an unknown group column and a group key aggregated', async () => {
     const dataset = await openWith(
       'lines-misfit',
