@@ -98,6 +98,8 @@ export const CANDIDATE_DATE_FORMATS = [
 /** A derived column that reads money written with symbols or separators. */
 export function moneyFix(column: string, source: string, samples: readonly string[]): string | undefined {
   if (!samples.some((s) => /\d/.test(s))) return undefined;
+  // Plain decimals that do not fit (too many digits) are not fixed by dropping symbols.
+  if (samples.every((s) => /^[-+]?\d+(\.\d+)?$/.test(s.trim()))) return undefined;
   const name = JSON.stringify(source).slice(1, -1);
   const european = samples.some((s) => /\d,\d{1,2}\s*\D*$/.test(s.trim()));
   const digits = `regexp_replace(\\"${name}\\", '[^0-9,.-]', '', 'g')`;
@@ -128,7 +130,8 @@ const EXPECTED_FORMAT: Record<ColumnType, string> = {
   text: 'text',
   ts: 'an ISO 8601 timestamp such as 2026-10-31T14:05:00 or 2026-10-31T14:05:00Z',
   date: 'an ISO date such as 2026-10-31',
-  money: 'a plain decimal such as 1234.50 (no currency symbol or thousands separator)',
+  money:
+    'a plain decimal such as 1234.50 (no currency symbol or thousands separator, at most 16 digits before the point)',
   int: 'a whole number',
   bool: 'true or false',
   double: 'a number such as 0.25',
