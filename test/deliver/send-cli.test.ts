@@ -217,6 +217,28 @@ describe('pulse send', { timeout: 90_000 }, () => {
     expect(run.stdout).toContain('dry run: 4 messages composed and checked, nothing sent');
   });
 
+  it('--dry-run fails as the real send would when a report cannot be made, and says who would get nothing', async () => {
+    const args = [
+      'send',
+      'monthly',
+      '--period',
+      '2026-10',
+      '--to',
+      'mars@example.com',
+      '--param',
+      'region=Mars',
+    ];
+    const dry = await pulse({}, ...args, '--dry-run');
+    expect(dry.stdout).toContain('not sent: the report failed: scope region=Mars matches no customer');
+    expect(dry.stdout).toContain('  mars@example.com: would not be sent (see above)');
+    expect(dry.stdout).not.toContain('would be sent (dry run)');
+    expect(dry.stdout).toContain(
+      'dry run: 0 messages composed and checked, 1 would not be sent, nothing sent',
+    );
+    expect(dry.code).toBe(1);
+    expect((await pulse({}, ...args)).code).toBe(1);
+  });
+
   it('refuses bad usage with the fix', async () => {
     expect(await pulse({}, 'send', 'monthly')).toMatchObject({
       code: 2,

@@ -107,7 +107,9 @@ export async function sendCommand(
       },
     );
     io.stdout(formatResult(result, { dryRun, destination: describeDestination(setup.settings) }));
-    return result.state === 'sent' || result.state === 'dry-run' ? 0 : 1;
+    // A dry run fails as the real send would: a group that could not be composed goes to nobody.
+    if (result.state === 'dry-run') return result.groups.some((g) => g.problems.length > 0) ? 1 : 0;
+    return result.state === 'sent' ? 0 : 1;
   } finally {
     setup.close();
   }
@@ -166,16 +168,22 @@ function formatResult(result: DeliveryResult, options: { dryRun: boolean; destin
               ? `FAILED after ${o.attempts} attempt${o.attempts === 1 ? '' : 's'}: ${o.failure?.message ?? ''}`
               : o.state === 'unknown'
                 ? `OUTCOME UNKNOWN (it may have arrived; not resent automatically): ${o.unknownSince ?? ''}; to send it again on purpose: ${buildResendCommand(o.key, o.params)}`
-                : options.dryRun
+                : options.dryRun && group.problems.length === 0
                   ? 'would be sent (dry run)'
-                  : 'not sent';
+                  : options.dryRun
+                    ? 'would not be sent (see above)'
+                    : 'not sent';
       lines.push(`  ${o.key.recipient}: ${state}`);
     }
   }
   for (const sentence of result.restatements) lines.push(`  note: ${sentence}`);
   const c = countOutcomes(result.groups);
+  const refused = result.groups
+    .filter((g) => g.problems.length > 0)
+    .reduce((n, g) => n + g.outcomes.length, 0);
+  const composed = c.recipients - refused;
   const outcome = options.dryRun
-    ? `dry run: ${c.recipients} message${c.recipients === 1 ? '' : 's'} composed and checked, nothing sent`
+    ? `dry run: ${composed} message${composed === 1 ? '' : 's'} composed and checked, ${refused > 0 ? `${refused} would not be sent, ` : ''}nothing sent`
     : `${result.state}: ${c.sent} sent, ${c.alreadySent} already sent, ${c.failed} failed, ${c.unknown ? `${c.unknown} outcome unknown, ` : ''}${c.notSent} not sent`;
   lines.push(`${outcome}; ${options.destination}`);
   if (result.stopped) lines.push(`stopped: ${result.stopped}`);
