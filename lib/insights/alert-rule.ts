@@ -3,7 +3,7 @@
 // never holds: the verdict is "unknown" with why, and nothing is sent on it.
 
 import type { Direction, Unit } from '../kpi/definition.ts';
-import { scoreMover } from './movers.ts';
+import { MIN_EARLIER_CHANGES, scoreMover } from './movers.ts';
 
 /** How far beyond its usual swing a change must be to count as unusual (as "what changed" says it). */
 export const UNUSUAL_FACTOR = 1.5;
@@ -75,7 +75,11 @@ export function evaluateAlert(rule: AlertRule, input: AlertInput): AlertVerdict 
         values: input.history ?? [],
       });
       if (!mover)
-        return { holds: null, line: null, reason: 'unknown: too few whole periods to know the usual swing' };
+        return {
+          holds: null,
+          line: null,
+          reason: `unknown: too few whole periods to know the usual swing (it needs ${MIN_EARLIER_CHANGES} earlier changes)`,
+        };
       const factor = rule.factor ?? UNUSUAL_FACTOR;
       const swings = Math.abs(mover.z);
       return {

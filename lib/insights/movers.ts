@@ -3,8 +3,9 @@
 // For each KPI: the period-over-period changes of its series c_k = x_k − x_(k−1); the latest
 // change c_last is compared with the spread of the earlier ones:
 //   z = c_last ÷ max(sd(c_1 … c_(last−1)), floor)
-// sd is the sample standard deviation (n − 1), taken as 0 when there is a single earlier
-// change. The floor keeps a flat history (sd = 0) from turning any wobble into z = ∞:
+// sd is the sample standard deviation (n − 1) of at least MIN_EARLIER_CHANGES changes: one or
+// two say little about a usual swing (one has no spread at all, and made any move look like
+// 100× it). The floor keeps a flat history (sd = 0) from turning any wobble into z = ∞:
 //   floor = max(minDeviation (per KPI, else a default per unit), relativeFloor × mean |x|)
 // KPIs are ranked by |z|, largest first; ties keep the input order.
 
@@ -34,7 +35,7 @@ export interface Mover {
   readonly change: number;
   /** change ÷ |previous|; null when previous is 0. */
   readonly relativeChange: number | null;
-  /** Sample standard deviation of the earlier changes (0 with a single earlier change). */
+  /** Sample standard deviation of the earlier changes. */
   readonly deviation: number;
   /** What the change was divided by: max(deviation, floor). */
   readonly scale: number;
@@ -69,10 +70,13 @@ export const DEFAULT_MIN_DEVIATION: Readonly<Record<Unit, number>> = {
   table: 1,
 };
 
+/** How many earlier period-over-period changes a usual swing is measured from, at least. */
+export const MIN_EARLIER_CHANGES = 3;
+
 /**
  * The `top` KPIs whose latest change is most unusual. A KPI needs its last two values and at
- * least one earlier change (three consecutive points in all); KPIs without that, or whose
- * latest change is 0, are not movers and are left out.
+ * least MIN_EARLIER_CHANGES earlier changes between consecutive values; KPIs without
+ * that, or whose latest change is 0, are not movers and are left out.
  */
 export function topMovers(inputs: readonly MoverInput[], options: MoverOptions = {}): Mover[] {
   const top = options.top ?? 3;
@@ -101,7 +105,7 @@ export function scoreMover(
     if (a === null || a === undefined || b === null || b === undefined) continue;
     if (Number.isFinite(a) && Number.isFinite(b)) earlier.push(b - a);
   }
-  if (earlier.length === 0) return null;
+  if (earlier.length < MIN_EARLIER_CHANGES) return null;
 
   const deviation = sampleDeviation(earlier);
   const levels = values.filter((v): v is number => v !== null && Number.isFinite(v));

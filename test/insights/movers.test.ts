@@ -51,14 +51,15 @@ describe('movers', () => {
   });
 
   it('ranks by |z| and says whether the move was good the KPI’s way', () => {
-    const nps: MoverInput = { id: 'nps', unit: 'score', direction: 'none', values: [30, 31, 30, 33] };
-    // nps: changes +1, −1 → sd 1.414; latest +3 → z 2.12; no direction → good null.
+    const nps: MoverInput = { id: 'nps', unit: 'score', direction: 'none', values: [30, 31, 30, 31, 32.5] };
+    // nps: changes +1, −1, +1 → mean 1/3, squares 4/9 + 16/9 + 4/9, ÷ 2 → sd √(4/3) = 1.155;
+    // latest +1.5 → z 1.30; no direction → good null.
     const ranked = topMovers([revenue, nps, churn, closeRate], { top: 3 });
     expect(ranked.map((m) => m.id)).toEqual(['close_rate', 'churn_rate', 'nps']);
     expect(ranked.map((m) => m.good)).toEqual([false, true, null]);
     expect(ranked.map((m) => m.movement)).toEqual(['down', 'down', 'up']);
     expect(ranked[1]?.z).toBeCloseTo(-0.006 / Math.sqrt(6e-6), 9);
-    expect(ranked[2]?.z).toBeCloseTo(3 / Math.SQRT2, 9);
+    expect(ranked[2]?.z).toBeCloseTo(1.5 / Math.sqrt(4 / 3), 9);
     expect(topMovers([revenue, nps, churn, closeRate]).length).toBe(3);
     expect(topMovers([revenue, nps, churn, closeRate], { top: 10 }).map((m) => m.id)).toEqual([
       'close_rate',
@@ -80,13 +81,17 @@ describe('movers', () => {
     expect(scoreMover({ ...base, id: 'two', values: [1, 2] })).toBeNull();
     expect(scoreMover({ ...base, id: 'gap', values: [1, 2, 3, null] })).toBeNull();
     expect(scoreMover({ ...base, id: 'holes', values: [1, null, 3, 4] })).toBeNull(); // no earlier change
-    expect(scoreMover({ ...base, id: 'ok', values: [1, 2, null, 3, 5] })?.history).toBe(1);
+    // One or two earlier changes say nothing of a usual swing: one has no spread (a move of 3
+    // after a single +1 read as 100× it); three are the least.
+    expect(scoreMover({ ...base, id: 'one', values: [1, 2, null, 3, 5] })).toBeNull();
+    expect(scoreMover({ ...base, id: 'two', values: [1, 2, 3, 100] })).toBeNull();
+    expect(scoreMover({ ...base, id: 'gaps', values: [1, 2, 3, null, 4, 5, null, 6, 9] })?.history).toBe(3);
     const still = { ...base, id: 'still', values: [1, 2, 3, 3] };
     expect(topMovers([still, { ...base, id: 'two', values: [1, 2] }])).toEqual([]);
   });
 
   it('ties keep the input order; same input, same answer', () => {
-    const a: MoverInput = { id: 'a', unit: 'count', direction: 'up', values: [10, 10, 10, 15] };
+    const a: MoverInput = { id: 'a', unit: 'count', direction: 'up', values: [10, 10, 10, 10, 15] };
     const b: MoverInput = { ...a, id: 'b' };
     expect(topMovers([a, b]).map((m) => m.id)).toEqual(['a', 'b']);
     expect(topMovers([b, a]).map((m) => m.id)).toEqual(['b', 'a']);

@@ -97,6 +97,16 @@ describe('the condition', () => {
         { unit: 'ratio', direction: 'down', value: 0.02, history: [...steady, 0.02] },
       ).holds,
     ).toBe(false);
+    // Two earlier changes are no usual swing: a jump after them is unknown, not "124.8× usual".
+    expect(
+      evaluateAlert(
+        { ...base, when: 'unusual' },
+        { unit: 'ratio', direction: 'down', value: 0.05, history: [0.02, 0.021, 0.02, 0.05] },
+      ),
+    ).toMatchObject({
+      holds: null,
+      reason: 'unknown: too few whole periods to know the usual swing (it needs 3 earlier changes)',
+    });
   });
 
   it('is unknown, never holding, without a value or a target', () => {
