@@ -3,6 +3,7 @@
 // shared by the stage, NPS and campaign charts through `horizontalBars`.
 
 import type { UnitSpec } from 'vega-lite/types_unstable/spec/index.js';
+import { MIN_SAMPLE } from '../kpi/sample-size.ts';
 import type { Chart, ChartOptions } from './chart.ts';
 import { EMAIL_WIDTH, emptyChart, frameChart, idFrom, type SpecBody, titleHeight } from './frame.ts';
 import { measureText } from './text-width.ts';
@@ -16,11 +17,8 @@ export interface BarDatum {
   readonly sample?: number | null;
 }
 
-/**
- * The fewest items a group needs before a chart names it as the leader or highlights it: one
- * deal of one is a 100 % close rate, not a verdict. Smaller groups are drawn, marked, and muted.
- */
-export const MIN_SAMPLE = 10;
+// Smaller groups than MIN_SAMPLE are drawn, marked, and muted, never named the leader.
+export { MIN_SAMPLE };
 
 export interface BarsInput extends ChartOptions {
   readonly unit: ChartUnit;

@@ -7,6 +7,7 @@
 import { PulseError } from '../errors.ts';
 import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/alert-rule.ts';
 import { type ComparedRow, wholeValue } from '../kpi/compare.ts';
+import { MIN_SAMPLE, tooFewToJudge } from '../kpi/sample-size.ts';
 import type { KpiSeries } from '../render/content.ts';
 import { bars, trend } from './cells/kpi-cells.ts';
 import { explainChanges } from './cells/what-changed.ts';
@@ -126,7 +127,9 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
   const current = table.rows.filter((row) => row.period_start === r.period.start);
   return current.map((row) => {
     const key = keyOf(row);
-    const value = wholeValue(row);
+    // A group of a few (one deal of one is a 100 % close rate) is too small to judge: unknown.
+    const few = tooFewToJudge(unit, row, ratioNouns(series.kpi).items);
+    const value = few === null ? wholeValue(row) : null;
     const own = new Map(
       table.rows.filter((o) => keyOf(o) === key).map((o) => [o.period_start, wholeValue(o)]),
     );
@@ -134,7 +137,10 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
       unit,
       direction,
       value,
-      unknownReason: String(row.coverage_note ?? 'no data for the period'),
+      unknownReason:
+        few !== null
+          ? `it rests on ${few} (a group needs ${MIN_SAMPLE} before it is judged)`
+          : String(row.coverage_note ?? 'no data for the period'),
       target: row.target ?? null,
       history: periods.map((p) => own.get(p) ?? null),
     });

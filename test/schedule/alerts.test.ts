@@ -332,3 +332,27 @@ describe('unusual, per breakdown value', { timeout: 120_000 }, () => {
     expect(strict.findings.every((f) => f.verdict.holds === false)).toBe(true);
   });
 });
+
+describe('a breakdown value of few items', { timeout: 120_000 }, () => {
+  it('is unknown, never firing: one rep’s 2 of 6 deals is no close rate to alert on', async () => {
+    const rule: AlertRule = {
+      kpi: 'close_rate',
+      when: 'below',
+      value: 0.5,
+      by: 'rep',
+      grain: 'month',
+      params: {},
+      notifyWhenCleared: false,
+    };
+    const env = { dataDir: SAMPLE_DATA_DIR, timeZone: 'UTC', now: () => FIRST.toISOString(), currency: 'USD' };
+    const { findings } = await evaluateAlertRun('reps-close', rule, undefined, env);
+    const few = findings.find((f) => f.key === 'Dev Tanaka');
+    expect(few?.verdict).toMatchObject({
+      holds: null,
+      reason: 'unknown: it rests on 6 deals (a group needs 10 before it is judged)',
+    });
+    // Ten deals are enough to judge: Daniel Varga's 0 of 10 is below the line.
+    expect(findings.find((f) => f.key === 'Daniel Varga')?.verdict.holds).toBe(true);
+    expect(findings.find((f) => f.key === 'Ben Adler')?.verdict.holds).toBe(false);
+  });
+});

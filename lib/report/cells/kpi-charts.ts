@@ -1,13 +1,14 @@
 // Small adapters from KPI results to charts and tables, so report scripts stay one line a cell.
 // A result that is not available becomes undefined; the script says so with r.unavailable.
 
-import { buildBars, MIN_SAMPLE } from '../../charts/bars.ts';
+import { buildBars } from '../../charts/bars.ts';
 import type { Chart } from '../../charts/chart.ts';
 import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
 import type { ComparedRow } from '../../kpi/compare.ts';
 import { wholeValue } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
+import { MIN_SAMPLE, sampleSize } from '../../kpi/sample-size.ts';
 import { windowLabel } from '../../kpi/window.ts';
 import type { KpiSeries, KpiTable, TableBlock } from '../../render/content.ts';
 
@@ -103,27 +104,6 @@ export function breakdownBars(
       : {}),
     format: options.format,
   });
-}
-
-// The count a group's value rests on: a rate's denominator, else the KPI's own count column.
-const COUNT_FIELDS = [
-  'denominator',
-  'deals',
-  'orders',
-  'customers',
-  'tickets',
-  'responses',
-  'answers',
-  'exits',
-  'leads',
-];
-
-function sampleSize(row: Readonly<Record<string, unknown>>): number | null {
-  for (const field of COUNT_FIELDS) {
-    const n = numberOrNull(row[field]);
-    if (n !== null) return n;
-  }
-  return null;
 }
 
 export interface ColumnSpec {
