@@ -6,6 +6,7 @@
 import { CONTRACT, type ColumnSpec } from '../data/contract.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { dataAsOf, readFreshness, type TableFreshness } from '../data/freshness.ts';
+import { lexSql, type Token } from '../data/sql-lexer.ts';
 import { quoteIdent } from '../data/sql-text.ts';
 import type { KpiDefinition } from './definition.ts';
 import { addDays, formatPeriod, type PeriodSpan, step } from './period.ts';
@@ -56,8 +57,13 @@ function timeline(dataset: Dataset): Timeline {
   return found;
 }
 
-/** The event columns whose first value starts a KPI's history, per table it needs. */
-export function coverageColumns(kpi: Pick<KpiDefinition, 'needs'>): Map<string, string[]> {
+/**
+ * The event columns whose first value starts a KPI's history, per table it needs. Of a table's
+ * columns, those its SQL puts in periods (`o.closed_at >= p.period_start`) when it names any:
+ * the sales cycle counts deals by the day they closed, so its history starts with the first
+ * close, not the first deal created.
+ */
+export function coverageColumns(kpi: Pick<KpiDefinition, 'needs'> & { sql?: string }): Map<string, string[]> {
   const tables = new Map<string, string[]>();
   for (const need of kpi.needs) {
     const [table = '', column = ''] = need.split('.');
@@ -68,6 +74,11 @@ export function coverageColumns(kpi: Pick<KpiDefinition, 'needs'>): Map<string, 
     if (events.some((c) => c.name === column)) list.push(column);
     tables.set(table, list);
   }
+  const bucketed = kpi.sql === undefined ? new Set<string>() : periodColumns(kpi.sql);
+  for (const [table, columns] of tables) {
+    const inPeriods = columns.filter((c) => bucketed.has(c));
+    if (inPeriods.length > 0) tables.set(table, inPeriods);
+  }
   // A table needed only for other columns starts with its own first event.
   for (const [table, columns] of tables) {
     if (columns.length > 0) continue;
@@ -77,8 +88,41 @@ export function coverageColumns(kpi: Pick<KpiDefinition, 'needs'>): Map<string, 
   return tables;
 }
 
+const periodColumnsOf = new Map<string, Set<string>>();
+
+/**
+ * The columns the SQL compares with a period's start (`o.closed_at >= p.period_start`,
+ * `closed_at >= period_start`): what its periods count by. Read with the SQL lexer, so text in
+ * comments and strings does not count.
+ */
+export function periodColumns(sql: string): Set<string> {
+  let found = periodColumnsOf.get(sql);
+  if (!found) {
+    found = new Set<string>();
+    for (const { tokens } of lexSql(sql).statements) {
+      for (let i = 0; i + 2 < tokens.length; i++) {
+        const column = tokens[i];
+        if (column?.kind !== 'word' && column?.kind !== 'identifier') continue;
+        let j = i + 1;
+        const comparison = (t: Token | undefined) => t?.kind === 'symbol' && /^[<>=]$/.test(t.text);
+        if (!comparison(tokens[j])) continue;
+        while (comparison(tokens[j])) j++;
+        // An optional alias: p.period_start.
+        if (tokens[j + 1]?.text === '.') j += 2;
+        if (tokens[j]?.text.toLowerCase() === 'period_start') found.add(column.text.toLowerCase());
+      }
+    }
+    if (periodColumnsOf.size > 1000) periodColumnsOf.clear();
+    periodColumnsOf.set(sql, found);
+  }
+  return found;
+}
+
 /** The days a KPI's data covers on this dataset. */
-export async function kpiCoverage(dataset: Dataset, kpi: Pick<KpiDefinition, 'needs'>): Promise<Coverage> {
+export async function kpiCoverage(
+  dataset: Dataset,
+  kpi: Pick<KpiDefinition, 'needs'> & { sql?: string },
+): Promise<Coverage> {
   const line = timeline(dataset);
   const tables = coverageColumns(kpi);
   // A KPI that names no dated column (a scratchpad KPI without `needs`): the whole data's span.

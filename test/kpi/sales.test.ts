@@ -269,10 +269,11 @@ describe('sales_cycle_days', () => {
       median_days: 10,
       deals: 5,
     });
-    // Jul, Aug: no won deal → null; Sep: O7 77.9375 (07-15 00:00 → 09-30 22:30), O9 19 → 48.46875.
+    // Jul, Aug: before the first close in the data (September), so no data at all, not 0 deals;
+    // Sep: O7 77.9375 (07-15 00:00 → 09-30 22:30), O9 19 → 48.46875.
     expect(await series(utc, 'sales_cycle_days', ['value', 'median_days', 'deals'])).toEqual([
-      ['2026-07-01', null, null, 0],
-      ['2026-08-01', null, null, 0],
+      ['2026-07-01', null, null, null],
+      ['2026-08-01', null, null, null],
       ['2026-09-01', 48.46875, 48.46875, 2],
       ['2026-10-01', 16.9, 10, 5],
     ]);
