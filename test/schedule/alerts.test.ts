@@ -344,7 +344,12 @@ describe('a breakdown value of few items', { timeout: 120_000 }, () => {
       params: {},
       notifyWhenCleared: false,
     };
-    const env = { dataDir: SAMPLE_DATA_DIR, timeZone: 'UTC', now: () => FIRST.toISOString(), currency: 'USD' };
+    const env = {
+      dataDir: SAMPLE_DATA_DIR,
+      timeZone: 'UTC',
+      now: () => FIRST.toISOString(),
+      currency: 'USD',
+    };
     const { findings } = await evaluateAlertRun('reps-close', rule, undefined, env);
     const few = findings.find((f) => f.key === 'Dev Tanaka');
     expect(few?.verdict).toMatchObject({
