@@ -159,6 +159,9 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     rmSync(spill, { recursive: true, force: true });
   };
   try {
+    // Set before loading: a date alone in a timestamp column is that day in the report's zone,
+    // and typed CSV tables are made once, here. Times of day are UTC in any zone.
+    await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
     await createRejectedTable(db);
     // 1. Read every file as it is, keeping what cannot be read.
     const all = new Map<string, StagedTable>();
@@ -211,8 +214,6 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         `DROP VIEW ${quoteIdent(table.relation)}${grouped}; DROP TABLE ${quoteIdent(table.raw.relation)}`,
       );
     }
-    // Fixed after loading: casts above never depend on it, period logic always does.
-    await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
     // From here on SQL from users (KPI files, pulse query, the scratchpad) runs: only the data
     // folder (and an output folder) may be touched, and no setting may change.
     const scope =

@@ -30,8 +30,19 @@ export function utcInstant(naive: string): string {
 }
 
 /**
+ * A calendar day (a DATE, or a date without a time) in a timestamp column, as an instant: the
+ * start of that day in the session time zone, which is the report's. A day has no time to read
+ * as UTC: read as UTC midnight, 1 March became 28 February 16:00 in Los Angeles and was counted
+ * in February. (Where a clock change skips midnight, ICU gives the day's first hour.)
+ */
+export function localDayStart(day: string): string {
+  // Through epoch microseconds as utcInstant: an infinite date becomes NULL, so it is reported.
+  return `make_timestamptz(epoch_us((${day})::DATE::TIMESTAMPTZ))`;
+}
+
+/**
  * SQL that turns a source column into its contract type. Timestamps without an offset are
- * UTC whatever the session time zone, so the result never depends on the report's zone.
+ * UTC whatever the session time zone; a date alone is that day in the report's zone.
  * `tryCast` yields NULL on a bad value (the validator reports those); otherwise it throws.
  */
 export function castExpression(
@@ -44,9 +55,9 @@ export function castExpression(
   const col = quoteIdent(column);
   if (type !== 'ts') return `${cast}(${col} AS ${SQL_TYPES[type]})`;
   if (sourceType === 'TIMESTAMP WITH TIME ZONE' || sourceType === 'TIMESTAMPTZ') return col;
-  if (TIMESTAMP_TYPES.test(sourceType) || sourceType === 'DATE') {
-    return utcInstant(`${col}::TIMESTAMP`);
-  }
+  if (sourceType === 'DATE') return localDayStart(col);
+  if (TIMESTAMP_TYPES.test(sourceType)) return utcInstant(`${col}::TIMESTAMP`);
   const text = `${col}::VARCHAR`;
-  return `CASE WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN CASE WHEN regexp_matches(${text}, ${IMPOSSIBLE_OFFSET}) THEN NULL ELSE ${cast}(${text} AS TIMESTAMPTZ) END ELSE ${utcInstant(`${cast}(${text} AS TIMESTAMP)`)} END`;
+  // Ten characters or fewer hold no time of day ("2017-03-01", "2017-3-1"): a calendar day.
+  return `CASE WHEN length(${text}) <= 10 THEN ${localDayStart(`${cast}(${text} AS DATE)`)} WHEN regexp_matches(${text}, ${OFFSET_SUFFIX}) THEN CASE WHEN regexp_matches(${text}, ${IMPOSSIBLE_OFFSET}) THEN NULL ELSE ${cast}(${text} AS TIMESTAMPTZ) END ELSE ${utcInstant(`${cast}(${text} AS TIMESTAMP)`)} END`;
 }

@@ -10,7 +10,7 @@ import { keyPart, type TableMapping, type ValueMap } from './mapping.ts';
 import type { Problem } from './problems.ts';
 import type { RawTable } from './raw-tables.ts';
 import { checkSnippet } from './sql-snippet.ts';
-import { castExpression, quoteIdent, quoteLiteral, utcInstant } from './sql-text.ts';
+import { castExpression, localDayStart, quoteIdent, quoteLiteral, utcInstant } from './sql-text.ts';
 
 export interface StagedColumn {
   readonly name: string;
@@ -179,6 +179,10 @@ export async function registerStagedTable(
   };
 }
 
+function hasTimeOfDay(format: string): boolean {
+  return /%[HIMSpTRcXfgnsr]/.test(format);
+}
+
 /** SQL that turns a staged column into its contract type, NULL where it cannot. */
 export function typedExpression(staged: StagedTable, column: string): string | undefined {
   const spec = staged.spec.columns.find((c) => c.name === column);
@@ -191,7 +195,9 @@ export function typedExpression(staged: StagedTable, column: string): string | u
   if (source.formats.some((f) => /%[zZ]/.test(f))) {
     return spec.type === 'date' ? `timezone('UTC', ${parsed})::DATE` : parsed;
   }
-  return spec.type === 'date' ? `(${parsed})::DATE` : utcInstant(parsed);
+  if (spec.type === 'date') return `(${parsed})::DATE`;
+  // Formats with no time of day ("%m/%d/%Y") give calendar days: each starts in the report's zone.
+  return source.formats.some(hasTimeOfDay) ? utcInstant(parsed) : localDayStart(parsed);
 }
 
 interface ColumnSourceResult {

@@ -32,7 +32,7 @@ async function writeParquet(path: string, select: string): Promise<void> {
 }
 
 describe('loading a data folder', () => {
-  it('reads timestamps without offset as UTC and honours explicit offsets, whatever the report zone', async () => {
+  it('reads timestamps without offset as UTC and honours explicit offsets, whatever the report zone; a date alone is that day in the zone', async () => {
     const data = await folder('offsets', {
       'leads.csv':
         'lead_id,created_at,status\nL1,2026-10-01T10:00:00,open\nL2,2026-10-01T10:00:00+02:00,open\nL3,2026-10-01 10:00:00Z,open\nL4,2026-10-01,open\n',
@@ -46,7 +46,7 @@ describe('loading a data folder', () => {
         { lead_id: 'L1', utc: '2026-10-01 10:00' },
         { lead_id: 'L2', utc: '2026-10-01 08:00' },
         { lead_id: 'L3', utc: '2026-10-01 10:00' },
-        { lead_id: 'L4', utc: '2026-10-01 00:00' },
+        { lead_id: 'L4', utc: '2026-10-01 04:00' }, // 1 October starts at 04:00 UTC in New York
       ]);
     } finally {
       dataset.close();

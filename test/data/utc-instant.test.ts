@@ -40,7 +40,7 @@ describe('a naive timestamp read as UTC', () => {
     expect(row).toEqual({
       a: '2024-07-01 08:00:00-04',
       b: '2024-07-01 08:00:00.5-04',
-      c: '2024-06-30 20:00:00-04',
+      c: '2024-07-01 00:00:00-04', // a date alone is that day in the session (report) zone
       d: '2024-07-01 08:00:00-04',
     });
   });
