@@ -95,12 +95,21 @@ export function describeRule(rule: ProblemRule): string {
   return DESCRIPTIONS[rule];
 }
 
+// Problems of a whole column: one to fix, however many rows the column has. Counted as rows,
+// a missing required column read "7,043 errors" with no row rejected.
+const COLUMN_RULES: ReadonlySet<ProblemRule> = new Set<ProblemRule>([
+  'missing_column',
+  'unknown_column_case',
+  'wrong_type',
+  'mostly_blank',
+]);
+
 /**
- * What a problem adds to a summary count: its rows, and at least 1, since a problem of a whole
- * table, file or mapping key (count 0: no row is wrong by itself) is still one to fix.
+ * What a problem adds to a summary count: its rows, and 1 for a problem of a whole column,
+ * table, file or mapping key (count 0: no row is wrong by itself), which is one to fix.
  */
-export function countOf(problem: Pick<Problem, 'count'>): number {
-  return Math.max(1, problem.count);
+export function countOf(problem: Pick<Problem, 'count' | 'rule'>): number {
+  return COLUMN_RULES.has(problem.rule) ? 1 : Math.max(1, problem.count);
 }
 
 /** `3 errors, 1 warning`: what `pulse check` ends with, every printed problem counted. */
