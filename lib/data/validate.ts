@@ -1,6 +1,7 @@
+import { basename } from 'node:path';
 import { oneOf } from '../errors.ts';
 import type { OnProgress } from '../progress.ts';
-import { expectedFormat } from './column-hints.ts';
+import { expectedFormat, inMapping, renameKey } from './column-hints.ts';
 import { type ColumnSpec, SQL_TYPES, SURVEY_SCORE_RANGES, type TableSpec, tableSpec } from './contract.ts';
 import type { Database } from './database.ts';
 import { formatHint, valuesHint } from './fix-hints.ts';
@@ -165,7 +166,14 @@ class TableChecker {
     const isText = this.staged.columns.get(column.name)?.type === 'VARCHAR';
     const blank = isText ? `(${col} IS NULL OR ${spacesOnly(col)})` : `${col} IS NULL`;
     if (column.required) {
-      this.find('error', 'required_null', column.name, blank, 'a value (the column is required)');
+      this.find(
+        'error',
+        'required_null',
+        column.name,
+        blank,
+        'a value (the column is required)',
+        (_, count) => Promise.resolve(this.requiredHint(column, count)),
+      );
     }
     // Text read as text cannot be unreadable: the check would cost a pass and never find a row.
     const textAsText =
@@ -226,6 +234,19 @@ class TableChecker {
           gateQuery: `SELECT count(*) AS n FROM (SELECT DISTINCT ${text} AS v FROM ${quoteIdent(this.staged.relation)} WHERE ${present}) WHERE v NOT IN (${known})`,
         };
     }
+  }
+
+  // Some rows without a required value: often rows the KPIs should not see at all (Maven's
+  // deals still prospecting have no engage date); the mapping's `where` leaves them out on
+  // purpose. Blank on every row, the column is the wrong one.
+  private requiredHint(column: ColumnSpec, count: number): string | undefined {
+    const source = this.staged.columns.get(column.name)?.sourceColumn;
+    if (!source) return undefined;
+    const file = basename(this.file);
+    if (count >= this.staged.raw.rowCount)
+      return `${source} is blank on every row: if another column holds ${column.name}, ${inMapping(this.spec.name, renameKey('<that column>', column.name), this.staged.mappingFile, file)}`;
+    const present = `trim(${quoteIdent(source)}::VARCHAR) <> ''`;
+    return `fill ${source} in the export, or, if rows without it are not for the KPIs (not started yet, test rows), leave them out on purpose: ${inMapping(this.spec.name, `"where": ${JSON.stringify(present)}`, this.staged.mappingFile, file)}`;
   }
 
   private checkPrimaryKey(): void {
@@ -327,7 +348,7 @@ class TableChecker {
     column: string,
     where: string,
     expected: string,
-    hint?: string | ((rule: ProblemRule) => Promise<string | undefined>),
+    hint?: string | ((rule: ProblemRule, count: number) => Promise<string | undefined>),
     valueExpr = `${quoteIdent(column)}::VARCHAR`,
     from?: string,
     present?: string,
@@ -408,8 +429,8 @@ class TableChecker {
         { now: this.options.now },
       );
     }
-    const hint = typeof check.hint === 'function' ? await check.hint(check.rule) : check.hint;
     const count = Number(rows[0]?.n ?? rows.length);
+    const hint = typeof check.hint === 'function' ? await check.hint(check.rule, count) : check.hint;
     this.problems.push({
       severity: check.severity,
       rule: check.rule,
@@ -435,7 +456,7 @@ interface PendingCheck {
   /** SQL condition that holds for an offending row. */
   readonly where: string;
   readonly expected: string;
-  readonly hint: string | ((rule: ProblemRule) => Promise<string | undefined>) | undefined;
+  readonly hint: string | ((rule: ProblemRule, count: number) => Promise<string | undefined>) | undefined;
   /** What to show of an offending row. */
   readonly valueExpr: string;
   /** A relation other than the staged table (duplicate keys need a window first). */

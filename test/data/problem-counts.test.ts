@@ -48,3 +48,59 @@ describe('the problem counts', () => {
     expect(run.stdout).toMatch(/^1 error, \d+ warnings?/m);
   });
 });
+
+describe('a required value missing on some rows', () => {
+  it('offers the mapping `where` that leaves such rows out on purpose; on every row, a rename', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-required-hint-'));
+    folders.push(dir);
+    const won = Array.from({ length: 20 }, (_, i) => `D${i},10/01/2026,2026-10-02,won,100`);
+    await writeFile(
+      join(dir, 'deals.csv'),
+      ['Deal,Engaged,closed_at,status,amount', ...won, 'P1,,,open,', 'P2,,,open,'].join('\n'),
+    );
+    const mapping = join(dir, 'mapping.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({
+        tables: {
+          opportunities: {
+            files: 'deals.csv',
+            rename: { Deal: 'opportunity_id', Engaged: 'created_at' },
+            dates: { created_at: '%m/%d/%Y' },
+          },
+        },
+      }),
+    );
+    const some = await pulse(['check', '--data', dir, '--mapping', mapping], { PULSE_CACHE: 'off' });
+    expect(some.stdout).toContain(
+      `fix: fill Engaged in the export, or, if rows without it are not for the KPIs (not started yet, test rows), leave them out on purpose: add "where": "trim(\\"Engaged\\"::VARCHAR) <> ''" under tables.opportunities in ${mapping}`,
+    );
+    // The `where` it offers does what it says: the rows are left out, nothing is rejected.
+    const withWhere = JSON.parse(
+      JSON.stringify({
+        tables: {
+          opportunities: {
+            files: 'deals.csv',
+            rename: { Deal: 'opportunity_id', Engaged: 'created_at' },
+            dates: { created_at: '%m/%d/%Y' },
+            where: `trim("Engaged"::VARCHAR) <> ''`,
+          },
+        },
+      }),
+    );
+    await writeFile(mapping, JSON.stringify(withWhere));
+    const fixed = await pulse(['check', '--data', dir, '--mapping', mapping], { PULSE_CACHE: 'off' });
+    expect(fixed.code, fixed.stdout).toBe(0);
+    expect(fixed.stdout).toMatch(/^0 errors/m);
+
+    // Blank on every row: the column is the wrong one (the mapping without the where again).
+    delete withWhere.tables.opportunities.where;
+    await writeFile(mapping, JSON.stringify(withWhere));
+    const blank = Array.from({ length: 20 }, (_, i) => `D${i},,2026-10-02,won,100`);
+    await writeFile(join(dir, 'deals.csv'), ['Deal,Engaged,closed_at,status,amount', ...blank].join('\n'));
+    const all = await pulse(['check', '--data', dir, '--mapping', mapping], { PULSE_CACHE: 'off' });
+    expect(all.stdout).toContain(
+      `fix: Engaged is blank on every row: if another column holds created_at, add "rename": {"<that column>": "created_at"} under tables.opportunities in ${mapping}`,
+    );
+  });
+});
