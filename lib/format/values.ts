@@ -117,17 +117,23 @@ export function formatChange(
   change: number | null,
   relative: number | null,
   unit: Unit,
-  options: Pick<FormatOptions, 'locale'> = {},
+  options: Partial<FormatOptions> = {},
 ): string {
   if (change === null) return 'n/a';
   const locale = options.locale ?? DEFAULT_LOCALE;
+  // Without a base to take a percent of (it was 0), the change in the KPI's own unit: +$76,109.
+  const absolute = () =>
+    formatKpiValue(Math.abs(change), unit, {
+      currency: options.currency ?? DEFAULT_OPTIONS.currency,
+      locale,
+    });
   const [amount, magnitude, suffix] =
     unit === 'ratio'
       ? [change, formatFixed(Math.abs(change) * 100, 1, locale), ' pts']
       : unit === 'score'
         ? [change, formatFixed(Math.abs(change), 1, locale), '']
         : relative === null
-          ? [change, formatNumber(Math.abs(change), locale), '']
+          ? [change, absolute(), '']
           : [relative, formatFixed(Math.abs(relative) * 100, 1, locale), ' %'];
   // The sign follows what is shown: a change that rounds to zero is ±0.
   const sign = showsZero(magnitude) ? '±' : amount > 0 ? '+' : '−';

@@ -142,7 +142,7 @@ export function describeChange(
   relative: number | null,
   good: boolean | null,
   unit: KpiSeries['kpi']['unit'],
-  options: Pick<FormatOptions, 'locale'> = {},
+  options: Partial<FormatOptions> = {},
   note?: string,
 ): { text: string; className: string; arrow: string } {
   if (change === null)

@@ -31,6 +31,11 @@ describe('the report formatter', () => {
     expect(f.change(5, 0.031, 'money')).toBe('+3,1 %');
     expect(f.change(0.00001, 0, 'ratio')).toBe('±0,0 pts');
     expect(f.fixed(8.46, 1)).toBe('8,5');
+    // From 0 there is no percent: the change in the KPI's own unit, currency and all.
+    expect(f.change(76109.3, null, 'money')).toBe(`+76.109${NBSP}€`);
+    expect(f.change(-12.5, null, 'days')).toBe('−12,5 days');
+    expect(f.change(3, null, 'count')).toBe('+3');
+    expect(createFormatter().change(76109.3, null, 'money')).toBe('+$76,109');
   });
 
   it('rounds as toFixed does, so en-US output does not move', () => {
