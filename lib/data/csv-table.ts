@@ -26,7 +26,7 @@ export interface LoadedCsv {
   readonly controls: FileControlCharacters[];
   readonly footerLines: number;
   readonly malformed: MalformedRow[];
-  readonly headerProblems: { file: string; detail: string }[];
+  readonly headerProblems: { file: string; detail: string; expected?: string; hint?: string }[];
 }
 
 export interface FileControlCharacters extends ControlCharacters {

@@ -25,7 +25,12 @@ export interface RawTable {
   /** CSV values holding control characters (NUL, ESC, ...), per file and column: read, and warned of. */
   readonly controlCharacters: readonly FileControlCharacters[];
   /** CSV files whose header line cannot be read: none of their records is read. */
-  readonly headerProblems: readonly { readonly file: string; readonly detail: string }[];
+  readonly headerProblems: readonly {
+    readonly file: string;
+    readonly detail: string;
+    readonly expected?: string;
+    readonly hint?: string;
+  }[];
 }
 
 export const rawRelation = (table: TableName): string => `__raw_${table}`;

@@ -12,15 +12,15 @@ import type { StagedTable } from './staged-tables.ts';
 /** Header lines that cannot be read, and malformed lines grouped by what is wrong. */
 export function unreadableProblems(staged: StagedTable, maxExamples: number): Problem[] {
   const table = staged.spec.name;
-  const problems: Problem[] = staged.raw.headerProblems.map(({ file, detail }) => ({
+  const problems: Problem[] = staged.raw.headerProblems.map(({ file, detail, expected, hint }) => ({
     severity: 'error',
     rule: 'malformed_header',
     table,
     file,
-    expected: `a header line with the column names (${detail})`,
+    expected: expected ?? `a header line with the column names (${detail})`,
     count: 1,
     examples: [{ loc: 1, file, value: null }],
-    hint: 'the first line must name the columns, separated by the delimiter',
+    hint: hint ?? 'the first line must name the columns, separated by the delimiter',
   }));
   const byError = new Map<string, MalformedRow[]>();
   for (const m of staged.raw.malformed) {

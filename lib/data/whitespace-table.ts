@@ -20,7 +20,7 @@ export async function loadWhitespaceFiles(
   layout: WhitespaceLayout,
 ): Promise<LoadedCsv> {
   const malformed: MalformedRow[] = [];
-  const headerProblems: { file: string; detail: string }[] = [];
+  const headerProblems: { file: string; detail: string; expected?: string; hint?: string }[] = [];
   let names: readonly string[] | undefined = layout.columns;
   let records = 0;
   let appender: Awaited<ReturnType<Database['connection']['createAppender']>> | undefined;
@@ -37,7 +37,17 @@ export async function loadWhitespaceFiles(
     for await (const { line, text, error } of readLines(file, source.dialect.encoding)) {
       const fields = text.trim() === '' ? [] : text.trim().split(/[ \t]+/);
       if (fields.length === 0) continue;
-      if (!headerSeen) {
+      if (!headerSeen || (!layout.header && line === 1 && namesColumns(fields, names))) {
+        if (headerSeen) {
+          // "header": false on a file whose first line names its columns: said, not read as data.
+          headerProblems.push({
+            file,
+            detail: 'a header line where csv.header is false',
+            expected: `data on line 1 (csv.header is false), not column names: ${fields.join(' ')}`,
+            hint: 'set "header": true under csv in the mapping (csv.columns still names the columns)',
+          });
+          break;
+        }
         headerSeen = true;
         if (!names) {
           names = uniqueNames(fields);
@@ -162,6 +172,12 @@ async function* readLines(file: string, encoding: 'utf-8' | 'latin-1'): AsyncGen
 }
 
 /** Header names as DuckDB needs them: non-empty and distinct ignoring case. */
+/** A line of words without a digit that shares a name with the columns: a header line. */
+function namesColumns(fields: readonly string[], names: readonly string[] | undefined): boolean {
+  const lower = new Set(names?.map((n) => n.toLowerCase()));
+  return fields.every((f) => !/\d/.test(f)) && fields.some((f) => lower.has(f.toLowerCase()));
+}
+
 function uniqueNames(header: readonly string[]): string[] {
   const seen = new Set<string>();
   return header.map((name) => {

@@ -328,6 +328,57 @@ describe('whitespace-separated files', () => {
     }
   });
 
+  it('says so when "header": false meets a first line that names the columns, and reads no line as data', async () => {
+    const files = { 'cd.txt': ' customer_id date number_of_cds dollar_value\n 00001 19970101  1   11.77\n' };
+    const dataset = await openWith('ws-header', files, {
+      tables: {
+        orders: {
+          files: 'cd.txt',
+          csv: { delimiter: 'whitespace', header: false, columns: ['customer_id', 'date', 'cds', 'dollars'] },
+          rename: { date: 'ordered_at', dollars: 'amount' },
+          derive: { order_id: "customer_id || '-' || date" },
+          dates: { ordered_at: '%Y%m%d' },
+        },
+      },
+    });
+    try {
+      expect(dataset.problems.find((p) => p.rule === 'malformed_header')).toMatchObject({
+        severity: 'error',
+        expected:
+          'data on line 1 (csv.header is false), not column names: customer_id date number_of_cds dollar_value',
+        hint: 'set "header": true under csv in the mapping (csv.columns still names the columns)',
+      });
+    } finally {
+      dataset.close();
+    }
+    // A first line of data is data, even without digits in every value.
+    const words = await openWith(
+      'ws-words',
+      { 'cd.txt': ' alpha 19970101 1 11.77\n beta 19970102 1 2.00\n' },
+      {
+        tables: {
+          orders: {
+            files: 'cd.txt',
+            csv: {
+              delimiter: 'whitespace',
+              header: false,
+              columns: ['customer_id', 'date', 'cds', 'dollars'],
+            },
+            rename: { date: 'ordered_at', dollars: 'amount' },
+            derive: { order_id: "customer_id || '-' || date" },
+            dates: { ordered_at: '%Y%m%d' },
+          },
+        },
+      },
+    );
+    try {
+      expect(words.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(words.tables[0]).toMatchObject({ records: 2, loaded: 2 });
+    } finally {
+      words.close();
+    }
+  });
+
   it('needs the columns without a header, and takes header and columns only with whitespace', () => {
     const parse = (csv: object) =>
       parseMapping(JSON.stringify({ tables: { orders: { files: 'a.txt', csv } } }), 'm.json');
