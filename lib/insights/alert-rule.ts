@@ -46,6 +46,11 @@ export interface AlertVerdict {
   readonly line: number | null;
   /** How far beyond the usual swing (unusual only). */
   readonly swings?: number;
+  /**
+   * Unusual only: the history barely varied, so swings is a multiple of the smallest swing
+   * counted, not of a measured one; said as "after N periods without a move".
+   */
+  readonly flat?: boolean;
   /** "above 0.02", "below its target 0.3", "3.1× its usual swing", or why it is unknown. */
   readonly reason: string;
 }
@@ -86,7 +91,10 @@ export function evaluateAlert(rule: AlertRule, input: AlertInput): AlertVerdict 
         holds: swings >= factor,
         line: null,
         swings,
-        reason: `moved ${swings.toFixed(1)}× its usual swing (the line is ${factor}×)`,
+        ...(mover.floored ? { flat: true } : {}),
+        reason: mover.floored
+          ? `moved after ${mover.history + 1} periods that barely moved (${swings.toFixed(1)}× the smallest swing counted; the line is ${factor}×)`
+          : `moved ${swings.toFixed(1)}× its usual swing (the line is ${factor}×)`,
       };
     }
   }

@@ -93,7 +93,9 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
         ? `is ${verdict.holds ? '' : 'not '}${rule.when} ${say(verdict.line)}`
         : rule.when === 'off_target'
           ? `is ${verdict.holds ? 'off' : 'on'} target (${say(verdict.line)})`
-          : `moved ${verdict.swings === undefined ? 'an unknown' : `${r.format.fixed(verdict.swings, 1)}×`} its usual swing`;
+          : verdict.flat
+            ? 'moved after periods that barely moved'
+            : `moved ${verdict.swings === undefined ? 'an unknown' : `${r.format.fixed(verdict.swings, 1)}×`} its usual swing`;
     const headline =
       verdict.holds === null
         ? `${who} ${say(value)} (${r.periodLabel})`

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createFormatter } from '../../lib/format/formatter.ts';
 import { type MoverInput, scoreMover, topMovers } from '../../lib/insights/movers.ts';
+import { unusualness } from '../../lib/report/cells/what-changed.ts';
 
 // Flat close rate: 30 % for four months, then 26 %. Earlier changes 0, 0, 0 → sd 0.
 // Floor = max(0.001, 1 % × mean |x|) = max(0.001, 0.01 × 1.46 / 5 = 0.00292) = 0.00292.
@@ -96,5 +98,18 @@ describe('movers', () => {
     expect(topMovers([a, b]).map((m) => m.id)).toEqual(['a', 'b']);
     expect(topMovers([b, a]).map((m) => m.id)).toEqual(['b', 'a']);
     expect(topMovers([revenue, churn, closeRate])).toEqual(topMovers([revenue, churn, closeRate]));
+  });
+});
+
+describe('how unusual a move is, in words', () => {
+  it('is a multiple of the usual swing only when the history varied', () => {
+    const format = createFormatter();
+    const noisy = scoreMover(churn);
+    const flat = scoreMover({ ...closeRate, values: [0.3, 0.3, 0.3, 0.3, 0.3, 0.26] });
+    const wobble = scoreMover({ ...closeRate, values: [0.3, 0.3001, 0.3, 0.3001, 0.26] });
+    if (!noisy || !flat || !wobble) throw new Error('expected movers');
+    expect(unusualness(noisy, 'month', format)).toBe('That is 2.4× its usual swing.');
+    expect(unusualness(flat, 'month', format)).toBe('It had not moved at all in the 5 months before.');
+    expect(unusualness(wobble, 'week', format)).toBe('It had barely moved in the 4 weeks before.');
   });
 });

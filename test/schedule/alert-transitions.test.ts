@@ -97,6 +97,17 @@ describe('the condition', () => {
         { unit: 'ratio', direction: 'down', value: 0.02, history: [...steady, 0.02] },
       ).holds,
     ).toBe(false);
+    // A flat history has no usual swing to take a multiple of: the move holds, said as such.
+    expect(
+      evaluateAlert(
+        { ...base, when: 'unusual' },
+        { unit: 'ratio', direction: 'down', value: 0.05, history: [0.02, 0.02, 0.02, 0.02, 0.05] },
+      ),
+    ).toMatchObject({
+      holds: true,
+      flat: true,
+      reason: expect.stringMatching(/^moved after 4 periods that barely moved \(/),
+    });
     // Two earlier changes are no usual swing: a jump after them is unknown, not "124.8× usual".
     expect(
       evaluateAlert(

@@ -2,10 +2,10 @@
 // by a breakdown (mix vs rate for ratios, contributions for sums) and shown as a trend.
 
 import { buildTrend } from '../../charts/trend.ts';
-import { formatSettings } from '../../format/formatter.ts';
+import { type Formatter, formatSettings } from '../../format/formatter.ts';
 import { UNUSUAL_FACTOR } from '../../insights/alert-rule.ts';
 import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
-import { topMovers } from '../../insights/movers.ts';
+import { type Mover, topMovers } from '../../insights/movers.ts';
 import {
   changeSentence,
   type RatioNouns,
@@ -13,6 +13,7 @@ import {
   sumChangeSentence,
 } from '../../insights/sentences.ts';
 import { wholeValue } from '../../kpi/compare.ts';
+import type { Grain } from '../../kpi/period.ts';
 import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
 import { prettify } from './kpi-charts.ts';
@@ -84,9 +85,7 @@ export async function explainChanges(
       format,
     ).replace(/\.$/, '');
     const unusual =
-      Math.abs(mover.z) >= UNUSUAL_FACTOR
-        ? ` That is ${r.format.fixed(Math.abs(mover.z), 1)}× its usual swing.`
-        : '';
+      Math.abs(mover.z) >= UNUSUAL_FACTOR ? ` ${unusualness(mover, r.period.grain, r.format)}` : '';
     r.change(
       `${sentence}${unusual}`,
       buildTrend({
@@ -148,4 +147,14 @@ async function explain(
     );
   }
   return plain;
+}
+
+// A multiple of the usual swing is a measured number only when the history varied: against a flat
+// one it is a multiple of the floor, which says nothing ("265.8× its usual swing").
+export function unusualness(mover: Mover, grain: Grain, format: Formatter): string {
+  if (!mover.floored) return `That is ${format.fixed(Math.abs(mover.z), 1)}× its usual swing.`;
+  const periods = `${mover.history + 1} ${grain}s`;
+  return mover.deviation === 0
+    ? `It had not moved at all in the ${periods} before.`
+    : `It had barely moved in the ${periods} before.`;
 }
