@@ -63,7 +63,8 @@ export function sparklineSvg(d: SparklineDrawing): string {
     '<g class="mark-line role-mark layer_0_marks" aria-hidden="true">' +
     `<path aria-hidden="true" d="${linePath(points)}" stroke="${d.line.color}" stroke-width="${d.line.width}" ` +
     'stroke-linecap="round" stroke-linejoin="round"/></g>' +
-    `<g class="mark-symbol role-mark layer_1_marks" aria-hidden="true">${symbol}</g></g>` +
+    // Vega writes an empty group (no dot: the latest value unknown) as a self-closing tag.
+    `<g class="mark-symbol role-mark layer_1_marks" aria-hidden="true"${symbol ? `>${symbol}</g>` : '/>'}</g>` +
     '<path class="foreground" aria-hidden="true" d="" display="none"/></g></g></g></svg>'
   );
 }

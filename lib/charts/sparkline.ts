@@ -1,4 +1,5 @@
-// A tile's sparkline: the last periods as a small line with no axes, the latest value marked.
+// A tile's sparkline: the last periods as a small line with no axes, the latest value marked
+// (when known).
 // The numbers live in the alt text and the table; the picture only shows the shape.
 
 import type { Chart, ChartOptions } from './chart.ts';
@@ -34,6 +35,10 @@ export function buildSparkline(input: SparklineInput): Chart {
   const first = known[0];
   if (!last || !first)
     return emptyChart({ ...input, id, title, width, height, columns: ['Period', 'Value'] });
+  // The dot marks the latest period, and only when its value is known: a dot on an earlier
+  // one would pass it off as the latest.
+  const latest = rows.at(-1);
+  const latestUnknown = latest && latest.value === null ? ` ${latest.key}: no whole value.` : '';
 
   const values = known.map((r) => r.value);
   const fmt = (v: number) => formatValue(v, input.unit, options);
@@ -42,6 +47,7 @@ export function buildSparkline(input: SparklineInput): Chart {
       ? `${title}: ${fmt(last.value)} in ${last.key}.`
       : `${title}: from ${fmt(first.value)} in ${first.key} to ${fmt(last.value)} in ${last.key}; ` +
         `low ${fmt(Math.min(...values))}, high ${fmt(Math.max(...values))}.`;
+  const altText = `${alt}${latestUnknown}`;
   const line = { color: COLORS.secondaryText, width: 1.75 };
   const marker = { color: COLORS.good, size: 36 };
   const chart = frameChart(
@@ -50,7 +56,7 @@ export function buildSparkline(input: SparklineInput): Chart {
       id,
       title,
       caption: input.caption,
-      alt,
+      alt: altText,
       table: {
         columns: ['Period', 'Value'],
         rows: rows.map((r) => [r.key, formatValue(r.value, input.unit, options)]),
@@ -68,7 +74,9 @@ export function buildSparkline(input: SparklineInput): Chart {
       layer: [
         { mark: { type: 'line', color: line.color, strokeWidth: line.width } },
         {
-          transform: [{ filter: `datum.key === ${JSON.stringify(last.key)}` }],
+          transform: [
+            { filter: `datum.key === ${JSON.stringify(latest?.key ?? '')} && isValid(datum.value)` },
+          ],
           mark: { type: 'point', color: marker.color, size: marker.size, filled: true, opacity: 1 },
         },
       ],
@@ -86,7 +94,7 @@ export function buildSparkline(input: SparklineInput): Chart {
     height,
     padding: PADDING,
     values: rows.map((r) => r.value),
-    marked: rows.lastIndexOf(last),
+    marked: rows.length - 1,
     line,
     marker,
     background: THEME.background,

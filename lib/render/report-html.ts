@@ -1,6 +1,7 @@
 import type { Chart } from '../charts/chart.ts';
 import { renderSvg } from '../charts/render.ts';
 import { buildSparkline } from '../charts/sparkline.ts';
+import { wholeValue } from '../kpi/compare.ts';
 import type { Grain } from '../kpi/period.ts';
 import type { Block, KpiSeries, ReportDocument } from './content.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -64,7 +65,9 @@ async function tileView(series: KpiSeries, options: ViewOptions) {
     id: `spark-${series.kpi.id}`,
     title: `${series.kpi.title}, last ${series.history.length} periods`,
     unit: series.kpi.unit,
-    points: series.history.map((r) => ({ period: r.period_start, value: r.value })),
+    // Only the values that may be compared: a partial period, or a sum over mostly unknown
+    // amounts, would draw a climb or a dip the business never had.
+    points: series.history.map((r) => ({ period: r.period_start, value: wholeValue(r) })),
     format: options.format,
   });
   return { ...view, sparklineSvg: await renderSvg(sparkline), sparklineAlt: sparkline.alt };
