@@ -48,7 +48,9 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(html).toContain('Not compared: October 2026 is covered only in part');
     // The tiles' sparklines leave the partial month out, with no dot passing September off as
     // the latest: the alt text says October has no whole value.
-    expect(html).toMatch(/aria-label="Revenue, last \d+ periods: [^"]* to \$[\d,.KM]+ in Sep 2026; [^"]*Oct 2026: no whole value\."/);
+    expect(html).toMatch(
+      /aria-label="Revenue, last \d+ periods: [^"]* to \$[\d,.KM]+ in Sep 2026; [^"]*Oct 2026: no whole value\."/,
+    );
     // No "fell 50 %" from half a month: the partial month is not compared.
     const kpis = JSON.parse(await readFile(join(dir, 'kpis.json'), 'utf8')) as Record<string, unknown>[];
     const revenue = kpis.find((k) => k.id === 'revenue' && k.period_start === '2026-10-01');

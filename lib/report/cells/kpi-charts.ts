@@ -42,9 +42,11 @@ export function trendChart(
     ...(note ? { caption: note } : {}),
     name: series.kpi.title,
     unit: series.kpi.unit,
+    // Values that may be compared only (a partial window or mostly unknown amounts would draw a
+    // climb the business never had), but the last period's, partial, under a title that says so.
     points: series.history.map((row) => ({
       period: row.period_start,
-      value: row.value,
+      value: row === last && partial ? row.value : wholeValue(row),
       yearAgo: row.year_ago_value,
       target: row.target,
     })),

@@ -95,7 +95,7 @@ export async function explainChanges(
         unit: kpiSeries.kpi.unit,
         points: kpiSeries.history.slice(1).map((row) => ({
           period: row.period_start,
-          value: row.value,
+          value: wholeValue(row),
           yearAgo: row.year_ago_value,
           target: row.target,
         })),

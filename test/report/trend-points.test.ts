@@ -1,0 +1,30 @@
+// A trend draws only values that may be compared: a period whose 12-month window starts before
+// the data (CDNOW's repeat purchase rate in 1997) would draw a climb the business never had.
+
+import { describe, expect, it } from 'vitest';
+import { readCatalog } from '../../lib/kpi/catalog.ts';
+import type { ComparedRow } from '../../lib/kpi/compare.ts';
+import type { KpiSeries } from '../../lib/render/content.ts';
+import { trendChart } from '../../lib/report/cells/kpi-charts.ts';
+
+const row = (period_start: string, value: number, extra: Partial<ComparedRow> = {}): ComparedRow =>
+  ({ period_start, period_end: '', value, year_ago_value: null, target: null, ...extra }) as ComparedRow;
+
+describe('a trend chart', () => {
+  it('leaves out partial and mostly unknown values, but shows a partial last period under a title saying so', async () => {
+    const kpi = (await readCatalog()).get('repeat_purchase_rate');
+    if (!kpi) throw new Error('no repeat_purchase_rate');
+    const history = [
+      row('1997-07-01', 0.367, { coverage: 'partial' }),
+      row('1997-08-01', 0.41, { coverage: 'partial' }),
+      row('1997-09-01', 0.6, { known_share: 0.5 }),
+      row('1997-10-01', 0.61),
+      row('1997-11-01', 0.62, { coverage: 'partial' }),
+    ];
+    const series: KpiSeries = { kpi, available: true, current: history.at(-1), history };
+    const chart = trendChart(series, { format: { currency: 'USD' } });
+    const values = chart?.table.rows.map((r) => r[1]);
+    expect(values).toEqual(['n/a', 'n/a', 'n/a', '61.0 %', '62.0 %']);
+    expect(chart?.title).toBe('Repeat purchase rate: the last period is partial');
+  });
+});
