@@ -14,6 +14,8 @@ import { addDays, formatPeriod, type PeriodSpan, step } from './period.ts';
 export interface Coverage {
   /** First day with data (report time zone); null when the KPI's tables hold no dated rows. */
   readonly start: string | null;
+  /** What starts then: "closed_at in opportunities", the first value of which is `start`. */
+  readonly startColumn?: string;
   /**
    * The last day the data covers: the export's as-of day (its latest event), or earlier when a
    * table the KPI reads ended before the rest (null: no dated rows at all).
@@ -127,19 +129,21 @@ export async function kpiCoverage(
   const tables = coverageColumns(kpi);
   // A KPI that names no dated column (a scratchpad KPI without `needs`): the whole data's span.
   if (tables.size === 0) return datasetCoverage(dataset);
-  const starts: (string | null)[] = [];
+  const starts: { day: string; column: string }[] = [];
   for (const [table, columns] of tables) {
     const present = columns.filter((c) => dataset.has(table, c));
     if (present.length === 0) continue;
     const days = await firstDays(dataset, line, table);
-    const known = present
-      .map((c) => days.get(c) ?? null)
-      .filter((d): d is string => d !== null)
-      .sort();
-    starts.push(known[0] ?? null);
+    const first = present
+      .flatMap((c) => {
+        const day = days.get(c);
+        return day ? [{ day, column: `${c} in ${table}` }] : [];
+      })
+      .sort((a, b) => a.day.localeCompare(b.day))[0];
+    if (first) starts.push(first);
   }
   // Every table must have begun: the latest of their first days. And none may have ended.
-  const known = starts.filter((d): d is string => d !== null).sort();
+  const latestStart = starts.sort((a, b) => a.day.localeCompare(b.day)).at(-1);
   const exportAsOf = await line.asOf;
   const ends = await endedTables(dataset, line);
   // Only the tables whose events the KPI counts (a table read for its attributes is a lookup).
@@ -152,7 +156,8 @@ export async function kpiCoverage(
     })
     .sort((a, b) => a.end.localeCompare(b.end))[0];
   return {
-    start: known.at(-1) ?? null,
+    start: latestStart?.day ?? null,
+    ...(latestStart ? { startColumn: latestStart.column } : {}),
     asOf: ended?.end ?? exportAsOf,
     ...(ended && exportAsOf ? { endedTable: ended.table, exportAsOf } : {}),
   };
@@ -287,12 +292,12 @@ export function coverageNote(period: PeriodSpan, coverage: Coverage): string | u
   const ends = coverage.endedTable
     ? `${coverage.endedTable} end ${coverage.asOf} (the rest of the export runs to ${coverage.exportAsOf})`
     : `the data ends ${coverage.asOf}`;
+  // The KPI's own start, which may be later than the export's: the first close, not the first deal.
+  const starts = `the data starts ${coverage.start}${coverage.startColumn ? ` (the first ${coverage.startColumn})` : ''}`;
   if (state === 'none')
-    return period.start >= end
-      ? `no data for ${label}: ${ends}`
-      : `no data for ${label}: the data starts ${coverage.start}`;
+    return period.start >= end ? `no data for ${label}: ${ends}` : `no data for ${label}: ${starts}`;
   const parts = [
-    period.start < coverage.start ? `the data starts ${coverage.start}` : undefined,
+    period.start < coverage.start ? starts : undefined,
     period.end > end ? ends : undefined,
   ].filter(Boolean);
   return `partial: ${parts.join(' and ')}`;

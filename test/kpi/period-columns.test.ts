@@ -78,7 +78,9 @@ describe('the columns a KPI counts its periods by', () => {
     for (const row of [june, july]) {
       expect(row?.value).toBeNull();
       expect(row?.coverage).toBe('none');
-      expect(row?.coverage_note).toMatch(/starts 2026-08-01/);
+      expect(row?.coverage_note).toMatch(
+        /the data starts 2026-08-01 \(the first closed_at in opportunities\)/,
+      );
     }
     // August is whole from its first day (the first close is on it); September is whole.
     expect(august?.value).toBe(92);

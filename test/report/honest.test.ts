@@ -136,7 +136,7 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(july).toMatchObject({
       value: 200,
       coverage: 'partial',
-      coverage_note: 'partial: the data starts 2026-07-15',
+      coverage_note: 'partial: the data starts 2026-07-15 (the first ordered_at in orders)',
     });
     const [august] = await json('--period', '2026-08');
     // July is partial, a year ago is before the data: neither is a base for a change.
