@@ -31,11 +31,11 @@ export async function registerCustomersFromOrders(db: Database, timeZone: string
   return Number(row?.n ?? 0);
 }
 
-/** What a report says under its numbers: `customers derived from the first order in orders.csv`. */
+/** What a report says under its numbers: `Customers derived from the first order in orders.csv`. */
 export function derivedNote(ordersFiles: readonly string[]): string {
   const names = ordersFiles.map((f) => f.split('/').at(-1) ?? f);
   const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, ...` : names.join(', ');
-  return `customers derived from the first order in ${shown}`;
+  return `Customers derived from the first order in ${shown}`;
 }
 
 /** A warning when the mapping derives customers but there are no orders to derive them from. */

@@ -152,7 +152,7 @@ describe('pulse on other folders', () => {
     expect(mapped.code).toBe(0);
     expect(mapped.stdout).toMatch(/customers\s+5\s+0\s+0\s+1997-01-12\s+\(from orders\)/);
     expect(mapped.stdout).toContain('orders: 10 rows of');
-    expect(mapped.stdout).toContain('customers derived from the first order in CDNOW_master.txt');
+    expect(mapped.stdout).toContain('Customers derived from the first order in CDNOW_master.txt');
     expect(mapped.stdout).not.toContain('files not used');
   });
 

@@ -208,7 +208,7 @@ describe('customers derived from the first order', () => {
       ]);
       expect(dataset.tables.find((t) => t.table === 'customers')).toMatchObject({
         derivedFrom: 'orders',
-        note: 'customers derived from the first order in orders_export_1.csv',
+        note: 'Customers derived from the first order in orders_export_1.csv',
         rows: 3,
       });
       expect(dataset.has('customers', 'acquired_at')).toBe(true);

@@ -46,6 +46,8 @@ describe('the problem counts', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/error opportunities, column status: .*missing/);
     expect(run.stdout).toMatch(/^1 error, \d+ warnings?/m);
+    // A whole column has no rows for --all to list.
+    expect(run.stdout).not.toContain('--all lists every row');
   });
 });
 

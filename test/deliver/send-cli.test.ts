@@ -233,7 +233,7 @@ describe('pulse send', { timeout: 90_000 }, () => {
     expect(dry.stdout).toContain('  mars@example.com: would not be sent (see above)');
     expect(dry.stdout).not.toContain('would be sent (dry run)');
     expect(dry.stdout).toContain(
-      'dry run: 0 messages composed and checked, 1 would not be sent, nothing sent',
+      'dry run: 0 messages composed and checked, 1 would not be sent, nothing sent; a real send: no SMTP server configured',
     );
     expect(dry.code).toBe(1);
     expect((await pulse({}, ...args)).code).toBe(1);

@@ -121,7 +121,7 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     const dir = join(out, 'monthly', '1997-07');
     for (const file of ['index.html', 'email.html', 'email.txt'])
       expect(await readFile(join(dir, file), 'utf8'), file).toContain(
-        'customers derived from the first order in CDNOW_master.txt',
+        'Customers derived from the first order in CDNOW_master.txt',
       );
   });
 

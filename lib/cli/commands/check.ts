@@ -2,7 +2,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { type ExportSuggestion, suggestMapping } from '../../data/export-sniff.ts';
 import { readFreshness } from '../../data/freshness.ts';
 import { readPresets } from '../../data/mapping-file.ts';
-import { countOf, formatProblem, formatProblemCounts } from '../../data/problems.ts';
+import { countOf, formatProblem, formatProblemCounts, ROW_RULES } from '../../data/problems.ts';
 import { readRejectedRows } from '../../data/read-rejected-rows.ts';
 import { formatRejectedRow, formatRejectSummary } from '../../data/rejects.ts';
 import { noTablesProblem, type UnusedFile } from '../../data/unused-files.ts';
@@ -109,7 +109,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
-        `${formatProblemCounts(problems)}${errors.length > 0 && !flags.values.all ? ' (--all lists every row)' : ''}`,
+        `${formatProblemCounts(problems)}${errors.some((e) => ROW_RULES.has(e.rule) && e.count > e.examples.length) && !flags.values.all ? ' (--all lists every row)' : ''}`,
         ...(rejects.rows > 0
           ? [
               `${formatRejectSummary(rejects)} of ${rejects.total.toLocaleString('en-US')}: KPIs leave them out only with --allow-rejects (or PULSE_MAX_REJECT_SHARE)`,

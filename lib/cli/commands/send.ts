@@ -185,7 +185,8 @@ function formatResult(result: DeliveryResult, options: { dryRun: boolean; destin
   const outcome = options.dryRun
     ? `dry run: ${composed} message${composed === 1 ? '' : 's'} composed and checked, ${refused > 0 ? `${refused} would not be sent, ` : ''}nothing sent`
     : `${result.state}: ${c.sent} sent, ${c.alreadySent} already sent, ${c.failed} failed, ${c.unknown ? `${c.unknown} outcome unknown, ` : ''}${c.notSent} not sent`;
-  lines.push(`${outcome}; ${options.destination}`);
+  // A dry run writes no message: where a real send would go is said as that.
+  lines.push(`${outcome}; ${options.dryRun ? `a real send: ${options.destination}` : options.destination}`);
   if (result.stopped) lines.push(`stopped: ${result.stopped}`);
   return `${lines.join('\n')}\n`;
 }

@@ -113,6 +113,8 @@ export interface ColumnSpec {
   readonly header: string;
   /** How to show it; default by the field's name. */
   readonly unit?: Unit | 'text';
+  /** A change: always with its sign (+, −). */
+  readonly signed?: boolean;
 }
 
 /** Rows of a KPI table as a report table. */
@@ -144,8 +146,16 @@ export function rowsTable(
 function cell(value: unknown, column: ColumnSpec, kpiUnit: Unit, options: FormatOptions): string {
   if (value === null || value === undefined) return '–';
   if (column.unit === 'text' || typeof value !== 'number') return prettify(String(value));
-  if (column.unit) return formatKpiValue(value, column.unit, options);
-  return formatExtra(column.field, value, kpiUnit, options);
+  const shown = column.unit
+    ? formatKpiValue(value, column.unit, options)
+    : formatExtra(column.field, value, kpiUnit, options);
+  return column.signed ? signed(value, shown) : shown;
+}
+
+// "+$1,200", "−$2,160" (a minus sign, as every change in the report), "±$0".
+function signed(value: number, shown: string): string {
+  const magnitude = shown.replace(/^[-−]|(?<=^[^\d]*)[-−]/, '');
+  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${magnitude}`;
 }
 
 function isTextColumn(rows: readonly ComparedRow[], column: ColumnSpec): boolean {

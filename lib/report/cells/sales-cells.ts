@@ -55,7 +55,7 @@ export async function repLeaderboard(r: ReportContext): Promise<void> {
       { field: 'rep', header: 'Rep', unit: 'text' },
       { field: 'value', header: 'Won revenue', unit: 'money' },
       { field: 'deals', header: 'Deals won' },
-      { field: 'change', header: `Change vs ${r.previousLabel}`, unit: 'money' },
+      { field: 'change', header: `Change vs ${r.previousLabel}`, unit: 'money', signed: true },
     ],
     {
       select: () => (many ? [...ranked.slice(0, 5), ...ranked.slice(-5)] : ranked),
