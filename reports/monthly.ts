@@ -91,7 +91,7 @@ const report = defineReport({
           'cac_payback_months',
         ]),
       );
-      await trend(r, 'churn_rate', { title: 'Logo churn by month, with target' });
+      await trend(r, 'churn_rate', { title: 'Logo churn by month' }); // a target, when there is one, is drawn and labelled
       await clvVersusCac(r);
       await cohortRetention(r);
       await relationshipGroups(r);
