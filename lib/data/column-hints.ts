@@ -97,7 +97,8 @@ export const CANDIDATE_DATE_FORMATS = [
 
 /** A derived column that reads money written with symbols or separators. */
 export function moneyFix(column: string, source: string, samples: readonly string[]): string | undefined {
-  if (!samples.some((s) => /\d/.test(s))) return undefined;
+  // Amounts with symbols have digits; names ("GTX Pro", "GTK 500") mostly do not: no fix then.
+  if (samples.filter((s) => /\d/.test(s)).length < samples.length * 0.8) return undefined;
   // Plain decimals that do not fit (too many digits) are not fixed by dropping symbols.
   if (samples.every((s) => /^[-+]?\d+(\.\d+)?$/.test(s.trim()))) return undefined;
   const name = JSON.stringify(source).slice(1, -1);

@@ -12,4 +12,10 @@ describe('the fix offered for money that does not read', () => {
     expect(moneyFix('amount', 'amount', ['99999999999999999'])).toBeUndefined();
     expect(expectedFormat('money')).toMatch(/at most 16 digits before the point/);
   });
+
+  it('offers none for a column of names mapped as an amount, which dropping symbols cannot help', () => {
+    expect(
+      moneyFix('amount', 'product', ['GTX Pro', 'MG Advanced', 'GTX Basic', 'GTK 500', 'MG Special']),
+    ).toBeUndefined();
+  });
 });

@@ -106,3 +106,30 @@ describe('a required value missing on some rows', () => {
     );
   });
 });
+
+describe('a column of the wrong type', () => {
+  it('is one error, not also "blank on every row", and gets no fix that cannot help', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-wrong-type-'));
+    folders.push(dir);
+    const products = ['GTX Pro', 'MG Advanced', 'GTX Basic', 'MG Special'];
+    const rows = Array.from({ length: 12 }, (_, i) => `D${i},2026-10-01,,open,${products[i % 4]}`);
+    await writeFile(join(dir, 'deals.csv'), ['id,created,closed,status,product', ...rows].join('\n'));
+    const mapping = join(dir, 'mapping.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({
+        tables: {
+          opportunities: {
+            files: 'deals.csv',
+            rename: { id: 'opportunity_id', created: 'created_at', closed: 'closed_at', product: 'amount' },
+          },
+        },
+      }),
+    );
+    const run = await pulse(['check', '--data', dir, '--mapping', mapping], { PULSE_CACHE: 'off' });
+    expect(run.stdout).toMatch(/error opportunities, column amount: /);
+    expect(run.stdout).not.toMatch(/warning opportunities, column amount: .*blank/);
+    expect(run.stdout).not.toContain('regexp_replace');
+    expect(run.stdout).toMatch(/^1 error, 0 warnings/m);
+  });
+});

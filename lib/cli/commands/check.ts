@@ -26,11 +26,14 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
     // mostly leaves blank.
     const unused = await withSuggestions(dataset);
     const noTables = noTablesProblem(dataset, unused);
-    const problems = [
-      ...(noTables ? [noTables] : []),
-      ...dataset.problems,
-      ...(await blankInputProblems(dataset, await readCatalog(options.project.queries))),
-    ];
+    // A column already reported as the wrong type reads as blank on every row: said once.
+    const wrongType = new Set(
+      dataset.problems.filter((p) => p.rule === 'wrong_type').map((p) => `${p.table}.${p.column}`),
+    );
+    const blankInputs = (
+      await blankInputProblems(dataset, await readCatalog(options.project.queries))
+    ).filter((p) => !wrongType.has(`${p.table}.${p.column}`));
+    const problems = [...(noTables ? [noTables] : []), ...dataset.problems, ...blankInputs];
     const errors = problems.filter((p) => p.severity === 'error');
     const warnings = problems.filter((p) => p.severity === 'warning');
     const freshness = await readFreshness(dataset, options.now);
