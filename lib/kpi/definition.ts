@@ -46,7 +46,8 @@ export interface KpiDefinition {
   readonly source: string;
   /**
    * What the value adds up, when it may be blank ("amount of open deals"): the SQL then returns
-   * `value_known` and `value_of`, the rows whose input was known and all it is about.
+   * `value_known` and `value_of`, the rows whose input was known and all it is about. On a list
+   * (unit table), the column blank on every row of its table makes the list unavailable.
    */
   readonly known?: string;
   /**
@@ -185,7 +186,7 @@ export function parseKpiFile(file: string, text: string): ParseOutcome {
   }
 
   const known = one('known');
-  if (known && !(/\bvalue_known\b/.test(sql) && /\bvalue_of\b/.test(sql)))
+  if (known && unit?.value !== 'table' && !(/\bvalue_known\b/.test(sql) && /\bvalue_of\b/.test(sql)))
     fail(
       '"known:" needs the SQL to return value_known and value_of (rows whose input was known, of all)',
       known.line,

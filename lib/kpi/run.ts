@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Json } from '@duckdb/node-api';
 import type { Database, Row, SqlParams } from '../data/database.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { quoteIdent } from '../data/sql-text.ts';
 import { PulseError } from '../errors.ts';
 import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
@@ -71,6 +72,8 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     return !dataset.has(table, column);
   });
   if (missing.length > 0) return { kpi, available: false, missing, rows: [] };
+  const neverFilled = await neverFilledKnown(dataset, kpi);
+  if (neverFilled) return { kpi, available: false, missing: [neverFilled], rows: [] };
 
   const params: SqlParams = {
     ...resolveParams(kpi, request.params ?? {}),
@@ -109,6 +112,32 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     coverage,
   };
 }
+
+/**
+ * A list (unit table) whose `known:` column is blank on every row of its table was not exported:
+ * "tickets still waiting" would be every ticket. It is then as unavailable as a missing column
+ * (a series says the same per row, with value_known and value_of).
+ */
+async function neverFilledKnown(dataset: Dataset, kpi: KpiDefinition): Promise<string | undefined> {
+  if (kpi.unit !== 'table' || !kpi.known) return undefined;
+  const column = kpi.known.split(/\s+of\s+/)[0] ?? '';
+  const need = kpi.needs.find((n) => n.endsWith(`.${column}`));
+  const [table, name] = need?.split('.') ?? [];
+  if (!need || !table || !name) return undefined;
+  // Asked once per dataset: its tables do not change while it is open.
+  const asked = filledCounts.get(dataset) ?? new Map<string, Promise<number>>();
+  filledCounts.set(dataset, asked);
+  let filled = asked.get(need);
+  if (!filled) {
+    filled = dataset.db
+      .rows(`SELECT count(${quoteIdent(name)}) AS n FROM ${quoteIdent(table)}`)
+      .then(([row]) => Number(row?.n ?? 0));
+    asked.set(need, filled);
+  }
+  return (await filled) === 0 ? need : undefined;
+}
+
+const filledCounts = new WeakMap<Dataset, Map<string, Promise<number>>>();
 
 /**
  * A sum over a column with blanks says how much it knows: all blank → null with the reason, never

@@ -3,10 +3,12 @@
 -- description: come by the period end though $sla_hours had passed. One row per ticket: ticket_id,
 -- description: customer, priority, channel, category, created_at (local), response_hours (elapsed; NULL
 -- description: while waiting), waiting_hours (elapsed by the period end when still waiting); the
--- description: longest first, at most $limit.
+-- description: longest first, at most $limit. A first_response_at blank on every ticket of the export was
+-- description: not exported: not available, rather than every ticket listed as waiting.
 -- unit: table
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
+-- known: first_response_at of tickets
 -- param: sla_hours number = 8 the first-response promise in hours
 -- param: limit number = 25 the most tickets listed per period
 -- source: report-content.md (weekly: tickets over SLA)

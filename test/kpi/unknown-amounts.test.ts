@@ -1,9 +1,13 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset.ts';
 import { compareRows } from '../../lib/kpi/compare.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
 import type { KpiRow } from '../../lib/kpi/run.ts';
-import { FIXTURES, kpiRow, openFixture } from '../helpers.ts';
+import { runKpi } from '../../lib/kpi/run.ts';
+import { FIXTURES, kpiRow, openFixture, testCatalog } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
 // test/fixtures/open-deals-blank-amount: as in many real exports, open deals have no amount.
@@ -100,6 +104,27 @@ describe('rates over a column left blank', () => {
       known_share: 0,
       unknown_note: 'first_response_at unknown for 7 of 7 tickets',
     });
+  });
+
+  it('the list of tickets over SLA is not available, rather than every ticket listed as waiting', async () => {
+    const catalog = await testCatalog();
+    const span = parsePeriod('2026-10');
+    const result = await runKpi(dataset, catalog.get('tickets_over_sla'), { span });
+    expect(result).toMatchObject({ available: false, missing: ['tickets.first_response_at'] });
+    // One answer in the export is enough to list the ones still waiting.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-answered-'));
+    const csv = await readFile(join(FIXTURES, 'tickets-blank-columns', 'tickets.csv'), 'utf8');
+    await writeFile(
+      join(dir, 'tickets.csv'),
+      csv.replace('T1,2026-09-02T09:00:00,,', 'T1,2026-09-02T09:00:00,2026-09-02T10:00:00,'),
+    );
+    const answered = await openFixture(dir);
+    const listed = await runKpi(answered, catalog.get('tickets_over_sla'), { span });
+    answered.close();
+    await rm(dir, { recursive: true });
+    expect(listed.available).toBe(true);
+    expect(listed.rows.length).toBeGreaterThan(0);
+    expect(listed.rows.every((row) => row.waiting_hours !== null)).toBe(true);
   });
 
   it('pulse check warns about both columns, with the KPI that needs each', async () => {
