@@ -7,6 +7,7 @@ import { readRejectedRows } from '../../data/read-rejected-rows.ts';
 import { formatRejectedRow, formatRejectSummary } from '../../data/rejects.ts';
 import { noTablesProblem, type UnusedFile } from '../../data/unused-files.ts';
 import { renderTextTable } from '../../format/table.ts';
+import { type AbsentColumn, absentColumns } from '../../kpi/absent-columns.ts';
 import { blankInputProblems } from '../../kpi/blank-inputs.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
@@ -30,9 +31,11 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
     const wrongType = new Set(
       dataset.problems.filter((p) => p.rule === 'wrong_type').map((p) => `${p.table}.${p.column}`),
     );
-    const blankInputs = (
-      await blankInputProblems(dataset, await readCatalog(options.project.queries))
-    ).filter((p) => !wrongType.has(`${p.table}.${p.column}`));
+    const catalog = await readCatalog(options.project.queries);
+    const absent = absentColumns(dataset, catalog);
+    const blankInputs = (await blankInputProblems(dataset, catalog)).filter(
+      (p) => !wrongType.has(`${p.table}.${p.column}`),
+    );
     const problems = [...(noTables ? [noTables] : []), ...dataset.problems, ...blankInputs];
     const errors = problems.filter((p) => p.severity === 'error');
     const warnings = problems.filter((p) => p.severity === 'warning');
@@ -52,6 +55,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
         rejects: dataset.rejects,
         problems,
         unusedFiles: unused,
+        absentColumns: absent,
         rejectedRows,
       };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -109,6 +113,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
           ),
         ...dataset.tables.flatMap((t) => (t.note ? [`${t.note} (the mapping's "from")`] : [])),
         ...unusedLines(unused),
+        ...absentLines(absent),
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
@@ -138,6 +143,23 @@ async function withSuggestions(
       return suggestion ? { ...file, suggestion } : file;
     }),
   );
+}
+
+/** Listed by name up to this many KPIs a line; the rest counted. */
+const NAMED_KPIS = 6;
+
+function absentLines(absent: readonly AbsentColumn[]): string[] {
+  if (absent.length === 0) return [];
+  return [
+    'columns the export does not have (the KPIs that need them say "not available"):',
+    ...absent.map(({ need, kpis }) => {
+      const named = kpis.slice(0, NAMED_KPIS).join(', ');
+      const more = kpis.length > NAMED_KPIS ? ` and ${kpis.length - NAMED_KPIS} more` : '';
+      return `  ${need}: ${named}${more}`;
+    }),
+    '  the export has one under another name: "rename" it in the mapping (mappings/README.md)',
+    '',
+  ];
 }
 
 function unusedLines(unused: readonly (UnusedFile & { readonly suggestion?: ExportSuggestion })[]): string[] {

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { absentColumns } from '../../lib/kpi/absent-columns.ts';
+import { FIXTURES, testCatalog } from '../helpers.ts';
+import { pulse } from '../support/cli.ts';
+
+describe('columns an export does not have', () => {
+  it('name the KPIs they make unavailable, leaving out KPIs that wait for a whole table', async () => {
+    // A deals export without closed_at or amount, and no other table.
+    const has = (table: string, column?: string) =>
+      table === 'opportunities' && !['closed_at', 'amount'].includes(column ?? '');
+    const absent = absentColumns({ has }, await testCatalog());
+    expect(absent.map((a) => a.need)).toEqual(['opportunities.amount', 'opportunities.closed_at']);
+    const closed = absent.find((a) => a.need === 'opportunities.closed_at')?.kpis ?? [];
+    expect(closed).toEqual(expect.arrayContaining(['close_rate', 'sales_cycle_days', 'won_revenue']));
+    // Upsell rate also needs customers: the absent table is what it waits for first.
+    expect(absent.flatMap((a) => a.kpis)).not.toContain('upsell_rate');
+    expect(absentColumns({ has: () => true }, await testCatalog())).toEqual([]);
+  });
+
+  it('are listed by pulse check, with the fix, and in its JSON', async () => {
+    const data = join(FIXTURES, 'sales-minimal');
+    const text = await pulse(['check', '--data', data], { PULSE_CACHE: 'off' });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      'columns the export does not have (the KPIs that need them say "not available"):',
+    );
+    expect(text.stdout).toMatch(
+      /\n {2}opportunities\.amount: avg_deal_size, open_pipeline, pipeline_created, won_revenue\n/,
+    );
+    expect(text.stdout).toContain('"rename" it in the mapping (mappings/README.md)');
+    const json = await pulse(['check', '--data', data, '--format', 'json'], { PULSE_CACHE: 'off' });
+    expect(JSON.parse(json.stdout).absentColumns).toContainEqual({
+      need: 'leads.qualified_at',
+      kpis: ['lead_velocity_rate'],
+    });
+  });
+});
