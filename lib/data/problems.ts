@@ -22,6 +22,7 @@ export type ProblemRule =
   | 'foreign_key'
   | 'future_date'
   | 'negative_amount'
+  | 'sub_cent_amount'
   | 'ends_before_start'
   | 'control_character'
   | 'mostly_blank';
@@ -86,6 +87,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   foreign_key: 'reference points nowhere',
   future_date: 'date is in the future',
   negative_amount: 'amount is negative',
+  sub_cent_amount: 'amount has more than 2 decimal places',
   ends_before_start: 'ends before it starts',
   control_character: 'text holds a control character',
   mostly_blank: 'a column a KPI needs is blank on most of the rows it reads',
@@ -155,7 +157,7 @@ export function formatProblem(problem: Problem, maxExamples: number): string[] {
       .map((e) => `${e.loc}${e.value === null ? '' : ` (${formatValue(e.value)})`}`)
       .join(', ');
     lines.push(
-      `${head}: ${problem.count} rows (expected ${problem.expected}); e.g. ${problem.file} ${where}`,
+      `${head}: ${problem.count} ${problem.count === 1 ? 'row' : 'rows'} (expected ${problem.expected}); e.g. ${problem.file} ${where}`,
     );
   }
   if (problem.hint) lines.push(`  fix: ${problem.hint}`);

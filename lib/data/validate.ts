@@ -204,6 +204,17 @@ class TableChecker {
     }
     if (column.type === 'money') {
       this.find('warning', 'negative_amount', column.name, `(${typed}) < 0`, 'an amount of 0 or more');
+      const finer = finerThanCents(col, typed, this.staged.columns.get(column.name)?.type ?? '');
+      if (finer) {
+        this.find(
+          'warning',
+          'sub_cent_amount',
+          column.name,
+          finer,
+          'an amount in whole cents: money is kept to 2 decimal places, so these are rounded before any sum',
+          `each is rounded half away from zero; order lines are better summed per order first, in the mapping's "group": sum(${quoteIdent(column.name)}::DECIMAL(38,6)) (mappings/README.md)`,
+        );
+      }
     }
     if (column.event) {
       this.eventMaxima.set(column.name, null);
@@ -467,6 +478,18 @@ interface PendingCheck {
   readonly gate: string | undefined;
   /** A query of its own, one row with `n`: 0 when the check cannot find anything. */
   readonly gateQuery?: string;
+}
+
+/**
+ * SQL true for a money value that the contract's DECIMAL(18,2) rounds (19.995 → 20.00), or
+ * undefined when the source type holds no more than cents. Text is compared exactly as a wider
+ * decimal; a float to 6 places, so 0.1 + 0.2 is not taken for a fraction of a cent.
+ */
+export function finerThanCents(col: string, typed: string, sourceType: string): string | undefined {
+  if (sourceType === 'VARCHAR') return `TRY_CAST(${col} AS DECIMAL(38,10)) <> (${typed})`;
+  if (/^(FLOAT|DOUBLE|REAL)$/.test(sourceType)) return `round(${col}, 6) <> (${typed})::DOUBLE`;
+  const scale = /^DECIMAL\(\d+,(\d+)\)$/.exec(sourceType)?.[1];
+  return scale !== undefined && Number(scale) > 2 ? `${col} <> (${typed})` : undefined;
 }
 
 // A column the mapping gives date formats is read with those, not as ISO.
