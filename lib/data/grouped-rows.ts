@@ -26,7 +26,23 @@ export interface GroupResult {
   /** Contract columns an aggregate was meant to give but could not. */
   readonly failed: ReadonlySet<string>;
   readonly problems: readonly { readonly column: string; readonly key: string; readonly message: string }[];
+  /** Aggregates that keep one line's value (any_value) over groups whose lines differ. */
+  readonly disagreements: readonly Disagreement[];
 }
+
+export interface Disagreement {
+  readonly column: string;
+  /** The mapping's aggregate, as written. */
+  readonly aggregate: string;
+  /** Groups whose lines hold more than one value. */
+  readonly groups: number;
+  /** The first such groups: their first line, and the values its lines hold ("C1 | C2"). */
+  readonly examples: readonly { readonly file: string; readonly loc: number; readonly value: string }[];
+}
+
+/** Aggregates that keep the value of one line, whichever: a group whose lines differ loses the others. */
+const PICK_ONE = new Set(['any_value', 'arbitrary', 'first', 'last']);
+const SHOWN_GROUPS = 5;
 
 export const groupedRelation = (table: string): string => `__grouped_${table}`;
 
@@ -39,7 +55,7 @@ export async function registerGroupedRows(
   const group = mapping.group;
   const problems: { column: string; key: string; message: string }[] = [];
   const failed = new Set<string>(group?.aggregate.keys() ?? []);
-  if (!group) return { failed: new Set(), problems };
+  if (!group) return { failed: new Set(), problems, disagreements: [] };
   const columns = [...raw.columnTypes.keys()];
   const by: string[] = [];
   for (const name of group.by) {
@@ -56,7 +72,7 @@ export async function registerGroupedRows(
       });
     }
   }
-  if (by.length < group.by.length) return { failed, problems };
+  if (by.length < group.by.length) return { failed, problems, disagreements: [] };
   let where = 'true';
   if (mapping.where) {
     const wrong = await checkSnippet(db, mapping.where, raw.relation, columns, fileName, 'condition');
@@ -106,6 +122,12 @@ export async function registerGroupedRows(
      ].join(', ')}
      ${from}`,
   );
+  const disagreements: Disagreement[] = [];
+  for (const [column, sql] of aggregates) {
+    const value = await pickedValue(db, sql);
+    const found = value ? await disagreeing(db, raw.relation, value, where, by) : undefined;
+    if (found) disagreements.push({ column, aggregate: sql, ...found });
+  }
   const [counts] = await db.rows(
     `SELECT (SELECT count(*) FROM ${quoteIdent(relation)}) AS n,
             (SELECT count(*) FROM ${quoteIdent(raw.relation)} WHERE NOT (${where})) AS out`,
@@ -119,6 +141,69 @@ export async function registerGroupedRows(
     },
     failed,
     problems,
+    disagreements,
+  };
+}
+
+/**
+ * The value an aggregate such as `any_value("Customer ID")` keeps one of, as DuckDB parses it
+ * (json_serialize_sql, then its argument written back with json_deserialize_sql); undefined
+ * for any other aggregate, or one that says which line wins (`first(x ORDER BY ...)`).
+ */
+async function pickedValue(db: Database, sql: string): Promise<string | undefined> {
+  const parsed = await db.syntaxTrees(`SELECT ${sql}`);
+  if ('error' in parsed) return undefined;
+  const [statement] = parsed.trees as { node?: { select_list?: PickNode[] } }[];
+  const call = statement?.node?.select_list?.length === 1 ? statement.node.select_list[0] : undefined;
+  const argument = call?.children?.length === 1 ? call.children[0] : undefined;
+  if (
+    !statement?.node ||
+    call?.class !== 'FUNCTION' ||
+    !PICK_ONE.has(String(call.function_name).toLowerCase()) ||
+    !argument ||
+    call.filter !== null ||
+    (call.order_bys?.orders?.length ?? 0) > 0
+  )
+    return undefined;
+  const tree = {
+    error: false,
+    statements: [{ ...statement, node: { ...statement.node, select_list: [argument] } }],
+  };
+  // Positions are 64-bit ("none" is 2^64 - 1), beyond what a JS number keeps: written back as 0.
+  const json = JSON.stringify(tree, (key, v) => (key === 'query_location' ? 0 : v));
+  const [row] = await db.rows(`SELECT json_deserialize_sql(${quoteLiteral(json)}) AS sql`);
+  const text = String(row?.sql ?? '');
+  return text.startsWith('SELECT ') ? text.slice('SELECT '.length) : undefined;
+}
+
+interface PickNode {
+  readonly class?: string;
+  readonly function_name?: string;
+  readonly children?: readonly unknown[];
+  readonly filter?: unknown;
+  readonly order_bys?: { readonly orders?: readonly unknown[] };
+}
+
+async function disagreeing(
+  db: Database,
+  relation: string,
+  value: string,
+  where: string,
+  by: readonly string[],
+): Promise<Omit<Disagreement, 'column' | 'aggregate'> | undefined> {
+  const text = `(${value})::VARCHAR`;
+  const rows = await db.rows(
+    `WITH g AS (
+       SELECT first(__file ORDER BY __file, __rec) AS f, first(__loc ORDER BY __file, __rec) AS l,
+              count(DISTINCT (${value})) AS k, string_agg(DISTINCT ${text}, ' | ' ORDER BY ${text}) AS v
+       FROM ${quoteIdent(relation)} WHERE ${where} GROUP BY ${by.map(quoteIdent).join(', ')}
+     )
+     SELECT count(*) OVER () AS n, f, l, v FROM g WHERE k > 1 ORDER BY f, l LIMIT ${SHOWN_GROUPS}`,
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    groups: Number(rows[0]?.n ?? rows.length),
+    examples: rows.map((r) => ({ file: String(r.f), loc: Number(r.l), value: String(r.v) })),
   };
 }
 

@@ -25,7 +25,8 @@ export type ProblemRule =
   | 'sub_cent_amount'
   | 'ends_before_start'
   | 'control_character'
-  | 'mostly_blank';
+  | 'mostly_blank'
+  | 'group_disagreement';
 
 export interface ProblemExample {
   /** CSV line (header = line 1) or Parquet row (first row = 1). */
@@ -91,6 +92,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   ends_before_start: 'ends before it starts',
   control_character: 'text holds a control character',
   mostly_blank: 'a column a KPI needs is blank on most of the rows it reads',
+  group_disagreement: 'lines grouped into one row disagree on a value',
 };
 
 export function describeRule(rule: ProblemRule): string {

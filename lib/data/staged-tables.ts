@@ -85,6 +85,20 @@ export async function registerStagedTable(
     });
   };
   for (const p of group?.problems ?? []) mappingProblem(p.column, p.key, p.message);
+  for (const d of group?.disagreements ?? []) {
+    const lines = mapping?.group?.by.map((b) => JSON.stringify(b)).join(', ') ?? '';
+    problems.push({
+      severity: 'warning',
+      rule: 'group_disagreement',
+      table: spec.name,
+      file: fileName,
+      column: d.column,
+      expected: `one ${d.column} for all the lines of a ${lines}: ${d.aggregate} keeps one line's and drops the others`,
+      count: d.groups,
+      examples: d.examples,
+      hint: `if the lines may differ, say which wins in ${mapping?.key}.group.aggregate (e.g. first(... ORDER BY "<a column>") or max(...)); if they should not, the export mixes up its ${lines}s`,
+    });
+  }
   const selected: { name: string; sql: string; sourceColumn?: string; formats?: readonly string[] }[] = [];
   for (const column of spec.columns) {
     if (failed.has(column.name)) continue;

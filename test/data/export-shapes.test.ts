@@ -133,6 +133,55 @@ describe('order lines grouped into orders', () => {
     }
   });
 
+  it('warns when the lines of an order name different buyers, which any_value would pick one of', async () => {
+    const lines = [
+      'Order ID,Customer Email,Created At,Line Total',
+      '#1,ada@example.com,2026-10-02 09:15,10.00',
+      '#1,ADA@example.com,2026-10-02 09:15,4.00',
+      '#2,grace@example.com,2026-10-03 10:00,5.00',
+      '#2,grace@example.com,2026-10-03 10:00,6.00',
+      '#3,linus@example.com,2026-10-04 11:00,7.00',
+      '#3,,2026-10-04 11:00,8.00',
+    ].join('\n');
+    const dataset = await openWith(
+      'lines-buyers',
+      { 'lines.csv': lines },
+      { tables: { orders: ORDERS_BY_ID } },
+    );
+    try {
+      // A blank line names no other buyer (#3); min() of the dates is a choice, not a pick.
+      expect(dataset.problems).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          rule: 'group_disagreement',
+          column: 'customer_id',
+          count: 1,
+          examples: [expect.objectContaining({ loc: 2, value: 'ADA@example.com | ada@example.com' })],
+        }),
+      ]);
+      expect(dataset.problems[0]?.hint).toContain('first(... ORDER BY "<a column>")');
+    } finally {
+      dataset.close();
+    }
+    // Saying which line wins is a choice: no warning.
+    const chosen = {
+      ...ORDERS_BY_ID,
+      group: {
+        by: 'Order ID',
+        aggregate: {
+          ...ORDERS_BY_ID.group.aggregate,
+          customer_id: 'first("Customer Email" ORDER BY "Line Total")',
+        },
+      },
+    };
+    const decided = await openWith('lines-chosen', { 'lines.csv': lines }, { tables: { orders: chosen } });
+    try {
+      expect(decided.problems).toEqual([]);
+    } finally {
+      decided.close();
+    }
+  });
+
   it('refuses a column outside an aggregate, a window, an unknown group column and a group key aggregated', async () => {
     const dataset = await openWith(
       'lines-misfit',
