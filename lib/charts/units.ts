@@ -59,7 +59,8 @@ export function formatLabel(
   options: FormatOptions = DEFAULT_FORMAT,
 ): string {
   if (value === null) return 'n/a';
-  if (unit === 'money' && Math.abs(value) >= 10_000) {
+  // Nothing needs no cents: "New $0" beside "Recurring $76.1K", not "$0.00".
+  if (unit === 'money' && (Math.abs(value) >= 10_000 || value === 0)) {
     return new Intl.NumberFormat(options.locale ?? DEFAULT_LOCALE, {
       style: 'currency',
       currency: options.currency,

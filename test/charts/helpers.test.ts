@@ -56,6 +56,8 @@ describe('axisFormat and formatLabel', () => {
     expect(axisFormat('money', 1e6, { currency: 'EUR' }).labelExpr).toContain("'€'");
     expect(formatLabel(1_234_567, 'money')).toBe('$1.2M');
     expect(formatLabel(999, 'money')).toBe('$999.00');
+    expect(formatLabel(0, 'money')).toBe('$0');
+    expect(formatLabel(0, 'money', { currency: 'EUR', locale: 'de-DE' })).toBe('0\u00a0€');
     expect(formatLabel(0.284, 'ratio')).toBe('28.4 %');
     expect(formatLabel(null, 'ratio')).toBe('n/a');
   });
