@@ -72,18 +72,10 @@ export async function explainChanges(
     const kpiSeries = series.find((s) => s.kpi.id === mover.id);
     const candidate = candidates.find((c) => c.id === mover.id);
     if (!kpiSeries || !candidate) continue;
-    const format = formatSettings(r.format);
     const sentence = await explain(r, kpiSeries, candidate);
-    const { kpi, current } = kpiSeries;
-    const title = changeSentence(
-      {
-        title: kpi.title,
-        unit: kpi.unit,
-        value: current?.value ?? null,
-        previous: current?.previous_value ?? null,
-      },
-      format,
-    ).replace(/\.$/, '');
+    // The sentence above says what changed; the chart, and what a screen reader says of it,
+    // names what it draws.
+    const title = `${kpiSeries.kpi.title} by ${r.period.grain}`;
     const unusual =
       Math.abs(mover.z) >= UNUSUAL_FACTOR ? ` ${unusualness(mover, r.period.grain, r.format)}` : '';
     r.change(
