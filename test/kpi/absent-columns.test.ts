@@ -29,6 +29,15 @@ describe('columns an export does not have', () => {
       /\n {2}opportunities\.amount: avg_deal_size, open_pipeline, pipeline_created, won_revenue\n/,
     );
     expect(text.stdout).toContain('"rename" it in the mapping (mappings/README.md)');
+    // Customers derived from orders can hold no more: a rename cannot help there.
+    const derived = await pulse(
+      ['check', '--data', join(FIXTURES, 'mapping-cdnow'), '--mapping', join(FIXTURES, 'mapping-cdnow.json')],
+      { PULSE_CACHE: 'off' },
+    );
+    expect(derived.stdout).toMatch(/\n {2}customers\.churned_at: active_customers, churn_rate/);
+    expect(derived.stdout).toContain(
+      'customers is derived from orders, which holds no more: a customers file gives the others',
+    );
     const json = await pulse(['check', '--data', data, '--format', 'json'], { PULSE_CACHE: 'off' });
     expect(JSON.parse(json.stdout).absentColumns).toContainEqual({
       need: 'leads.qualified_at',

@@ -113,7 +113,7 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
           ),
         ...dataset.tables.flatMap((t) => (t.note ? [`${t.note} (the mapping's "from")`] : [])),
         ...unusedLines(unused),
-        ...absentLines(absent),
+        ...absentLines(absent, dataset),
         ...lines,
         ...(lines.length > 0 ? [''] : []),
         ...rejectedLines,
@@ -148,8 +148,10 @@ async function withSuggestions(
 /** Listed by name up to this many KPIs a line; the rest counted. */
 const NAMED_KPIS = 6;
 
-function absentLines(absent: readonly AbsentColumn[]): string[] {
+function absentLines(absent: readonly AbsentColumn[], dataset: Dataset): string[] {
   if (absent.length === 0) return [];
+  const derived = dataset.tables.filter((t) => t.derivedFrom !== undefined);
+  const fromFile = absent.some((a) => !derived.some((t) => a.need.startsWith(`${t.table}.`)));
   return [
     'columns the export does not have (the KPIs that need them say "not available"):',
     ...absent.map(({ need, kpis }) => {
@@ -157,7 +159,15 @@ function absentLines(absent: readonly AbsentColumn[]): string[] {
       const more = kpis.length > NAMED_KPIS ? ` and ${kpis.length - NAMED_KPIS} more` : '';
       return `  ${need}: ${named}${more}`;
     }),
-    '  the export has one under another name: "rename" it in the mapping (mappings/README.md)',
+    ...(fromFile
+      ? ['  the export has one under another name: "rename" it in the mapping (mappings/README.md)']
+      : []),
+    ...derived
+      .filter((t) => absent.some((a) => a.need.startsWith(`${t.table}.`)))
+      .map(
+        (t) =>
+          `  ${t.table} is derived from ${t.derivedFrom}, which holds no more: a ${t.table} file gives the others`,
+      ),
     '',
   ];
 }
