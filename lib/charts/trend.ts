@@ -33,6 +33,8 @@ export interface TrendInput extends ChartOptions {
   readonly name?: string;
   /** More series over the same periods, e.g. the median beside the mean; drawn in other colours. */
   readonly others?: readonly { readonly name: string; readonly points: readonly SeriesPoint[] }[];
+  /** Said in the chart when no period has a value; default "No data for this period". */
+  readonly emptyMessage?: string;
 }
 
 type Role = 'main' | 'other' | 'last-year' | 'target';
@@ -69,7 +71,7 @@ export function buildTrend(input: TrendInput): Chart {
   const title = input.title ?? defaultTitle(input.name, main?.values ?? [], fmt, labels[latestIndex]?.full);
   const id = input.id ?? idFrom(`${input.name ?? 'trend'}-trend`);
   const columns = ['Period', ...series.map((s) => s.name)];
-  if (!main || latest === null) return emptyChart({ ...input, id, title, columns });
+  if (!main || latest === null) return emptyChart({ ...input, id, title, columns }, input.emptyMessage);
 
   const width = input.width ?? EMAIL_WIDTH;
   const height = input.height ?? 300;

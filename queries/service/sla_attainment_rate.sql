@@ -3,7 +3,7 @@
 -- description: first_response_at) ÷ tickets created in the period whose SLA is decided by the period end:
 -- description: answered, or waiting longer than $sla_hours. The breaches (late answers and tickets still
 -- description: waiting past the SLA) alongside. A first_response_at blank on every ticket of the export was
--- description: not exported (tickets are answered): unknown, never 0 %.
+-- description: not exported (tickets are answered): unknown, never 0 %, and no breach is counted.
 -- unit: ratio
 -- direction: up
 -- needs: tickets.created_at, tickets.first_response_at
@@ -14,12 +14,12 @@
 -- known: first_response_at of tickets
 -- source: seeds 003 §7, report-content.md (weekly: tickets over SLA)
 SELECT p.period_start, p.period_end, {by} AS breakdown,
-       count(*) FILTER (t.first_response_at IS NOT NULL
-         AND epoch(t.first_response_at) - epoch(t.created_at) <= $sla_hours * 3600) AS numerator,
+       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN count(*) FILTER (t.first_response_at IS NOT NULL
+         AND epoch(t.first_response_at) - epoch(t.created_at) <= $sla_hours * 3600) END AS numerator,
        count(*) FILTER (t.first_response_at IS NOT NULL
          OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600) AS denominator,
-       count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
-         OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS breaches,
+       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
+         OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) END AS breaches,
        CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN denominator ELSE 0 END AS value_known,
        denominator AS value_of
 FROM periods($start, $end, $grain) p

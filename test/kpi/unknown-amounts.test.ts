@@ -103,6 +103,15 @@ describe('rates over a column left blank', () => {
       value: null,
       known_share: 0,
       unknown_note: 'first_response_at unknown for 7 of 7 tickets',
+      // No breach is stated as fact beside "unknown".
+      numerator: null,
+      breaches: null,
+    });
+    // The first response time is as unknown, and no ticket is said to be waiting for one.
+    expect(await kpiRow(dataset, 'first_response_hours', '2026-10')).toMatchObject({
+      value: null,
+      waiting: null,
+      unknown_note: 'first_response_at unknown for 7 of 7 tickets',
     });
   });
 
@@ -136,6 +145,7 @@ describe('rates over a column left blank', () => {
       /warning tickets, column contacts: .*first_contact_resolution_rate reads it, and it is blank on 8 of 12/,
     );
     expect(run.stdout).toMatch(/warning tickets, column first_response_at: .*sla_attainment_rate reads it/);
+    expect(run.stdout).toMatch(/warning tickets, column first_response_at: .*first_response_hours reads it/);
   });
 
   it('are compared with nothing, saying which column is unknown', () => {

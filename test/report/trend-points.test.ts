@@ -27,4 +27,20 @@ describe('a trend chart', () => {
     expect(values).toEqual(['n/a', 'n/a', 'n/a', '61.0 %', '62.0 %']);
     expect(chart?.title).toBe('Repeat purchase rate: the last period is partial');
   });
+
+  it('with nothing to draw, says why in the chart: the reason of its last period', async () => {
+    const kpi = (await readCatalog()).get('first_response_hours');
+    const unknown = (period: string) =>
+      ({
+        ...row(period, 0),
+        value: null,
+        unknown_note: 'first_response_at unknown for 7 of 7 tickets',
+      }) as ComparedRow;
+    const history = [unknown('2026-09-01'), unknown('2026-10-01')];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' } },
+    );
+    expect(chart?.alt).toContain('no data: first_response_at unknown for 7 of 7 tickets');
+  });
 });

@@ -55,8 +55,15 @@ export function trendChart(
       points: series.history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
     })),
     ...(options.height ? { height: options.height } : {}),
+    ...(last ? emptyReason(last) : {}),
     format: options.format,
   });
+}
+
+/** Why a trend has nothing to draw, from its last period: "No data: first_response_at unknown for ...". */
+function emptyReason(row: ComparedRow): { emptyMessage?: string } {
+  const note = row.unknown_note ?? row.coverage_note;
+  return typeof note === 'string' && note !== '' ? { emptyMessage: `No data: ${note}` } : {};
 }
 
 /** One bar per breakdown value of the report's period. */
