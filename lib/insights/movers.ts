@@ -56,6 +56,8 @@ export interface MoverOptions {
   readonly top?: number;
   /** The floor as a share of the series' mean absolute level (default 0.01 = 1 %). */
   readonly relativeFloor?: number;
+  /** The least |z| of a mover (default 0: any change); 1 = at least its usual swing. */
+  readonly minimumZ?: number;
 }
 
 /** Default floor per unit, in the unit's own terms: 0.1 point of a rate, 0.1 day, one unit. */
@@ -82,7 +84,7 @@ export function topMovers(inputs: readonly MoverInput[], options: MoverOptions =
   const top = options.top ?? 3;
   const movers = inputs.flatMap((input) => {
     const mover = scoreMover(input, options);
-    return mover && mover.change !== 0 ? [mover] : [];
+    return mover && mover.change !== 0 && Math.abs(mover.z) >= (options.minimumZ ?? 0) ? [mover] : [];
   });
   // Array.prototype.sort is stable: equal |z| keep the input order.
   return movers.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, Math.max(0, top));

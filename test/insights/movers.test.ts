@@ -71,6 +71,15 @@ describe('movers', () => {
     ]);
   });
 
+  it('with a least |z|, leave out a move within the usual swing: revenue (z 0.62) is not news', () => {
+    expect(topMovers([revenue, churn, closeRate], { minimumZ: 1 }).map((m) => m.id)).toEqual([
+      'close_rate',
+      'churn_rate',
+    ]);
+    expect(topMovers([revenue], { minimumZ: 1 })).toEqual([]);
+    expect(topMovers([revenue]).map((m) => m.id)).toEqual(['revenue']);
+  });
+
   it('the floor can be set per KPI and as a share of the level', () => {
     // Close rate with a floor of 1 point: z = −0.04 / 0.01 = −4.
     expect(scoreMover({ ...closeRate, minDeviation: 0.01 })?.z).toBeCloseTo(-4, 12);

