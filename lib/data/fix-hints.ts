@@ -41,11 +41,14 @@ export async function valuesHint(
 ): Promise<string | undefined> {
   const allowed = (column.values ?? []).map(quoteLiteral).join(', ');
   const col = quoteIdent(column.name);
-  const [row] = await db.rows(
-    `SELECT count(*) AS n FROM ${quoteIdent(staged.relation)}
-     WHERE ${col}::VARCHAR NOT IN (${allowed}) AND lower(trim(${col}::VARCHAR)) IN (${allowed})`,
+  // Written otherwise ("Won", " lost"): say which value each one is.
+  const near = await db.rows(
+    `SELECT DISTINCT ${col}::VARCHAR AS v, lower(trim(${col}::VARCHAR)) AS fixed FROM ${quoteIdent(staged.relation)}
+     WHERE ${col}::VARCHAR NOT IN (${allowed}) AND lower(trim(${col}::VARCHAR)) IN (${allowed})
+     ORDER BY v LIMIT 5`,
   );
-  if (Number(row?.n ?? 0) > 0) return `values are lower case without spaces, e.g. ${column.values?.[0]}`;
+  if (near.length > 0)
+    return `values are lower case without spaces: ${near.map((r) => `${JSON.stringify(String(r.v))} is ${String(r.fixed)}`).join(', ')}`;
   const samples = await sampleValues(db, staged, column.name, `${col}::VARCHAR NOT IN (${allowed})`);
   const key = valuesKey(column.name, samples, column.values ?? []);
   return inMapping(staged.spec.name, key, staged.mappingFile, basename(staged.raw.source.path));
