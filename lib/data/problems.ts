@@ -26,7 +26,9 @@ export type ProblemRule =
   | 'ends_before_start'
   | 'control_character'
   | 'mostly_blank'
-  | 'group_disagreement';
+  | 'group_disagreement'
+  | 'open_deal_closed_at'
+  | 'closed_deal_without_date';
 
 export interface ProblemExample {
   /** CSV line (header = line 1) or Parquet row (first row = 1). */
@@ -93,6 +95,8 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   control_character: 'text holds a control character',
   mostly_blank: 'a column a KPI needs is blank on most of the rows it reads',
   group_disagreement: 'lines grouped into one row disagree on a value',
+  open_deal_closed_at: 'open deal has a closed_at',
+  closed_deal_without_date: 'won or lost deal has no closed_at',
 };
 
 export function describeRule(rule: ProblemRule): string {

@@ -326,6 +326,30 @@ class TableChecker {
         'an amount on every won deal',
       );
     }
+    // The KPIs read closed_at as the day a deal closed: an open deal with one (an expected close
+    // date, in many CRMs) leaves the open pipeline that day, and a closed deal without one is in
+    // no close rate, won revenue or sales cycle.
+    if (this.spec.name === 'opportunities' && has('status') && has('closed_at')) {
+      const closedAt = this.typed('closed_at');
+      this.find(
+        'warning',
+        'open_deal_closed_at',
+        'closed_at',
+        `"status" = 'open' AND (${closedAt}) IS NOT NULL`,
+        'no closed_at on an open deal: the KPIs read it as the day the deal closed, so the deal leaves the open pipeline then',
+        `if the export gives open deals an expected close date, blank it for them in the mapping: "derive": ${JSON.stringify({ closed_at: 'CASE WHEN <the status test for open> THEN NULL ELSE "<close date column>" END' })} (mappings/README.md)`,
+        'concat("status"::VARCHAR, \' \', "closed_at"::VARCHAR)',
+      );
+      this.find(
+        'warning',
+        'closed_deal_without_date',
+        'closed_at',
+        `"status" IN ('won', 'lost') AND ("closed_at" IS NULL OR ${spacesOnly(`"closed_at"::VARCHAR`)})`,
+        'a closed_at on every won or lost deal: without one a deal is in no close rate, won revenue or sales cycle',
+        'fill closed_at in the export (the close date, or the date of the last stage change)',
+        '"status"::VARCHAR',
+      );
+    }
     if (this.spec.name === 'surveys' && has('kind') && has('score')) {
       const score = this.typed('score');
       const ranges = Object.entries(SURVEY_SCORE_RANGES)

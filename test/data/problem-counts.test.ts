@@ -133,3 +133,31 @@ describe('a column of the wrong type', () => {
     expect(run.stdout).toMatch(/^1 error, 0 warnings/m);
   });
 });
+
+describe('a deal whose status and closed_at disagree', () => {
+  it('is a warning: an open deal with a closed_at, a won or lost one without, each with its fix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-status-dates-'));
+    folders.push(dir);
+    await writeFile(
+      join(dir, 'opportunities.csv'),
+      [
+        'opportunity_id,created_at,closed_at,status,amount',
+        'D1,2026-10-01,2026-10-02,won,10',
+        'D2,2026-10-01,,won,5',
+        'D3,2026-10-01,2026-11-01,open,7',
+        'D4,2026-10-01,,open,7',
+        'D5,2026-10-01,  ,lost,',
+      ].join('\n'),
+    );
+    const run = await pulse(['check', '--data', dir], { PULSE_CACHE: 'off' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /warning opportunities, column closed_at: open deal has a closed_at: 1 row .*opportunities\.csv 4 \("open 2026-11-01"\)/,
+    );
+    expect(run.stdout).toContain('"derive": {"closed_at":"CASE WHEN <the status test for open> THEN NULL');
+    expect(run.stdout).toMatch(
+      /warning opportunities, column closed_at: won or lost deal has no closed_at: 2 rows .*opportunities\.csv 3 \("won"\), 6 \("lost"\)/,
+    );
+    expect(run.stdout).toMatch(/^0 errors, 3 warnings/m);
+  });
+});
