@@ -69,7 +69,8 @@ export function alertReport(
         await explainChanges(
           r,
           [{ id: rule.kpi, ...(by ? { by } : {}), nouns: ratioNouns(series.kpi), ...whole }],
-          { top: 1 },
+          // The alert crossed a line: how its KPI moved is worth showing, usual swing or not.
+          { top: 1, minimumZ: 0 },
         );
         if (rule.by) await bars(r, rule.kpi, { by: rule.by });
       });

@@ -10,7 +10,6 @@ import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
 import { numberOrNull, rowsTable } from './kpi-charts.ts';
 
-/** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
 /**
  * KPIs that stand in, in this order, for preferred headline KPIs the data cannot answer: a
  * deals-only export leads with won revenue and the pipeline, an orders-only one with repeat
@@ -47,7 +46,7 @@ export async function headlineTiles(
   r: ReportContext,
   preferred: readonly string[],
   options: { size?: number; history?: number } = {},
-): Promise<KpiSeries[]> {
+): Promise<Headline> {
   const size = options.size ?? preferred.length;
   // A value, or an honest "unknown" (amounts left blank) that the reader should see.
   const answerable = (s: KpiSeries) =>
@@ -56,17 +55,29 @@ export async function headlineTiles(
     (s.current.value !== null || typeof s.current.unknown_note === 'string');
   const first = await r.kpis(preferred, options.history);
   const chosen = first.filter(answerable);
-  if (chosen.length >= size) return chosen.slice(0, size);
+  // Said in the summary, so that an e-mail without them does not read as complete.
+  const gaveWay = { unanswered: first.filter((s) => !answerable(s)) };
+  if (chosen.length >= size) return Object.assign(chosen.slice(0, size), gaveWay);
   const extra = HEADLINE_FALLBACKS.filter((id) => !preferred.includes(id));
   for (const series of await r.kpis(extra, options.history)) {
     if (chosen.length >= size) break;
     if (answerable(series)) chosen.push(series);
   }
-  return chosen.length > 0 ? chosen : first;
+  return chosen.length > 0 ? Object.assign(chosen, gaveWay) : first;
 }
 
-export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[], lead: string): string {
-  return summarySentence(
+/** The headline tiles, and the preferred KPIs that gave way because the data cannot answer them. */
+export type Headline = KpiSeries[] & { readonly unanswered?: readonly KpiSeries[] };
+
+/** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
+
+export function headlineSummary(
+  r: ReportContext,
+  headline: readonly KpiSeries[] & { readonly unanswered?: readonly KpiSeries[] },
+  lead: string,
+): string {
+  const gaps = unansweredSentence(headline.unanswered ?? []);
+  const opening = summarySentence(
     // In a scoped report the sentence is about the scope: company-wide tiles stay out of it.
     headline.flatMap((s) =>
       s.available && s.current && s.companyWide === undefined
@@ -91,6 +102,15 @@ export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[]
       ...formatSettings(r.format),
     },
   );
+  return gaps ? `${opening} ${gaps}` : opening;
+}
+
+/** "This data cannot give Close rate and Open pipeline; the report's sections say what each needs." */
+function unansweredSentence(unanswered: readonly KpiSeries[]): string | undefined {
+  const titles = unanswered.map((s) => s.kpi.title);
+  if (titles.length === 0) return undefined;
+  const names = titles.length > 1 ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}` : titles[0];
+  return `This data cannot give ${names}; the report's sections say what each needs.`;
 }
 
 /** New vs recurring revenue over the trailing periods, stacked. */

@@ -33,7 +33,12 @@ export interface ChangeCandidate {
 export async function explainChanges(
   r: ReportContext,
   candidates: readonly ChangeCandidate[],
-  options: { top?: number; history?: number } = {},
+  options: {
+    top?: number;
+    history?: number;
+    /** The least move, in usual swings, that is news (default 1); 0 explains any change. */
+    minimumZ?: number;
+  } = {},
 ): Promise<void> {
   const history = options.history ?? 13;
   // A company-wide number in a scoped report is not what changed for the scope.
@@ -58,7 +63,7 @@ export async function explainChanges(
       values: s.history.map(wholeValue),
     })),
     // A change within its usual swing is not news: "No KPI moved more than it usually does."
-    { top: options.top ?? 3, minimumZ: 1 },
+    { top: options.top ?? 3, minimumZ: options.minimumZ ?? 1 },
   );
   if (movers.length === 0) {
     // Half a month "falls" by half: a period the data covers in part is not compared at all.
