@@ -208,7 +208,7 @@ async function disagreeing(
 }
 
 // DuckDB names the value it cannot convert, and often the column: `Could not convert string
-// "abc" to DECIMAL(18,2) when casting from source column Line Total`.
+// "abc" to DECIMAL(38,6) when casting from source column Line Total`.
 async function linesHolding(
   db: Database,
   raw: RawTable,

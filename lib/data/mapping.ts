@@ -38,7 +38,7 @@ export interface TableMapping {
 export interface GroupMapping {
   /** Export columns whose values are the same on every row of one group (an order id). */
   readonly by: readonly string[];
-  /** Contract column → SQL aggregate over the group's rows, e.g. `sum("Line Total"::DECIMAL(18,2))`. */
+  /** Contract column → SQL aggregate over the group's rows, e.g. `sum("Line Total"::DECIMAL(38,6))`. */
   readonly aggregate: ReadonlyMap<string, string>;
 }
 
@@ -292,7 +292,7 @@ function parseGroup(
     issues.push({
       key: at,
       message:
-        'must be an object such as {"by": "Order ID", "aggregate": {"amount": "sum(\\"Line Total\\"::DECIMAL(18,2))"}}',
+        'must be an object such as {"by": "Order ID", "aggregate": {"amount": "sum(\\"Line Total\\"::DECIMAL(38,6))"}}',
     });
     return undefined;
   }
@@ -311,7 +311,7 @@ function parseGroup(
       issues.push({
         key,
         message:
-          'must be a SQL aggregate over the group\'s rows, e.g. "sum(\\"Line Total\\"::DECIMAL(18,2))"',
+          'must be a SQL aggregate over the group\'s rows, e.g. "sum(\\"Line Total\\"::DECIMAL(38,6))"',
       });
     } else if (by.some((b) => b.trim().toLowerCase() === name.toLowerCase())) {
       issues.push({

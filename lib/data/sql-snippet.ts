@@ -81,7 +81,7 @@ export async function checkSnippet(
       return `uses ${column ? `the column "${column}"` : 'a column'} outside an aggregate: a group has many rows, so aggregate it (e.g. min(...), sum(...), any_value(...)) or add it to group.by`;
     }
     if (group && /No function matches.*\(VARCHAR\)/i.test(message)) {
-      return `cannot be computed: ${message}. The export's columns are text: convert inside the aggregate, e.g. sum("Line Total"::DECIMAL(18,2))`;
+      return `cannot be computed: ${message}. The export's columns are text: convert inside the aggregate, e.g. sum("Line Total"::DECIMAL(38,6))`;
     }
     if (/GROUP BY|aggregate/i.test(message))
       return "may not use an aggregate such as sum(): it computes a value from the row's own columns";

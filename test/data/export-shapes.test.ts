@@ -60,7 +60,7 @@ const ORDERS_BY_ID = {
     aggregate: {
       customer_id: 'any_value("Customer Email")',
       ordered_at: 'min("Created At")',
-      amount: 'sum("Line Total"::DECIMAL(18,2))',
+      amount: 'sum("Line Total"::DECIMAL(38,6))',
     },
   },
   rename: { 'Order ID': 'order_id' },
@@ -116,7 +116,7 @@ describe('order lines grouped into orders', () => {
       '#2,grace@example.com,2026-10-03 10:00,5.00',
     ].join('\n');
     // mappings/README.md: "make the order's amount unknown instead".
-    const amount = `CASE WHEN count(*) = count(nullif(trim("Line Total"), '')) THEN sum("Line Total"::DECIMAL(18,2)) END`;
+    const amount = `CASE WHEN count(*) = count(nullif(trim("Line Total"), '')) THEN sum("Line Total"::DECIMAL(38,6)) END`;
     const orders = {
       ...ORDERS_BY_ID,
       group: { by: 'Order ID', aggregate: { ...ORDERS_BY_ID.group.aggregate, amount } },
@@ -195,7 +195,7 @@ describe('order lines grouped into orders', () => {
               aggregate: {
                 customer_id: '"Customer Email"',
                 ordered_at: 'min("Created At") OVER ()',
-                amount: 'sum("Line Totl"::DECIMAL(18,2))',
+                amount: 'sum("Line Totl"::DECIMAL(38,6))',
               },
             },
           },

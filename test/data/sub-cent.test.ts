@@ -1,12 +1,13 @@
 // Money is DECIMAL(18,2): an amount with fractions of a cent is rounded, and pulse check says so.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../lib/data/sql-text.ts';
 import { finerThanCents } from '../../lib/data/validate.ts';
+import { FIXTURES } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
 const folders: string[] = [];
@@ -86,6 +87,31 @@ describe('amounts finer than a cent', () => {
     expect(run.stdout).toContain('7.1250');
     expect(run.stdout).toContain(
       'order lines are better summed per order first, in the mapping\'s "group": sum("amount"::DECIMAL(38,6))',
+    );
+  });
+
+  it('are found in an order summed from its lines as the mapping recipe says, not rounded line by line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-sub-cent-lines-'));
+    folders.push(dir);
+    await writeFile(
+      join(dir, 'lines.csv'),
+      [
+        'Order ID,Customer,Created At,Line Total',
+        '#1,ada,2026-10-02 09:15,19.995',
+        '#1,ada,2026-10-02 09:15,10.00',
+        '#2,grace,2026-10-03 10:00,5.005',
+        '#2,grace,2026-10-03 10:00,5.005',
+      ].join('\n'),
+    );
+    const mapping = join(dir, 'mapping.json');
+    const recipe = JSON.parse(await readFile(join(FIXTURES, 'mapping-order-lines.json'), 'utf8'));
+    recipe.tables.orders.files = 'lines.csv';
+    recipe.tables.orders.group.aggregate.customer_id = 'any_value("Customer")';
+    await writeFile(mapping, JSON.stringify(recipe));
+    const run = await pulse(['check', '--data', dir, '--mapping', mapping], { PULSE_CACHE: 'off' });
+    // #1 totals 29.995 (rounded once, to 30.00); #2 totals 10.010, whole cents.
+    expect(run.stdout).toMatch(
+      /warning orders, column amount: amount has more than 2 decimal places: 1 row .*lines\.csv 2 \("29\.995000"\)/,
     );
   });
 });
