@@ -3,6 +3,7 @@
 // the `by` columns and each aggregate is computed over a group's rows. A group is named by its
 // first row (file and line), so a rejected order points at a line of the export.
 
+import { splitRecord } from './csv-tokenizer.ts';
 import type { Database } from './database.ts';
 import { closest } from './did-you-mean.ts';
 import { keyPart, type TableMapping } from './mapping.ts';
@@ -28,6 +29,18 @@ export interface GroupResult {
   readonly problems: readonly { readonly column: string; readonly key: string; readonly message: string }[];
   /** Aggregates that keep one line's value (any_value) over groups whose lines differ. */
   readonly disagreements: readonly Disagreement[];
+  /** Groups that also hold an unreadable line, by their first line: rejected with it. */
+  readonly incomplete: readonly IncompleteLine[];
+}
+
+export interface IncompleteLine {
+  readonly file: string;
+  readonly rec: number;
+  readonly loc: number;
+  /** The group's key, as written ("#1002"). */
+  readonly key: string;
+  /** The line of the group that could not be read. */
+  readonly unreadable: number;
 }
 
 export interface Disagreement {
@@ -55,7 +68,7 @@ export async function registerGroupedRows(
   const group = mapping.group;
   const problems: { column: string; key: string; message: string }[] = [];
   const failed = new Set<string>(group?.aggregate.keys() ?? []);
-  if (!group) return { failed: new Set(), problems, disagreements: [] };
+  if (!group) return { failed: new Set(), problems, disagreements: [], incomplete: [] };
   const columns = [...raw.columnTypes.keys()];
   const by: string[] = [];
   for (const name of group.by) {
@@ -72,7 +85,7 @@ export async function registerGroupedRows(
       });
     }
   }
-  if (by.length < group.by.length) return { failed, problems, disagreements: [] };
+  if (by.length < group.by.length) return { failed, problems, disagreements: [], incomplete: [] };
   let where = 'true';
   if (mapping.where) {
     const wrong = await checkSnippet(db, mapping.where, raw.relation, columns, fileName, 'condition');
@@ -142,7 +155,54 @@ export async function registerGroupedRows(
     failed,
     problems,
     disagreements,
+    incomplete: await linesOfIncompleteGroups(db, raw, mapping, by, where),
   };
+}
+
+/**
+ * An order one of whose lines cannot be read would be totalled without it: it is rejected too,
+ * by its first line as any rejected group is, so that it is left out (and listed) rather than
+ * understated. A line is put in
+ * its group by the `by` fields at their header positions, split as the CSV reader splits them;
+ * a line whose key names no group is rejected alone, as before.
+ */
+async function linesOfIncompleteGroups(
+  db: Database,
+  raw: RawTable,
+  mapping: TableMapping,
+  by: readonly string[],
+  where: string,
+): Promise<IncompleteLine[]> {
+  const { delimiter } = mapping.csv;
+  if (raw.malformed.length === 0 || delimiter === 'whitespace') return [];
+  const header = [...raw.columnTypes.keys()];
+  const positions = by.map((name) => header.indexOf(name));
+  const keys = raw.malformed.flatMap((m) => {
+    const fields = splitRecord(m.raw, delimiter);
+    const key = positions.map((i) => fields[i]);
+    return key.every((k): k is string => k !== undefined) ? [{ key, line: m.line }] : [];
+  });
+  if (keys.length === 0) return [];
+  const values = keys.map((k) => `(${[k.line, ...k.key.map(quoteLiteral)].join(', ')})`).join(', ');
+  const names = by.map((_, i) => `__key${i}`);
+  // One row per group: its first line, by which the group is named (and rejected).
+  const first = (column: string) => `first(r.${column} ORDER BY r.__file, r.__rec)`;
+  const rows = await db.rows(
+    `SELECT ${first('__file')} AS file, ${first('__rec')} AS rec, ${first('__loc')} AS loc,
+            concat_ws(' ', ${by.map((b) => `r.${quoteIdent(b)}`).join(', ')}) AS key, min(k.__unreadable) AS unreadable
+     FROM ${quoteIdent(raw.relation)} r
+     JOIN (VALUES ${values}) k(__unreadable, ${names.join(', ')})
+       ON ${by.map((b, i) => `r.${quoteIdent(b)}::VARCHAR = k.${names[i]}`).join(' AND ')}
+     WHERE ${where}
+     GROUP BY ${by.map((b) => `r.${quoteIdent(b)}`).join(', ')} ORDER BY file, rec`,
+  );
+  return rows.map((r) => ({
+    file: String(r.file),
+    rec: Number(r.rec),
+    loc: Number(r.loc),
+    key: String(r.key),
+    unreadable: Number(r.unreadable),
+  }));
 }
 
 /**

@@ -28,7 +28,8 @@ export type ProblemRule =
   | 'mostly_blank'
   | 'group_disagreement'
   | 'open_deal_closed_at'
-  | 'closed_deal_without_date';
+  | 'closed_deal_without_date'
+  | 'incomplete_group';
 
 export interface ProblemExample {
   /** CSV line (header = line 1) or Parquet row (first row = 1). */
@@ -48,6 +49,7 @@ export const ROW_RULES: ReadonlySet<ProblemRule> = new Set<ProblemRule>([
   'out_of_range',
   'duplicate_key',
   'won_without_amount',
+  'incomplete_group',
 ]);
 
 /** An error no row-level leniency can get past: the table itself does not fit. */
@@ -97,6 +99,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   group_disagreement: 'lines grouped into one row disagree on a value',
   open_deal_closed_at: 'open deal has a closed_at',
   closed_deal_without_date: 'won or lost deal has no closed_at',
+  incomplete_group: 'a line of its group cannot be read',
 };
 
 export function describeRule(rule: ProblemRule): string {

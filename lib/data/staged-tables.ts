@@ -9,6 +9,7 @@ import { registerGroupedRows } from './grouped-rows.ts';
 import { keyPart, type TableMapping, type ValueMap } from './mapping.ts';
 import type { Problem } from './problems.ts';
 import type { RawTable } from './raw-tables.ts';
+import { REJECTED_TABLE } from './rejects.ts';
 import { checkSnippet } from './sql-snippet.ts';
 import { castExpression, localDayStart, quoteIdent, quoteLiteral, utcInstant } from './sql-text.ts';
 
@@ -85,6 +86,43 @@ export async function registerStagedTable(
     });
   };
   for (const p of group?.problems ?? []) mappingProblem(p.column, p.key, p.message);
+  const incomplete = group?.incomplete ?? [];
+  if (incomplete.length > 0) {
+    const by = mapping?.group?.by.join(', ') ?? '';
+    await db.run(
+      `INSERT INTO ${REJECTED_TABLE} VALUES ${incomplete
+        .map((l) =>
+          [
+            quoteLiteral(spec.name),
+            quoteLiteral(l.file),
+            l.rec,
+            l.loc,
+            "'incomplete_group'",
+            "'incomplete_group'",
+            quoteLiteral(by),
+            quoteLiteral(l.key),
+            quoteLiteral(`line ${l.unreadable}`),
+          ].join(', '),
+        )
+        .map((row) => `(${row})`)
+        .join(', ')}`,
+    );
+    problems.push({
+      severity: 'error',
+      rule: 'incomplete_group',
+      table: spec.name,
+      file: fileName,
+      column: by,
+      expected: `every line of the same ${by} readable: one cannot be read, so the ${by} is left out rather than totalled without it`,
+      count: incomplete.length,
+      examples: incomplete.map((l) => ({
+        loc: l.loc,
+        file: l.file,
+        value: l.key,
+        detail: `line ${l.unreadable} cannot be read`,
+      })),
+    });
+  }
   for (const d of group?.disagreements ?? []) {
     const lines = mapping?.group?.by.map((b) => JSON.stringify(b)).join(', ') ?? '';
     problems.push({

@@ -66,7 +66,7 @@ export async function validateWithCache(
   if (validation.problems.some((p) => p.rule === 'future_date')) return { ...validation, cache: 'miss' };
   const rejected = await db.rows(
     `SELECT tbl, file, rec, loc, rule, error, col, value, detail FROM ${REJECTED_TABLE}
-     WHERE rule <> 'malformed_line' ORDER BY tbl, file, rec, rule LIMIT ${MAX_KEPT_REJECTS + 1}`,
+     WHERE rule NOT IN ('malformed_line', 'incomplete_group') ORDER BY tbl, file, rec, rule LIMIT ${MAX_KEPT_REJECTS + 1}`,
   );
   if (rejected.length <= MAX_KEPT_REJECTS) {
     const entry: Entry = {

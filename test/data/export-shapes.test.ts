@@ -133,6 +133,42 @@ describe('order lines grouped into orders', () => {
     }
   });
 
+  it('leaves out an order one of whose lines cannot be read, rather than totalling it without that line', async () => {
+    const lines = [
+      'Order ID,Customer Email,Created At,Line Total',
+      '#1,ada@example.com,2026-10-02 09:15,10.00',
+      '#1,ada@example.com,2026-10-02 09:15,$1,200.00',
+      '#1,ada@example.com,2026-10-02 09:15,4.00',
+      '#2,grace@example.com,2026-10-03 10:00,5.00',
+      '#9,"linus,example.com",2026-10-04 11:00,$3,000.00',
+    ].join('\n');
+    const dataset = await openWith(
+      'lines-unreadable',
+      { 'lines.csv': lines },
+      { tables: { orders: ORDERS_BY_ID } },
+    );
+    try {
+      // #1 would have been 14.00 without its $1,200 line: it is out, named by its first line.
+      expect(await dataset.db.rows('SELECT order_id, amount FROM orders')).toEqual([
+        { order_id: '#2', amount: 5 },
+      ]);
+      expect(dataset.problems.find((p) => p.rule === 'incomplete_group')).toMatchObject({
+        severity: 'error',
+        count: 1,
+        examples: [{ loc: 2, value: '#1', detail: 'line 3 cannot be read' }],
+      });
+      const rows = await readRejectedRows(dataset);
+      expect(rows.map((r) => [r.line, r.error])).toEqual([
+        [2, 'incomplete_group'],
+        [3, 'too_many_fields'],
+        [6, 'too_many_fields'],
+      ]);
+      expect(rows[0]?.raw).toBe('#1,ada@example.com,2026-10-02 09:15,10.00');
+    } finally {
+      dataset.close();
+    }
+  });
+
   it('warns when the lines of an order name different buyers, which any_value would pick one of', async () => {
     const lines = [
       'Order ID,Customer Email,Created At,Line Total',
