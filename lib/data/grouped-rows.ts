@@ -3,6 +3,7 @@
 // the `by` columns and each aggregate is computed over a group's rows. A group is named by its
 // first row (file and line), so a rejected order points at a line of the export.
 
+import { RAW_TEXT_LIMIT } from './csv-scan.ts';
 import { splitRecord } from './csv-tokenizer.ts';
 import type { Database } from './database.ts';
 import { closest } from './did-you-mean.ts';
@@ -39,8 +40,8 @@ export interface IncompleteLine {
   readonly loc: number;
   /** The group's key, as written ("#1002"). */
   readonly key: string;
-  /** The line of the group that could not be read. */
-  readonly unreadable: number;
+  /** Where the group's unreadable line is: "line 4 of orders.csv". */
+  readonly unreadable: string;
 }
 
 export interface Disagreement {
@@ -162,9 +163,11 @@ export async function registerGroupedRows(
 /**
  * An order one of whose lines cannot be read would be totalled without it: it is rejected too,
  * by its first line as any rejected group is, so that it is left out (and listed) rather than
- * understated. A line is put in
- * its group by the `by` fields at their header positions, split as the CSV reader splits them;
- * a line whose key names no group is rejected alone, as before.
+ * understated. The line's `by` fields are read as the CSV reader splits them, at their positions
+ * in its own file's header, counted from the start and, when the line has more or fewer fields
+ * than the header, from the end too (a stray delimiter before the key shifts it): every group
+ * either reading names is rejected. A line whose key is cut off or names no group is rejected
+ * alone, as before.
  */
 async function linesOfIncompleteGroups(
   db: Database,
@@ -175,24 +178,43 @@ async function linesOfIncompleteGroups(
 ): Promise<IncompleteLine[]> {
   const { delimiter } = mapping.csv;
   if (raw.malformed.length === 0 || delimiter === 'whitespace') return [];
-  const header = [...raw.columnTypes.keys()];
-  const positions = by.map((name) => header.indexOf(name));
-  const keys = raw.malformed.flatMap((m) => {
-    const fields = splitRecord(m.raw, delimiter);
-    const key = positions.map((i) => fields[i]);
-    return key.every((k): k is string => k !== undefined) ? [{ key, line: m.line }] : [];
-  });
-  if (keys.length === 0) return [];
-  const values = keys.map((k) => `(${[k.line, ...k.key.map(quoteLiteral)].join(', ')})`).join(', ');
+  const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+  const table = '__incomplete_keys';
   const names = by.map((_, i) => `__key${i}`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} (__unreadable VARCHAR, ${names.map((n) => `${n} VARCHAR`).join(', ')})`,
+  );
+  const appender = await db.connection.createAppender(table, 'main', 'temp');
+  let keys = 0;
+  for (const m of raw.malformed) {
+    const header = m.header ?? [...raw.columnTypes.keys()];
+    const positions = by.map((name) => header.findIndex((h) => same(h, name)));
+    if (positions.some((p) => p < 0)) continue;
+    const fields = splitRecord(m.raw, delimiter);
+    // Text kept to RAW_TEXT_LIMIT characters: its last field may be cut.
+    const whole = m.raw.length >= RAW_TEXT_LIMIT ? fields.length - 1 : fields.length;
+    const shift = m.fields - header.length;
+    for (const offset of shift === 0 ? [0] : [0, shift]) {
+      const key = positions.map((p) =>
+        p + offset >= 0 && p + offset < whole ? fields[p + offset] : undefined,
+      );
+      // A NUL cannot be a key DuckDB holds in a table: such a line stays rejected alone.
+      if (key.some((k) => k === undefined || k.includes('\0'))) continue;
+      appender.appendVarchar(`line ${m.line} of ${m.file}`);
+      for (const k of key) appender.appendVarchar(k ?? '');
+      appender.endRow();
+      keys += 1;
+    }
+  }
+  appender.closeSync();
+  if (keys === 0) return [];
   // One row per group: its first line, by which the group is named (and rejected).
   const first = (column: string) => `first(r.${column} ORDER BY r.__file, r.__rec)`;
   const rows = await db.rows(
     `SELECT ${first('__file')} AS file, ${first('__rec')} AS rec, ${first('__loc')} AS loc,
             concat_ws(' ', ${by.map((b) => `r.${quoteIdent(b)}`).join(', ')}) AS key, min(k.__unreadable) AS unreadable
      FROM ${quoteIdent(raw.relation)} r
-     JOIN (VALUES ${values}) k(__unreadable, ${names.join(', ')})
-       ON ${by.map((b, i) => `r.${quoteIdent(b)}::VARCHAR = k.${names[i]}`).join(' AND ')}
+     JOIN ${table} k ON ${by.map((b, i) => `r.${quoteIdent(b)}::VARCHAR = k.${names[i]}`).join(' AND ')}
      WHERE ${where}
      GROUP BY ${by.map((b) => `r.${quoteIdent(b)}`).join(', ')} ORDER BY file, rec`,
   );
@@ -201,7 +223,7 @@ async function linesOfIncompleteGroups(
     rec: Number(r.rec),
     loc: Number(r.loc),
     key: String(r.key),
-    unreadable: Number(r.unreadable),
+    unreadable: String(r.unreadable),
   }));
 }
 

@@ -101,7 +101,7 @@ export async function registerStagedTable(
             "'incomplete_group'",
             quoteLiteral(by),
             quoteLiteral(l.key),
-            quoteLiteral(`line ${l.unreadable}`),
+            quoteLiteral(l.unreadable),
           ].join(', '),
         )
         .map((row) => `(${row})`)
@@ -119,7 +119,7 @@ export async function registerStagedTable(
         loc: l.loc,
         file: l.file,
         value: l.key,
-        detail: `line ${l.unreadable} cannot be read`,
+        detail: `${l.unreadable} cannot be read`,
       })),
     });
   }

@@ -212,7 +212,9 @@ class TableChecker {
           column.name,
           finer,
           'an amount in whole cents: money is kept to 2 decimal places, so these are rounded before any sum',
-          `each is rounded half away from zero; order lines are better summed per order first, in the mapping's "group": sum(${quoteIdent(column.name)}::DECIMAL(38,6)) (mappings/README.md)`,
+          this.spec.name === 'orders'
+            ? `each is rounded half away from zero; order lines are better summed per order first, in the mapping's "group": sum(${quoteIdent(column.name)}::DECIMAL(38,6)) (mappings/README.md)`
+            : 'each is rounded half away from zero; if the export should hold cents, round it there',
         );
       }
     }
@@ -504,12 +506,14 @@ interface PendingCheck {
 
 /**
  * SQL true for a money value that the contract's DECIMAL(18,2) rounds (19.995 → 20.00), or
- * undefined when the source type holds no more than cents. Text is compared exactly as a wider
- * decimal; a float to 6 places, so 0.1 + 0.2 is not taken for a fraction of a cent.
+ * undefined when the source type holds no more than cents (or, a FLOAT, cannot say). Text is
+ * compared exactly as a wider decimal; a DOUBLE to 6 places, so 0.1 + 0.2 is not taken for a
+ * fraction of a cent.
  */
 export function finerThanCents(col: string, typed: string, sourceType: string): string | undefined {
   if (sourceType === 'VARCHAR') return `TRY_CAST(${col} AS DECIMAL(38,10)) <> (${typed})`;
-  if (/^(FLOAT|DOUBLE|REAL)$/.test(sourceType)) return `round(${col}, 6) <> (${typed})::DOUBLE`;
+  // A FLOAT keeps about 7 digits: 10.1 is 10.1000004, so it cannot tell cents from less.
+  if (sourceType === 'DOUBLE') return `round(${col}, 6) <> (${typed})::DOUBLE`;
   const scale = /^DECIMAL\(\d+,(\d+)\)$/.exec(sourceType)?.[1];
   return scale !== undefined && Number(scale) > 2 ? `${col} <> (${typed})` : undefined;
 }

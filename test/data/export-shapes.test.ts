@@ -155,7 +155,13 @@ describe('order lines grouped into orders', () => {
       expect(dataset.problems.find((p) => p.rule === 'incomplete_group')).toMatchObject({
         severity: 'error',
         count: 1,
-        examples: [{ loc: 2, value: '#1', detail: 'line 3 cannot be read' }],
+        examples: [
+          {
+            loc: 2,
+            value: '#1',
+            detail: `line 3 of ${join(dir, 'lines-unreadable', 'lines.csv')} cannot be read`,
+          },
+        ],
       });
       const rows = await readRejectedRows(dataset);
       expect(rows.map((r) => [r.line, r.error])).toEqual([
@@ -164,6 +170,37 @@ describe('order lines grouped into orders', () => {
         [6, 'too_many_fields'],
       ]);
       expect(rows[0]?.raw).toBe('#1,ada@example.com,2026-10-02 09:15,10.00');
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('finds the order of an unreadable line in its own file, with a stray comma before its id', async () => {
+    const mapping = { tables: { orders: { ...ORDERS_BY_ID, files: '*.csv' } } };
+    const dataset = await openWith(
+      'lines-two-files',
+      {
+        // The second export puts the product first, and one product holds an unquoted comma.
+        'a.csv': [
+          'Order ID,Customer Email,Created At,Line Total',
+          '#1,ada@example.com,2026-10-02 09:15,10.00',
+        ].join('\n'),
+        'b.csv': [
+          'Product,Order ID,Customer Email,Created At,Line Total',
+          'Bolt,#2,grace@example.com,2026-10-03 10:00,5.00',
+          'Bolt, large,#2,grace@example.com,2026-10-03 10:00,1000.00',
+          'Nut,#3,linus@example.com,2026-10-04 11:00,7.00',
+        ].join('\n'),
+      },
+      mapping,
+    );
+    try {
+      // #2 is out, not 5.00 without its 1,000.00 line; #1 (the field at position 0 of b.csv's
+      // broken line reads "Bolt") is untouched.
+      expect(await dataset.db.rows('SELECT order_id, amount FROM orders ORDER BY order_id')).toEqual([
+        { order_id: '#1', amount: 10 },
+        { order_id: '#3', amount: 7 },
+      ]);
     } finally {
       dataset.close();
     }
