@@ -44,7 +44,7 @@ export interface TableBlock {
 
 export type Block =
   | { readonly kind: 'markdown'; readonly text: string }
-  | { readonly kind: 'tiles'; readonly tiles: readonly KpiSeries[] }
+  | { readonly kind: 'tiles'; readonly tiles: readonly KpiSeries[]; readonly note?: string }
   | { readonly kind: 'chart'; readonly chart: Chart }
   | TableBlock
   | { readonly kind: 'unavailable'; readonly title: string; readonly missing: readonly string[] }
@@ -72,6 +72,8 @@ export interface ReportDocument {
   readonly summary: string | undefined;
   /** The headline tiles: the first screen of the report and the body of the e-mail. */
   readonly headline: readonly KpiSeries[];
+  /** Under the headline: "Not in this data: Close rate and Open pipeline (...)". */
+  readonly headlineGaps?: string;
   /** "What changed and why": sentences with an optional small chart each. */
   readonly changes: readonly ReportChange[];
   readonly blocks: readonly Block[];

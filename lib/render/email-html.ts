@@ -99,6 +99,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
       : []),
     ...(document.summary ? [document.summary, ''] : []),
     ...tiles.map((t) => `- ${t.sentence}`),
+    ...(document.headlineGaps ? ['', document.headlineGaps] : []),
     ...(document.changes.length > 0
       ? ['', 'What changed and why:', ...document.changes.map((c) => `- ${c.text}`)]
       : []),

@@ -47,7 +47,7 @@ async function blockView(
     case 'tiles': {
       const tiles = [];
       for (const series of block.tiles) tiles.push(await tileView(series, options));
-      return { isTiles: true, tiles };
+      return { isTiles: true, tiles, ...(block.note ? { tilesNote: block.note } : {}) };
     }
     case 'chart':
       return { isChart: true, ...(await chartView(block.chart, ids)) };

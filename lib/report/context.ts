@@ -6,6 +6,7 @@ import type { Formatter } from '../format/formatter.ts';
 import type { Grain, PeriodSpan } from '../kpi/period.ts';
 import type { Block, KpiSeries, KpiTable, ReportChange, TableBlock } from '../render/content.ts';
 import type { RejectedRows } from '../render/rejected-rows.ts';
+import { type Headline, headlineGaps } from './headline-gaps.ts';
 
 /** How the runner answers a report's questions about the data. */
 export interface KpiSource {
@@ -59,7 +60,7 @@ export interface ReportContext {
   /** The e-mail subject, instead of "title: period" (one line; an alert's "X is above Y"). */
   subject(text: string): void;
   /** The headline tiles (also the e-mail's body). */
-  headline(series: readonly KpiSeries[]): void;
+  headline(series: Headline): void;
   /** One "what changed and why" finding: shown here and in the e-mail. */
   change(text: string, chart?: Chart): void;
   markdown(text: string): void;
@@ -77,6 +78,8 @@ export interface ContextState {
   summary: string | undefined;
   subject?: string;
   headline: readonly KpiSeries[];
+  /** "Not in this data: ...": the preferred headline KPIs that gave way. */
+  headlineGaps?: string;
   readonly changes: ReportChange[];
   readonly timings: CellTiming[];
 }
@@ -116,7 +119,9 @@ export function createContext(
     },
     headline: (series) => {
       state.headline = series;
-      target.push({ kind: 'tiles', tiles: series });
+      const gaps = headlineGaps(series, base.periodLabel);
+      if (gaps) state.headlineGaps = gaps;
+      target.push({ kind: 'tiles', tiles: series, ...(gaps ? { note: gaps } : {}) });
     },
     change: (text, chart) => {
       state.changes.push(chart ? { text, chart } : { text });

@@ -170,6 +170,7 @@ export async function runReportOn(
     generatedAt: options.now,
     summary: state.summary,
     headline: state.headline,
+    ...(state.headlineGaps ? { headlineGaps: state.headlineGaps } : {}),
     changes: state.changes,
     blocks: state.blocks,
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),

@@ -96,11 +96,15 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(deals.stdout).toMatch(/Close rate +50\.0 %/);
     expect(deals.stdout).toMatch(/Won revenue/);
     expect(deals.stdout).not.toMatch(/not available/);
-    // The summary, which opens the page and the e-mail, says which of the eight gave way.
+    // Under the tiles, on the page and in the e-mail: which of the eight gave way, and why.
+    const gaps =
+      "Not in this data: Revenue, Customer acquisition cost, Churn rate, Net revenue retention, Net Promoter Score and Customer satisfaction (CSAT) (the report's sections say what each needs).";
     const email = await readFile(join(out, 'monthly', '2026-10', 'email.txt'), 'utf8');
-    expect(email).toContain(
-      'This data cannot give Revenue, Customer acquisition cost, Churn rate, Net revenue retention, Net Promoter Score and Customer satisfaction (CSAT); the report',
+    expect(email).toContain(`\n${gaps}\n`);
+    expect(await readFile(join(out, 'monthly', '2026-10', 'email.html'), 'utf8')).toContain(
+      gaps.replaceAll("'", '&#x27;'),
     );
+    expect(deals.html).toContain(`<p class="tiles-note">${gaps.replaceAll("'", '&#x27;')}</p>`);
     const orders = await page('orders-midyear', '2026-09');
     expect(orders.html).not.toContain('class="tile tile-unavailable"');
     // Repeat purchases, which an orders export can answer, lead with revenue.

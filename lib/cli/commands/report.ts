@@ -92,6 +92,7 @@ export async function runReportCommand(
       `${run.document.title}, ${run.document.periodLabel}${run.document.scope ? `, ${run.document.scope.label}` : ''}: ${written.dir}/index.html (${seconds} s)`,
       ...(run.document.summary ? [`  ${run.document.summary}`] : []),
       ...lines,
+      ...(run.document.headlineGaps ? [`  ${run.document.headlineGaps}`] : []),
       `  files: ${written.files.filter((f) => !f.startsWith('charts/')).join(', ')}, charts/ (${written.files.filter((f) => f.startsWith('charts/')).length} PNG)`,
       '',
     ].join('\n'),

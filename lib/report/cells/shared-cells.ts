@@ -8,6 +8,7 @@ import { formatSettings } from '../../format/formatter.ts';
 import { summarySentence } from '../../insights/sentences.ts';
 import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
+import type { Headline } from '../headline-gaps.ts';
 import { numberOrNull, rowsTable } from './kpi-charts.ts';
 
 /**
@@ -55,7 +56,7 @@ export async function headlineTiles(
     (s.current.value !== null || typeof s.current.unknown_note === 'string');
   const first = await r.kpis(preferred, options.history);
   const chosen = first.filter(answerable);
-  // Said in the summary, so that an e-mail without them does not read as complete.
+  // Said under the tiles (lib/report/headline-gaps.ts): an e-mail without them is not complete.
   const gaveWay = { unanswered: first.filter((s) => !answerable(s)) };
   if (chosen.length >= size) return Object.assign(chosen.slice(0, size), gaveWay);
   const extra = HEADLINE_FALLBACKS.filter((id) => !preferred.includes(id));
@@ -66,18 +67,10 @@ export async function headlineTiles(
   return chosen.length > 0 ? Object.assign(chosen, gaveWay) : first;
 }
 
-/** The headline tiles, and the preferred KPIs that gave way because the data cannot answer them. */
-export type Headline = KpiSeries[] & { readonly unanswered?: readonly KpiSeries[] };
-
 /** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
 
-export function headlineSummary(
-  r: ReportContext,
-  headline: readonly KpiSeries[] & { readonly unanswered?: readonly KpiSeries[] },
-  lead: string,
-): string {
-  const gaps = unansweredSentence(headline.unanswered ?? []);
-  const opening = summarySentence(
+export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[], lead: string): string {
+  return summarySentence(
     // In a scoped report the sentence is about the scope: company-wide tiles stay out of it.
     headline.flatMap((s) =>
       s.available && s.current && s.companyWide === undefined
@@ -102,15 +95,6 @@ export function headlineSummary(
       ...formatSettings(r.format),
     },
   );
-  return gaps ? `${opening} ${gaps}` : opening;
-}
-
-/** "This data cannot give Close rate and Open pipeline; the report's sections say what each needs." */
-function unansweredSentence(unanswered: readonly KpiSeries[]): string | undefined {
-  const titles = unanswered.map((s) => s.kpi.title);
-  if (titles.length === 0) return undefined;
-  const names = titles.length > 1 ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}` : titles[0];
-  return `This data cannot give ${names}; the report's sections say what each needs.`;
 }
 
 /** New vs recurring revenue over the trailing periods, stacked. */
