@@ -38,6 +38,22 @@ describe('columns an export does not have', () => {
     expect(derived.stdout).toContain(
       'customers is derived from orders, which holds no more: a customers file gives the others',
     );
+    // Orders grouped from lines: a rename cannot reach a line's column, an aggregate does.
+    const grouped = await pulse(
+      [
+        'check',
+        '--data',
+        join(FIXTURES, 'mapping-order-lines'),
+        '--mapping',
+        join(FIXTURES, 'mapping-order-lines.json'),
+      ],
+      { PULSE_CACHE: 'off' },
+    );
+    expect(grouped.stdout).toMatch(/\n {2}orders\.cost: gross_margin/);
+    expect(grouped.stdout).toContain(
+      'orders is grouped from lines (the mapping\'s "group"): add a column to its "aggregate", e.g. {"cost":"sum(\\"Line Cost\\"::DECIMAL(38,6))"}',
+    );
+    expect(grouped.stdout).not.toContain('"rename" it in the mapping');
     const json = await pulse(['check', '--data', data, '--format', 'json'], { PULSE_CACHE: 'off' });
     expect(JSON.parse(json.stdout).absentColumns).toContainEqual({
       need: 'leads.qualified_at',

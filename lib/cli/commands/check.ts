@@ -151,7 +151,11 @@ const NAMED_KPIS = 6;
 function absentLines(absent: readonly AbsentColumn[], dataset: Dataset): string[] {
   if (absent.length === 0) return [];
   const derived = dataset.tables.filter((t) => t.derivedFrom !== undefined);
-  const fromFile = absent.some((a) => !derived.some((t) => a.need.startsWith(`${t.table}.`)));
+  const grouped = dataset.tables.filter((t) => t.groups !== undefined);
+  const lacking = (t: { table: string }) => absent.some((a) => a.need.startsWith(`${t.table}.`));
+  const fromFile = absent.some(
+    (a) => ![...derived, ...grouped].some((t) => a.need.startsWith(`${t.table}.`)),
+  );
   return [
     'columns the export does not have (the KPIs that need them say "not available"):',
     ...absent.map(({ need, kpis }) => {
@@ -162,8 +166,14 @@ function absentLines(absent: readonly AbsentColumn[], dataset: Dataset): string[
     ...(fromFile
       ? ['  the export has one under another name: "rename" it in the mapping (mappings/README.md)']
       : []),
+    ...grouped
+      .filter(lacking)
+      .map(
+        (t) =>
+          `  ${t.table} is grouped from lines (the mapping's "group"): add a column to its "aggregate", e.g. ${JSON.stringify({ cost: 'sum("Line Cost"::DECIMAL(38,6))' })}`,
+      ),
     ...derived
-      .filter((t) => absent.some((a) => a.need.startsWith(`${t.table}.`)))
+      .filter(lacking)
       .map(
         (t) =>
           `  ${t.table} is derived from ${t.derivedFrom}, which holds no more: a ${t.table} file gives the others`,
