@@ -218,6 +218,7 @@ async function linesOfIncompleteGroups(
      WHERE ${where}
      GROUP BY ${by.map((b) => `r.${quoteIdent(b)}`).join(', ')} ORDER BY file, rec`,
   );
+  await db.run(`DROP TABLE ${table}`);
   return rows.map((r) => ({
     file: String(r.file),
     rec: Number(r.rec),
