@@ -134,7 +134,8 @@ async function neverFilledKnown(dataset: Dataset, kpi: KpiDefinition): Promise<s
       .then(([row]) => Number(row?.n ?? 0));
     asked.set(need, filled);
   }
-  return (await filled) === 0 ? need : undefined;
+  // The column is there, only empty: said so, or "needs tickets.first_response_at" reads as absent.
+  return (await filled) === 0 ? `${need} filled in (blank on every row)` : undefined;
 }
 
 const filledCounts = new WeakMap<Dataset, Map<string, Promise<number>>>();

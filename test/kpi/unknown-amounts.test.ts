@@ -119,7 +119,10 @@ describe('rates over a column left blank', () => {
     const catalog = await testCatalog();
     const span = parsePeriod('2026-10');
     const result = await runKpi(dataset, catalog.get('tickets_over_sla'), { span });
-    expect(result).toMatchObject({ available: false, missing: ['tickets.first_response_at'] });
+    expect(result).toMatchObject({
+      available: false,
+      missing: ['tickets.first_response_at filled in (blank on every row)'],
+    });
     // One answer in the export is enough to list the ones still waiting.
     const dir = await mkdtemp(join(tmpdir(), 'pulse-answered-'));
     const csv = await readFile(join(FIXTURES, 'tickets-blank-columns', 'tickets.csv'), 'utf8');
