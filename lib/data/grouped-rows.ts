@@ -229,38 +229,54 @@ async function linesOfIncompleteGroups(
 }
 
 /**
- * The value an aggregate such as `any_value("Customer ID")` keeps one of, as DuckDB parses it
- * (json_serialize_sql, then its argument written back with json_deserialize_sql); undefined
- * for any other aggregate, or one that says which line wins (`first(x ORDER BY ...)`).
+ * The value an aggregate such as `any_value("Customer ID")` keeps one of, and its FILTER, as
+ * DuckDB parses it (json_serialize_sql, each part written back with json_deserialize_sql), also
+ * under a cast; undefined for any other aggregate, or one that says which line wins
+ * (`first(x ORDER BY ...)`).
  */
-async function pickedValue(db: Database, sql: string): Promise<string | undefined> {
+async function pickedValue(db: Database, sql: string): Promise<Picked | undefined> {
   const parsed = await db.syntaxTrees(`SELECT ${sql}`);
   if ('error' in parsed) return undefined;
   const [statement] = parsed.trees as { node?: { select_list?: PickNode[] } }[];
-  const call = statement?.node?.select_list?.length === 1 ? statement.node.select_list[0] : undefined;
+  const top = statement?.node?.select_list?.length === 1 ? statement.node.select_list[0] : undefined;
+  // any_value(x)::VARCHAR keeps one line's value as much as any_value(x) does.
+  const call = top?.class === 'CAST' ? top.child : top;
   const argument = call?.children?.length === 1 ? call.children[0] : undefined;
   if (
     !statement?.node ||
     call?.class !== 'FUNCTION' ||
     !PICK_ONE.has(String(call.function_name).toLowerCase()) ||
     !argument ||
-    call.filter !== null ||
     (call.order_bys?.orders?.length ?? 0) > 0
   )
     return undefined;
-  const tree = {
-    error: false,
-    statements: [{ ...statement, node: { ...statement.node, select_list: [argument] } }],
+  // Each part written back by DuckDB itself, from the tree it parsed.
+  const write = async (expression: unknown): Promise<string | undefined> => {
+    const tree = {
+      error: false,
+      statements: [{ ...statement, node: { ...statement.node, select_list: [expression] } }],
+    };
+    // Positions are 64-bit ("none" is 2^64 - 1), beyond what a JS number keeps: written back as 0.
+    const json = JSON.stringify(tree, (key, v) => (key === 'query_location' ? 0 : v));
+    const [row] = await db.rows(`SELECT json_deserialize_sql(${quoteLiteral(json)}) AS sql`);
+    const text = String(row?.sql ?? '');
+    return text.startsWith('SELECT ') ? text.slice('SELECT '.length) : undefined;
   };
-  // Positions are 64-bit ("none" is 2^64 - 1), beyond what a JS number keeps: written back as 0.
-  const json = JSON.stringify(tree, (key, v) => (key === 'query_location' ? 0 : v));
-  const [row] = await db.rows(`SELECT json_deserialize_sql(${quoteLiteral(json)}) AS sql`);
-  const text = String(row?.sql ?? '');
-  return text.startsWith('SELECT ') ? text.slice('SELECT '.length) : undefined;
+  const value = await write(argument);
+  const filter = call.filter ? await write(call.filter) : undefined;
+  if (!value || (call.filter && !filter)) return undefined;
+  return filter ? { value, filter } : { value };
+}
+
+/** What a pick-one aggregate keeps one of, and over which of the group's lines. */
+interface Picked {
+  readonly value: string;
+  readonly filter?: string;
 }
 
 interface PickNode {
   readonly class?: string;
+  readonly child?: PickNode;
   readonly function_name?: string;
   readonly children?: readonly unknown[];
   readonly filter?: unknown;
@@ -270,15 +286,16 @@ interface PickNode {
 async function disagreeing(
   db: Database,
   relation: string,
-  value: string,
+  { value, filter }: Picked,
   where: string,
   by: readonly string[],
 ): Promise<Omit<Disagreement, 'column' | 'aggregate'> | undefined> {
   const text = `(${value})::VARCHAR`;
+  const only = filter ? ` FILTER (WHERE ${filter})` : '';
   const rows = await db.rows(
     `WITH g AS (
        SELECT first(__file ORDER BY __file, __rec) AS f, first(__loc ORDER BY __file, __rec) AS l,
-              count(DISTINCT (${value})) AS k, string_agg(DISTINCT ${text}, ' | ' ORDER BY ${text}) AS v
+              count(DISTINCT (${value}))${only} AS k, string_agg(DISTINCT ${text}, ' | ' ORDER BY ${text})${only} AS v
        FROM ${quoteIdent(relation)} WHERE ${where} GROUP BY ${by.map(quoteIdent).join(', ')}
      )
      SELECT count(*) OVER () AS n, f, l, v FROM g WHERE k > 1 ORDER BY f, l LIMIT ${SHOWN_GROUPS}`,

@@ -236,6 +236,28 @@ describe('order lines grouped into orders', () => {
     } finally {
       dataset.close();
     }
+    // Under a cast it is the same pick; with a FILTER, only the lines it keeps are compared.
+    const pick = async (name: string, customer: string) => {
+      const orders = {
+        ...ORDERS_BY_ID,
+        group: { by: 'Order ID', aggregate: { ...ORDERS_BY_ID.group.aggregate, customer_id: customer } },
+      };
+      const opened = await openWith(name, { 'lines.csv': lines }, { tables: { orders } });
+      try {
+        return opened.problems.map((p) => [p.rule, p.count]);
+      } finally {
+        opened.close();
+      }
+    };
+    expect(await pick('lines-cast', 'any_value("Customer Email")::VARCHAR')).toEqual([
+      ['group_disagreement', 1],
+    ]);
+    expect(
+      await pick('lines-filter-all', `any_value("Customer Email") FILTER (WHERE "Line Total" <> '999')`),
+    ).toEqual([['group_disagreement', 1]]);
+    expect(
+      await pick('lines-filter', `any_value("Customer Email") FILTER (WHERE "Line Total" <> '4.00')`),
+    ).toEqual([]);
     // Saying which line wins is a choice: no warning.
     const chosen = {
       ...ORDERS_BY_ID,
