@@ -23,6 +23,14 @@ export interface RunRecord {
   readonly detail?: string | null;
 }
 
+/**
+ * The state as a person reads it: an alert run that found nothing to announce is done, not
+ * "sent" (the state the planner keys on), which read as a delivery in the logs.
+ */
+export function describeState(run: Pick<RunRecord, 'state' | 'recipients'>): string {
+  return run.state === 'sent' && run.recipients === 0 ? 'done, nothing to send' : run.state;
+}
+
 /** What the planner needs: the latest run, and runs left unfinished by a crash. */
 export interface PlanningRecords {
   readonly latest?: RunRecord;

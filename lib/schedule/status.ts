@@ -6,7 +6,7 @@ import type { AlertState } from '../deliver/alert-states.ts';
 import type { SendRecord } from '../deliver/ledger.ts';
 import { buildResendCommand } from '../deliver/resend-command.ts';
 import { formatLocal, nextScheduledRun } from './calendar.ts';
-import type { RunRecord } from './run-records.ts';
+import { describeState, type RunRecord } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
 
 export interface ScheduleStatus {
@@ -90,5 +90,5 @@ function describeRun(run: RunRecord): string {
     run.recipients === null || run.recipients === undefined
       ? ''
       : `, ${run.sent ?? 0}/${run.recipients} sent${run.failed ? `, ${run.failed} failed` : ''}${run.skipped ? `, ${run.skipped} not sent` : ''}`;
-  return `${run.state} ${run.period} (scheduled ${run.scheduledAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}${counts})${run.detail ? `: ${run.detail}` : ''}`;
+  return `${describeState(run)} ${run.period} (scheduled ${run.scheduledAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}${counts})${run.detail ? `: ${run.detail}` : ''}`;
 }

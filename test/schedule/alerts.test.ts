@@ -13,6 +13,7 @@ import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { defineReport } from '../../lib/report/define.ts';
 import { evaluateAlertRun } from '../../lib/schedule/run-alert.ts';
 import { runScheduledJob } from '../../lib/schedule/run-job.ts';
+import { describeState } from '../../lib/schedule/run-records.ts';
 import type { Schedule } from '../../lib/schedule/schedule-config.ts';
 import { createHarness, type Harness, OWNER, testSchedule } from '../deliver/harness.ts';
 import { startSmtp, type TestSmtp } from '../deliver/smtp-test-server.ts';
@@ -102,6 +103,9 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     const { smtp, deps } = await setUp();
     const record = await runScheduledJob(alertSchedule({ value: 0.5 }), FIRST, deps);
     expect(record).toMatchObject({ state: 'sent', detail: 'the condition does not hold; nothing sent' });
+    // Done for the planner; said as what it is in the logs and the status.
+    expect(describeState(record)).toBe('done, nothing to send');
+    expect(describeState({ state: 'sent', recipients: 2 })).toBe('sent');
     expect(smtp.delivered).toHaveLength(0);
   });
 

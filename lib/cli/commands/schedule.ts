@@ -21,7 +21,7 @@ import {
   scheduleDefaults,
   schedulesPath,
 } from '../../schedule/read-schedules.ts';
-import { openRunStore } from '../../schedule/run-records.ts';
+import { describeState, openRunStore } from '../../schedule/run-records.ts';
 import type { Schedule } from '../../schedule/schedule-config.ts';
 import { buildScheduleStatus, formatStatus, type ScheduleStatus } from '../../schedule/status.ts';
 import { dataReadOptions } from '../data-options.ts';
@@ -89,7 +89,9 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
     if (flags.values.once) {
       const runs = await runDueNow(schedules, deps);
       for (const run of runs) {
-        io.stdout(`${run.schedule} ${run.period}: ${run.state}${run.detail ? ` (${run.detail})` : ''}\n`);
+        io.stdout(
+          `${run.schedule} ${run.period}: ${describeState(run)}${run.detail ? ` (${run.detail})` : ''}\n`,
+        );
       }
       if (runs.length === 0) io.stdout('nothing due\n');
       return runs.every((r) => r.state === 'sent' || r.state === 'running') ? 0 : 1;
