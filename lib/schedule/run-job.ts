@@ -234,7 +234,10 @@ async function waitForData(
         details: [stale],
         fix: [
           `pulse schedule tries again every ${STALE_RETRY_MS / 60_000} min until ${formatLocal(deadline, schedule.timezone)} (catchUpHours); refresh the export in ${env.dataDir}`,
-          `to send it now, marked partial: npx pulse send ${schedule.name} --period ${base.period} --partial`,
+          // An alert is not sent by hand: what it would say on the data there is, is its test.
+          schedule.alert
+            ? `to see what it would say on the data there is: npx pulse alert test ${schedule.name} --period ${base.period}`
+            : `to send it now, marked partial: npx pulse send ${schedule.name} --period ${base.period} --partial`,
         ],
       },
       env,

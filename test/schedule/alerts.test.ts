@@ -194,6 +194,10 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(smtp.to('cs-lead@example.com')).toHaveLength(0);
     const [owner] = await subjects(smtp, OWNER.address);
     expect(owner).toMatch(/the export is stale/);
+    // The command it offers is one an alert has: its test, not a send that refuses alerts.
+    const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-11');
+    expect(mail.text).not.toContain('pulse send');
   });
 });
 
