@@ -7,8 +7,9 @@ import { withLedgerDb } from '../../deliver/ledger-db.ts';
 import { buildStatePaths } from '../../deliver/state-dir.ts';
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
-import { parsePeriod } from '../../kpi/period.ts';
+import { formatPeriod, parsePeriod, periodArgument } from '../../kpi/period.ts';
 import { alertKpis } from '../../schedule/alert-config.ts';
+import { periodForScheduledRun } from '../../schedule/calendar.ts';
 import {
   type ReportSource,
   readSchedules,
@@ -74,8 +75,20 @@ export async function alertCommand(flags: ParsedFlags, io: CliIo, reports: Repor
     );
     return 0;
   }
+  // Without --period the test takes the last period the data covers; the scheduler, run now,
+  // takes the last period before today, and on an export that does not cover it waits and tells
+  // the owner: say so, or a HOLDS here reads as an alert about to fire.
+  const due = {
+    ...periodForScheduledRun(new Date(options.now), schedule.timezone, rule.grain),
+    grain: rule.grain,
+  };
+  const differs = !period && periodArgument(due) !== evaluated.period;
+  const note = differs
+    ? `note: run now, the scheduler would evaluate ${formatPeriod(due)}, which the data does not cover in full yet: it would wait for the export and tell the owner, not evaluate. This tests ${evaluated.periodLabel}, the last ${rule.grain} the data covers.\n`
+    : '';
   io.stdout(
     `alert ${name}: ${rule.kpi} ${rule.when}${rule.value === undefined ? '' : ` ${rule.value}`}${rule.by ? ` by ${rule.by}` : ''}, ${evaluated.periodLabel}\n${lines.join('\n')}\n` +
+      note +
       `(a test: nothing was sent and no state changed; pulse schedule sends when a key turns to HOLDS)\n`,
   );
   return 0;

@@ -1,0 +1,55 @@
+// `pulse alert test` tests the period the data covers; when the scheduler, run now, would
+// evaluate another one (the export is behind the clock), it says so rather than let a HOLDS read
+// as an alert about to fire.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pulse } from '../support/cli.ts';
+
+describe('pulse alert test', () => {
+  let dir: string;
+  let schedules: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pulse-alert-test-'));
+    schedules = join(dir, 'schedules.json');
+    await writeFile(
+      schedules,
+      JSON.stringify({
+        schedules: [
+          {
+            name: 'churn-high',
+            alert: { kpi: 'churn_rate', when: 'above', value: 0.01 },
+            cron: '0 8 * * *',
+            timezone: 'Europe/Berlin',
+            owner: 'CRM Ops <crm-ops@example.com>',
+            recipients: ['cs-lead@example.com'],
+          },
+        ],
+      }),
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('says when the scheduler would evaluate a period the data does not cover yet', async () => {
+    // The sample ends 2026-10-31. On 2 December the scheduler evaluates November.
+    const behind = await pulse(['alert', 'test', 'churn-high'], {
+      PULSE_SCHEDULES: schedules,
+      PULSE_NOW: '2026-12-02T09:00:00Z',
+    });
+    expect(behind.code, behind.stderr).toBe(0);
+    expect(behind.stdout).toMatch(/^alert churn-high: churn_rate above 0\.01, October 2026$/m);
+    expect(behind.stdout).toContain(
+      'note: run now, the scheduler would evaluate November 2026, which the data does not cover in full yet: it would wait for the export and tell the owner, not evaluate. This tests October 2026, the last month the data covers.',
+    );
+    // On 15 November both take October: nothing to add.
+    const level = await pulse(['alert', 'test', 'churn-high'], {
+      PULSE_SCHEDULES: schedules,
+      PULSE_NOW: '2026-11-15T09:00:00Z',
+    });
+    expect(level.code, level.stderr).toBe(0);
+    expect(level.stdout).toMatch(/^alert churn-high: churn_rate above 0\.01, October 2026$/m);
+    expect(level.stdout).not.toContain('note:');
+  });
+});
