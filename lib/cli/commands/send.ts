@@ -12,7 +12,7 @@ import type { Recipient } from '../../deliver/prepare-messages.ts';
 import { buildResendCommand } from '../../deliver/resend-command.ts';
 import { DEFAULT_RETRY } from '../../deliver/retry.ts';
 import { PulseError } from '../../errors.ts';
-import { type PeriodSpan, parsePeriod } from '../../kpi/period.ts';
+import { formatPeriod, type PeriodSpan, parsePeriod, periodArgument } from '../../kpi/period.ts';
 import { periodForScheduledRun } from '../../schedule/calendar.ts';
 import { sleep } from '../../schedule/clock.ts';
 import {
@@ -106,6 +106,21 @@ export async function sendCommand(
         log: setup.log,
       },
     );
+    // A report sent without --period takes the data's last complete period: said on stderr, as
+    // `pulse report` does, and when the clock is past it (an export behind), said as such.
+    if (!period && result.period && result.periodLabel) {
+      const due = {
+        ...periodForScheduledRun(new Date(options.now), timeZone, definition.grain),
+        grain: definition.grain,
+      };
+      const behind =
+        periodArgument(due) !== result.period
+          ? `; the last complete ${definition.grain} by the clock is ${formatPeriod(due)}, which the export does not cover in full (a schedule would wait for it)`
+          : '';
+      io.stderr(
+        `period: ${result.periodLabel}, the last complete ${definition.grain} in the data (--period chooses another)${behind}\n`,
+      );
+    }
     io.stdout(formatResult(result, { dryRun, destination: describeDestination(setup.settings) }));
     // A dry run fails as the real send would: a group that could not be composed goes to nobody.
     if (result.state === 'dry-run') return result.groups.some((g) => g.problems.length > 0) ? 1 : 0;
