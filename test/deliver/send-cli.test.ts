@@ -268,6 +268,26 @@ describe('pulse send', { timeout: 90_000 }, () => {
       stderr: 'pulse: no report "nope" (looked for reports/nope.ts); reports: monthly, quarterly, weekly\n',
     });
   });
+
+  it('says on stderr which period a report without --period takes, and when the clock is past it', async () => {
+    const level = await pulse({}, 'send', 'monthly', '--to', 'a@example.com', '--dry-run');
+    expect(level.code, level.stderr).toBe(0);
+    expect(level.stderr).toBe(
+      'period: October 2026, the last complete month in the data (--period chooses another)\n',
+    );
+    // A month later the export has not moved: the send still takes October, and says why.
+    const behind = await pulse(
+      { PULSE_NOW: '2026-12-02T09:00:00Z' },
+      'send',
+      'monthly',
+      '--to',
+      'a@example.com',
+      '--dry-run',
+    );
+    expect(behind.stderr).toContain(
+      'the last complete month by the clock is November 2026, which the export does not cover in full (a schedule would wait for it)',
+    );
+  });
 });
 
 describe('pulse schedule --status and validation', () => {
@@ -321,25 +341,6 @@ describe('pulse schedule --status and validation', () => {
         `  ${path}: schedules[0] (x).recipients[0].address: address "nobody" has no user@domain form`,
         '',
       ].join('\n'),
-    );
-  });
-  it('says on stderr which period a report without --period takes, and when the clock is past it', async () => {
-    const level = await pulse({}, 'send', 'monthly', '--to', 'a@example.com', '--dry-run');
-    expect(level.code, level.stderr).toBe(0);
-    expect(level.stderr).toBe(
-      'period: October 2026, the last complete month in the data (--period chooses another)\n',
-    );
-    // A month later the export has not moved: the send still takes October, and says why.
-    const behind = await pulse(
-      { PULSE_NOW: '2026-12-02T09:00:00Z' },
-      'send',
-      'monthly',
-      '--to',
-      'a@example.com',
-      '--dry-run',
-    );
-    expect(behind.stderr).toContain(
-      'the last complete month by the clock is November 2026, which the export does not cover in full (a schedule would wait for it)',
     );
   });
 });
