@@ -49,6 +49,9 @@ export interface RatioSegmentEffect {
   /** The segment's rate; for a segment absent in a period, the other period's rate. */
   readonly previousRate: number;
   readonly currentRate: number;
+  /** Its items (the denominator) in each period: 0 where absent. */
+  readonly previousItems: number;
+  readonly currentItems: number;
   /** Its contribution through its own rate changing. */
   readonly rate: number;
   /** Its contribution through its share of the denominator changing. */
@@ -133,6 +136,8 @@ export function decomposeRatio(
       currentWeight: w1,
       previousRate: r0,
       currentRate: r1,
+      previousItems: inPrevious ? a.denominator : 0,
+      currentItems: inCurrent ? b.denominator : 0,
       rate,
       mix,
       total: rate + mix,

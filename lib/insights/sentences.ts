@@ -15,6 +15,7 @@ import {
   showsZero,
 } from '../format/values.ts';
 import type { Direction, Unit } from '../kpi/definition.ts';
+import { MIN_SAMPLE } from '../kpi/sample-size.ts';
 import type { RatioDecomposition, SumDecomposition } from './decompose.ts';
 
 /** Currency (default USD) and locale (default en-US): a report passes its `r.format`. */
@@ -81,10 +82,16 @@ export function ratioChangeSentence(
   options: EffectOptions = {},
 ): string {
   const effects = decomposition.segments.flatMap((s) => [
-    {
-      value: s.rate,
-      words: `${s.currentRate > s.previousRate ? (nouns.higher ?? 'higher') : (nouns.lower ?? 'lower')} ${nouns.rateNoun} in ${s.key}`,
-    },
+    // A group's own rate is named only where it rests on enough items in both periods: "higher
+    // close rate in R4" of 1 deal against 1 is no finding (lib/kpi/sample-size.ts).
+    ...(Math.min(s.previousItems, s.currentItems) >= MIN_SAMPLE
+      ? [
+          {
+            value: s.rate,
+            words: `${s.currentRate > s.previousRate ? (nouns.higher ?? 'higher') : (nouns.lower ?? 'lower')} ${nouns.rateNoun} in ${s.key}`,
+          },
+        ]
+      : []),
     {
       value: s.mix,
       words: `a shift of ${nouns.items} ${s.currentWeight > s.previousWeight ? 'toward' : 'away from'} ${s.key}`,

@@ -28,6 +28,16 @@ describe('change sentences', () => {
     );
   });
 
+  it('names no group’s own rate resting on fewer than 10 items in either period', () => {
+    // R4 closed 1 deal of 1 after 0 of 1: its rate effect is large, and rests on one deal.
+    // R1 (20 deals each month) fell from 10 won to 6.
+    const d = decomposed([seg('R1', 6, 20), seg('R4', 1, 1)], [seg('R1', 10, 20), seg('R4', 0, 1)]);
+    expect(d.segments.find((s) => s.key === 'R4')?.rate).toBeGreaterThan(0.04);
+    const sentence = ratioChangeSentence(d, closeRate, deals);
+    expect(sentence).not.toContain('in R4');
+    expect(sentence).toContain('from lower win rates in R1');
+  });
+
   it('is deterministic', () => {
     const once = ratioChangeSentence(decomposed(ISSUE_CURRENT, ISSUE_PREVIOUS), closeRate, deals);
     const again = ratioChangeSentence(decomposed(ISSUE_CURRENT, ISSUE_PREVIOUS), closeRate, deals);
