@@ -133,8 +133,14 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     // A group of a few (one deal of one is a 100 % close rate) is too small to judge: unknown.
     const few = tooFewToJudge(unit, row, ratioNouns(series.kpi).items);
     const value = few === null ? wholeValue(row) : null;
+    // Its earlier periods too: a swing measured against 0 of 4 deals is no usual swing.
     const own = new Map(
-      table.rows.filter((o) => keyOf(o) === key).map((o) => [o.period_start, wholeValue(o)]),
+      table.rows
+        .filter((o) => keyOf(o) === key)
+        .map((o) => [
+          o.period_start,
+          tooFewToJudge(unit, o, ratioNouns(series.kpi).items) === null ? wholeValue(o) : null,
+        ]),
     );
     const verdict = evaluateAlert(rule, {
       unit,

@@ -368,4 +368,27 @@ describe('a breakdown value of few items', { timeout: 120_000 }, () => {
     expect(findings.find((f) => f.key === 'Daniel Varga')?.verdict.holds).toBe(true);
     expect(findings.find((f) => f.key === 'Ben Adler')?.verdict.holds).toBe(false);
   });
+
+  it('an unusual move is not measured against a month of too few: Daniel Varga’s 10 deals after 9', async () => {
+    const rule: AlertRule = {
+      kpi: 'close_rate',
+      when: 'unusual',
+      by: 'rep',
+      grain: 'month',
+      params: {},
+      notifyWhenCleared: false,
+    };
+    const env = {
+      dataDir: SAMPLE_DATA_DIR,
+      timeZone: 'UTC',
+      now: () => FIRST.toISOString(),
+      currency: 'USD',
+    };
+    const { findings } = await evaluateAlertRun('reps-unusual', rule, undefined, env);
+    // October has 10 deals, enough to judge; September's 9 are not a rate to move from.
+    const varga = findings.find((f) => f.key === 'Daniel Varga');
+    expect(varga?.verdict.holds).toBeNull();
+    // A rep with enough deals every month is judged.
+    expect(findings.find((f) => f.key === 'Samir Petrov')?.verdict.holds).not.toBeNull();
+  });
 });
