@@ -175,10 +175,26 @@ async function breakdownSeries(
     const history = table.rows
       .filter((row) => breakdownKey(row, column) === f.key)
       .sort((a, b) => a.period_start.localeCompare(b.period_start));
+    const at = history.findIndex((row) => row.period_start === r.period.start);
+    const current = history[at];
+    // "+8.3 pts vs Sep" from a September of 1 deal in 4 is no comparison: said as such.
+    const before = at > 0 ? history[at - 1] : undefined;
+    const few = before ? tooFewToJudge(table.kpi.unit, before, ratioNouns(table.kpi).items) : null;
+    const compared =
+      current && few !== null
+        ? {
+            ...current,
+            previous_value: null,
+            change: null,
+            relative_change: null,
+            change_is_good: null,
+            comparison_note: `it rested on ${few}`,
+          }
+        : current;
     return {
       kpi: { ...table.kpi, title: `${table.kpi.title} (${f.label})` },
       available: true,
-      current: history.find((row) => row.period_start === r.period.start),
+      current: compared,
       history,
     };
   });

@@ -185,6 +185,18 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     }
   });
 
+  it('with by, a tile does not compare with a month of too few: Daniel Varga’s September of 9 deals', async () => {
+    const { smtp, deps } = await setUp();
+    const schedule = alertSchedule({ kpi: 'close_rate', when: 'below', value: 0.05, by: 'rep' }, 'reps-low');
+    await runScheduledJob(schedule, FIRST, deps);
+    const mails = await Promise.all(smtp.to('cs-lead@example.com').map((m) => simpleParser(m.raw)));
+    const varga = mails.find((m) => m.subject?.includes('(rep Daniel Varga)'));
+    // The tile says why it has no "vs Sep"; without that it compared with September's 9 deals.
+    expect(varga?.text).toMatch(/^- Close rate \(rep Daniel Varga\) 0\.0 %, [^\n]*vs last year$/m);
+    expect(varga?.text).not.toMatch(/vs Sep/);
+    expect(varga?.html).toContain('n/a (it rested on 9 deals)');
+  });
+
   it('stale data sends nothing to recipients; the owner hears about the export', async () => {
     const scheduled = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
     const { smtp, deps } = await setUp(scheduled);
