@@ -8,8 +8,15 @@ import type { EventLog } from '../deliver/event-log.ts';
 import { formatPeriod, periodArgument } from '../kpi/period.ts';
 import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
-import { planRuns } from './plan-runs.ts';
-import { definitionFor, type JobDeps, runScheduledJob, STALE_RETRY_MS, WAITING_FOR_DATA } from './run-job.ts';
+import { planRuns, type RunPlan } from './plan-runs.ts';
+import {
+  definitionFor,
+  type JobDeps,
+  runScheduledJob,
+  STALE_RETRY_MS,
+  UNSENT_STALE,
+  WAITING_FOR_DATA,
+} from './run-job.ts';
 import type { RunRecord, RunStore } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
 
@@ -84,7 +91,7 @@ async function runDue(schedule: Schedule, deps: DaemonDeps): Promise<RunRecord[]
   while (!deps.signal?.aborted) {
     const records = await deps.store.readForPlanning(schedule.name);
     const plan = planRuns(schedule, records, deps.clock.now());
-    if (plan.missed.length > 0) await recordMissed(schedule, plan.missed, records.unfinished, deps);
+    if (plan.missed.length > 0) await recordMissed(schedule, plan, records.unfinished, deps);
     if (!plan.due) break;
     const record = await execute(schedule, plan.due);
     done.push(record);
@@ -93,20 +100,35 @@ async function runDue(schedule: Schedule, deps: DaemonDeps): Promise<RunRecord[]
   return done;
 }
 
+/**
+ * Records the runs that will not be made up, and tells the owner: why each went unsent and the
+ * command for it. A run whose period a later run reports (a daily alert on a monthly KPI, waiting
+ * for the export; a new schedule's run just before its first) is taken over by that run: recorded,
+ * and no mail, as nothing of it is lost (the owner heard about a stale export when it began).
+ */
 async function recordMissed(
   schedule: Schedule,
-  missed: readonly Date[],
+  plan: RunPlan,
   unfinished: readonly RunRecord[],
   deps: DaemonDeps,
 ): Promise<void> {
   const definition = await definitionFor(schedule, deps);
-  const lines: string[] = [];
-  for (const at of missed) {
+  const periodOf = (at: Date) => {
     const span = periodForScheduledRun(at, schedule.timezone, definition.grain);
-    const period = periodArgument({ ...span, grain: definition.grain });
+    return { span, period: periodArgument({ ...span, grain: definition.grain }) };
+  };
+  const later = [...plan.missed, ...(plan.due ? [plan.due] : [])];
+  const down: string[] = [];
+  const stale: string[] = [];
+  for (const at of plan.missed) {
+    const { span, period } = periodOf(at);
     const waited = unfinished
       .find((r) => r.scheduledAt === at.toISOString())
       ?.detail?.startsWith(WAITING_FOR_DATA);
+    const takenOverBy = later.find((next) => next > at && periodOf(next).period === period);
+    const reportsIt = takenOverBy
+      ? `the run of ${formatLocal(takenOverBy, schedule.timezone)} reports the same period`
+      : '';
     await deps.store.write({
       schedule: schedule.name,
       scheduledAt: at.toISOString(),
@@ -114,20 +136,27 @@ async function recordMissed(
       period,
       state: 'missed',
       finishedAt: deps.clock.now().toISOString(),
-      detail: waited
-        ? 'not sent: the export did not cover the period within the catch-up window'
-        : 'not run: pulse schedule was down (or the run was cut off) for longer than the catch-up window',
+      detail: takenOverBy
+        ? waited
+          ? `${UNSENT_STALE}${formatPeriod(span)} yet; ${reportsIt}`
+          : `not run at its time; ${reportsIt}`
+        : waited
+          ? `${UNSENT_STALE}the period within the catch-up window`
+          : 'not run: pulse schedule was down (or the run was cut off) for longer than the catch-up window',
     });
     deps.log.write({
       event: 'run_missed',
-      level: 'error',
+      level: takenOverBy ? 'warn' : 'error',
       schedule: schedule.name,
       scheduled_at: at.toISOString(),
       period,
+      ...(takenOverBy ? { taken_over_by: takenOverBy.toISOString() } : {}),
     });
-    lines.push(
-      `${formatLocal(at, schedule.timezone)} (${formatPeriod(span)}): npx pulse send ${schedule.name} --period ${period}`,
-    );
+    if (takenOverBy) continue;
+    const when = `${formatLocal(at, schedule.timezone)} (${formatPeriod(span)})`;
+    if (!waited) down.push(`${when}: npx pulse send ${schedule.name} --period ${period}`);
+    else if (schedule.alert) stale.push(`${when}: npx pulse alert test ${schedule.name} --period ${period}`);
+    else stale.push(`${when}: npx pulse send ${schedule.name} --period ${period}`);
   }
   const env: DeliveryEnv = {
     ...deps.delivery,
@@ -136,18 +165,36 @@ async function recordMissed(
     sleep: (ms, signal) => deps.clock.sleepUntil(new Date(deps.clock.now().getTime() + ms), signal),
     log: deps.log,
   };
-  await sendAlert(
-    schedule.owner,
-    {
-      summary: `${schedule.name}: ${missed.length} scheduled run${missed.length === 1 ? ' was' : 's were'} missed`,
-      details: lines.slice(-20),
-      fix: [
-        `the catch-up window is ${schedule.catchUpMs / 3_600_000} h (catchUpHours in schedules.json); keep pulse schedule running (systemd, a container restart policy)`,
-        'send a missed report by hand with the command on its line',
-      ],
-    },
-    env,
-  );
+  const runs = (n: number) => (n === 1 ? '1 scheduled run' : `${n} scheduled runs`);
+  if (stale.length > 0)
+    await sendAlert(
+      schedule.owner,
+      {
+        summary: `${schedule.name}: ${runs(stale.length)} went unsent, the export did not cover ${stale.length === 1 ? 'its period' : 'their periods'}`,
+        details: stale.slice(-20),
+        fix: [
+          `refresh the export in ${deps.delivery.dataDir}`,
+          // An alert is not sent by hand; what it would have said is its test.
+          schedule.alert
+            ? 'an alert is not sent by hand: the command on its line shows what it would have said'
+            : 'once the export covers the period, send it with the command on its line (add --partial to send it now with the data there is)',
+        ],
+      },
+      env,
+    );
+  if (down.length > 0)
+    await sendAlert(
+      schedule.owner,
+      {
+        summary: `${schedule.name}: ${runs(down.length)} ${down.length === 1 ? 'was' : 'were'} missed`,
+        details: down.slice(-20),
+        fix: [
+          `the catch-up window is ${schedule.catchUpMs / 3_600_000} h (catchUpHours in schedules.json); keep pulse schedule running (systemd, a container restart policy)`,
+          'send a missed report by hand with the command on its line',
+        ],
+      },
+      env,
+    );
 }
 
 function nextRunText(schedule: Schedule, now: Date): string | null {

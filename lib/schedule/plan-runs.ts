@@ -31,5 +31,7 @@ export function planRuns(
   for (const run of scheduledRunsBetween(schedule, from, now)) candidates.set(run.getTime(), run);
   const sorted = [...candidates.values()].sort((a, b) => a.getTime() - b.getTime());
   const due = sorted.filter((run) => run.getTime() >= windowStart).at(-1);
-  return { ...(due ? { due } : {}), missed: sorted.filter((run) => run !== due) };
+  // Nor does it owe the runs before its first: they are not missed.
+  const missed = records.latest ? sorted.filter((run) => run !== due) : [];
+  return { ...(due ? { due } : {}), missed };
 }

@@ -8,10 +8,10 @@ import { countOutcomes } from '../deliver/delivery-outcome.ts';
 import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
-import { formatPeriod, periodArgument } from '../kpi/period.ts';
+import { formatPeriod, type Grain, periodArgument } from '../kpi/period.ts';
 import { alertReport } from '../report/alert-report.ts';
 import type { ReportDefinition } from '../report/define.ts';
-import { formatLocal, periodForScheduledRun } from './calendar.ts';
+import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
 import { readDerivedRecipients } from './recipients-from.ts';
 import { deliverAlert } from './run-alert.ts';
@@ -30,6 +30,8 @@ export interface JobDeps {
 
 /** A run left "running" with this detail waits for the export to cover its period. */
 export const WAITING_FOR_DATA = 'waiting for data: ';
+/** A missed run's detail when the export did not cover its period (it had been waiting for data). */
+export const UNSENT_STALE = 'not sent: the export did not cover ';
 /** How often a run waiting for data tries again, within its catch-up window. */
 export const STALE_RETRY_MS = 30 * 60_000;
 
@@ -100,10 +102,14 @@ export async function runScheduledJob(
     period,
   };
   const startedAt = now();
-  const before = (await deps.store.readForPlanning(schedule.name)).unfinished.find(
-    (r) => r.scheduledAt === base.scheduledAt,
+  // The owner hears about a stale export once per period: from this run's first try, or from
+  // an earlier run of the same period (a daily alert on a monthly KPI) that waited for it too.
+  const ownerTold = (await deps.store.readRecent(schedule.name, 64)).some(
+    (r) =>
+      r.period === period &&
+      r.scheduledAt <= base.scheduledAt &&
+      (r.detail?.startsWith(WAITING_FOR_DATA) || r.detail?.startsWith(UNSENT_STALE)),
   );
-  const wasWaiting = before?.detail?.startsWith(WAITING_FOR_DATA) ?? false;
   await deps.store.write({ ...base, state: 'running', startedAt });
   deps.log.write({
     event: 'run_started',
@@ -134,7 +140,17 @@ export async function runScheduledJob(
           env,
         );
     if (result.stale)
-      return await waitForData(schedule, scheduledAt, base, startedAt, result.stale, wasWaiting, env, deps);
+      return await waitForData(
+        schedule,
+        scheduledAt,
+        base,
+        startedAt,
+        result.stale,
+        ownerTold,
+        env,
+        deps,
+        definition.grain,
+      );
     const counts = countOutcomes(result.groups);
     const unknown = result.groups.flatMap((g) => g.outcomes.filter((o) => o.state === 'unknown'));
     const detail = [
@@ -210,11 +226,16 @@ async function waitForData(
   base: Pick<RunRecord, 'schedule' | 'scheduledAt' | 'report' | 'period'>,
   startedAt: string,
   stale: string,
-  wasWaiting: boolean,
+  ownerTold: boolean,
   env: DeliveryEnv,
   deps: JobDeps,
+  grain: Grain,
 ): Promise<RunRecord> {
   const deadline = new Date(scheduledAt.getTime() + schedule.catchUpMs);
+  const next = nextScheduledRun(schedule, scheduledAt);
+  const span = periodForScheduledRun(scheduledAt, schedule.timezone, grain);
+  const nextReportsIt =
+    next !== null && periodForScheduledRun(next, schedule.timezone, grain).start === span.start;
   const record: RunRecord = { ...base, state: 'running', startedAt, detail: `${WAITING_FOR_DATA}${stale}` };
   await deps.store.write(record);
   deps.log.write({
@@ -226,14 +247,18 @@ async function waitForData(
     detail: stale,
     retry_until: deadline.toISOString(),
   });
-  if (!wasWaiting)
+  if (!ownerTold)
     await sendAlert(
       schedule.owner,
       {
         summary: `${schedule.name} (${schedule.report}, ${base.period}): not sent, the export is stale`,
         details: [stale],
         fix: [
-          `pulse schedule tries again every ${STALE_RETRY_MS / 60_000} min until ${formatLocal(deadline, schedule.timezone)} (catchUpHours); refresh the export in ${env.dataDir}`,
+          `pulse schedule tries again every ${STALE_RETRY_MS / 60_000} min until ${formatLocal(deadline, schedule.timezone)} (catchUpHours)${
+            nextReportsIt && next
+              ? `, and again at each later run that reports ${formatPeriod(span)} (the next: ${formatLocal(next, schedule.timezone)})`
+              : ''
+          }; refresh the export in ${env.dataDir}`,
           // An alert is not sent by hand: what it would say on the data there is, is its test.
           schedule.alert
             ? `to see what it would say on the data there is: npx pulse alert test ${schedule.name} --period ${base.period}`

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../lib/insights/alert-rule.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { defineReport } from '../../lib/report/define.ts';
+import { runDueNow } from '../../lib/schedule/daemon.ts';
 import { evaluateAlertRun } from '../../lib/schedule/run-alert.ts';
 import { runScheduledJob } from '../../lib/schedule/run-job.ts';
 import { describeState } from '../../lib/schedule/run-records.ts';
@@ -210,6 +211,62 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
     expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-11');
     expect(mail.text).not.toContain('pulse send');
+  });
+});
+
+describe('daily alerts on an export that stays stale', { timeout: 180_000 }, () => {
+  it('the owner hears once per alert and period, not twice a day; a run superseded by the next is no "missed" mail', async () => {
+    const first = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
+    const { smtp, deps } = await setUp(first);
+    const alerts = [alertSchedule({}, 'churn-high'), alertSchedule({ value: 0.02 }, 'churn-higher')].map(
+      (s) => ({ ...s, catchUpMs: 24 * 3_600_000 }),
+    );
+    for (let day = 0; day < 3; day += 1) {
+      h?.clock.set(new Date(first.getTime() + day * DAY));
+      const runs = await runDueNow(alerts, deps);
+      expect(runs.map((r) => [r.schedule, r.period, r.state])).toEqual([
+        ['churn-high', '2026-11', 'running'],
+        ['churn-higher', '2026-11', 'running'],
+      ]);
+    }
+    const owner = await subjects(smtp, OWNER.address);
+    expect(owner.sort()).toEqual([
+      '[crm-pulse] churn-high (alert:churn-high, 2026-11): not sent, the export is stale',
+      '[crm-pulse] churn-higher (alert:churn-higher, 2026-11): not sent, the export is stale',
+    ]);
+    // Each earlier day's run is on record, with why it went unsent and which run took it over.
+    const [latest, previous] = await deps.store.readRecent('churn-high', 2);
+    expect(latest?.detail).toMatch(/^waiting for data: /);
+    expect(previous).toMatchObject({ state: 'missed', period: '2026-11' });
+    expect(previous?.detail).toBe(
+      'not sent: the export did not cover November 2026 yet; the run of 2026-12-04 08:00 UTC reports the same period',
+    );
+    const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    expect(mail.text).toMatch(
+      /and again at each later run that reports November 2026 \(the next: 2026-12-03 08:00 UTC\)/,
+    );
+  });
+
+  it('when the period moves on unsent, the owner is told why, with what to run once the export covers it', async () => {
+    const { smtp, deps } = await setUp(new Date('2026-12-01T08:00:00Z')); // November: stale
+    const alert = { ...alertSchedule({}), catchUpMs: 24 * 3_600_000 };
+    await runDueNow([alert], deps);
+    h?.clock.set(new Date('2026-12-31T08:00:00Z'));
+    await runDueNow([alert], deps); // November still (the runs between, never made, taken over)
+    h?.clock.set(new Date('2027-01-01T08:00:00Z'));
+    await runDueNow([alert], deps); // December now: November's last run goes unsent
+    const mails = await Promise.all(smtp.to(OWNER.address).map((m) => simpleParser(m.raw)));
+    expect(mails.map((m) => m.subject)).toEqual([
+      '[crm-pulse] churn-high (alert:churn-high, 2026-11): not sent, the export is stale',
+      '[crm-pulse] churn-high: 1 scheduled run went unsent, the export did not cover its period',
+      '[crm-pulse] churn-high (alert:churn-high, 2026-12): not sent, the export is stale',
+    ]);
+    const unsent = mails[1]?.text ?? '';
+    expect(unsent).toContain(
+      '2026-12-31 08:00 UTC (November 2026): npx pulse alert test churn-high --period 2026-11',
+    );
+    expect(unsent).toMatch(/an alert is not sent by hand/);
+    expect(unsent).not.toMatch(/keep pulse schedule running/);
   });
 });
 

@@ -48,6 +48,14 @@ describe('planRuns (pure)', () => {
     expect(plan.missed).toEqual([at('2026-10-31T06:00:00Z'), at('2026-11-01T06:00:00Z')]);
   });
 
+  it('a new schedule owes nothing before its first run: an earlier run in the window is not missed', () => {
+    const daily = { ...monthly, cron: '0 8 * * *', timezone: 'UTC', catchUpMs: 24 * HOUR };
+    expect(planRuns(daily, { unfinished: [] }, at('2026-12-02T08:00:00Z'))).toEqual({
+      due: at('2026-12-02T08:00:00Z'),
+      missed: [],
+    });
+  });
+
   it('a run cut off by a crash is resumed within the window, recorded as missed after it', () => {
     const crashed = {
       latest: {
