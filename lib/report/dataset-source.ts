@@ -5,6 +5,7 @@ import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
 import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
+import { zeroWhenEmpty } from '../kpi/zero-when-empty.ts';
 import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
@@ -112,7 +113,15 @@ export function createDatasetSource(
         if (!result.available) return { kpi, available: false, missing: result.missing };
         const rows = label(result.compared, scopeClass);
         shown.set(`rows:${id}:${JSON.stringify(rowOptions)}`, rows);
-        return { kpi, available: true, ...(result.by ? { by: result.by } : {}), rows, ...wide(scopeClass) };
+        const emptyIsZero = by !== undefined && (await zeroWhenEmpty(dataset.db, kpi));
+        return {
+          kpi,
+          available: true,
+          ...(result.by ? { by: result.by } : {}),
+          rows,
+          ...wide(scopeClass),
+          ...(emptyIsZero ? { emptyIsZero } : {}),
+        };
       }),
     shown: () => [...shown.values()].flat(),
     scopeOutcomes: () => [...outcomes.values()],

@@ -198,6 +198,41 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(varga?.html).toContain('n/a (it rested on 9 deals)');
   });
 
+  it('with by, a sum with no row this month is 0: Umar Abbott won 6 deals in September and none in October', async () => {
+    const { smtp, deps } = await setUp();
+    const rule = { kpi: 'won_revenue', when: 'below' as const, value: 100_000, by: 'rep' };
+    const schedule = alertSchedule(rule, 'reps-revenue-low');
+    const { findings } = await evaluateAlertRun('reps-revenue-low', schedule.alert as AlertRule, undefined, {
+      dataDir: SAMPLE_DATA_DIR,
+      timeZone: 'UTC',
+      now: () => FIRST.toISOString(),
+      currency: 'USD',
+    });
+    const abbott = findings.find((f) => f.key === 'Umar Abbott');
+    expect(abbott).toMatchObject({ value: 0, verdict: { holds: true } });
+    // A rep with no won deal in September or October is not invented.
+    expect(findings.map((f) => f.key)).not.toContain('Pablo Petrov');
+    await runScheduledJob(schedule, FIRST, deps);
+    const mails = await Promise.all(smtp.to('cs-lead@example.com').map((m) => simpleParser(m.raw)));
+    const mail = mails.find((m) => m.subject?.includes('(rep Umar Abbott)'));
+    expect(mail?.subject).toContain('Won revenue (rep Umar Abbott) $0.00 is below $100,000 (October 2026)');
+    expect(mail?.text).toMatch(/^- Won revenue \(rep Umar Abbott\) \$0\.00, −100\.0 % vs Sep/m);
+    expect(mail?.text).toMatch(/from Umar Abbott/);
+  });
+
+  it('with by, an average with no row this month stays unknown: no deal won is no average deal size', async () => {
+    const rule = { kpi: 'avg_deal_size', when: 'below' as const, value: 1_000_000, by: 'owner' };
+    const { findings } = await evaluateAlertRun(
+      'reps-small-deals',
+      { ...rule, grain: 'month', params: {}, notifyWhenCleared: false },
+      undefined,
+      { dataDir: SAMPLE_DATA_DIR, timeZone: 'UTC', now: () => FIRST.toISOString(), currency: 'USD' },
+    );
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.map((f) => f.key)).not.toContain('U036'); // Umar Abbott
+    expect(findings.some((f) => f.value === 0)).toBe(false);
+  });
+
   it('stale data sends nothing to recipients; the owner hears about the export', async () => {
     const scheduled = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
     const { smtp, deps } = await setUp(scheduled);
