@@ -204,7 +204,7 @@ function yearAgoStart(row: KpiRow, span: PeriodSpan): string {
 }
 
 /** The same period a year earlier; for weeks, 52 weeks back (the same ISO weekday). */
-function yearAgo(start: string, grain: Grain): string {
+export function yearAgo(start: string, grain: Grain): string {
   return grain === 'week' ? step(start, 'week', -52) : addMonths(start, -12);
 }
 

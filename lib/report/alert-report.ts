@@ -6,7 +6,7 @@
 
 import { PulseError } from '../errors.ts';
 import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/alert-rule.ts';
-import { type ComparedRow, compareRows, wholeValue } from '../kpi/compare.ts';
+import { type ComparedRow, compareRows, wholeValue, yearAgo } from '../kpi/compare.ts';
 import type { Grain } from '../kpi/period.ts';
 import { MIN_SAMPLE, tooFewToJudge } from '../kpi/sample-size.ts';
 import type { KpiSeries } from '../render/content.ts';
@@ -212,7 +212,9 @@ async function breakdownSeries(
   by: string,
   findings: readonly AlertFinding[],
 ): Promise<KpiSeries[]> {
-  const [table, whole] = await Promise.all([r.rows(kpi, { by, history: 13 }), r.kpi(kpi, 13)]);
+  // Back to the same period last year (52 weeks for weeks), for the comparison with it.
+  const back = r.period.grain === 'week' ? 53 : 13;
+  const [table, whole] = await Promise.all([r.rows(kpi, { by, history: back }), r.kpi(kpi, 13)]);
   if (!table.available || !whole.available) return [];
   const column = table.by ?? by;
   const zeroIn = zeroPeriods(whole, table.emptyIsZero === true, 13);
@@ -223,20 +225,34 @@ async function breakdownSeries(
     );
     const at = history.findIndex((row) => row.period_start === r.period.start);
     const current = history[at];
-    // "+8.3 pts vs Sep" from a September of 1 deal in 4 is no comparison: said as such.
-    const before = at > 0 ? history[at - 1] : undefined;
-    const few = before ? tooFewToJudge(table.kpi.unit, before, ratioNouns(table.kpi).items) : null;
-    const compared =
-      current && few !== null
+    // "+8.3 pts vs Sep" from a September of 1 deal in 4 is no comparison: said as such, and so
+    // for last year's month.
+    const fewIn = (row: ComparedRow | undefined) =>
+      row ? tooFewToJudge(table.kpi.unit, row, ratioNouns(table.kpi).items) : null;
+    const few = fewIn(at > 0 ? history[at - 1] : undefined);
+    const yearStart = current ? yearAgo(current.period_start, r.period.grain) : undefined;
+    const fewYearAgo = fewIn(history.find((row) => row.period_start === yearStart));
+    const compared = current && {
+      ...current,
+      ...(few !== null
         ? {
-            ...current,
             previous_value: null,
             change: null,
             relative_change: null,
             change_is_good: null,
             comparison_note: `it rested on ${few}`,
           }
-        : current;
+        : {}),
+      ...(fewYearAgo !== null
+        ? {
+            year_ago_value: null,
+            yoy_change: null,
+            yoy_relative_change: null,
+            yoy_is_good: null,
+            yoy_note: `it rested on ${fewYearAgo}`,
+          }
+        : {}),
+    };
     return {
       kpi: { ...table.kpi, title: `${table.kpi.title} (${f.label})` },
       available: true,

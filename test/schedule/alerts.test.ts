@@ -196,6 +196,11 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(varga?.text).toMatch(/^- Close rate \(rep Daniel Varga\) 0\.0 %, [^\n]*vs last year$/m);
     expect(varga?.text).not.toMatch(/vs Sep/);
     expect(varga?.html).toContain('n/a (it rested on 9 deals)');
+    // Umar Abbott's 10 deals against last October's 9: no "vs last year" either.
+    const abbott = mails.find((m) => m.subject?.includes('(rep Umar Abbott)'));
+    expect(abbott?.text).toMatch(/^- Close rate \(rep Umar Abbott\) 0\.0 %, [^\n]*vs Sep$/m);
+    expect(abbott?.text).not.toMatch(/vs last year/);
+    expect(abbott?.html).toContain('n/a (it rested on 9 deals)');
   });
 
   it('with by, a sum with no row this month is 0: Umar Abbott won 6 deals in September and none in October', async () => {
