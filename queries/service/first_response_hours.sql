@@ -3,7 +3,8 @@
 -- description: a first response (calendar hours, not business hours; elapsed time, exact across clock changes).
 -- description: Alongside: median_hours, tickets = the tickets averaged, and waiting = tickets created in the
 -- description: period still without a first response (left out of the mean). A first_response_at blank on
--- description: every ticket of the export was not exported: unknown, and no ticket is said to be waiting.
+-- description: every ticket of the export, or on every one of a period's 10 or more tickets (the export stopped
+-- description: carrying it), was not exported: unknown, and no ticket is said to be waiting.
 -- unit: hours
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
@@ -14,15 +15,24 @@
 -- by: assignee = t.assignee_id [tickets.assignee_id]
 -- known: first_response_at of tickets
 -- source: seed 003 §7; Zendesk first reply time
-SELECT p.period_start, p.period_end, {by} AS breakdown,
-       -- Elapsed time from epochs: TIMESTAMPTZ subtraction follows the local clock across DST.
-       avg((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS value,
-       median((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS median_hours,
-       count(t.first_response_at) AS tickets,
-       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN count(t.ticket_id) FILTER (t.first_response_at IS NULL) END AS waiting,
-       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN count(t.ticket_id) ELSE 0 END AS value_known,
-       count(t.ticket_id) AS value_of
-FROM periods($start, $end, $grain) p
-LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
-LEFT JOIN customers c ON c.customer_id = t.customer_id
-GROUP BY ALL
+WITH counted AS (
+  SELECT p.period_start, p.period_end, {by} AS breakdown,
+         -- Elapsed time from epochs: TIMESTAMPTZ subtraction follows the local clock across DST.
+         avg((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS mean_hours,
+         median((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS median_hours,
+         count(t.first_response_at) AS tickets,
+         count(t.ticket_id) FILTER (t.first_response_at IS NULL) AS unanswered,
+         count(t.ticket_id) AS created,
+         -- None answered among 10 tickets or more is a column the export stopped carrying.
+         (SELECT count(first_response_at) FROM tickets) > 0
+           AND (count(t.first_response_at) > 0 OR count(t.ticket_id) < 10) AS exported
+  FROM periods($start, $end, $grain) p
+  LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
+  LEFT JOIN customers c ON c.customer_id = t.customer_id
+  GROUP BY ALL
+)
+SELECT period_start, period_end, breakdown, mean_hours AS value, median_hours, tickets,
+       CASE WHEN exported THEN unanswered END AS waiting,
+       CASE WHEN exported THEN created ELSE 0 END AS value_known,
+       created AS value_of
+FROM counted

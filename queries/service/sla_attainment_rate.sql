@@ -2,8 +2,9 @@
 -- description: Tickets created in the period answered within $sla_hours (elapsed hours from created_at to
 -- description: first_response_at) ÷ tickets created in the period whose SLA is decided by the period end:
 -- description: answered, or waiting longer than $sla_hours. The breaches (late answers and tickets still
--- description: waiting past the SLA) alongside. A first_response_at blank on every ticket of the export was
--- description: not exported (tickets are answered): unknown, never 0 %, and no breach is counted.
+-- description: waiting past the SLA) alongside. A first_response_at blank on every ticket of the export, or on
+-- description: every one of a period's 10 or more tickets (the export stopped carrying it), was not exported
+-- description: (tickets are answered): unknown, never 0 %, and no breach is counted.
 -- unit: ratio
 -- direction: up
 -- needs: tickets.created_at, tickets.first_response_at
@@ -13,15 +14,25 @@
 -- by: category = t.category [tickets.category]
 -- known: first_response_at of tickets
 -- source: seeds 003 §7, report-content.md (weekly: tickets over SLA)
-SELECT p.period_start, p.period_end, {by} AS breakdown,
-       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN count(*) FILTER (t.first_response_at IS NOT NULL
-         AND epoch(t.first_response_at) - epoch(t.created_at) <= $sla_hours * 3600) END AS numerator,
-       count(*) FILTER (t.first_response_at IS NOT NULL
-         OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600) AS denominator,
-       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
-         OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) END AS breaches,
-       CASE WHEN (SELECT count(first_response_at) FROM tickets) > 0 THEN denominator ELSE 0 END AS value_known,
-       denominator AS value_of
-FROM periods($start, $end, $grain) p
-LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
-GROUP BY ALL
+WITH counted AS (
+  SELECT p.period_start, p.period_end, {by} AS breakdown,
+         count(*) FILTER (t.first_response_at IS NOT NULL
+           AND epoch(t.first_response_at) - epoch(t.created_at) <= $sla_hours * 3600) AS in_time,
+         count(*) FILTER (t.first_response_at IS NOT NULL
+           OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600) AS decided,
+         count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
+           OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS late,
+         -- None answered among 10 tickets or more is a column the export stopped carrying.
+         (SELECT count(first_response_at) FROM tickets) > 0
+           AND (count(t.first_response_at) > 0 OR count(t.ticket_id) < 10) AS exported
+  FROM periods($start, $end, $grain) p
+  LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
+  GROUP BY ALL
+)
+SELECT period_start, period_end, breakdown,
+       CASE WHEN exported THEN in_time END AS numerator,
+       decided AS denominator,
+       CASE WHEN exported THEN late END AS breaches,
+       CASE WHEN exported THEN decided ELSE 0 END AS value_known,
+       decided AS value_of
+FROM counted

@@ -162,3 +162,55 @@ describe('rates over a column left blank', () => {
     expect(compared).toMatchObject({ previous_value: null, comparison_note: 'contacts unknown then' });
   });
 });
+
+// An export whose first_response_at stopped being filled in: September's 12 tickets answered,
+// October's 12 none, November's 3 none (waiting: too few to say the column is missing).
+describe('first responses the export stopped carrying', () => {
+  let dataset: Dataset;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pulse-stopped-'));
+    const line = (month: string, day: number, answered: boolean) => {
+      const created = `2026-${month}-${String(day).padStart(2, '0')}T09:00:00`;
+      const id = `T${month}${String(day).padStart(2, '0')}`;
+      return `${id},${created},${answered ? created.replace('T09', 'T10') : ''},,1,false`;
+    };
+    const rows = [
+      ...Array.from({ length: 12 }, (_, i) => line('09', i + 1, true)),
+      ...Array.from({ length: 12 }, (_, i) => line('10', i + 1, false)),
+      ...Array.from({ length: 3 }, (_, i) => line('11', i + 1, false)),
+    ];
+    await writeFile(
+      join(dir, 'tickets.csv'),
+      `ticket_id,created_at,first_response_at,resolved_at,contacts,reopened\n${rows.join('\n')}\n`,
+    );
+    dataset = await openFixture(dir);
+  });
+  afterAll(async () => {
+    dataset.close();
+    await rm(dir, { recursive: true });
+  });
+
+  it('a period of 10 tickets or more with none answered is unknown, never 0 % SLA or "12 waiting"', async () => {
+    expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-09')).toMatchObject({
+      value: 1,
+      numerator: 12,
+      breaches: 0,
+    });
+    expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-10')).toMatchObject({
+      value: null,
+      known_share: 0,
+      unknown_note: 'first_response_at unknown for 12 of 12 tickets',
+      numerator: null,
+      breaches: null,
+    });
+    expect(await kpiRow(dataset, 'first_response_hours', '2026-10')).toMatchObject({
+      value: null,
+      waiting: null,
+      unknown_note: 'first_response_at unknown for 12 of 12 tickets',
+    });
+    // Three tickets unanswered are three tickets waiting: measured as they are.
+    expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-11')).toMatchObject({ value: 0, breaches: 3 });
+    expect(await kpiRow(dataset, 'first_response_hours', '2026-11')).toMatchObject({ waiting: 3 });
+  });
+});
