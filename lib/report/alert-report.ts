@@ -133,12 +133,15 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
   // A count or a sum has a value with no row: a rep who won deals last period and none now won
   // $0, the number a "below" alert is for. (A rate of no deals stays unknown: no row, no finding.)
   const previousStart = periods.filter((p) => p < r.period.start).at(-1);
+  const before = table.rows.filter((row) => row.period_start === previousStart);
+  // A period with no row at all reads as one row without a value for `by` (the SQL's LEFT JOIN
+  // from the periods): that is no group to carry over.
+  const emptyPeriod = before.length === 1 && before[0]?.[by] == null;
   const seen = new Set(current.map(keyOf));
-  const none = zeroIn.has(r.period.start)
-    ? [...new Set(table.rows.filter((row) => row.period_start === previousStart).map(keyOf))].filter(
-        (key) => !seen.has(key),
-      )
-    : [];
+  const none =
+    zeroIn.has(r.period.start) && !emptyPeriod
+      ? [...new Set(before.map(keyOf))].filter((key) => !seen.has(key))
+      : [];
   const ownHistory = (key: string) => {
     const own = new Map(
       table.rows

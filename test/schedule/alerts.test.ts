@@ -2,13 +2,14 @@
 // condition turns to holding, none while it keeps holding, none when it never holds, again after
 // it cleared, per breakdown value with `by`, and never on stale data (the owner hears instead).
 
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../lib/insights/alert-rule.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { defineReport } from '../../lib/report/define.ts';
 import { runDueNow } from '../../lib/schedule/daemon.ts';
@@ -223,6 +224,57 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(mail?.subject).toContain('Won revenue (rep Umar Abbott) $0.00 is below $100,000 (October 2026)');
     expect(mail?.text).toMatch(/^- Won revenue \(rep Umar Abbott\) \$0\.00, −100\.0 % vs Sep/m);
     expect(mail?.text).toMatch(/from Umar Abbott/);
+  });
+
+  it('with by, a month without any won deal is no "(none)" group to carry over as $0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crm-pulse-no-won-'));
+    try {
+      // February: only lost deals (the KPI's one row that month has no owner); March: two reps
+      // win; April: only rep A.
+      const deal = (id: number, owner: string, day: string, status: string, amount: number) =>
+        `D${id},${owner},2017-01-05,${day},${status},${amount}`;
+      const rows = [
+        deal(1, 'A', '2017-01-10', 'won', 9000),
+        deal(2, 'B', '2017-02-10', 'lost', 0),
+        deal(3, 'A', '2017-03-10', 'won', 9000),
+        deal(4, 'B', '2017-03-12', 'won', 8000),
+        deal(5, 'A', '2017-04-10', 'won', 9000),
+        deal(6, 'B', '2017-04-11', 'lost', 0),
+        deal(7, 'A', '2017-04-30', 'lost', 0),
+      ];
+      await writeFile(
+        join(dir, 'opportunities.csv'),
+        `opportunity_id,owner_id,created_at,closed_at,status,amount\n${rows.join('\n')}\n`,
+      );
+      const rule: AlertRule = {
+        kpi: 'won_revenue',
+        when: 'below',
+        value: 5000,
+        by: 'owner',
+        grain: 'month',
+        params: {},
+        notifyWhenCleared: false,
+      };
+      const evaluate = async (month: string) =>
+        (
+          await evaluateAlertRun('reps-low', rule, parsePeriod(month), {
+            dataDir: dir,
+            timeZone: 'UTC',
+            now: () => '2017-05-02T08:00:00Z',
+            currency: 'USD',
+          })
+        ).findings.map((f) => [f.key, f.value, f.verdict.holds]);
+      expect(await evaluate('2017-03')).toEqual([
+        ['A', 9000, false],
+        ['B', 8000, false],
+      ]);
+      expect(await evaluate('2017-04')).toEqual([
+        ['A', 9000, false],
+        ['B', 0, true],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('with by, an average with no row this month stays unknown: no deal won is no average deal size', async () => {
