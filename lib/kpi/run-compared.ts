@@ -1,8 +1,10 @@
 import type { Dataset } from '../data/dataset.ts';
+import { carryZeros } from './carry-zeros.ts';
 import { type ComparedRow, compareRows, comparisonSpans, type Target } from './compare.ts';
 import type { KpiDefinition } from './definition.ts';
 import type { KpiRunner } from './kpi-memo.ts';
 import { type KpiRequest, type KpiResult, runKpi } from './run.ts';
+import { zeroWhenEmpty } from './zero-when-empty.ts';
 
 export type ComparedResult =
   | (Extract<KpiResult, { available: true }> & { readonly compared: ComparedRow[] })
@@ -11,7 +13,8 @@ export type ComparedResult =
 /**
  * Runs a KPI over the requested periods plus enough history for the previous period and the
  * same period last year, then attaches those and the target to each requested row. Table-shaped
- * KPIs have no single value to compare and come back as computed.
+ * KPIs have no single value to compare and come back as computed. With `carryZeros`, a count or
+ * a sum by a breakdown follows each value: 0 where it has no row after its first (carry-zeros.ts).
  */
 export async function runKpiCompared(
   dataset: Dataset,
@@ -19,6 +22,7 @@ export async function runKpiCompared(
   request: KpiRequest,
   targets: readonly Target[],
   run: KpiRunner = (k, r) => runKpi(dataset, k, r),
+  options: { readonly carryZeros?: boolean } = {},
 ): Promise<ComparedResult> {
   if (kpi.unit === 'table') {
     const result = await run(kpi, request);
@@ -28,7 +32,11 @@ export async function runKpiCompared(
   for (const span of comparisonSpans(request.span)) results.push(await run(kpi, { ...request, span }));
   const [first] = results;
   if (!first?.available) return first as Extract<KpiResult, { available: false }>;
-  const computed = results.flatMap((r) => r.rows);
+  const rows = results.flatMap((r) => r.rows);
+  const computed =
+    options.carryZeros && first.by && (await zeroWhenEmpty(dataset.db, kpi))
+      ? carryZeros(rows, first.by, request.span.start)
+      : rows;
   const compared = compareRows(computed, request.span, {
     direction: kpi.direction,
     by: first.by,

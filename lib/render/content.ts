@@ -31,11 +31,6 @@ export type KpiTable =
       readonly rows: readonly ComparedRow[];
       /** In a scoped report: why these rows are for the whole business, not the scope. */
       readonly companyWide?: string;
-      /**
-       * With `by`: the KPI over no rows is 0 (a count, a sum with 0 for none), so a breakdown
-       * value with no row in a period the data covers is 0, not unknown (lib/kpi/zero-when-empty.ts).
-       */
-      readonly emptyIsZero?: boolean;
     }
   | { readonly kpi: KpiDefinition; readonly available: false; readonly missing: readonly string[] };
 

@@ -6,8 +6,7 @@
 
 import { PulseError } from '../errors.ts';
 import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/alert-rule.ts';
-import { type ComparedRow, compareRows, wholeValue, yearAgo } from '../kpi/compare.ts';
-import type { Grain } from '../kpi/period.ts';
+import { type ComparedRow, wholeValue, yearAgo } from '../kpi/compare.ts';
 import { MIN_SAMPLE, tooFewToJudge } from '../kpi/sample-size.ts';
 import type { KpiSeries } from '../render/content.ts';
 import { bars, trend } from './cells/kpi-cells.ts';
@@ -117,9 +116,11 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     });
     return [finding('', '', value, verdict)];
   }
-  // For unusual, each value's own history: the trailing periods, broken down.
+  // For unusual, each value's own history: the trailing periods, broken down. A count or a sum
+  // follows each value: a rep who won deals last period and none now won $0, the number a "below"
+  // alert is for (a rate of no deals stays unknown: no row, no finding).
   const trailing = rule.when === 'unusual' ? 13 : 2;
-  const table = await r.rows(rule.kpi, { by: rule.by, history: trailing });
+  const table = await r.rows(rule.kpi, { by: rule.by, history: trailing, carryZeros: true });
   if (!table.available)
     throw new PulseError(
       'kpi_unavailable',
@@ -127,22 +128,14 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     );
   const by = table.by ?? rule.by;
   const keyOf = (row: ComparedRow) => breakdownKey(row, by);
-  const zeroIn = zeroPeriods(series, table.emptyIsZero === true, trailing);
-  const periods = [...new Set([...table.rows.map((row) => row.period_start), ...zeroIn])].sort();
+  const periods = [...new Set(table.rows.map((row) => row.period_start))].sort();
   const current = table.rows.filter((row) => row.period_start === r.period.start);
-  // A count or a sum has a value with no row: a rep who won deals last period and none now won
-  // $0, the number a "below" alert is for. (A rate of no deals stays unknown: no row, no finding.)
-  const previousStart = periods.filter((p) => p < r.period.start).at(-1);
-  const before = table.rows.filter((row) => row.period_start === previousStart);
-  // A period with no row at all reads as one row without a value for `by` (the SQL's LEFT JOIN
-  // from the periods): that is no group to carry over.
-  const emptyPeriod = before.length === 1 && before[0]?.[by] == null;
-  const seen = new Set(current.map(keyOf));
-  const none =
-    zeroIn.has(r.period.start) && !emptyPeriod
-      ? [...new Set(before.map(keyOf))].filter((key) => !seen.has(key))
-      : [];
-  const ownHistory = (key: string) => {
+  return current.map((row) => {
+    const key = keyOf(row);
+    // A group of a few (one deal of one is a 100 % close rate) is too small to judge: unknown.
+    const few = tooFewToJudge(unit, row, ratioNouns(series.kpi).items);
+    const value = few === null ? wholeValue(row) : null;
+    // Its earlier periods too: a swing measured against 0 of 4 deals is no usual swing.
     const own = new Map(
       table.rows
         .filter((o) => keyOf(o) === key)
@@ -151,14 +144,6 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
           tooFewToJudge(unit, o, ratioNouns(series.kpi).items) === null ? wholeValue(o) : null,
         ]),
     );
-    // Its earlier periods too: a swing measured against 0 of 4 deals is no usual swing.
-    return periods.map((p) => own.get(p) ?? (zeroIn.has(p) ? 0 : null));
-  };
-  const judged = current.map((row) => {
-    const key = keyOf(row);
-    // A group of a few (one deal of one is a 100 % close rate) is too small to judge: unknown.
-    const few = tooFewToJudge(unit, row, ratioNouns(series.kpi).items);
-    const value = few === null ? wholeValue(row) : null;
     const verdict = evaluateAlert(rule, {
       unit,
       direction,
@@ -168,40 +153,10 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
           ? `it rests on ${few} (a group needs ${MIN_SAMPLE} before it is judged)`
           : String(row.coverage_note ?? 'no data for the period'),
       target: row.target ?? null,
-      history: ownHistory(key),
+      history: periods.map((p) => own.get(p) ?? null),
     });
     return finding(key, `${rule.by} ${key}`, value, verdict);
   });
-  const zeros = none.map((key) => {
-    const verdict = evaluateAlert(rule, {
-      unit,
-      direction,
-      value: 0,
-      unknownReason: 'no data for the period',
-      target: null,
-      history: ownHistory(key),
-    });
-    return finding(key, `${rule.by} ${key}`, 0, verdict);
-  });
-  return [...judged, ...zeros];
-}
-
-/**
- * The periods (of the trailing `count`) in which a breakdown value with no row is 0: those the
- * whole KPI has a value for, when the KPI over no rows is 0 (table.emptyIsZero).
- */
-function zeroPeriods(
-  series: KpiSeries & { available: true },
-  emptyIsZero: boolean,
-  count: number,
-): Set<string> {
-  if (!emptyIsZero) return new Set();
-  return new Set(
-    series.history
-      .slice(-count)
-      .filter((row) => wholeValue(row) !== null)
-      .map((row) => row.period_start),
-  );
 }
 
 function breakdownKey(row: ComparedRow, by: string): string {
@@ -217,15 +172,13 @@ async function breakdownSeries(
 ): Promise<KpiSeries[]> {
   // Back to the same period last year (52 weeks for weeks), for the comparison with it.
   const back = r.period.grain === 'week' ? 53 : 13;
-  const [table, whole] = await Promise.all([r.rows(kpi, { by, history: back }), r.kpi(kpi, 13)]);
-  if (!table.available || !whole.available) return [];
+  const table = await r.rows(kpi, { by, history: back, carryZeros: true });
+  if (!table.available) return [];
   const column = table.by ?? by;
-  const zeroIn = zeroPeriods(whole, table.emptyIsZero === true, 13);
   return findings.map((f) => {
-    const own = table.rows.filter((row) => breakdownKey(row, column) === f.key);
-    const history = [...own, ...zeroRows(whole, own, zeroIn, column, f.key, r.period.grain)].sort((a, b) =>
-      a.period_start.localeCompare(b.period_start),
-    );
+    const history = table.rows
+      .filter((row) => breakdownKey(row, column) === f.key)
+      .sort((a, b) => a.period_start.localeCompare(b.period_start));
     const at = history.findIndex((row) => row.period_start === r.period.start);
     const current = history[at];
     // "+8.3 pts vs Sep" from a September of 1 deal in 4 is no comparison: said as such, and so
@@ -263,37 +216,6 @@ async function breakdownSeries(
       history,
     };
   });
-}
-
-/** The value's 0 rows: the periods it has no row in where that means 0, compared as any row is. */
-function zeroRows(
-  whole: KpiSeries & { available: true },
-  own: readonly ComparedRow[],
-  zeroIn: ReadonlySet<string>,
-  column: string,
-  key: string,
-  grain: Grain,
-): ComparedRow[] {
-  const has = new Set(own.map((row) => row.period_start));
-  const periods = whole.history.filter((row) => zeroIn.has(row.period_start) && !has.has(row.period_start));
-  if (periods.length === 0) return [];
-  const raw = [
-    ...own,
-    ...periods.map((row) => ({
-      id: row.id,
-      period_start: row.period_start,
-      period_end: row.period_end,
-      [column]: key,
-      value: 0,
-    })),
-  ];
-  const first = whole.history[0];
-  const last = whole.history.at(-1);
-  if (!first || !last) return [];
-  const span = { start: first.period_start, end: last.period_end, grain };
-  return compareRows(raw, span, { direction: whole.kpi.direction, by: column, targets: [] }).filter(
-    (row) => !has.has(row.period_start),
-  );
 }
 
 function cleared(finding: AlertFinding): string {

@@ -23,6 +23,12 @@ export interface RowsOptions {
   readonly previous?: boolean;
   /** The trailing periods ending with the report's, each row with its period_start (a breakdown's history). */
   readonly history?: number;
+  /**
+   * With `by`, for a count or a sum: a value with a row in a period of the span and none in a later
+   * one the data covers gets a row of 0 there (a rep with no won deal: $0), for following each
+   * value over the periods (lib/kpi/carry-zeros.ts).
+   */
+  readonly carryZeros?: boolean;
 }
 
 export interface CellTiming {

@@ -5,7 +5,6 @@ import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
 import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
-import { zeroWhenEmpty } from '../kpi/zero-when-empty.ts';
 import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
@@ -99,7 +98,7 @@ export function createDatasetSource(
     rows: (id, rowOptions = {}) =>
       once(`rows:${id}:${JSON.stringify(rowOptions)}`, async (): Promise<KpiTable> => {
         const kpi = catalog.get(id);
-        const { by, params, previous, history } = rowOptions;
+        const { by, params, previous, history, carryZeros } = rowOptions;
         const scopeClass = classify(kpi, by);
         if (scopeClass.kind === 'unavailable') return { kpi, available: false, missing: scopeClass.missing };
         const span = previous
@@ -109,19 +108,13 @@ export function createDatasetSource(
             : period;
         const request = { span, ...(by ? { by } : {}), ...kpiParams(kpi, params) };
         started(id, by);
-        const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
+        const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run, {
+          ...(carryZeros ? { carryZeros } : {}),
+        });
         if (!result.available) return { kpi, available: false, missing: result.missing };
         const rows = label(result.compared, scopeClass);
         shown.set(`rows:${id}:${JSON.stringify(rowOptions)}`, rows);
-        const emptyIsZero = by !== undefined && (await zeroWhenEmpty(dataset.db, kpi));
-        return {
-          kpi,
-          available: true,
-          ...(result.by ? { by: result.by } : {}),
-          rows,
-          ...wide(scopeClass),
-          ...(emptyIsZero ? { emptyIsZero } : {}),
-        };
+        return { kpi, available: true, ...(result.by ? { by: result.by } : {}), rows, ...wide(scopeClass) };
       }),
     shown: () => [...shown.values()].flat(),
     scopeOutcomes: () => [...outcomes.values()],

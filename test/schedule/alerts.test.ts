@@ -277,6 +277,62 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     }
   });
 
+  it('with by, a carried 0 follows its value only from its first row, with its target, and never for "(none)"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crm-pulse-carry-'));
+    try {
+      await writeFile(
+        join(dir, 'customers.csv'),
+        'customer_id,segment,acquired_at\nC1,SMB,2015-01-01\nC2,Enterprise,2015-01-01\nC3,,2015-01-01\n',
+      );
+      // Rep A wins every month of 2016 and 2017 (SMB); rep B first wins in April 2017
+      // (Enterprise, March only; C3 has no segment, March only).
+      const deals = Array.from({ length: 16 }, (_, i) => {
+        const month = new Date(Date.UTC(2016, i, 10)).toISOString().slice(0, 10);
+        return `D${i},A,C1,2015-12-01,${month},won,${9000 + (i % 3) * 1500}`;
+      });
+      deals.push('E1,B,C2,2016-01-01,2017-03-11,won,9000', 'E2,B,C3,2016-01-01,2017-03-12,won,9000');
+      deals.push('E3,B,C1,2016-01-01,2017-04-12,won,7000', 'E4,A,C1,2016-01-01,2017-04-30,lost,0');
+      await writeFile(
+        join(dir, 'opportunities.csv'),
+        `opportunity_id,owner_id,customer_id,created_at,closed_at,status,amount\n${deals.join('\n')}\n`,
+      );
+      await writeFile(
+        join(dir, 'targets.csv'),
+        'kpi,period_start,grain,target,segment\nwon_revenue,2017-04-01,month,5000,SMB\nwon_revenue,2017-04-01,month,5000,Enterprise\n',
+      );
+      const evaluate = async (rule: Partial<AlertRule>) =>
+        (
+          await evaluateAlertRun(
+            'x',
+            {
+              kpi: 'won_revenue',
+              when: 'below',
+              grain: 'month',
+              params: {},
+              notifyWhenCleared: false,
+              ...rule,
+            },
+            parsePeriod('2017-04'),
+            { dataDir: dir, timeZone: 'UTC', now: () => '2017-05-02T08:00:00Z', currency: 'USD' },
+          )
+        ).findings;
+      // B's first month is no move after a year of zeros: it has no earlier periods to swing from.
+      const unusual = await evaluate({ when: 'unusual', by: 'owner' });
+      expect(unusual.find((f) => f.key === 'B')?.verdict.holds).toBeNull();
+      // Enterprise won nothing in April against its $5,000 target: off target.
+      const target = await evaluate({ when: 'off_target', by: 'segment' });
+      expect(target.find((f) => f.key === 'Enterprise')).toMatchObject({
+        value: 0,
+        verdict: { holds: true },
+      });
+      // Deals without a segment are no group to follow: no "(none) $0".
+      const below = await evaluate({ value: 5000, by: 'segment' });
+      expect(below.map((f) => f.key)).toEqual(['SMB', 'Enterprise']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('with by, an average with no row this month stays unknown: no deal won is no average deal size', async () => {
     const rule = { kpi: 'avg_deal_size', when: 'below' as const, value: 1_000_000, by: 'owner' };
     const { findings } = await evaluateAlertRun(

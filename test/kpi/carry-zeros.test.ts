@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { carryZeros } from '../../lib/kpi/carry-zeros.ts';
+import type { KpiRow } from '../../lib/kpi/run.ts';
+
+const row = (period: string, rep: string | null, value: number | null, extra: object = {}): KpiRow =>
+  ({ id: 'won_revenue', period_start: period, period_end: `${period}~`, rep, value, ...extra }) as KpiRow;
+const sorted = (rows: KpiRow[]) =>
+  rows
+    .map((r) => [r.period_start, r.rep, r.value])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])));
+
+describe('carryZeros', () => {
+  it('gives a value 0 where it has no row after its first, in the periods the data covers', () => {
+    const rows = [
+      row('2017-01', 'A', 5),
+      row('2017-02', 'A', 6),
+      row('2017-02', 'B', 7),
+      row('2017-03', 'B', 8),
+      row('2017-04', 'B', null, { coverage: 'partial' }),
+    ];
+    expect(sorted(carryZeros(rows, 'rep', '2017-01'))).toEqual([
+      ['2017-01', 'A', 5],
+      ['2017-02', 'A', 6],
+      ['2017-02', 'B', 7],
+      ['2017-03', 'A', 0],
+      ['2017-03', 'B', 8],
+      ['2017-04', 'B', null],
+    ]);
+  });
+
+  it('follows only values seen in the span, and never a row without a value for `by`', () => {
+    const rows = [
+      row('2016-12', 'C', 1),
+      row('2017-01', null, 4),
+      row('2017-01', 'A', 5),
+      row('2017-02', 'A', 2),
+    ];
+    expect(sorted(carryZeros(rows, 'rep', '2017-01'))).toEqual([
+      ['2016-12', 'C', 1],
+      ['2017-01', 'A', 5],
+      ['2017-01', null, 4],
+      ['2017-02', 'A', 2],
+    ]);
+  });
+
+  it('a period with no row at all (one row of 0 without a value for `by`) keeps only the values followed', () => {
+    const rows = [row('2017-01', 'A', 5), row('2017-02', null, 0), row('2017-03', null, 0)];
+    expect(sorted(carryZeros(rows, 'rep', '2017-02'))).toEqual([['2017-01', 'A', 5]]);
+    expect(sorted(carryZeros(rows, 'rep', '2017-01'))).toEqual([
+      ['2017-01', 'A', 5],
+      ['2017-02', 'A', 0],
+      ['2017-03', 'A', 0],
+    ]);
+  });
+});
