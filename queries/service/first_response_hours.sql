@@ -22,17 +22,25 @@ WITH counted AS (
          median((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS median_hours,
          count(t.first_response_at) AS tickets,
          count(t.ticket_id) FILTER (t.first_response_at IS NULL) AS unanswered,
-         count(t.ticket_id) AS created,
-         -- None answered among 10 tickets or more is a column the export stopped carrying.
-         (SELECT count(first_response_at) FROM tickets) > 0
-           AND (count(t.first_response_at) > 0 OR count(t.ticket_id) < 10) AS exported
+         count(t.ticket_id) AS created
   FROM periods($start, $end, $grain) p
   LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
   LEFT JOIN customers c ON c.customer_id = t.customer_id
   GROUP BY ALL
+),
+-- None answered among a period's 10 tickets or more, in an export with answers, is a column the
+-- export stopped carrying. Counted over the whole period: one channel's backlog is a backlog.
+exported AS (
+  SELECT p.period_start,
+         (SELECT count(first_response_at) FROM tickets) > 0
+           AND (count(t.first_response_at) > 0 OR count(t.ticket_id) < 10) AS exported
+  FROM periods($start, $end, $grain) p
+  LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
+  GROUP BY ALL
 )
-SELECT period_start, period_end, breakdown, mean_hours AS value, median_hours, tickets,
-       CASE WHEN exported THEN unanswered END AS waiting,
-       CASE WHEN exported THEN created ELSE 0 END AS value_known,
-       created AS value_of
-FROM counted
+SELECT k.period_start, k.period_end, k.breakdown, k.mean_hours AS value, k.median_hours, k.tickets,
+       CASE WHEN e.exported THEN k.unanswered END AS waiting,
+       CASE WHEN e.exported THEN k.created ELSE 0 END AS value_known,
+       k.created AS value_of
+FROM counted k
+JOIN exported e ON e.period_start = k.period_start

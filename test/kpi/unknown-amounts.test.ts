@@ -213,4 +213,35 @@ describe('first responses the export stopped carrying', () => {
     expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-11')).toMatchObject({ value: 0, breaches: 3 });
     expect(await kpiRow(dataset, 'first_response_hours', '2026-11')).toMatchObject({ waiting: 3 });
   });
+
+  it("is the whole period's: one channel never answered while another is, is a backlog, 0 %", async () => {
+    const backlog = await mkdtemp(join(tmpdir(), 'pulse-backlog-'));
+    const line = (channel: string, day: number, answered: boolean) => {
+      const created = `2026-10-${String(day).padStart(2, '0')}T09:00:00`;
+      return `${channel}${day},${created},${answered ? created.replace('T09', 'T11') : ''},${channel}`;
+    };
+    const rows = [
+      ...Array.from({ length: 20 }, (_, i) => line('email', i + 1, true)),
+      ...Array.from({ length: 12 }, (_, i) => line('chat', i + 1, false)),
+    ];
+    await writeFile(
+      join(backlog, 'tickets.csv'),
+      `ticket_id,created_at,first_response_at,channel\n${rows.join('\n')}\n`,
+    );
+    const data = await openFixture(backlog);
+    try {
+      const catalog = await testCatalog();
+      const run = async (id: string) =>
+        (await runKpi(data, catalog.get(id), { span: parsePeriod('2026-10'), by: 'channel' })).rows;
+      const sla = await run('sla_attainment_rate');
+      expect(sla.find((r) => r.channel === 'chat')).toMatchObject({ value: 0, breaches: 12 });
+      expect(sla.find((r) => r.channel === 'email')).toMatchObject({ value: 1, breaches: 0 });
+      expect((await run('first_response_hours')).find((r) => r.channel === 'chat')).toMatchObject({
+        waiting: 12,
+      });
+    } finally {
+      data.close();
+      await rm(backlog, { recursive: true });
+    }
+  });
 });
