@@ -117,7 +117,6 @@ async function recordMissed(
     const span = periodForScheduledRun(at, schedule.timezone, definition.grain);
     return { span, period: periodArgument({ ...span, grain: definition.grain }) };
   };
-  const later = [...plan.missed, ...(plan.due ? [plan.due] : [])];
   const down: string[] = [];
   const stale: string[] = [];
   for (const at of plan.missed) {
@@ -125,7 +124,9 @@ async function recordMissed(
     const waited = unfinished
       .find((r) => r.scheduledAt === at.toISOString())
       ?.detail?.startsWith(WAITING_FOR_DATA);
-    const takenOverBy = later.find((next) => next > at && periodOf(next).period === period);
+    // The schedule's next run after this one, due now or still to come, reports the same period.
+    const next = nextScheduledRun(schedule, at);
+    const takenOverBy = next && periodOf(next).period === period ? next : undefined;
     const reportsIt = takenOverBy
       ? `the run of ${formatLocal(takenOverBy, schedule.timezone)} reports the same period`
       : '';
@@ -154,9 +155,11 @@ async function recordMissed(
     });
     if (takenOverBy) continue;
     const when = `${formatLocal(at, schedule.timezone)} (${formatPeriod(span)})`;
-    if (!waited) down.push(`${when}: npx pulse send ${schedule.name} --period ${period}`);
-    else if (schedule.alert) stale.push(`${when}: npx pulse alert test ${schedule.name} --period ${period}`);
-    else stale.push(`${when}: npx pulse send ${schedule.name} --period ${period}`);
+    // An alert is not sent by hand; what it would have said is its test.
+    const command = schedule.alert
+      ? `npx pulse alert test ${schedule.name} --period ${period}`
+      : `npx pulse send ${schedule.name} --period ${period}`;
+    (waited ? stale : down).push(`${when}: ${command}`);
   }
   const env: DeliveryEnv = {
     ...deps.delivery,
@@ -174,7 +177,6 @@ async function recordMissed(
         details: stale.slice(-20),
         fix: [
           `refresh the export in ${deps.delivery.dataDir}`,
-          // An alert is not sent by hand; what it would have said is its test.
           schedule.alert
             ? 'an alert is not sent by hand: the command on its line shows what it would have said'
             : 'once the export covers the period, send it with the command on its line (add --partial to send it now with the data there is)',
@@ -190,7 +192,9 @@ async function recordMissed(
         details: down.slice(-20),
         fix: [
           `the catch-up window is ${schedule.catchUpMs / 3_600_000} h (catchUpHours in schedules.json); keep pulse schedule running (systemd, a container restart policy)`,
-          'send a missed report by hand with the command on its line',
+          schedule.alert
+            ? 'an alert is not sent by hand: the command on its line shows what it would have said'
+            : 'send a missed report by hand with the command on its line',
         ],
       },
       env,

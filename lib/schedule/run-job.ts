@@ -207,7 +207,11 @@ export async function runScheduledJob(
       {
         summary: `${schedule.name} (${schedule.report}, ${formatPeriod(span)}): the run failed`,
         details: [message],
-        fix: [`after fixing it: npx pulse send ${schedule.name} --period ${period}`],
+        fix: [
+          schedule.alert
+            ? `after fixing it: npx pulse alert test ${schedule.name} --period ${period}`
+            : `after fixing it: npx pulse send ${schedule.name} --period ${period}`,
+        ],
       },
       env,
     );

@@ -395,6 +395,55 @@ describe('daily alerts on an export that stays stale', { timeout: 180_000 }, () 
     );
   });
 
+  it('a catch-up window shorter than a day, or a day of 25 hours, still hands the period on without a mail', async () => {
+    const first = new Date('2026-12-02T08:00:00Z');
+    const { smtp, deps } = await setUp(first);
+    const alert = { ...alertSchedule({}), catchUpMs: 12 * 3_600_000 };
+    for (let day = 0; day < 4; day += 1)
+      for (const hour of [0, 13]) {
+        // The run at 08:00, then the daemon's retry at 21:00, past the 12-hour window.
+        h?.clock.set(new Date(first.getTime() + day * DAY + hour * 3_600_000));
+        await runDueNow([alert], deps);
+      }
+    expect(await subjects(smtp, OWNER.address)).toEqual([
+      '[crm-pulse] churn-high (alert:churn-high, 2026-11): not sent, the export is stale',
+    ]);
+  });
+
+  it('in New York, across the end of daylight saving time, the next day takes the period over', async () => {
+    const { smtp, deps } = await setUp(new Date('2027-11-06T12:00:00Z')); // 08:00 EDT
+    const alert = { ...alertSchedule({}), catchUpMs: 24 * 3_600_000, timezone: 'America/New_York' };
+    // 08:00 EST on the 7th is 25 hours later: the first run's window closes an hour before it.
+    for (const at of [
+      '2027-11-06T12:00:00Z',
+      '2027-11-07T12:30:00Z',
+      '2027-11-07T13:00:00Z',
+      '2027-11-08T13:00:00Z',
+    ]) {
+      h?.clock.set(new Date(at));
+      await runDueNow([alert], deps);
+    }
+    expect(await subjects(smtp, OWNER.address)).toEqual([
+      '[crm-pulse] churn-high (alert:churn-high, 2027-10): not sent, the export is stale',
+    ]);
+    const [, , previous] = await deps.store.readRecent('churn-high', 3);
+    expect(previous?.detail).toMatch(
+      /^not sent: the export did not cover October 2027 yet; the run of 2027-11-07 08:00/,
+    );
+  });
+
+  it("a run missed while the scheduler was down is offered as the alert's test, not a send", async () => {
+    const { smtp, deps } = await setUp(new Date('2026-11-01T08:00:00Z'));
+    const alert = { ...alertSchedule({}), cron: '0 8 1 * *' };
+    await runDueNow([alert], deps); // October, evaluated
+    h?.clock.set(new Date('2026-12-03T08:00:00Z')); // down across December 1st
+    await runDueNow([alert], deps);
+    const mails = await Promise.all(smtp.to(OWNER.address).map((m) => simpleParser(m.raw)));
+    const missed = mails.find((m) => m.subject?.includes('was missed'));
+    expect(missed?.text).toContain('npx pulse alert test churn-high --period 2026-11');
+    expect(missed?.text).not.toContain('pulse send');
+  });
+
   it('when the period moves on unsent, the owner is told why, with what to run once the export covers it', async () => {
     const { smtp, deps } = await setUp(new Date('2026-12-01T08:00:00Z')); // November: stale
     const alert = { ...alertSchedule({}), catchUpMs: 24 * 3_600_000 };
