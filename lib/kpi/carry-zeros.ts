@@ -9,36 +9,42 @@
 import type { KpiRow } from './run.ts';
 
 export function carryZeros(rows: readonly KpiRow[], by: string, from: string): KpiRow[] {
-  const inSpan = rows.filter((row) => row.period_start >= from);
-  const periods = [...new Set(inSpan.map((row) => row.period_start))].sort();
+  const byPeriod = new Map<string, KpiRow[]>();
+  for (const row of rows) {
+    if (row.period_start < from) continue;
+    const own = byPeriod.get(row.period_start);
+    if (own) own.push(row);
+    else byPeriod.set(row.period_start, [row]);
+  }
   const keyOf = (row: KpiRow) => row[by];
-  const empty = (period: string) => {
-    const own = inSpan.filter((row) => row.period_start === period);
-    return own.length === 1 && own[0] !== undefined && keyOf(own[0]) == null && own[0].value === 0;
-  };
-  const covered = (period: string) =>
-    inSpan.some((row) => row.period_start === period && row.coverage === undefined);
-  const out = rows.filter((row) => !(row.period_start >= from && empty(row.period_start)));
+  const empty = new Set(
+    [...byPeriod]
+      .filter(
+        ([, own]) => own.length === 1 && own[0] !== undefined && keyOf(own[0]) == null && own[0].value === 0,
+      )
+      .map(([period]) => period),
+  );
+  const out = rows.filter((row) => !empty.has(row.period_start));
   const seen = new Map<string, KpiRow>();
-  for (const period of periods) {
-    const here = inSpan.filter((row) => row.period_start === period);
-    const present = new Set(here.map((row) => String(keyOf(row))));
-    if (covered(period))
+  for (const period of [...byPeriod.keys()].sort()) {
+    const here = byPeriod.get(period) ?? [];
+    const present = new Set(here.flatMap((row) => (keyOf(row) == null ? [] : [String(keyOf(row))])));
+    const covered = here.some((row) => row.coverage === undefined);
+    const end = here[0]?.period_end ?? period;
+    if (covered)
       for (const [key, first] of seen)
         if (!present.has(key))
           out.push({
             id: first.id,
             period_start: period,
-            period_end: periodEnd(here, period),
+            period_end: end,
             [by]: keyOf(first) ?? null,
             value: 0,
           });
-    for (const row of here)
-      if (keyOf(row) != null && !seen.has(String(keyOf(row)))) seen.set(String(keyOf(row)), row);
+    for (const row of here) {
+      const key = keyOf(row);
+      if (key != null && !seen.has(String(key))) seen.set(String(key), row);
+    }
   }
   return out;
-}
-
-function periodEnd(rows: readonly KpiRow[], period: string): string {
-  return rows.find((row) => row.period_start === period)?.period_end ?? period;
 }
