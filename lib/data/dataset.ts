@@ -27,7 +27,7 @@ import {
   recordMalformed,
   summariseRejects,
 } from './rejects.ts';
-import { applyScope, type DatasetScope } from './scope.ts';
+import { applyScope, type DatasetScope, nameWholeTables } from './scope.ts';
 import { assertSourcesInside } from './source-links.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
@@ -220,6 +220,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       options.scope && Object.keys(options.scope).length > 0
         ? await applyScope(db, options.scope, options.dataDir)
         : undefined;
+    if (!scope) await nameWholeTables(db);
     await lockDown(db, { readable: [options.dataDir], writable: options.writableDirs ?? [] });
     const tables: TableSummary[] = [...staged.values()].map((s) => {
       const rejected = rejects.tables.find((t) => t.table === s.spec.name)?.rows ?? 0;

@@ -81,6 +81,16 @@ export function unscopedName(table: TableName): string {
   return `unscoped_${table}`;
 }
 
+/**
+ * Without a scope the contract's tables are the whole ones: `unscoped_<table>` names them too, so
+ * SQL that must read the whole business (was a column exported at all?) reads one name, scoped
+ * or not.
+ */
+export async function nameWholeTables(db: Database): Promise<void> {
+  for (const table of SCOPED_ORDER)
+    await db.run(`CREATE VIEW ${quoteIdent(unscopedName(table))} AS SELECT * FROM ${quoteIdent(table)}`);
+}
+
 export interface UnattributedRows {
   readonly table: TableName;
   /** Rows that belong to no known customer: in no scope's numbers. */

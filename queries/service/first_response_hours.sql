@@ -29,12 +29,15 @@ WITH counted AS (
   GROUP BY ALL
 ),
 -- None answered among a period's 10 tickets or more, in an export with answers, is a column the
--- export stopped carrying. Summed over the whole period: one channel's backlog is a backlog.
+-- export stopped carrying. Counted over the whole business (unscoped_tickets, the same table
+-- unless the report is scoped): one channel's or one region's backlog is a backlog.
 exported AS (
-  SELECT period_start,
-         (SELECT count(first_response_at) FROM tickets) > 0 AND (sum(tickets) > 0 OR sum(created) < 10) AS exported
-  FROM counted
-  GROUP BY period_start
+  SELECT p.period_start,
+         (SELECT count(first_response_at) FROM unscoped_tickets) > 0
+           AND (count(w.first_response_at) > 0 OR count(w.ticket_id) < 10) AS exported
+  FROM periods($start, $end, $grain) p
+  LEFT JOIN unscoped_tickets w ON w.created_at >= p.period_start AND w.created_at < p.period_end
+  GROUP BY ALL
 )
 SELECT k.period_start, k.period_end, k.breakdown, k.mean_hours AS value, k.median_hours, k.tickets,
        CASE WHEN e.exported THEN k.unanswered END AS waiting,

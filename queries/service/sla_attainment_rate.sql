@@ -21,20 +21,21 @@ WITH counted AS (
          count(*) FILTER (t.first_response_at IS NOT NULL
            OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600) AS decided,
          count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
-           OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS late,
-         count(t.first_response_at) AS answered,
-         count(t.ticket_id) AS created
+           OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS late
   FROM periods($start, $end, $grain) p
   LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
   GROUP BY ALL
 ),
 -- None answered among a period's 10 tickets or more, in an export with answers, is a column the
--- export stopped carrying. Summed over the whole period: one channel's backlog is a backlog.
+-- export stopped carrying. Counted over the whole business (unscoped_tickets, the same table
+-- unless the report is scoped): one channel's or one region's backlog is a backlog.
 exported AS (
-  SELECT period_start,
-         (SELECT count(first_response_at) FROM tickets) > 0 AND (sum(answered) > 0 OR sum(created) < 10) AS exported
-  FROM counted
-  GROUP BY period_start
+  SELECT p.period_start,
+         (SELECT count(first_response_at) FROM unscoped_tickets) > 0
+           AND (count(w.first_response_at) > 0 OR count(w.ticket_id) < 10) AS exported
+  FROM periods($start, $end, $grain) p
+  LEFT JOIN unscoped_tickets w ON w.created_at >= p.period_start AND w.created_at < p.period_end
+  GROUP BY ALL
 )
 SELECT c.period_start, c.period_end, c.breakdown,
        CASE WHEN e.exported THEN c.in_time END AS numerator,

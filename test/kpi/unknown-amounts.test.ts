@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../lib/data/dataset.ts';
+import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { compareRows } from '../../lib/kpi/compare.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import type { KpiRow } from '../../lib/kpi/run.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
-import { FIXTURES, kpiRow, openFixture, testCatalog } from '../helpers.ts';
+import { FIXTURES, kpiRow, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
 // test/fixtures/open-deals-blank-amount: as in many real exports, open deals have no amount.
@@ -212,6 +212,42 @@ describe('first responses the export stopped carrying', () => {
     // Three tickets unanswered are three tickets waiting: measured as they are.
     expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-11')).toMatchObject({ value: 0, breaches: 3 });
     expect(await kpiRow(dataset, 'first_response_hours', '2026-11')).toMatchObject({ waiting: 3 });
+  });
+
+  it("is the whole business's: in a report scoped to a region, its unanswered backlog is 0 %", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-sla-scope-'));
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,region,acquired_at\nC1,EMEA,2024-01-01\nC2,AMER,2024-01-01\n',
+    );
+    const line = (customer: string, day: number, answered: boolean) => {
+      const created = `2026-10-${String(day).padStart(2, '0')}T09:00:00`;
+      return `${customer}-${day},${customer},${created},${answered ? created.replace('T09', 'T11') : ''}`;
+    };
+    const rows = [
+      ...Array.from({ length: 20 }, (_, i) => line('C2', i + 1, true)),
+      ...Array.from({ length: 12 }, (_, i) => line('C1', i + 1, false)),
+    ];
+    await writeFile(
+      join(dir, 'tickets.csv'),
+      `ticket_id,customer_id,created_at,first_response_at\n${rows.join('\n')}\n`,
+    );
+    const emea = await openDataset({
+      dataDir: dir,
+      now: TEST_NOW,
+      timeZone: 'UTC',
+      cacheDir: null,
+      scope: { region: 'EMEA' },
+    });
+    try {
+      const catalog = await testCatalog();
+      const [sla] = (await runKpi(emea, catalog.get('sla_attainment_rate'), { span: parsePeriod('2026-10') }))
+        .rows;
+      expect(sla).toMatchObject({ value: 0, breaches: 12 });
+    } finally {
+      emea.close();
+      await rm(dir, { recursive: true });
+    }
   });
 
   it("is the whole period's: one channel never answered while another is, is a backlog, 0 %", async () => {
