@@ -102,9 +102,9 @@ async function runDue(schedule: Schedule, deps: DaemonDeps): Promise<RunRecord[]
 
 /**
  * Records the runs that will not be made up, and tells the owner: why each went unsent and the
- * command for it. A run whose period a later run reports (a daily alert on a monthly KPI, waiting
- * for the export; a new schedule's run just before its first) is taken over by that run: recorded,
- * and no mail, as nothing of it is lost (the owner heard about a stale export when it began).
+ * command for it. A run whose period a later run reports (a daily alert on a monthly KPI waiting
+ * for the export) is taken over by that run: recorded, and no mail, as nothing of it is lost (the
+ * owner heard about the stale export when it began).
  */
 async function recordMissed(
   schedule: Schedule,
@@ -117,6 +117,7 @@ async function recordMissed(
     const span = periodForScheduledRun(at, schedule.timezone, definition.grain);
     return { span, period: periodArgument({ ...span, grain: definition.grain }) };
   };
+  const later = [...plan.missed, ...(plan.due ? [plan.due] : [])];
   const down: string[] = [];
   const stale: string[] = [];
   for (const at of plan.missed) {
@@ -124,9 +125,16 @@ async function recordMissed(
     const waited = unfinished
       .find((r) => r.scheduledAt === at.toISOString())
       ?.detail?.startsWith(WAITING_FOR_DATA);
-    // The schedule's next run after this one, due now or still to come, reports the same period.
+    // A run that waited for the export hands its period on to the schedule's next run, due now or
+    // still to come (the owner was told the export is stale). One missed while the scheduler was
+    // down is taken over only by a run due or missed already: one still to come may never happen
+    // (schedules.json edited, the scheduler stopped), and the owner would never hear.
     const next = nextScheduledRun(schedule, at);
-    const takenOverBy = next && periodOf(next).period === period ? next : undefined;
+    const samePeriod = next && periodOf(next).period === period ? next : undefined;
+    const takenOverBy =
+      samePeriod && (waited || later.some((run) => run.getTime() === samePeriod.getTime()))
+        ? samePeriod
+        : undefined;
     const reportsIt = takenOverBy
       ? `the run of ${formatLocal(takenOverBy, schedule.timezone)} reports the same period`
       : '';

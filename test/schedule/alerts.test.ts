@@ -444,6 +444,17 @@ describe('daily alerts on an export that stays stale', { timeout: 180_000 }, () 
     expect(missed?.text).not.toContain('pulse send');
   });
 
+  it('a run missed while the scheduler was down is not handed to a run still to come, which may never happen', async () => {
+    const { smtp, deps } = await setUp(new Date('2026-11-30T08:00:00Z'));
+    const daily = { ...alertSchedule({}), catchUpMs: 12 * 3_600_000 };
+    await runDueNow([daily], deps); // October
+    h?.clock.set(new Date('2026-12-01T22:00:00Z')); // down across December 1st, 08:00
+    await runDueNow([daily], deps);
+    const mails = await Promise.all(smtp.to(OWNER.address).map((m) => simpleParser(m.raw)));
+    const missed = mails.find((m) => m.subject?.includes('was missed'));
+    expect(missed?.text).toContain('npx pulse alert test churn-high --period 2026-11');
+  });
+
   it('when the period moves on unsent, the owner is told why, with what to run once the export covers it', async () => {
     const { smtp, deps } = await setUp(new Date('2026-12-01T08:00:00Z')); // November: stale
     const alert = { ...alertSchedule({}), catchUpMs: 24 * 3_600_000 };
