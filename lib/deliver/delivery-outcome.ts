@@ -82,16 +82,25 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   if (result.groups.some((g) => g.problems.length > 0)) {
     fix.push('fix the report or the data (`npx pulse check`), then resend');
   }
-  for (const o of result.groups.flatMap((g) => g.outcomes)) {
-    if (o.state === 'unknown')
+  // An alert's message is not sent by hand: its test shows what it said (`pulse send` refuses it).
+  const [verb, , alert] = request.definition.command ?? [];
+  if (verb === 'alert' && alert && result.period) {
+    if (missing > 0 || c.unknown > 0)
       fix.push(
-        `ask ${o.key.recipient} whether the report arrived; if not, send it again on purpose: ${buildResendCommand(o.key, o.params)}`,
+        `an alert is not sent by hand: the schedule's next run sends it again while the condition holds (recipients who got it are skipped); what it says: npx pulse alert test ${alert} --period ${result.period}`,
       );
-  }
-  if (result.period && (missing > 0 || result.groups.some((g) => g.problems.length > 0))) {
-    fix.push(
-      `resend what is missing: npx pulse send ${request.schedule} --period ${result.period} (recipients already sent, or of unknown outcome, are skipped)`,
-    );
+  } else {
+    for (const o of result.groups.flatMap((g) => g.outcomes)) {
+      if (o.state === 'unknown')
+        fix.push(
+          `ask ${o.key.recipient} whether the report arrived; if not, send it again on purpose: ${buildResendCommand(o.key, o.params)}`,
+        );
+    }
+    if (result.period && (missing > 0 || result.groups.some((g) => g.problems.length > 0))) {
+      fix.push(
+        `resend what is missing: npx pulse send ${request.schedule} --period ${result.period} (recipients already sent, or of unknown outcome, are skipped)`,
+      );
+    }
   }
   if (c.recipients === 0) fix.push('add recipients to the schedule, or check its recipientsFrom query');
   return { summary, details, fix };

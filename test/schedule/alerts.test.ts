@@ -346,6 +346,20 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(findings.some((f) => f.value === 0)).toBe(false);
   });
 
+  it('a recipient refused: the owner is told the next run tries again, and the test, never a pulse send', async () => {
+    h = await createHarness(SAMPLE_DATA_DIR, FIRST.toISOString());
+    smtp = await startSmtp({
+      rcpt: (address) =>
+        address === 'cs-lead@example.com' ? { code: 550, message: '5.1.1 no such user' } : undefined,
+    });
+    const record = await runScheduledJob(alertSchedule({}), FIRST, h.deps({ port: smtp.port }));
+    expect(record.state).toBe('failed');
+    const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    expect(mail.text).toContain("the schedule's next run sends it again while the condition holds");
+    expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-10');
+    expect(mail.text).not.toContain('pulse send');
+  });
+
   it('stale data sends nothing to recipients; the owner hears about the export', async () => {
     const scheduled = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
     const { smtp, deps } = await setUp(scheduled);
