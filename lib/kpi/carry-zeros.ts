@@ -2,11 +2,17 @@
 // won deal this month is simply absent, though the truth is $0 (lib/kpi/zero-when-empty.ts says
 // which KPIs those are). For a run that follows each value over periods (an alert by rep), a
 // value seen in a period of the span gets a 0 row in each later period the data covers where it
-// has none. Never before its first row (a new rep had no history of zeros), never for rows
-// without a value for `by` (no group to follow), and a period with no row at all, which reads as
-// one such row of 0, keeps none of it.
+// has none; never before its first row (a new rep had no history of zeros). Rows without a value
+// for `by` are a group of their own ("(none)"), followed like any other, with two exceptions:
+// - a period with no row at all reads as one such row of 0 resting on nothing (the SQL's LEFT
+//   JOIN from the periods): it is no group, and the values followed are 0 there;
+// - a period where such rows hold something (deals without an owner) gets no 0s: a value
+//   missing there may be among them, so it stays unknown.
 
 import type { KpiRow } from './run.ts';
+import { sampleSize } from './sample-size.ts';
+
+const NONE = '\u0000none';
 
 export function carryZeros(rows: readonly KpiRow[], by: string, from: string): KpiRow[] {
   const byPeriod = new Map<string, KpiRow[]>();
@@ -16,35 +22,40 @@ export function carryZeros(rows: readonly KpiRow[], by: string, from: string): K
     if (own) own.push(row);
     else byPeriod.set(row.period_start, [row]);
   }
-  const keyOf = (row: KpiRow) => row[by];
-  const empty = new Set(
+  const keyOf = (row: KpiRow) => (row[by] == null ? NONE : String(row[by]));
+  const noRows = new Set(
     [...byPeriod]
-      .filter(
-        ([, own]) => own.length === 1 && own[0] !== undefined && keyOf(own[0]) == null && own[0].value === 0,
-      )
+      .filter(([, own]) => {
+        const [only] = own;
+        return (
+          own.length === 1 &&
+          only !== undefined &&
+          keyOf(only) === NONE &&
+          only.value === 0 &&
+          !sampleSize(only)
+        );
+      })
       .map(([period]) => period),
   );
-  const out = rows.filter((row) => !empty.has(row.period_start));
+  const out = rows.filter((row) => !noRows.has(row.period_start));
   const seen = new Map<string, KpiRow>();
   for (const period of [...byPeriod.keys()].sort()) {
-    const here = byPeriod.get(period) ?? [];
-    const present = new Set(here.flatMap((row) => (keyOf(row) == null ? [] : [String(keyOf(row))])));
-    const covered = here.some((row) => row.coverage === undefined);
-    const end = here[0]?.period_end ?? period;
-    if (covered)
+    const here = noRows.has(period) ? [] : (byPeriod.get(period) ?? []);
+    const present = new Set(here.map(keyOf));
+    const covered = (byPeriod.get(period) ?? []).some((row) => row.coverage === undefined);
+    const unattributed = here.some((row) => keyOf(row) === NONE && row.value !== 0);
+    const end = byPeriod.get(period)?.[0]?.period_end ?? period;
+    if (covered && !unattributed)
       for (const [key, first] of seen)
         if (!present.has(key))
           out.push({
             id: first.id,
             period_start: period,
             period_end: end,
-            [by]: keyOf(first) ?? null,
+            [by]: first[by] ?? null,
             value: 0,
           });
-    for (const row of here) {
-      const key = keyOf(row);
-      if (key != null && !seen.has(String(key))) seen.set(String(key), row);
-    }
+    for (const row of here) if (!seen.has(keyOf(row))) seen.set(keyOf(row), row);
   }
   return out;
 }

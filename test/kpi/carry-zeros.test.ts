@@ -28,7 +28,7 @@ describe('carryZeros', () => {
     ]);
   });
 
-  it('follows only values seen in the span, and never a row without a value for `by`', () => {
+  it('follows only values seen in the span; rows without a value for `by` are a group of their own', () => {
     const rows = [
       row('2016-12', 'C', 1),
       row('2017-01', null, 4),
@@ -40,16 +40,35 @@ describe('carryZeros', () => {
       ['2017-01', 'A', 5],
       ['2017-01', null, 4],
       ['2017-02', 'A', 2],
+      ['2017-02', null, 0],
     ]);
   });
 
-  it('a period with no row at all (one row of 0 without a value for `by`) keeps only the values followed', () => {
-    const rows = [row('2017-01', 'A', 5), row('2017-02', null, 0), row('2017-03', null, 0)];
+  it('a period whose rows without a value for `by` hold something gets no 0s: a value missing may be there', () => {
+    const rows = [row('2017-01', 'A', 5), row('2017-01', 'B', 6), row('2017-02', null, 11)];
+    expect(sorted(carryZeros(rows, 'rep', '2017-01'))).toEqual([
+      ['2017-01', 'A', 5],
+      ['2017-01', 'B', 6],
+      ['2017-02', null, 11],
+    ]);
+  });
+
+  it('a period with no row at all (one row of 0 without a value for `by`, on no item) keeps only the values followed', () => {
+    const rows = [row('2017-01', 'A', 5), row('2017-02', null, 0, { deals: 0 }), row('2017-03', null, 0)];
     expect(sorted(carryZeros(rows, 'rep', '2017-02'))).toEqual([['2017-01', 'A', 5]]);
     expect(sorted(carryZeros(rows, 'rep', '2017-01'))).toEqual([
       ['2017-01', 'A', 5],
       ['2017-02', 'A', 0],
       ['2017-03', 'A', 0],
+    ]);
+  });
+
+  it('a real group without a value for `by` worth 0 (lost deals only, no owner) is no empty period', () => {
+    const rows = [row('2017-01', 'A', 5), row('2017-02', null, 0, { deals: 2 })];
+    expect(sorted(carryZeros(rows, 'rep', '2017-01'))).toEqual([
+      ['2017-01', 'A', 5],
+      ['2017-02', 'A', 0],
+      ['2017-02', null, 0],
     ]);
   });
 });

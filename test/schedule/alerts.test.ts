@@ -241,6 +241,9 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
         deal(5, 'A', '2017-04-10', 'won', 9000),
         deal(6, 'B', '2017-04-11', 'lost', 0),
         deal(7, 'A', '2017-04-30', 'lost', 0),
+        // May: the export lost the owner of the one deal won.
+        deal(8, '', '2017-05-10', 'won', 6000),
+        deal(9, 'A', '2017-05-31', 'lost', 0),
       ];
       await writeFile(
         join(dir, 'opportunities.csv'),
@@ -260,7 +263,7 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
           await evaluateAlertRun('reps-low', rule, parsePeriod(month), {
             dataDir: dir,
             timeZone: 'UTC',
-            now: () => '2017-05-02T08:00:00Z',
+            now: () => '2017-06-02T08:00:00Z',
             currency: 'USD',
           })
         ).findings.map((f) => [f.key, f.value, f.verdict.holds]);
@@ -272,12 +275,14 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
         ['A', 9000, false],
         ['B', 0, true],
       ]);
+      // A month whose won deal has no owner: nobody is said to have won $0, it may be theirs.
+      expect(await evaluate('2017-05')).toEqual([['(none)', 6000, false]]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('with by, a carried 0 follows its value only from its first row, with its target, and never for "(none)"', async () => {
+  it('with by, a carried 0 follows its value only from its first row, with its target, "(none)" too', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crm-pulse-carry-'));
     try {
       await writeFile(
@@ -325,9 +330,13 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
         value: 0,
         verdict: { holds: true },
       });
-      // Deals without a segment are no group to follow: no "(none) $0".
+      // Deals without a segment are a group of their own: followed, so an alert on it can clear.
       const below = await evaluate({ value: 5000, by: 'segment' });
-      expect(below.map((f) => f.key)).toEqual(['SMB', 'Enterprise']);
+      expect(below.map((f) => [f.key, f.value])).toEqual([
+        ['SMB', 16000],
+        ['Enterprise', 0],
+        ['(none)', 0],
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
