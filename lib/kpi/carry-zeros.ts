@@ -55,7 +55,8 @@ export function carryZeros(rows: readonly KpiRow[], by: string, from: string): K
             [by]: first[by] ?? null,
             value: 0,
           });
-    for (const row of here) if (!seen.has(keyOf(row))) seen.set(keyOf(row), row);
+    // A row without a value (before the data starts) shows no group.
+    for (const row of here) if (row.value !== null && !seen.has(keyOf(row))) seen.set(keyOf(row), row);
   }
   return out;
 }

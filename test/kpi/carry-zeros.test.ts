@@ -71,4 +71,12 @@ describe('carryZeros', () => {
       ['2017-02', null, 0],
     ]);
   });
+
+  it('a period before the data starts (rows without a value) shows no group to follow', () => {
+    const rows = [row('2017-02', null, null, { coverage: 'none' }), row('2017-03', 'A', 5)];
+    expect(sorted(carryZeros(rows, 'rep', '2017-02'))).toEqual([
+      ['2017-02', null, null],
+      ['2017-03', 'A', 5],
+    ]);
+  });
 });
