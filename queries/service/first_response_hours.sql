@@ -3,8 +3,9 @@
 -- description: a first response (calendar hours, not business hours; elapsed time, exact across clock changes).
 -- description: Alongside: median_hours, tickets = the tickets averaged, and waiting = tickets created in the
 -- description: period still without a first response (left out of the mean). A first_response_at blank on
--- description: every ticket of the export, or on every one of a period's 10 or more tickets (the export stopped
--- description: carrying it), was not exported: unknown, and no ticket is said to be waiting.
+-- description: every ticket of the export, or on every ticket of a period with 10 or more in the whole
+-- description: business (the export stopped carrying it), was not exported: unknown, and no ticket is said
+-- description: to be waiting.
 -- unit: hours
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at

@@ -2,9 +2,10 @@
 -- description: Tickets created in the period answered within $sla_hours (elapsed hours from created_at to
 -- description: first_response_at) ÷ tickets created in the period whose SLA is decided by the period end:
 -- description: answered, or waiting longer than $sla_hours. The breaches (late answers and tickets still
--- description: waiting past the SLA) alongside. A first_response_at blank on every ticket of the export, or on
--- description: every one of a period's 10 or more tickets (the export stopped carrying it), was not exported
--- description: (tickets are answered): unknown, never 0 %, and no breach is counted.
+-- description: waiting past the SLA) alongside. A first_response_at blank on every ticket of the export, or
+-- description: on every ticket of a period with 10 or more in the whole business (the export stopped
+-- description: carrying it), was not exported (tickets are answered): unknown, never 0 %, and no breach
+-- description: is counted.
 -- unit: ratio
 -- direction: up
 -- needs: tickets.created_at, tickets.first_response_at
