@@ -85,10 +85,17 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   // An alert's message is not sent by hand: its test shows what it said (`pulse send` refuses it).
   const [verb, , alert] = request.definition.command ?? [];
   if (verb === 'alert' && alert && result.period) {
-    if (missing > 0 || c.unknown > 0)
+    if (missing > 0)
       fix.push(
-        `an alert is not sent by hand: the schedule's next run sends it again while the condition holds (recipients who got it are skipped); what it says: npx pulse alert test ${alert} --period ${result.period}`,
+        "an alert is not sent by hand: the schedule's next run sends it again while the condition holds (recipients who got it are skipped)",
       );
+    for (const o of result.groups.flatMap((g) => g.outcomes))
+      if (o.state === 'unknown')
+        fix.push(
+          `ask ${o.key.recipient} whether the alert arrived: it is not sent again (a second copy is worse than a late one)`,
+        );
+    if (missing > 0 || c.unknown > 0)
+      fix.push(`what it says: npx pulse alert test ${alert} --period ${result.period}`);
   } else {
     for (const o of result.groups.flatMap((g) => g.outcomes)) {
       if (o.state === 'unknown')

@@ -4,13 +4,12 @@
 // value seen in a period of the span gets a 0 row in each later period the data covers where it
 // has none; never before its first row (a new rep had no history of zeros). Rows without a value
 // for `by` are a group of their own ("(none)"), followed like any other, with two exceptions:
-// - a period with no row at all reads as one such row of 0 resting on nothing (the SQL's LEFT
+// - a period with no row at all reads as one such row whose numbers are all 0 (the SQL's LEFT
 //   JOIN from the periods): it is no group, and the values followed are 0 there;
 // - a period where such rows hold something (deals without an owner) gets no 0s: a value
 //   missing there may be among them, so it stays unknown.
 
 import type { KpiRow } from './run.ts';
-import { sampleSize } from './sample-size.ts';
 
 const NONE = '\u0000none';
 
@@ -23,18 +22,18 @@ export function carryZeros(rows: readonly KpiRow[], by: string, from: string): K
     else byPeriod.set(row.period_start, [row]);
   }
   const keyOf = (row: KpiRow) => (row[by] == null ? NONE : String(row[by]));
+  // Every number of the row is 0 (count columns such as deals or competitive_deals included).
+  const onNothing = (row: KpiRow) => Object.values(row).every((v) => typeof v !== 'number' || v === 0);
   const noRows = new Set(
     [...byPeriod]
-      .filter(([, own]) => {
-        const [only] = own;
-        return (
+      .filter(
+        ([, own]) =>
           own.length === 1 &&
-          only !== undefined &&
-          keyOf(only) === NONE &&
-          only.value === 0 &&
-          !sampleSize(only)
-        );
-      })
+          own[0] !== undefined &&
+          keyOf(own[0]) === NONE &&
+          own[0].value === 0 &&
+          onNothing(own[0]),
+      )
       .map(([period]) => period),
   );
   const out = rows.filter((row) => !noRows.has(row.period_start));

@@ -79,4 +79,16 @@ describe('carryZeros', () => {
       ['2017-03', 'A', 5],
     ]);
   });
+
+  it('a row of 0 is a real group when any of its counts is not (competitive_deals: 2)', () => {
+    const rows = [
+      row('2026-01', 'A', 3, { competitive_deals: 4 }),
+      row('2026-02', null, 0, { competitive_deals: 2 }),
+    ];
+    expect(sorted(carryZeros(rows, 'rep', '2026-01'))).toEqual([
+      ['2026-01', 'A', 3],
+      ['2026-02', 'A', 0],
+      ['2026-02', null, 0],
+    ]);
+  });
 });

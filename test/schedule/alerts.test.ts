@@ -369,6 +369,26 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(mail.text).not.toContain('pulse send');
   });
 
+  it('a recipient whose outcome is unknown: the owner is asked to check, not promised a resend', async () => {
+    h = await createHarness(SAMPLE_DATA_DIR, FIRST.toISOString());
+    smtp = await startSmtp({
+      data: async (recipients, _n, clientGone) => {
+        if (recipients.includes('cs-lead@example.com')) await clientGone;
+        return undefined;
+      },
+    });
+    const record = await runScheduledJob(
+      alertSchedule({}),
+      FIRST,
+      h.deps({ port: smtp.port, replyTimeoutSeconds: 1 }),
+    );
+    expect(record.state).toBe('partial');
+    const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    expect(mail.text).toContain('ask cs-lead@example.com whether the alert arrived: it is not sent again');
+    expect(mail.text).not.toContain("the schedule's next run sends it again");
+    expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-10');
+  });
+
   it('stale data sends nothing to recipients; the owner hears about the export', async () => {
     const scheduled = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
     const { smtp, deps } = await setUp(scheduled);
