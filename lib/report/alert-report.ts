@@ -213,7 +213,8 @@ async function breakdownSeries(
       kpi: { ...table.kpi, title: `${table.kpi.title} (${f.label})` },
       available: true,
       current: compared,
-      history,
+      // The tile's and the trend's 13 periods, as for the whole KPI.
+      history: history.filter((row) => row.period_start <= r.period.start).slice(-13),
     };
   });
 }
