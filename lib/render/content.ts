@@ -48,6 +48,8 @@ export type Block =
   | { readonly kind: 'chart'; readonly chart: Chart }
   | TableBlock
   | { readonly kind: 'unavailable'; readonly title: string; readonly missing: readonly string[] }
+  /** The data has the columns but cannot answer for this period (a column the export stopped filling). */
+  | { readonly kind: 'unknown'; readonly title: string; readonly reason: string }
   | {
       readonly kind: 'section';
       readonly id: string;

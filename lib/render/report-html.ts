@@ -55,6 +55,8 @@ async function blockView(
       return { isTable: true, ...tableView(block) };
     case 'unavailable':
       return { isUnavailable: true, title: block.title, missing: block.missing.join(', ') };
+    case 'unknown':
+      return { isUnknown: true, title: block.title, reason: block.reason };
   }
 }
 

@@ -75,6 +75,8 @@ export interface ReportContext {
   table(table: Omit<TableBlock, 'kind'>): void;
   /** Says on the report that something could not be shown and what it needs. */
   unavailable(title: string, missing: readonly string[]): void;
+  /** Says on the report that the data cannot answer this for the period, and why. */
+  unknown(title: string, reason: string): void;
   /** A titled part of the report; its cells run inside and are timed together. */
   section(title: string, cells: () => Promise<void>): Promise<void>;
 }
@@ -152,6 +154,7 @@ export function createContext(
     },
     table: (table) => target.push({ kind: 'table', ...table }),
     unavailable: (title, missing) => target.push({ kind: 'unavailable', title, missing }),
+    unknown: (title, reason) => target.push({ kind: 'unknown', title, reason }),
     section: async (title, cells) => {
       const blocks: Block[] = [];
       const outer = target;

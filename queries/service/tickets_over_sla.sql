@@ -4,7 +4,9 @@
 -- description: customer, priority, channel, category, created_at (local), response_hours (elapsed; NULL
 -- description: while waiting), waiting_hours (elapsed by the period end when still waiting); the
 -- description: longest first, at most $limit. A first_response_at blank on every ticket of the export was
--- description: not exported: not available, rather than every ticket listed as waiting.
+-- description: not exported: not available, rather than every ticket listed as waiting. So is a period of
+-- description: 10 tickets or more in the whole business with none answered, in an export with answers
+-- description: (the export stopped carrying it): that period is one row with only unknown_note, the reason.
 -- unit: table
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
@@ -20,8 +22,27 @@ WITH late AS (
   FROM periods($start, $end, $grain) p
   JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
   LEFT JOIN customers c ON c.customer_id = t.customer_id
+),
+-- As SLA attainment decides it: none answered among a period's 10 tickets or more (whole business),
+-- in an export with answers, is a column the export stopped carrying, not tickets waiting.
+exported AS (
+  SELECT p.period_start, p.period_end, count(w.ticket_id) AS tickets,
+         (SELECT count(first_response_at) FROM unscoped_tickets) > 0
+           AND (count(w.first_response_at) > 0 OR count(w.ticket_id) < 10) AS exported
+  FROM periods($start, $end, $grain) p
+  LEFT JOIN unscoped_tickets w ON w.created_at >= p.period_start AND w.created_at < p.period_end
+  GROUP BY ALL
+),
+listed AS (
+  SELECT l.* FROM late l JOIN exported e ON e.period_start = l.period_start AND e.exported
+  WHERE coalesce(l.response_hours, l.waiting_hours) > $sla_hours
+  QUALIFY row_number() OVER (PARTITION BY l.period_start ORDER BY coalesce(l.response_hours, l.waiting_hours) DESC, l.ticket_id) <= $limit
 )
-SELECT * FROM late
-WHERE coalesce(response_hours, waiting_hours) > $sla_hours
-QUALIFY row_number() OVER (PARTITION BY period_start ORDER BY coalesce(response_hours, waiting_hours) DESC, ticket_id) <= $limit
-ORDER BY period_start, coalesce(response_hours, waiting_hours) DESC, ticket_id
+SELECT * FROM (
+  SELECT *, NULL::VARCHAR AS unknown_note FROM listed
+  UNION ALL BY NAME
+  SELECT period_start, period_end,
+         format('first_response_at blank on all {:,} tickets of the period in the export, which has it for other periods', tickets) AS unknown_note
+  FROM exported WHERE NOT exported AND tickets > 0
+)
+ORDER BY period_start, coalesce(response_hours, waiting_hours) DESC NULLS LAST, ticket_id

@@ -214,6 +214,26 @@ describe('first responses the export stopped carrying', () => {
     expect(await kpiRow(dataset, 'first_response_hours', '2026-11')).toMatchObject({ waiting: 3 });
   });
 
+  it('the list of tickets over SLA says the period is unknown, rather than listing 12 tickets as waiting', async () => {
+    const catalog = await testCatalog();
+    const list = async (month: string) =>
+      (await runKpi(dataset, catalog.get('tickets_over_sla'), { span: parsePeriod(month) })).rows;
+    expect(await list('2026-10')).toEqual([
+      expect.objectContaining({
+        period_start: '2026-10-01',
+        ticket_id: null,
+        waiting_hours: null,
+        unknown_note:
+          'first_response_at blank on all 12 tickets of the period in the export, which has it for other periods',
+      }),
+    ]);
+    // September was answered within the hour (nothing to list); November's three are waiting.
+    expect(await list('2026-09')).toEqual([]);
+    const november = await list('2026-11');
+    expect(november).toHaveLength(3);
+    expect(november.every((row) => row.waiting_hours !== null && row.unknown_note === null)).toBe(true);
+  });
+
   it("is the whole business's: in a report scoped to a region, its unanswered backlog is 0 %", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pulse-sla-scope-'));
     await writeFile(

@@ -1,8 +1,13 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePeriod } from '../../lib/kpi/period.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
-import { FIXTURES } from '../helpers.ts';
+import { kpiTable } from '../../lib/report/cells/kpi-cells.ts';
+import { defineReport } from '../../lib/report/define.ts';
+import { runReport } from '../../lib/report/run-report.ts';
+import { FIXTURES, TEST_NOW } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 import { cutData } from '../support/cut-data.ts';
 import { outputRoot } from '../support/sentinel.ts';
@@ -132,6 +137,57 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
       expect(await readFile(join(dir, file), 'utf8'), file).toContain(
         'Customers derived from the first order in CDNOW_master.txt',
       );
+  });
+
+  it("says the week's list of tickets over SLA is unknown when the export stopped carrying first responses", async () => {
+    // A week answered within the hour, a week of 3 tickets waiting (a backlog), then a week of 14
+    // tickets with no first response at all.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-sla-list-'));
+    const line = (day: number, hour: number, answered: boolean) => {
+      const created = `2026-10-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00`;
+      return `T${day}-${hour},${created},${answered ? created.replace(':00:00', ':30:00') : ''}`;
+    };
+    const rows = [];
+    for (let day = 5; day <= 18; day++) rows.push(line(day, 9, day <= 11));
+    for (let day = 19; day <= 25; day++) rows.push(line(day, 9, false), line(day, 14, false));
+    await writeFile(join(dir, 'tickets.csv'), `ticket_id,created_at,first_response_at\n${rows.join('\n')}\n`);
+    try {
+      const run = await pulse(['report', 'weekly', '--period', '2026-W43', '--data', dir, '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      const html = await readFile(join(out, 'weekly', '2026-W43', 'index.html'), 'utf8');
+      expect(html).toContain(
+        '<strong>Tickets over the first-response SLA, longest first</strong>: unknown (first_response_at blank on all 14 tickets of the period in the export, which has it for other periods)',
+      );
+      expect(html).not.toContain('Every ticket of the week was answered');
+      expect(html).not.toContain('T25-14');
+      // Over three weeks: the backlog is listed, the week that cannot be is said.
+      const threeWeeks = defineReport({
+        name: 'three-weeks',
+        title: 'Three weeks',
+        grain: 'week',
+        async build(r) {
+          await kpiTable(r, 'tickets_over_sla', [{ field: 'ticket_id', header: 'Ticket', unit: 'text' }], {
+            history: 3,
+          });
+        },
+      });
+      const { document } = await runReport(threeWeeks, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-W43'),
+      });
+      const [table] = document.blocks;
+      expect(table).toMatchObject({
+        kind: 'table',
+        rows: [['T12-9'], ['T13-9'], ['T14-9'], ['T15-9'], ['T16-9'], ['T17-9'], ['T18-9']],
+        caption: expect.stringContaining(
+          'Unknown for 2026-10-19: first_response_at blank on all 14 tickets of the period',
+        ),
+      });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 
   it('never compares with a time before a short export starts', async () => {

@@ -87,16 +87,29 @@ export async function kpiTable(
   const { title, caption, limit, select, whenEmpty, ...rowsOptions } = options;
   const table = typeof kpi === 'string' ? await r.rows(kpi, rowsOptions) : kpi;
   if (!table.available) return r.unavailable(title ?? table.kpi.title, table.missing);
-  const rows = select ? select(table) : table.rows;
+  const selected = select ? select(table) : table.rows;
+  // A period the data cannot answer is one row holding only its reason (unknown_note): the list
+  // is then unknown, never "every ticket answered" nor a list of tickets that only look waiting.
+  const unknown = selected.filter((row) => typeof row.unknown_note === 'string');
+  const rows = selected.filter((row) => typeof row.unknown_note !== 'string');
+  const reasons = [...new Set(unknown.map((row) => `${row.period_start}: ${String(row.unknown_note)}`))];
+  if (rows.length === 0 && unknown.length > 0)
+    return r.unknown(
+      title ?? table.kpi.title,
+      [...new Set(unknown.map((row) => String(row.unknown_note)))].join('; '),
+    );
   if (rows.length === 0) {
     if (whenEmpty) r.markdown(whenEmpty);
     return;
   }
+  const notes = [caption, reasons.length > 0 ? `Unknown for ${reasons.join('; ')}.` : undefined].filter(
+    Boolean,
+  );
   const block = rowsTable(table, columns, {
     format: r.format,
     rows,
     ...(title ? { title } : {}),
-    ...(caption ? { caption } : {}),
+    ...(notes.length > 0 ? { caption: notes.join(' ') } : {}),
     ...(limit ? { limit } : {}),
   });
   if (block) r.table(block);
