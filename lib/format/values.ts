@@ -39,7 +39,8 @@ export function formatKpiValue(value: unknown, unit: Unit, options: FormatOption
 }
 
 export function formatMoney(n: number, currency: string, locale = DEFAULT_LOCALE): string {
-  return numberFormat(locale, currency, Math.abs(n) >= 1000 ? 0 : 2).format(n);
+  // Cents below $1,000, but nothing has none: "$0", not "$0.00".
+  return numberFormat(locale, currency, Math.abs(n) >= 1000 || n === 0 ? 0 : 2).format(n);
 }
 
 export function formatNumber(n: number, locale = DEFAULT_LOCALE): string {

@@ -290,7 +290,7 @@ function listing(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** True when a formatted number shows as zero ("0.0 points", "$0.00", "0,0 %"). */
+/** True when a formatted number shows as zero ("0.0 points", "$0", "0,0 %"). */
 function isZeroText(text: string): boolean {
   return showsZero(text);
 }

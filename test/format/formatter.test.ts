@@ -13,6 +13,9 @@ describe('the report formatter', () => {
     expect([f.currency, f.locale]).toEqual(['USD', 'en-US']);
     expect(f.value(1234.5, 'money')).toBe('$1,235');
     expect(f.value(999.5, 'money')).toBe('$999.50');
+    // Nothing has no cents to show.
+    expect(f.value(0, 'money')).toBe('$0');
+    expect(f.value(0.5, 'money')).toBe('$0.50');
     expect(f.value(0.284, 'ratio')).toBe('28.4 %');
     expect(f.value(1234567, 'count')).toBe('1,234,567');
     expect(f.change(-0.0314, -0.1, 'ratio')).toBe('−3.1 pts');

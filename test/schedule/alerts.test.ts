@@ -221,8 +221,8 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     await runScheduledJob(schedule, FIRST, deps);
     const mails = await Promise.all(smtp.to('cs-lead@example.com').map((m) => simpleParser(m.raw)));
     const mail = mails.find((m) => m.subject?.includes('(rep Umar Abbott)'));
-    expect(mail?.subject).toContain('Won revenue (rep Umar Abbott) $0.00 is below $100,000 (October 2026)');
-    expect(mail?.text).toMatch(/^- Won revenue \(rep Umar Abbott\) \$0\.00, −100\.0 % vs Sep/m);
+    expect(mail?.subject).toContain('Won revenue (rep Umar Abbott) $0 is below $100,000 (October 2026)');
+    expect(mail?.text).toMatch(/^- Won revenue \(rep Umar Abbott\) \$0, −100\.0 % vs Sep/m);
     expect(mail?.text).toMatch(/from Umar Abbott/);
   });
 
