@@ -85,9 +85,15 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   // An alert's message is not sent by hand: its test shows what it said (`pulse send` refuses it).
   const [verb, , alert] = request.definition.command ?? [];
   if (verb === 'alert' && alert && result.period) {
-    if (missing > 0)
+    const outcomes = result.groups.flatMap((g) => g.outcomes);
+    const refused = outcomes.filter((o) => o.state === 'failed' && o.failure?.kind === 'permanent');
+    if (missing > refused.length)
       fix.push(
         "an alert is not sent by hand: the schedule's next run sends it again while the condition holds (recipients who got it are skipped)",
+      );
+    if (refused.length > 0)
+      fix.push(
+        `fix or remove ${refused.map((o) => o.key.recipient).join(', ')} in schedules.json: an address the server refused is not tried again for this alert once the others have it; it gets the alert the next time it fires`,
       );
     for (const o of result.groups.flatMap((g) => g.outcomes))
       if (o.state === 'unknown')

@@ -103,7 +103,9 @@ export async function deliverAlert(
       );
       groups.push(...result.groups);
       if (result.state !== 'sent') state = result.state;
-      if (result.state === 'sent')
+      // Announced once everyone has it, or the only ones left refused the address for good (5xx):
+      // retrying them at every run while it holds would only mail the owner the same refusal.
+      if (result.state === 'sent' || onlyRefusedLeft(result))
         await withLedgerDb(env.ledgerPath, (db) =>
           writeAlertState(db, schedule.name, { ...key, announced: true }, env.now()),
         );
@@ -127,6 +129,17 @@ export async function deliverAlert(
       : []),
   ];
   return { ...empty(evaluated), state, groups, notes };
+}
+
+/** Every recipient who does not have it was refused permanently, and nothing else went wrong. */
+function onlyRefusedLeft(result: DeliveryResult): boolean {
+  const outcomes = result.groups.flatMap((g) => g.outcomes);
+  const missing = outcomes.filter((o) => o.state !== 'sent' && o.state !== 'already-sent');
+  return (
+    result.groups.every((g) => g.problems.length === 0) &&
+    missing.length > 0 &&
+    missing.every((o) => o.state === 'failed' && o.failure?.kind === 'permanent')
+  );
 }
 
 function labelOf(key: string): string {

@@ -355,11 +355,11 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(findings.some((f) => f.value === 0)).toBe(false);
   });
 
-  it('a recipient refused: the owner is told the next run tries again, and the test, never a pulse send', async () => {
+  it('a recipient refused for a while: the owner is told the next run tries again, and the test, never a pulse send', async () => {
     h = await createHarness(SAMPLE_DATA_DIR, FIRST.toISOString());
     smtp = await startSmtp({
       rcpt: (address) =>
-        address === 'cs-lead@example.com' ? { code: 550, message: '5.1.1 no such user' } : undefined,
+        address === 'cs-lead@example.com' ? { code: 451, message: '4.3.0 try again later' } : undefined,
     });
     const record = await runScheduledJob(alertSchedule({}), FIRST, h.deps({ port: smtp.port }));
     expect(record.state).toBe('failed');
@@ -367,6 +367,28 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(mail.text).toContain("the schedule's next run sends it again while the condition holds");
     expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-10');
     expect(mail.text).not.toContain('pulse send');
+  });
+
+  it('a recipient refused for good (550): the owner is told once to fix the address, not at every run', async () => {
+    h = await createHarness(SAMPLE_DATA_DIR, FIRST.toISOString());
+    smtp = await startSmtp({
+      rcpt: (address) =>
+        address === 'cs-lead@example.com' ? { code: 550, message: '5.1.1 no such user' } : undefined,
+    });
+    const schedule = alertSchedule({});
+    const deps = h.deps({ port: smtp.port });
+    expect((await runScheduledJob(schedule, FIRST, deps)).state).toBe('failed');
+    const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    expect(mail.text).toContain('fix or remove cs-lead@example.com in schedules.json');
+    expect(mail.text).not.toContain("the schedule's next run sends it again");
+    expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-10');
+    for (const day of [1, 2, 3]) {
+      h.clock.set(new Date(FIRST.getTime() + day * DAY));
+      const again = await runScheduledJob(schedule, new Date(FIRST.getTime() + day * DAY), deps);
+      expect(again.detail).toMatch(/still holds since 2026-11-02.*not sent again/);
+    }
+    // One refusal, one owner mail: not one a day while the churn stays high.
+    expect(smtp.to(OWNER.address)).toHaveLength(1);
   });
 
   it('a recipient whose outcome is unknown: the owner is asked to check, not promised a resend', async () => {
