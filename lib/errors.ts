@@ -12,7 +12,9 @@ export type PulseErrorCode =
   | 'query'
   | 'delivery'
   /** The data does not cover the period asked for (a stale or partial export). */
-  | 'no_data';
+  | 'no_data'
+  /** The period asked for ends before the data starts: no later export will fill it. */
+  | 'before_data';
 
 const EXIT_CODES: Record<PulseErrorCode, number> = {
   usage: 2,
@@ -25,6 +27,7 @@ const EXIT_CODES: Record<PulseErrorCode, number> = {
   query: 1,
   delivery: 1,
   no_data: 2,
+  before_data: 2,
 };
 
 export class PulseError extends Error {

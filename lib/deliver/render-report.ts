@@ -7,7 +7,7 @@ import type { OriginFolder } from '../project.ts';
 import { join } from 'node:path';
 import { DEFAULT_MAX_SEND_REJECT_SHARE, sendRefusal } from '../data/rejects.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
-import { periodArgument } from '../kpi/period.ts';
+import { addDays, periodArgument } from '../kpi/period.ts';
 import { emailSubject } from '../render/email-html.ts';
 import type { ReportDefinition } from '../report/define.ts';
 import { buildParamsFolder } from '../report/params-folder.ts';
@@ -96,25 +96,42 @@ export async function renderReportForSend(request: RenderRequest): Promise<Rende
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   const { document } = run;
-  const stale = staleProblem(document, request.allowPartial);
+  const partial = partialProblem(document, request.allowPartial);
+  const stale = partial?.stale ? partial.problem : undefined;
   return {
     run,
     period: periodArgument({ start: document.periodStart, end: document.periodEnd, grain: run.grain }),
     subject: emailSubject(document),
     outputs: await readReportOutputs(written.dir, { pdf: request.pdf }),
     restated,
-    problems: [...(stale ? [stale] : []), ...checkReportRun(run, request.data?.maxSendRejectShare)],
+    problems: [
+      ...(partial ? [partial.problem] : []),
+      ...checkReportRun(run, request.data?.maxSendRejectShare),
+    ],
     ...(stale ? { stale } : {}),
   };
 }
 
-/** A report of a period the export covers only in part is not mailed as if it were whole. */
-function staleProblem(
+/**
+ * A report of a period the export covers only in part is not mailed as if it were whole. An
+ * export that ends inside the period is stale (a schedule waits for the next one); one that
+ * starts inside it never fills it, and only --partial sends it.
+ */
+function partialProblem(
   document: ReportRun['document'],
   allowPartial: boolean | undefined,
-): string | undefined {
+): { readonly problem: string; readonly stale: boolean } | undefined {
   if (!document.partial || allowPartial) return undefined;
-  return `the export is stale: data as of ${document.dataAsOf ?? 'unknown'}, report for ${document.periodLabel} (${document.partial}); nothing was sent. Send it once the export covers the period, or on purpose, marked partial, with --partial`;
+  const stale = document.dataAsOf === null || addDays(document.dataAsOf, 1) < document.periodEnd;
+  if (!stale)
+    return {
+      stale,
+      problem: `the data starts within ${document.periodLabel} (${document.partial}); nothing was sent. Send it on purpose, marked partial, with --partial, or choose a later period`,
+    };
+  return {
+    stale,
+    problem: `the export is stale: data as of ${document.dataAsOf ?? 'unknown'}, report for ${document.periodLabel} (${document.partial}); nothing was sent. Send it once the export covers the period, or on purpose, marked partial, with --partial`,
+  };
 }
 
 /** "Never an empty report": the headline must hold at least one number for the period. */

@@ -264,6 +264,11 @@ export function periodCoverage(period: { start: string; end: string }, coverage:
   return 'full';
 }
 
+/** The period ends before the data starts: a later export will not fill it (not a stale one). */
+export function beforeData(period: { end: string }, coverage: Coverage): boolean {
+  return coverage.start !== null && period.end <= coverage.start;
+}
+
 /** What to say when the data does not cover a period at all, with the range it does cover. */
 export function uncoveredMessage(period: PeriodSpan, coverage: Coverage): string {
   const covers =

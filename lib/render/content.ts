@@ -62,6 +62,8 @@ export interface ReportDocument {
   readonly name: string;
   /** Set when the data covers the report's period only in part: why ("partial: the data ends ..."). */
   readonly partial?: string;
+  /** Set when the export ends before the latest complete period by the clock: how far behind it is. */
+  readonly staleExport?: string;
   readonly title: string;
   readonly periodLabel: string;
   readonly periodStart: string;

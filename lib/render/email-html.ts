@@ -91,6 +91,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
     ...(document.rejectedRows?.banner ? [document.rejectedRows.banner, ''] : []),
     ...(restated.length > 0 ? ['Restated since last sent:', ...restated.map((r) => `- ${r}.`), ''] : []),
     ...(document.scope ? [`Only ${document.scope.label}. ${document.scope.coverage}`, ''] : []),
+    ...(document.staleExport ? [`Not the latest data: ${document.staleExport}.`, ''] : []),
     ...(document.partial
       ? [
           `Partial ${document.periodLabel} (${document.partial}): the numbers cover only part of the period.`,

@@ -8,7 +8,13 @@ import { createFormatter, formatSettings } from '../format/formatter.ts';
 import type { FormatOptions } from '../format/values.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
-import { coverageNote, datasetCoverage, periodCoverage, uncoveredMessage } from '../kpi/coverage.ts';
+import {
+  beforeData,
+  coverageNote,
+  datasetCoverage,
+  periodCoverage,
+  uncoveredMessage,
+} from '../kpi/coverage.ts';
 import {
   formatPeriod,
   type Grain,
@@ -28,6 +34,7 @@ import type { ReportDefinition } from './define.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
+import { staleExportNote } from './stale-export.ts';
 
 export interface RunReportOptions {
   /** The company named before the report's title (the config's company, PULSE_COMPANY). */
@@ -128,7 +135,12 @@ export async function runReportOn(
   // A report speaks only of a period its data covers; a period covered in part says so.
   const coverage = await datasetCoverage(dataset);
   const covered = periodCoverage(period, coverage);
-  if (covered === 'none') throw new PulseError('no_data', uncoveredMessage(period, coverage));
+  if (covered === 'none')
+    throw new PulseError(
+      beforeData(period, coverage) ? 'before_data' : 'no_data',
+      uncoveredMessage(period, coverage),
+    );
+  const staleExport = staleExportNote(asOf, period, options.now, options.timeZone);
   const targets = await readTargets(dataset);
   const source = createDatasetSource(dataset, catalog, period, targets, {
     params: ownParams(params),
@@ -167,6 +179,7 @@ export async function runReportOn(
     format: formatSettings(format),
     dataAsOf: asOf,
     ...(covered === 'partial' ? { partial: coverageNote(period, coverage) } : {}),
+    ...(staleExport ? { staleExport } : {}),
     generatedAt: options.now,
     summary: state.summary,
     headline: state.headline,

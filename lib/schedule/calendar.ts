@@ -3,6 +3,7 @@
 // time that occurs twice runs once, at the first occurrence); nothing here reads the clock.
 
 import { Cron } from 'croner';
+import { localDate } from '../kpi/local-date.ts';
 import { addDays, type Grain, lastCompletePeriod, type PeriodSpan } from '../kpi/period.ts';
 
 export interface CronSchedule {
@@ -41,39 +42,23 @@ export function nextScheduledRun(schedule: CronSchedule, after: Date): Date | nu
   return calendar(schedule).nextRun(after);
 }
 
-/** The civil date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(instant: Date, timezone: string): string {
-  const parts = formatter(timezone, 'date').formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
 /** "2026-11-01 07:00 Europe/Berlin" for people. */
 export function formatLocal(instant: Date, timezone: string): string {
-  return `${localDate(instant, timezone)} ${formatter(timezone, 'time').format(instant)} ${timezone}`;
+  return `${localDate(instant, timezone)} ${timeFormatter(timezone).format(instant)} ${timezone}`;
 }
 
 // Intl formatters are slow to build and the daemon asks for the same zones again and again.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string, kind: 'date' | 'time'): Intl.DateTimeFormat {
-  const key = `${kind}\u0000${timezone}`;
-  let found = formatters.get(key);
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+function timeFormatter(timezone: string): Intl.DateTimeFormat {
+  let found = timeFormatters.get(timezone);
   if (!found) {
-    found =
-      kind === 'date'
-        ? new Intl.DateTimeFormat('en-CA', {
-            timeZone: timezone,
-            year: 'numeric',
-            month: '2-digit',
-            day: '2-digit',
-          })
-        : new Intl.DateTimeFormat('en-GB', {
-            timeZone: timezone,
-            hour: '2-digit',
-            minute: '2-digit',
-            hourCycle: 'h23',
-          });
-    formatters.set(key, found);
+    found = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormatters.set(timezone, found);
   }
   return found;
 }

@@ -7,13 +7,15 @@ import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverReport } from '../../lib/deliver/deliver-report.ts';
 import { DEFAULT_RETRY } from '../../lib/deliver/retry.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
 import { runDueNow } from '../../lib/schedule/daemon.ts';
 import { runScheduledJob, STALE_RETRY_MS } from '../../lib/schedule/run-job.ts';
+import { FIXTURES } from '../helpers.ts';
 import { cutData } from '../support/cut-data.ts';
 import { createHarness, type Harness, OWNER, testSchedule } from './harness.ts';
 import { createSmallData } from './small-data.ts';
 import { startSmtp, type TestSmtp } from './smtp-test-server.ts';
-import { loadTinyReport } from './tiny-report.ts';
+import { loadTinyReport, tinyReport } from './tiny-report.ts';
 
 let data: { dir: string; remove: () => Promise<void> };
 let h: Harness;
@@ -109,5 +111,45 @@ describe('a stale export', { timeout: 120_000 }, () => {
     } finally {
       await rm(cut, { recursive: true, force: true });
     }
+  });
+
+  it('a month the data starts in, or one before it, is refused but never called a stale export', async () => {
+    // Orders from 15 July 2026 to 30 September: July is covered from the 15th, June not at all.
+    h = await createHarness(`${FIXTURES}/orders-midyear`, '2026-10-02T06:00:00Z');
+    const deps = h.deps({ port: 1 });
+    const send = (month: string) =>
+      deliverReport(
+        {
+          schedule: 'manual',
+          definition: tinyReport,
+          period: parsePeriod(month),
+          recipients: [{ address: { address: 'a@example.com' }, params: {} }],
+          force: false,
+          dryRun: true,
+          pdf: false,
+          retry: DEFAULT_RETRY,
+        },
+        {
+          ...deps.delivery,
+          timeZone: 'UTC',
+          now: () => h.clock.now().toISOString(),
+          sleep: async () => {},
+          log: h.log,
+        },
+      );
+    const july = await send('2026-07');
+    expect(july.stale).toBeUndefined();
+    expect(july.groups[0]?.problems).toEqual([
+      expect.stringMatching(
+        /^the data starts within July 2026 \(partial: the data starts 2026-07-15.*\); nothing was sent\. Send it on purpose, marked partial, with --partial, or choose a later period$/,
+      ),
+    ]);
+    const june = await send('2026-06');
+    expect(june.stale).toBeUndefined();
+    expect(june.groups[0]?.problems).toEqual([
+      expect.stringMatching(
+        /^the report failed: no data for June 2026: the data covers 2026-07-15 to 2026-09-30/,
+      ),
+    ]);
   });
 });

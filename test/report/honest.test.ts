@@ -66,6 +66,22 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     });
   });
 
+  it('says on the page and in the e-mail that the export is behind the clock, when the report is not of the latest period', async () => {
+    // Made on 15 November from an export that ends 15 October: the last complete month in it is September.
+    const run = await pulse(['report', 'monthly', '--data', cut, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(out, 'monthly', '2026-09');
+    const note =
+      'the export ends 2026-10-15, 31 days before this report: October 2026, the latest complete month, is not in it';
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain(
+      `<strong>Not the latest data</strong>: ${note}.`,
+    );
+    expect(await readFile(join(dir, 'email.html'), 'utf8')).toContain(
+      `<strong>Not the latest data</strong>: ${note}.`,
+    );
+    expect(await readFile(join(dir, 'email.txt'), 'utf8')).toContain(`Not the latest data: ${note}.`);
+  });
+
   it('says an open pipeline whose amounts are blank is unknown, not $0', async () => {
     const data = `${FIXTURES}/open-deals-blank-amount`; // three open deals, none with an amount
     const run = await pulse(['report', 'monthly', '--period', '2026-10', '--data', data, '--out', out]);

@@ -4,8 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../../lib/deliver/event-log.ts';
+import { localDate } from '../../lib/kpi/local-date.ts';
 import { addDays } from '../../lib/kpi/period.ts';
-import { localDate, scheduledRunsBetween } from '../../lib/schedule/calendar.ts';
+import { scheduledRunsBetween } from '../../lib/schedule/calendar.ts';
 import { type Clock, createFakeClock } from '../../lib/schedule/clock.ts';
 import { runDaemon } from '../../lib/schedule/daemon.ts';
 import type { JobDeps } from '../../lib/schedule/run-job.ts';

@@ -1,0 +1,24 @@
+// The civil date of an instant in a time zone: the day a person there calls "today".
+
+/** The civil date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(instant: Date, timezone: string): string {
+  const parts = dateFormatter(timezone).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+// Intl formatters are slow to build and the daemon asks for the same zones again and again.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormatter(timezone: string): Intl.DateTimeFormat {
+  let found = formatters.get(timezone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timezone, found);
+  }
+  return found;
+}

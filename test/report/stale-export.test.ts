@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parsePeriod } from '../../lib/kpi/period.ts';
+import { staleExportNote } from '../../lib/report/stale-export.ts';
+
+describe('a report of an export behind the clock', () => {
+  it('says how far behind, and which latest period is missing', () => {
+    // Made on 2 January 2018 from an export that ends 11 December: the week of 4 December.
+    expect(staleExportNote('2017-12-11', parsePeriod('2017-W49'), '2018-01-02T08:00:00Z', 'UTC')).toBe(
+      'the export ends 2017-12-11, 22 days before this report: week of 2017-12-25, the latest complete week, is not in it',
+    );
+    expect(staleExportNote('2017-12-31', parsePeriod('2016-12'), '2026-12-05T12:00:00Z', 'UTC')).toBe(
+      'the export ends 2017-12-31, about 8 years before this report: November 2026, the latest complete month, is not in it',
+    );
+    expect(staleExportNote('2026-06-30', parsePeriod('2026-06'), '2026-12-05T12:00:00Z', 'UTC')).toMatch(
+      /^the export ends 2026-06-30, about 5 months before/,
+    );
+  });
+
+  it('is silent when the export covers the latest complete period, or the report is of it', () => {
+    expect(
+      staleExportNote('2026-10-31', parsePeriod('2026-10'), '2026-11-02T08:00:00Z', 'UTC'),
+    ).toBeUndefined();
+    // Older month, but the export is current: an old period asked on purpose is no stale export.
+    expect(
+      staleExportNote('2026-11-01', parsePeriod('2025-03'), '2026-11-02T08:00:00Z', 'UTC'),
+    ).toBeUndefined();
+    // The latest month, covered in part: its partial banner says so.
+    expect(
+      staleExportNote('2026-10-15', parsePeriod('2026-10'), '2026-11-02T08:00:00Z', 'UTC'),
+    ).toBeUndefined();
+    expect(staleExportNote(null, parsePeriod('2026-10'), '2026-11-02T08:00:00Z', 'UTC')).toBeUndefined();
+  });
+
+  it("counts the days in the report's time zone", () => {
+    // 1 November 02:00 in Auckland is still 31 October in UTC: October is complete there only.
+    const at = '2026-10-31T13:00:00Z';
+    expect(staleExportNote('2026-09-30', parsePeriod('2026-09'), at, 'Pacific/Auckland')).toMatch(
+      /October 2026, the latest complete month, is not in it$/,
+    );
+    expect(staleExportNote('2026-09-30', parsePeriod('2026-09'), at, 'UTC')).toBeUndefined();
+  });
+});
