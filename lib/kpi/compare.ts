@@ -122,6 +122,8 @@ export function compareRows(
 function coverageReason(row: KpiRow, base: KpiRow | undefined, what: string): string | undefined {
   if (row.coverage === 'partial') return 'this period is partial';
   if (row.coverage === 'none') return undefined;
+  // Before the data, no amount known now would make a comparison: that is the reason to give.
+  if (base?.coverage === 'none') return 'before the data starts';
   if (partlyKnown(row)) return unknownNote(row, what);
   // No row at all (a breakdown value absent then) is no value, not a gap in the data.
   if (base === undefined) return undefined;

@@ -161,6 +161,26 @@ describe('rates over a column left blank', () => {
     );
     expect(compared).toMatchObject({ previous_value: null, comparison_note: 'contacts unknown then' });
   });
+
+  it('against a period before the data, say that, not that amounts are partly unknown now', () => {
+    const row = (period_start: string, extra: Record<string, unknown>): KpiRow =>
+      ({ period_start, period_end: '', value: 100, ...extra }) as unknown as KpiRow;
+    const [compared] = compareRows(
+      [
+        row('2025-10-01', { value: null, coverage: 'none' }),
+        row('2026-09-01', { known_share: 1 }),
+        row('2026-10-01', { known_share: 0.5 }),
+      ],
+      { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
+      { direction: 'up', targets: [] },
+    );
+    expect(compared).toMatchObject({
+      year_ago_value: null,
+      yoy_note: 'before the data starts',
+      previous_value: null,
+      comparison_note: 'amounts partly unknown',
+    });
+  });
 });
 
 // An export whose first_response_at stopped being filled in: September's 12 tickets answered,
