@@ -2,7 +2,15 @@
 // tickets over SLA and this week's NPS detractors, each with a name to call.
 // Run: npx tsx reports/weekly.ts [--period 2026-W43] [--data DIR] [--out DIR] [--tz ZONE] [--param sla_hours=8]
 
-import { defineReport, explainChanges, kpiTable, pipelineInAndOut, runIfMain, trend } from '../lib/index.ts';
+import {
+  defineReport,
+  explainChanges,
+  headlineTiles,
+  kpiTable,
+  pipelineInAndOut,
+  runIfMain,
+  trend,
+} from '../lib/index.ts';
 
 const report = defineReport({
   name: 'weekly',
@@ -11,8 +19,9 @@ const report = defineReport({
   // Reaches every KPI that declares it: sla_attainment_rate and tickets_over_sla.
   params: [{ name: 'sla_hours', description: 'the first-response promise in hours, default 8' }],
   async build(r) {
-    // Headline: pipeline in and out, service promise, customer voice.
-    const headline = await r.kpis([
+    // Headline: pipeline in and out, service promise, customer voice; those the data cannot
+    // answer give way to ones it can (an orders-only export leads with revenue).
+    const headline = await headlineTiles(r, [
       'pipeline_created',
       'won_revenue',
       'close_rate',

@@ -132,6 +132,21 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(orders.stdout).toMatch(/Revenue +\$270/);
     expect(orders.stdout).toMatch(/Repeat purchase rate/);
     expect(orders.html).toMatch(/<strong>Marketing<\/strong>: not available/);
+    // The weekly report too: no week of eight "n/a" tiles mailed from an orders export.
+    const weekly = await pulse([
+      'report',
+      'weekly',
+      '--period',
+      '2026-W38',
+      '--data',
+      `${FIXTURES}/orders-midyear`,
+      '--out',
+      out,
+    ]);
+    expect(weekly.code, weekly.stderr).toBe(0);
+    const weeklyHtml = await readFile(join(out, 'weekly', '2026-W38', 'index.html'), 'utf8');
+    expect(weeklyHtml).not.toContain('class="tile tile-unavailable"');
+    expect(weekly.stdout).toMatch(/Revenue +\$/);
   });
 
   it('says, in the page and the e-mail, that customers were derived from the first order', async () => {
