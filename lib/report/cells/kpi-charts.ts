@@ -11,6 +11,7 @@ import type { Unit } from '../../kpi/definition.ts';
 import { MIN_SAMPLE, sampleSize } from '../../kpi/sample-size.ts';
 import { windowLabel } from '../../kpi/window.ts';
 import type { KpiSeries, KpiTable, TableBlock } from '../../render/content.ts';
+import { fromDataStart } from './data-start.ts';
 
 type Available<T> = Extract<T, { available: true }>;
 
@@ -31,9 +32,10 @@ export function trendChart(
   },
 ): Chart | undefined {
   if (!series.available) return undefined;
-  const note = companyWideNote(series);
+  const { rows: history, note: startNote } = fromDataStart(series.history);
+  const note = [companyWideNote(series), startNote].filter(Boolean).join(' ');
   // "rose to" / "fell to" compares the last two points: not when the last one is partial.
-  const last = series.history.at(-1);
+  const last = history.at(-1);
   const partial = last && wholeValue(last) === null && last.value !== null;
   const title = options.title ?? (partial ? `${series.kpi.title}: the last period is partial` : undefined);
   return buildTrend({
@@ -44,7 +46,7 @@ export function trendChart(
     unit: series.kpi.unit,
     // Values that may be compared only (a partial window or mostly unknown amounts would draw a
     // climb the business never had), but the last period's, partial, under a title that says so.
-    points: series.history.map((row) => ({
+    points: history.map((row) => ({
       period: row.period_start,
       value: row === last && partial ? row.value : wholeValue(row),
       yearAgo: row.year_ago_value,
@@ -52,7 +54,7 @@ export function trendChart(
     })),
     others: (options.alongside ?? []).map(({ name, field }) => ({
       name,
-      points: series.history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
+      points: history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
     })),
     ...(options.height ? { height: options.height } : {}),
     ...(last ? emptyReason(last) : {}),

@@ -9,6 +9,7 @@ import { summarySentence } from '../../insights/sentences.ts';
 import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
 import type { Headline } from '../headline-gaps.ts';
+import { fromDataStart } from './data-start.ts';
 import { numberOrNull, rowsTable } from './kpi-charts.ts';
 
 /**
@@ -107,14 +108,18 @@ export async function revenueMix(r: ReportContext, history = 12): Promise<void> 
     );
     return;
   }
+  // New and recurring revenue read the same orders: both start where the data does.
+  const { rows, note } = fromDataStart(fresh.history);
+  const recurringBy = new Map(recurring.history.map((row) => [row.period_start, row.value]));
   r.chart(
     buildStackedRevenue({
       id: 'revenue-new-vs-recurring',
-      points: fresh.history.map((row, i) => ({
+      points: rows.map((row) => ({
         period: row.period_start,
         newRevenue: row.value,
-        recurringRevenue: recurring.history[i]?.value ?? null,
+        recurringRevenue: recurringBy.get(row.period_start) ?? null,
       })),
+      ...(note ? { caption: note } : {}),
       format: r.format,
     }),
   );
