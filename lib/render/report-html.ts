@@ -63,13 +63,16 @@ async function blockView(
 async function tileView(series: KpiSeries, options: ViewOptions) {
   const view = buildTileView(series, options.grain, options.format);
   if (!series.available || series.history.length < 2) return view;
+  // Only the values that may be compared: a partial period, or a sum over mostly unknown
+  // amounts, would draw a climb or a dip the business never had. With none, no sparkline: the
+  // tile's own note says why, and "No data" under a value would contradict it.
+  const points = series.history.map((r) => ({ period: r.period_start, value: wholeValue(r) }));
+  if (points.every((p) => p.value === null)) return view;
   const sparkline = buildSparkline({
     id: `spark-${series.kpi.id}`,
     title: `${series.kpi.title}, last ${series.history.length} periods`,
     unit: series.kpi.unit,
-    // Only the values that may be compared: a partial period, or a sum over mostly unknown
-    // amounts, would draw a climb or a dip the business never had.
-    points: series.history.map((r) => ({ period: r.period_start, value: wholeValue(r) })),
+    points,
     format: options.format,
   });
   return { ...view, sparklineSvg: await renderSvg(sparkline), sparklineAlt: sparkline.alt };

@@ -131,6 +131,10 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     // Repeat purchases, which an orders export can answer, lead with revenue.
     expect(orders.stdout).toMatch(/Revenue +\$270/);
     expect(orders.stdout).toMatch(/Repeat purchase rate/);
+    // Its every period is partial (the 12-month window starts before the data): its tile says so,
+    // with no sparkline saying "No data" under the value.
+    const repeatTile = orders.html.slice(orders.html.indexOf('aria-label="Repeat purchase rate"'));
+    expect(repeatTile.slice(0, repeatTile.indexOf('</article>'))).not.toContain('<svg');
     expect(orders.html).toMatch(/<strong>Marketing<\/strong>: not available/);
     // The weekly report too: no week of eight "n/a" tiles mailed from an orders export.
     const weekly = await pulse([
