@@ -56,7 +56,12 @@ async function blockView(
     case 'unavailable':
       return { isUnavailable: true, title: block.title, missing: block.missing.join(', ') };
     case 'unknown':
-      return { isUnknown: true, title: block.title, reason: block.reason };
+      // "no data for December 2016: the data starts ..." says itself; any other reason is why unknown.
+      return {
+        isUnknown: true,
+        title: block.title,
+        reason: block.reason.startsWith('no data') ? block.reason : `unknown (${block.reason})`,
+      };
   }
 }
 

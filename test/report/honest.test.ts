@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { kpiTable } from '../../lib/report/cells/kpi-cells.ts';
+import { repLeaderboard } from '../../lib/report/cells/sales-cells.ts';
 import { defineReport } from '../../lib/report/define.ts';
 import { runReport } from '../../lib/report/run-report.ts';
 import { FIXTURES, TEST_NOW } from '../helpers.ts';
@@ -219,6 +220,45 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
         caption: expect.stringContaining(
           'Unknown for 2026-10-19: first_response_at blank on all 14 tickets of the period',
         ),
+      });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it("a table of a period before its KPI's data starts says so, not a row of dashes", async () => {
+    // Deals created from August, the first closed in October: September has no closes to rank.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-reps-'));
+    await writeFile(
+      join(dir, 'opportunities.csv'),
+      'opportunity_id,owner_id,amount,created_at,closed_at,status\nD1,U1,100,2026-08-03,2026-10-05,won\nD2,U2,200,2026-08-10,2026-10-20,won\nD3,U1,50,2026-09-01,,open\n',
+    );
+    const reps = defineReport({
+      name: 'reps',
+      title: 'Reps',
+      grain: 'month',
+      async build(r) {
+        await repLeaderboard(r);
+      },
+    });
+    try {
+      const options = { dataDir: dir, timeZone: 'UTC', now: TEST_NOW };
+      const september = await runReport(reps, { ...options, period: parsePeriod('2026-09') });
+      expect(september.document.blocks).toEqual([
+        {
+          kind: 'unknown',
+          title: 'Reps by won revenue',
+          reason:
+            'no data for September 2026: the data starts 2026-10-05 (the first closed_at in opportunities)',
+        },
+      ]);
+      const october = await runReport(reps, { ...options, period: parsePeriod('2026-10') });
+      expect(october.document.blocks[0]).toMatchObject({
+        kind: 'table',
+        rows: [
+          ['U2', '$200.00', '1', '–'],
+          ['U1', '$100.00', '1', '–'],
+        ],
       });
     } finally {
       await rm(dir, { recursive: true });

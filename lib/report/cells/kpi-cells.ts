@@ -88,20 +88,25 @@ export async function kpiTable(
   const table = typeof kpi === 'string' ? await r.rows(kpi, rowsOptions) : kpi;
   if (!table.available) return r.unavailable(title ?? table.kpi.title, table.missing);
   const selected = select ? select(table) : table.rows;
-  // A period the data cannot answer is one row holding only its reason (unknown_note): the list
-  // is then unknown, never "every ticket answered" nor a list of tickets that only look waiting.
-  const unknown = selected.filter((row) => typeof row.unknown_note === 'string');
-  const rows = selected.filter((row) => typeof row.unknown_note !== 'string');
-  const reasons = [...new Set(unknown.map((row) => `${row.period_start}: ${String(row.unknown_note)}`))];
+  // A period the data cannot answer is one row holding only its reason: a list's unknown_note
+  // (a column the export stopped filling), or a series row outside the data (coverage none).
+  // The table is then unknown, never "every ticket answered" nor a row of dashes. (A series
+  // row's unknown_note, "amount unknown for 2 of 2 deals", is about its value: it stays.)
+  const reasonOf = (row: (typeof selected)[number]) =>
+    table.kpi.unit === 'table' && typeof row.unknown_note === 'string'
+      ? row.unknown_note
+      : row.coverage === 'none' && typeof row.coverage_note === 'string'
+        ? row.coverage_note
+        : undefined;
+  const unknown = selected.filter((row) => reasonOf(row) !== undefined);
+  const rows = selected.filter((row) => reasonOf(row) === undefined);
   if (rows.length === 0 && unknown.length > 0)
-    return r.unknown(
-      title ?? table.kpi.title,
-      [...new Set(unknown.map((row) => String(row.unknown_note)))].join('; '),
-    );
+    return r.unknown(title ?? table.kpi.title, [...new Set(unknown.map(reasonOf))].join('; '));
   if (rows.length === 0) {
     if (whenEmpty) r.markdown(whenEmpty);
     return;
   }
+  const reasons = [...new Set(unknown.map((row) => `${row.period_start}: ${reasonOf(row)}`))];
   const notes = [caption, reasons.length > 0 ? `Unknown for ${reasons.join('; ')}.` : undefined].filter(
     Boolean,
   );
