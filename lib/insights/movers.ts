@@ -90,7 +90,25 @@ export function topMovers(inputs: readonly MoverInput[], options: MoverOptions =
   return movers.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, Math.max(0, top));
 }
 
-/** One KPI's latest change against its history; null when the series is too short. */
+/**
+ * Why a series' latest change cannot be measured against its usual swing: no latest value, no
+ * previous one, or fewer than MIN_EARLIER_CHANGES earlier changes. A report says which, so that
+ * "nothing moved more than usual" is never printed when nothing was judged.
+ */
+export type Unscored =
+  | { readonly reason: 'no-latest' }
+  | { readonly reason: 'no-previous' }
+  | { readonly reason: 'short-history'; readonly earlier: number };
+
+/** Why `values` cannot be scored; undefined when they can (scoreMover then gives a mover). */
+export function whyUnscored(values: readonly (number | null)[]): Unscored | undefined {
+  if (!isValue(values.at(-1))) return { reason: 'no-latest' };
+  if (!isValue(values.at(-2))) return { reason: 'no-previous' };
+  const earlier = earlierChanges(values).length;
+  return earlier < MIN_EARLIER_CHANGES ? { reason: 'short-history', earlier } : undefined;
+}
+
+/** One KPI's latest change against its history; null when the series is too short (whyUnscored). */
 export function scoreMover(
   input: MoverInput,
   options: Pick<MoverOptions, 'relativeFloor'> = {},
@@ -98,15 +116,8 @@ export function scoreMover(
   const { values } = input;
   const latest = values.at(-1);
   const previous = values.at(-2);
-  if (latest === null || latest === undefined || previous === null || previous === undefined) return null;
-  if (!Number.isFinite(latest) || !Number.isFinite(previous)) return null;
-  const earlier: number[] = [];
-  for (let k = 1; k < values.length - 1; k++) {
-    const a = values[k - 1];
-    const b = values[k];
-    if (a === null || a === undefined || b === null || b === undefined) continue;
-    if (Number.isFinite(a) && Number.isFinite(b)) earlier.push(b - a);
-  }
+  if (!isValue(latest) || !isValue(previous)) return null;
+  const earlier = earlierChanges(values);
   if (earlier.length < MIN_EARLIER_CHANGES) return null;
 
   const deviation = sampleDeviation(earlier);
@@ -135,6 +146,21 @@ export function scoreMover(
     movement: change > 0 ? 'up' : change < 0 ? 'down' : 'none',
     good: isGood(change, input.direction),
   };
+}
+
+function isValue(value: number | null | undefined): value is number {
+  return value !== null && value !== undefined && Number.isFinite(value);
+}
+
+/** The changes between consecutive values before the latest change, skipping gaps. */
+function earlierChanges(values: readonly (number | null)[]): number[] {
+  const earlier: number[] = [];
+  for (let k = 1; k < values.length - 1; k++) {
+    const a = values[k - 1];
+    const b = values[k];
+    if (isValue(a) && isValue(b)) earlier.push(b - a);
+  }
+  return earlier;
 }
 
 function sampleDeviation(values: readonly number[]): number {

@@ -286,6 +286,16 @@ function spanLabel(span: PeriodSpan): string {
   return single ? formatPeriod(span) : `${span.start} to ${addDays(span.end, -1)}`;
 }
 
+/**
+ * The reason of a "no data for <period>: <reason>" note (coverageNote), for a sentence that names
+ * the period itself: "the data starts 2017-03-01 (the first closed_at in opportunities)". Any
+ * other note is returned as it is.
+ */
+export function noDataReason(note: string): string {
+  const match = /^no data for [^:]*: (.*)$/s.exec(note);
+  return match?.[1] ?? note;
+}
+
 /** Why a period has no data or only part of it: "the data ends 2026-10-31". */
 export function coverageNote(period: PeriodSpan, coverage: Coverage): string | undefined {
   const state = periodCoverage(period, coverage);

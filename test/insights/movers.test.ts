@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFormatter } from '../../lib/format/formatter.ts';
-import { type MoverInput, scoreMover, topMovers } from '../../lib/insights/movers.ts';
+import { type MoverInput, scoreMover, topMovers, whyUnscored } from '../../lib/insights/movers.ts';
 import { unusualness } from '../../lib/report/cells/what-changed.ts';
 
 // Flat close rate: 30 % for four months, then 26 %. Earlier changes 0, 0, 0 → sd 0.
@@ -99,6 +99,23 @@ describe('movers', () => {
     expect(scoreMover({ ...base, id: 'gaps', values: [1, 2, 3, null, 4, 5, null, 6, 9] })?.history).toBe(3);
     const still = { ...base, id: 'still', values: [1, 2, 3, 3] };
     expect(topMovers([still, { ...base, id: 'two', values: [1, 2] }])).toEqual([]);
+  });
+
+  it('says why a series cannot be scored, so "nothing unusual" is never said of it', () => {
+    // CDNOW after three months: revenue 299K, 380K, 393K, then 143K (−63.7 %). Two earlier
+    // changes: not enough to know its usual swing, so it is not judged (it is not "usual").
+    expect(whyUnscored([null, 299_060, 379_590, 393_155, 142_824])).toEqual({
+      reason: 'short-history',
+      earlier: 2,
+    });
+    expect(whyUnscored([null, null, 0.82])).toEqual({ reason: 'no-previous' });
+    expect(whyUnscored([0.3, 0.3, 0.3, null])).toEqual({ reason: 'no-latest' });
+    expect(whyUnscored([1, 2, null, 3, 5])).toEqual({ reason: 'short-history', earlier: 1 });
+    // Scored exactly when whyUnscored has nothing to say.
+    for (const input of [closeRate, revenue, churn]) {
+      expect(whyUnscored(input.values)).toBeUndefined();
+      expect(scoreMover(input)).not.toBeNull();
+    }
   });
 
   it('ties keep the input order; same input, same answer', () => {

@@ -265,6 +265,26 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     }
   });
 
+  it('says a short export is too young to judge what moved, never that nothing moved more than usual', async () => {
+    const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
+    const changes = async (period: string) => {
+      const run = await pulse(['report', 'monthly', '--period', period, '--data', data, '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      const html = await readFile(join(out, 'monthly', period, 'index.html'), 'utf8');
+      expect(html).not.toContain('usually does');
+      return html;
+    };
+    const starts = 'the data starts 2026-07-15 (the first ordered_at in orders)';
+    // September: July is partial, so August → September is the only change, with none before it.
+    expect(await changes('2026-09')).toContain(
+      `<p>Too little history to judge which moves are unusual:</p>\n<ul><li>Revenue: no earlier changes (a usual swing needs 3); ${starts}</li></ul>`,
+    );
+    // August: the month before is partial, so there is nothing whole to compare with.
+    expect(await changes('2026-08')).toContain(
+      `<li>Revenue: nothing to compare with, July 2026 is partial: ${starts}</li>`,
+    );
+  });
+
   it('never compares with a time before a short export starts', async () => {
     const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
     const json = async (...args: string[]) => {

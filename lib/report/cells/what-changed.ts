@@ -7,6 +7,7 @@ import { type Formatter, formatSettings } from '../../format/formatter.ts';
 import { UNUSUAL_FACTOR } from '../../insights/alert-rule.ts';
 import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
 import { type Mover, topMovers } from '../../insights/movers.ts';
+import { noMoversText } from '../../insights/no-movers.ts';
 import {
   changeSentence,
   type RatioNouns,
@@ -18,6 +19,7 @@ import type { Grain } from '../../kpi/period.ts';
 import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
 import { prettify } from './kpi-charts.ts';
+import { judgement } from './unjudged.ts';
 
 export interface ChangeCandidate {
   readonly id: string;
@@ -62,16 +64,20 @@ export async function explainChanges(
       // Only whole periods move: a partial month or one with unknown amounts explains nothing.
       values: s.history.map(wholeValue),
     })),
-    // A change within its usual swing is not news: "No KPI moved more than it usually does."
+    // A change within its usual swing is not news (lib/insights/no-movers.ts says so).
     { top: options.top ?? 3, minimumZ: options.minimumZ ?? 1 },
   );
   if (movers.length === 0) {
     // Half a month "falls" by half: a period the data covers in part is not compared at all.
     const partial = series.find((s) => s.current?.coverage === 'partial')?.current?.coverage_note;
+    // "Nothing unusual" only of the KPIs that were judged; the rest say why they could not be.
     r.markdown(
       typeof partial === 'string'
         ? `Not compared: ${r.periodLabel} is covered only in part (${partial}).`
-        : 'No KPI moved more than it usually does.',
+        : noMoversText(
+            series.map((s) => judgement(s.kpi.title, s.history, r.period.grain)),
+            r.periodLabel,
+          ),
     );
     return;
   }
