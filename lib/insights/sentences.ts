@@ -58,6 +58,12 @@ export interface HeadlineKpi {
   readonly value: number | null;
   readonly previous: number | null;
   readonly target: number | null;
+  /**
+   * What the data leaves out of the value, as its tile says it ("partial: the data ends
+   * 2026-10-15", "amount known for 305 of 358 open deals only"): the sentence carries it too, or
+   * the first line of the e-mail states a part as the whole.
+   */
+  readonly caveat?: string;
 }
 
 export interface SummaryOptions extends SentenceFormat {
@@ -153,7 +159,9 @@ export function summarySentence(kpis: readonly HeadlineKpi[], options: SummaryOp
   } else if (best) {
     const value = formatAmount(best.kpi.value ?? 0, best.kpi.unit, options);
     const target = formatAmount(best.kpi.target ?? 0, best.kpi.unit, options);
-    parts.push(`against target, ${nameOf(best.kpi)} was ${value} (target ${target})`);
+    parts.push(
+      `against target, ${nameOf(best.kpi)} was ${value} (target ${target}${caveatOf(best.kpi, '; ')})`,
+    );
   }
   if (parts.length === 0) return '';
   const text = parts.join('; ');
@@ -253,8 +261,13 @@ function withEffects(
 }
 
 function leadClause(kpi: HeadlineKpi, options: SummaryOptions): string {
-  if (kpi.value === null) return `${kpi.title} is not available for ${options.period}`;
-  const head = `${kpi.title} was ${formatAmount(kpi.value, kpi.unit, options)} in ${options.period}`;
+  if (kpi.value === null) {
+    // An unknown value (every amount blank) is said as unknown, with why: not "not available".
+    return kpi.caveat
+      ? `${kpi.title} is unknown for ${options.period} (${kpi.caveat})`
+      : `${kpi.title} is not available for ${options.period}`;
+  }
+  const head = `${kpi.title} was ${formatAmount(kpi.value, kpi.unit, options)} in ${options.period}${caveatOf(kpi, ' (')}`;
   if (kpi.previous === null) return head;
   const change = kpi.value - kpi.previous;
   const magnitude =
@@ -264,11 +277,17 @@ function leadClause(kpi: HeadlineKpi, options: SummaryOptions): string {
   return `${head}, ${magnitude} ${change > 0 ? 'above' : 'below'} ${options.previousPeriod}`;
 }
 
-/** "37.0, target 36.0". */
+/** "37.0, target 36.0", or "37.0, target 36.0; partial: the data ends 2026-10-15". */
 function againstTarget(kpi: HeadlineKpi, options: SentenceFormat): string {
   const value = formatAmount(kpi.value ?? 0, kpi.unit, options);
   const target = formatAmount(kpi.target ?? 0, kpi.unit, options);
-  return `${value}, target ${target}`;
+  return `${value}, target ${target}${caveatOf(kpi, '; ')}`;
+}
+
+/** The KPI's caveat after `opening` ("; " inside parentheses, " (" to open them); '' without one. */
+function caveatOf(kpi: HeadlineKpi, opening: '; ' | ' ('): string {
+  if (!kpi.caveat) return '';
+  return opening === ' (' ? ` (${kpi.caveat})` : `; ${kpi.caveat}`;
 }
 
 function targetGap(kpi: HeadlineKpi): number | null {

@@ -72,8 +72,7 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
       missing: 'data for this period',
       sentence: `${kpi.title}: no data`,
     };
-  // What the data leaves out: a period covered in part, or amounts left blank in the export.
-  const coverageNote = [row.coverage_note, row.unknown_note].filter((n) => typeof n === 'string').join('; ');
+  const coverageNote = rowCaveat(row);
   if (row.coverage === 'none')
     return {
       ...empty,
@@ -135,6 +134,15 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
     ...(wide ? { scopeNote: 'company-wide', scopeWhy: series.companyWide ?? '' } : {}),
     sentence: wide ? `${sentence} (company-wide)` : sentence,
   };
+}
+
+/**
+ * What the data leaves out of a row's value: a period covered in part, or amounts left blank in
+ * the export ("amount known for 305 of 358 open deals only"); '' when nothing. The tile and the
+ * report's summary sentence both say it, in these words.
+ */
+export function rowCaveat(row: ComparedRow): string {
+  return [row.coverage_note, row.unknown_note].filter((n) => typeof n === 'string').join('; ');
 }
 
 export function describeChange(

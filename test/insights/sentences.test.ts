@@ -203,4 +203,26 @@ describe('summary sentence', () => {
     );
     expect(summarySentence([], period)).toBe('');
   });
+
+  it('carries the caveat its tile shows: a part is never stated as the whole', () => {
+    const known = 'amount known for 305 of 358 open deals only';
+    const pipeline = kpi({ id: 'open_pipeline', title: 'Open pipeline', unit: 'money', value: 523_531 });
+    expect(summarySentence([{ ...pipeline, caveat: known }], { ...period, period: 'December 2016' })).toBe(
+      `Open pipeline was $523,531 in December 2016 (${known}).`,
+    );
+    const partial = 'partial: the data ends 2026-10-15';
+    const revenue = { ...(headline[0] as HeadlineKpi), previous: null, caveat: partial };
+    const close = { ...(headline[1] as HeadlineKpi), caveat: partial };
+    expect(summarySentence([revenue, close, ...headline.slice(2)], period)).toBe(
+      `Revenue was $9.0M in October 2026 (${partial}); the best mover against target was NPS (37.0, target 36.0), the worst close rate (26.4 %, target 30.0 %; ${partial}).`,
+    );
+    expect(summarySentence([revenue, close], period)).toBe(
+      `Revenue was $9.0M in October 2026 (${partial}); against target, close rate was 26.4 % (target 30.0 %; ${partial}).`,
+    );
+    // Every amount blank: unknown, and why, not "not available".
+    const blank = 'amount unknown for 3 of 3 open deals';
+    expect(summarySentence([{ ...pipeline, value: null, caveat: blank }], period)).toBe(
+      `Open pipeline is unknown for October 2026 (${blank}).`,
+    );
+  });
 });

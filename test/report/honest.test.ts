@@ -48,6 +48,10 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     const text = await readFile(join(dir, 'email.txt'), 'utf8');
     expect(html).toContain('<strong>Partial October 2026</strong> (partial: the data ends 2026-10-15)');
     expect(text.split('\n')[0]).toMatch(/October 2026 \(partial\)/);
+    // The summary sentence says what its tile says: half a month's revenue is not the month's.
+    expect(text).toMatch(
+      /\nRevenue was \$[\d.,KM]+ in October 2026 \(partial: the data ends 2026-10-15\)[.;]/,
+    );
     // No tile shows $0 (a campaign that earned nothing may, in its table).
     expect(html).not.toMatch(/tile-value">\$0(\.00)?</);
     expect(html).not.toMatch(/\b(fell|rose)\b|usual swing/);

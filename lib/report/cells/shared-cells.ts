@@ -7,6 +7,7 @@ import { buildStackedRevenue } from '../../charts/stacked-revenue.ts';
 import { formatSettings } from '../../format/formatter.ts';
 import { summarySentence } from '../../insights/sentences.ts';
 import type { KpiSeries } from '../../render/content.ts';
+import { rowCaveat } from '../../render/tile-view.ts';
 import type { ReportContext } from '../context.ts';
 import type { Headline } from '../headline-gaps.ts';
 import { fromDataStart } from './data-start.ts';
@@ -84,6 +85,8 @@ export function headlineSummary(r: ReportContext, headline: readonly KpiSeries[]
               value: s.current.value,
               previous: s.current.previous_value,
               target: s.current.target,
+              // The tile's caveat, so the sentence never states a part as the whole.
+              ...(rowCaveat(s.current) ? { caveat: rowCaveat(s.current) } : {}),
             },
           ]
         : [],
