@@ -1,9 +1,13 @@
-// The preferred headline KPIs that gave way to others, said once under the tiles (page, e-mail,
-// text): a deals-only e-mail without close rate must not read as the whole story.
+// The headline KPIs the tiles leave out, said once under the tiles (page, e-mail, text): a
+// deals-only e-mail without close rate must not read as the whole story.
 
+import { noDataReason } from '../kpi/coverage.ts';
 import type { KpiSeries } from '../render/content.ts';
 
-/** The headline tiles, and the preferred KPIs that gave way because the data cannot answer them. */
+/**
+ * The headline tiles, and the KPIs they leave out: the preferred ones that gave way because the
+ * data cannot answer them, and any (preferred or stand-in) with no value in the period.
+ */
 export type Headline = readonly KpiSeries[] & { readonly unanswered?: readonly KpiSeries[] };
 
 /**
@@ -19,9 +23,22 @@ export function headlineGaps(headline: Headline, periodLabel: string): string | 
     ...(beyond.length > 0
       ? [`Not in this data: ${list(beyond)} (the report's sections say what each needs).`]
       : []),
-    ...(empty.length > 0 ? [`No value for ${periodLabel}: ${list(empty)}.`] : []),
+    ...(empty.length > 0 ? [`No value for ${periodLabel}: ${list(empty)}${sharedReason(unanswered)}.`] : []),
   ];
   return sentences.length > 0 ? sentences.join(' ') : undefined;
+}
+
+// Why they have no value, when it is one reason for all: "; the data starts 2017-03-01 (…)".
+function sharedReason(unanswered: readonly KpiSeries[]): string {
+  const reasons = new Set(
+    unanswered.flatMap((s) => {
+      if (!s.available) return [];
+      const note = s.current?.coverage === 'none' ? s.current.coverage_note : undefined;
+      return [typeof note === 'string' ? noDataReason(note) : undefined];
+    }),
+  );
+  const [reason] = reasons;
+  return reasons.size === 1 && reason !== undefined ? `; ${reason}` : '';
 }
 
 function list(titles: readonly string[]): string {

@@ -289,6 +289,24 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     );
   });
 
+  it('names every headline KPI left without a value, stand-ins too, with why', async () => {
+    // Deals created from September, closed only from 15 October: in September there is a
+    // pipeline but no close rate, won revenue, deal size or sales cycle yet.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-young-deals-'));
+    await writeFile(join(dir, 'opportunities.csv'), YOUNG_DEALS);
+    try {
+      const run = await pulse(['report', 'monthly', '--period', '2026-09', '--data', dir, '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      const gaps =
+        'No value for September 2026: Close rate, Won revenue, Average deal size and Sales cycle; the data starts 2026-10-15 (the first closed_at in opportunities).';
+      expect(run.stdout).toContain(gaps);
+      const email = await readFile(join(out, 'monthly', '2026-09', 'email.txt'), 'utf8');
+      expect(email).toContain(gaps);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('never compares with a time before a short export starts', async () => {
     const data = `${FIXTURES}/orders-midyear`; // orders from 15 July 2026 to 30 September
     const json = async (...args: string[]) => {
@@ -318,3 +336,13 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     expect(june.stderr).toMatch(/no data for June 2026: the data covers 2026-07-15 to 2026-09-30/);
   });
 });
+
+/** Deals created from 1 September 2026 (two without an amount), the first closed on 15 October. */
+const YOUNG_DEALS = `opportunity_id,amount,created_at,closed_at,status
+D1,1000,2026-09-01,,open
+D2,,2026-09-15,,open
+D3,800,2026-09-16,2026-10-15,won
+D4,600,2026-09-20,2026-10-25,lost
+D5,400,2026-10-02,2026-10-28,won
+D6,,2026-10-05,,open
+`;

@@ -59,14 +59,21 @@ export async function headlineTiles(
   const first = await r.kpis(preferred, options.history);
   const chosen = first.filter(answerable);
   // Said under the tiles (lib/report/headline-gaps.ts): an e-mail without them is not complete.
-  const gaveWay = { unanswered: first.filter((s) => !answerable(s)) };
-  if (chosen.length >= size) return Object.assign(chosen.slice(0, size), gaveWay);
+  const gaveWay = first.filter((s) => !answerable(s));
+  if (chosen.length >= size) return Object.assign(chosen.slice(0, size), { unanswered: gaveWay });
   const extra = HEADLINE_FALLBACKS.filter((id) => !preferred.includes(id));
+  // A stand-in the data can compute but that has no value this period is said too: won revenue,
+  // a tile the month after, must not vanish in silence (its data starts later).
+  const passedOver: KpiSeries[] = [];
   for (const series of await r.kpis(extra, options.history)) {
     if (chosen.length >= size) break;
     if (answerable(series)) chosen.push(series);
+    else if (series.available) passedOver.push(series);
   }
-  return chosen.length > 0 ? Object.assign(chosen, gaveWay) : first;
+  // With nothing answerable the preferred are the tiles, each saying why: only the rest is said.
+  return chosen.length > 0
+    ? Object.assign(chosen, { unanswered: [...gaveWay, ...passedOver] })
+    : Object.assign(first, { unanswered: passedOver });
 }
 
 /** The report's opening sentence from its headline KPIs: the lead KPI, then best and worst against target. */
