@@ -289,7 +289,7 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     );
   });
 
-  it('names every headline KPI left without a value, stand-ins too, with why', async () => {
+  it('names every headline KPI left without a value, stand-ins too, with why, and never sums them as $0', async () => {
     // Deals created from September, closed only from 15 October: in September there is a
     // pipeline but no close rate, won revenue, deal size or sales cycle yet.
     const dir = await mkdtemp(join(tmpdir(), 'pulse-young-deals-'));
@@ -302,6 +302,14 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
       expect(run.stdout).toContain(gaps);
       const email = await readFile(join(out, 'monthly', '2026-09', 'email.txt'), 'utf8');
       expect(email).toContain(gaps);
+      // The weekly sentence says the same: no "0 worth $0 were won" before the first close, and
+      // the pipeline's unknown amounts as its tile says them.
+      const week = await pulse(['report', 'weekly', '--period', '2026-W38', '--data', dir, '--out', out]);
+      expect(week.code, week.stderr).toBe(0);
+      const sentence =
+        'In the week of 2026-09-14, 3 deals worth $1,400 entered the pipeline (amount known for 2 of 3 deals created only); no data on won deals: the data starts 2026-10-15 (the first closed_at in opportunities).';
+      expect(week.stdout).toContain(sentence);
+      expect(await readFile(join(out, 'weekly', '2026-W38', 'email.txt'), 'utf8')).toContain(sentence);
     } finally {
       await rm(dir, { recursive: true });
     }

@@ -5,7 +5,10 @@
 import { buildFunnel } from '../../charts/funnel.ts';
 import { buildStageDurations } from '../../charts/stage-durations.ts';
 import { formatAmount } from '../../insights/sentences.ts';
+import type { ComparedRow } from '../../kpi/compare.ts';
+import { noDataReason } from '../../kpi/coverage.ts';
 import type { KpiSeries } from '../../render/content.ts';
+import { rowCaveat } from '../../render/tile-view.ts';
 import type { ReportContext } from '../context.ts';
 import { kpiTable } from './kpi-cells.ts';
 import { numberOrNull } from './kpi-charts.ts';
@@ -83,7 +86,30 @@ export function pipelineInAndOut(r: ReportContext, series: readonly KpiSeries[])
   const created = series.find((s) => s.kpi.id === 'pipeline_created');
   const won = series.find((s) => s.kpi.id === 'won_revenue');
   if (!created?.available || !won?.available || !created.current || !won.current) return;
-  r.summary(
-    `In the ${r.periodLabel}, ${created.current.deals ?? 0} deals worth ${formatAmount(created.current.value ?? 0, 'money', r.format)} entered the pipeline and ${won.current.deals ?? 0} worth ${formatAmount(won.current.value ?? 0, 'money', r.format)} were won.`,
-  );
+  const entered = flow(r, created.current, {
+    count: 'deals',
+    verb: 'entered the pipeline',
+    what: 'new deals',
+  });
+  const closed = flow(r, won.current, { count: '', verb: 'were won', what: 'won deals' });
+  // "no data on won deals: …" is a clause of its own, not one more thing that happened.
+  const and = created.current.coverage === 'none' || won.current.coverage === 'none' ? ';' : ' and';
+  r.summary(`In the ${r.periodLabel}, ${entered}${and} ${closed}.`);
+}
+
+/**
+ * "41 deals worth $1.2M entered the pipeline", with the tile's caveat ("(amount known for 50 of
+ * 63 deals created only)"); a period the data does not reach is no data, never "0 worth $0".
+ */
+function flow(
+  r: ReportContext,
+  row: ComparedRow,
+  words: { readonly count: 'deals' | ''; readonly verb: string; readonly what: string },
+): string {
+  const caveat = rowCaveat(row);
+  if (row.coverage === 'none') return `no data on ${words.what}: ${noDataReason(caveat)}`;
+  const deals = `${row.deals ?? 0}${words.count ? ` ${words.count}` : ''}`;
+  const worth =
+    row.value === null ? 'of unknown worth' : `worth ${formatAmount(row.value, 'money', r.format)}`;
+  return `${deals} ${worth} ${words.verb}${caveat ? ` (${caveat})` : ''}`;
 }
