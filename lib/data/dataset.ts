@@ -75,6 +75,8 @@ export interface TableSummary {
   readonly records: number;
   /** Rows the mapping's `where` leaves out. */
   readonly leftOut: number;
+  /** The mapping's `where` when it left rows out: the report names the condition beside the count. */
+  readonly leftOutBy?: string;
   /** Footer lines of a report export, ignored (the mapping's `"csv": {"footer": true}`). */
   readonly footerLines: number;
   /** Rows left out for errors (unreadable lines included). */
@@ -233,6 +235,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         files: s.raw.source.files,
         records: s.raw.recordCount,
         leftOut: s.leftOut,
+        ...(s.leftOut > 0 && s.raw.source.mapping?.where ? { leftOutBy: s.raw.source.mapping.where } : {}),
         footerLines: s.raw.footerLines,
         rejected,
         loaded: s.total - rejected,

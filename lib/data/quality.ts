@@ -23,7 +23,12 @@ export interface DataQualityTable {
   readonly table: string;
   readonly rows: number;
   readonly rejected: number;
+  /** Rows the mapping's `where` left out (not errors: the mapping chose to). */
   readonly leftOut: number;
+  /** That `where`, when it left rows out. */
+  readonly leftOutBy?: string;
+  /** The file names the table was read from, without their folder. */
+  readonly files: readonly string[];
   /** Latest event date in the table, ignoring dates after the clock. */
   readonly latest: string | null;
 }
@@ -64,6 +69,8 @@ export function buildDataQuality(
       rows: t.records,
       rejected: t.rejected,
       leftOut: t.leftOut,
+      ...(t.leftOutBy ? { leftOutBy: t.leftOutBy } : {}),
+      files: t.files.map(baseName),
       latest: freshness.find((f) => f.table === t.table)?.latest ?? null,
     })),
     checks: dataset.problems.map((p) => ({
@@ -74,10 +81,14 @@ export function buildDataQuality(
       description: describeRule(p.rule),
       count: p.count,
       examples: p.examples.slice(0, 3).map((e) => {
-        const file = e.file.split('/').at(-1) ?? e.file;
+        const file = baseName(e.file);
         const unit = file.toLowerCase().endsWith('.parquet') ? 'row' : 'line';
         return `${file} ${unit} ${e.loc}${e.value === null ? '' : ` (${JSON.stringify(e.value.length > 40 ? `${e.value.slice(0, 37)}...` : e.value)})`}`;
       }),
     })),
   };
+}
+
+function baseName(path: string): string {
+  return path.split('/').at(-1) ?? path;
 }

@@ -1,8 +1,10 @@
 // Everything a report says about rejected rows, written from one summary (the dataset's count),
 // so the body, the banner, the footer and the e-mail can never disagree: a report that left
-// rows out never also says every row passed.
+// rows out never also says every row passed. Rows the mapping's `where` left out are no errors,
+// but the reader is told of them too: "every row passed" over an export a filter cut by 500 rows
+// hides that the numbers are of a part of it.
 
-import type { DataQuality } from '../data/quality.ts';
+import type { DataQuality, DataQualityTable } from '../data/quality.ts';
 import { formatShare } from '../data/rejects.ts';
 import { DEFAULT_LOCALE, decimalSeparator, formatNumber } from '../format/values.ts';
 
@@ -16,25 +18,35 @@ export interface RejectedRows {
   readonly contract: string;
   /** At the top of the report, above BANNER_REJECT_SHARE; '' otherwise. */
   readonly banner: string;
-  /** In the footer of the report and of the e-mail; '' when no row was rejected. */
+  /** In the footer of the report and of the e-mail; '' when no row was rejected or left out. */
   readonly footer: string;
 }
 
-export function describeRejectedRows(
-  rejected: Pick<DataQuality['rejected'], 'rows' | 'total' | 'share' | 'banner'>,
-  locale = DEFAULT_LOCALE,
-): RejectedRows {
-  const { rows, total, share } = rejected;
+/** What the sentences are written from: the data-quality summary, or the part of it they read. */
+export interface RejectedRowsInput {
+  readonly rejected: Pick<DataQuality['rejected'], 'rows' | 'total' | 'share' | 'banner'>;
+  readonly tables?: readonly Pick<DataQualityTable, 'table' | 'leftOut' | 'leftOutBy' | 'files'>[];
+}
+
+export function describeRejectedRows(quality: RejectedRowsInput, locale = DEFAULT_LOCALE): RejectedRows {
+  const { rows, total, share } = quality.rejected;
+  const leftOut = (quality.tables ?? []).filter((t) => t.leftOut > 0);
+  // Plain in the footer; in the body's Markdown the condition is set as code, as SQL is.
+  const leftOutText = leftOut.map((t) => leftOutSentence(t, locale, (where) => where)).join(' ');
+  const leftOutMarkdown = leftOut
+    .map((t) => leftOutSentence(t, locale, (where) => (where.includes('`') ? where : `\`${where}\``)))
+    .join(' ');
   if (rows === 0) {
     return {
       rows,
       total,
       share,
       label: '',
-      contract:
-        'Every row of the data passed the data contract: KPIs are never computed from rows that failed it (`pulse check` lists problems).',
+      contract: leftOut.length
+        ? `Every row the mapping kept passed the data contract: KPIs are never computed from rows that failed it (\`pulse check\` lists problems). ${leftOutMarkdown}`
+        : 'Every row of the data passed the data contract: KPIs are never computed from rows that failed it (`pulse check` lists problems).',
       banner: '',
-      footer: '',
+      footer: leftOutText,
     };
   }
   // The share keeps rejects.ts's precision (0.37 %, < 0.01 %, 12 %), in the locale's digits.
@@ -45,10 +57,22 @@ export function describeRejectedRows(
     total,
     share,
     label,
-    contract: `Not every row passed the data contract: ${label}, left out of every number in this report; \`pulse check\` lists each one with the reason.`,
-    banner: rejected.banner
+    contract: `Not every row passed the data contract: ${label}, left out of every number in this report; \`pulse check\` lists each one with the reason.${leftOutMarkdown ? ` ${leftOutMarkdown}` : ''}`,
+    banner: quality.rejected.banner
       ? `${label} for data errors: the numbers below are computed from the other rows. pulse check lists every rejected row.`
       : '',
-    footer: `${label}: left out of every number in this report for data errors.`,
+    footer: `${label}: left out of every number in this report for data errors.${leftOutText ? ` ${leftOutText}` : ''}`,
   };
+}
+
+/** "500 rows of sales_pipeline.csv left out by the mapping (deal_stage <> 'Prospecting')." */
+function leftOutSentence(
+  table: Pick<DataQualityTable, 'table' | 'leftOut' | 'leftOutBy' | 'files'>,
+  locale: string,
+  condition: (where: string) => string,
+): string {
+  const rows = `${formatNumber(table.leftOut, locale)} ${table.leftOut === 1 ? 'row' : 'rows'}`;
+  const files = table.files.length > 0 ? table.files.join(', ') : table.table;
+  const why = table.leftOutBy ? ` (${condition(table.leftOutBy)})` : '';
+  return `${rows} of ${files} left out by the mapping${why}.`;
 }

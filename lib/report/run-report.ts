@@ -149,7 +149,7 @@ export async function runReportOn(
   const periodLabel = formatPeriod(period);
   const format = createFormatter(options.format);
   const quality = buildDataQuality(dataset, freshness);
-  const rejectedRows = describeRejectedRows(quality.rejected, format.locale);
+  const rejectedRows = describeRejectedRows(quality, format.locale);
   // One label for the rejected rows wherever the document carries it.
   const dataQuality = { ...quality, rejected: { ...quality.rejected, label: rejectedRows.label } };
   const { context, state } = createContext(

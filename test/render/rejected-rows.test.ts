@@ -1,9 +1,10 @@
-import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { describeRejectedRows } from '../../lib/render/rejected-rows.ts';
+import { defineReport } from '../../lib/report/define.ts';
 import { type ReportRun, runReport } from '../../lib/report/run-report.ts';
 import { writeReportOutputs } from '../../lib/report/write-outputs.ts';
 import monthly from '../../reports/monthly.ts';
@@ -64,14 +65,80 @@ describe('a report computed without its rejected rows', () => {
   });
 
   it('writes the count in the report locale from the same summary', () => {
-    const notes = describeRejectedRows({ rows: 1234, total: 333_333, share: 0.0037, banner: false }, 'de-DE');
+    const notes = describeRejectedRows(
+      { rejected: { rows: 1234, total: 333_333, share: 0.0037, banner: false } },
+      'de-DE',
+    );
     expect(notes.label).toBe('1.234 rows rejected (0,37 %)');
     expect(notes.banner).toBe('');
     expect(notes.footer).toBe(
       '1.234 rows rejected (0,37 %): left out of every number in this report for data errors.',
     );
-    const clean = describeRejectedRows({ rows: 0, total: 10, share: 0, banner: false });
+    const clean = describeRejectedRows({ rejected: { rows: 0, total: 10, share: 0, banner: false } });
     expect([clean.label, clean.footer, clean.banner]).toEqual(['', '', '']);
     expect(clean.contract).toMatch(/^Every row of the data passed the data contract/);
+  });
+});
+
+// A mapping whose `where` leaves rows out: no row fails the contract, yet the numbers are of a
+// part of the export, which the reader must be told rather than that every row passed.
+describe('a report on an export the mapping filtered', () => {
+  let root: string;
+  let run: ReportRun;
+  const files: Record<string, string> = {};
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pulse-left-out-'));
+    const data = join(root, 'export');
+    await mkdir(data);
+    const rows = ['opportunity_id,created_at,closed_at,status,amount,stage'];
+    for (let i = 1; i <= 20; i++) {
+      rows.push(
+        `O${i},2026-09-0${(i % 9) + 1},2026-10-1${i % 10},${i % 2 ? 'won' : 'lost'},${i * 100},Closed`,
+      );
+    }
+    for (let i = 21; i <= 23; i++) rows.push(`O${i},2026-09-01,,open,,Prospecting`);
+    await writeFile(join(data, 'deals.csv'), `${rows.join('\n')}\n`);
+    const mapping = join(root, 'mapping.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { opportunities: { files: 'deals.csv', where: "stage <> 'Prospecting'" } } }),
+    );
+    const definition = defineReport({
+      name: 'tiny',
+      title: 'Tiny report',
+      grain: 'month',
+      build: async (r) => r.markdown(r.rejectedRows.contract),
+    });
+    run = await runReport(definition, {
+      dataDir: data,
+      mapping,
+      timeZone: 'UTC',
+      now: TEST_NOW,
+      period: parsePeriod('2026-10'),
+    });
+    const written = await writeReportOutputs(run, { outRoot: join(root, 'out') });
+    for (const name of ['index.html', 'email.html', 'email.txt']) {
+      files[name] = await readFile(join(written.dir, name), 'utf8');
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('names the rows left out, the file and the condition in the body and both footers', () => {
+    // Handlebars escapes the quotes of the footer (&#x27;), the Markdown of the body as &#39;.
+    const said = '3 rows of deals.csv left out by the mapping (stage &lt;&gt; &#x27;Prospecting&#x27;).';
+    expect(files['index.html']).toContain(`<p class="rejected-rows">${said}</p>`);
+    expect(files['index.html']).toContain(
+      'Every row the mapping kept passed the data contract: KPIs are never computed from rows that failed it',
+    );
+    expect(files['index.html']).toContain(
+      '3 rows of deals.csv left out by the mapping (<code>stage &lt;&gt; &#39;Prospecting&#39;</code>).',
+    );
+    expect(files['email.html']).toContain(said);
+    expect(files['email.txt']).toContain(
+      "3 rows of deals.csv left out by the mapping (stage <> 'Prospecting').",
+    );
+    for (const text of Object.values(files)) expect(text).not.toContain('Every row of the data passed');
   });
 });
