@@ -106,6 +106,24 @@ export function describeRule(rule: ProblemRule): string {
   return DESCRIPTIONS[rule];
 }
 
+// What a row rule rejects, counted: "1,695 won deals without an amount" names the cause of a
+// report's rejected rows in the reader's words (singular, plural).
+const REJECT_CAUSES: Readonly<Record<string, readonly [string, string]>> = {
+  malformed_line: ['line that cannot be read', 'lines that cannot be read'],
+  required_null: ['row with a required value empty', 'rows with a required value empty'],
+  unparsable: ['value that cannot be read as its type', 'values that cannot be read as their type'],
+  unknown_value: ['value that is not allowed', 'values that are not allowed'],
+  out_of_range: ['value out of range', 'values out of range'],
+  duplicate_key: ['duplicate key', 'duplicate keys'],
+  won_without_amount: ['won deal without an amount', 'won deals without an amount'],
+  incomplete_group: ['group with a line that cannot be read', 'groups with a line that cannot be read'],
+};
+
+/** "won deals without an amount" for 2 rows of won_without_amount; undefined for other rules. */
+export function describeRejectCause(rule: ProblemRule, count: number): string | undefined {
+  return REJECT_CAUSES[rule]?.[count === 1 ? 0 : 1];
+}
+
 // Problems of a whole column: one to fix, however many rows the column has. Counted as rows,
 // a missing required column read "7,043 errors" with no row rejected.
 const COLUMN_RULES: ReadonlySet<ProblemRule> = new Set<ProblemRule>([

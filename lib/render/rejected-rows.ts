@@ -4,8 +4,9 @@
 // but the reader is told of them too: "every row passed" over an export a filter cut by 500 rows
 // hides that the numbers are of a part of it.
 
-import type { DataQuality, DataQualityTable } from '../data/quality.ts';
-import { formatShare } from '../data/rejects.ts';
+import { describeRejectCause, ROW_RULES } from '../data/problems.ts';
+import type { DataQuality, DataQualityCheck, DataQualityTable } from '../data/quality.ts';
+import { formatShare, type TableRejects } from '../data/rejects.ts';
 import { DEFAULT_LOCALE, decimalSeparator, formatNumber } from '../format/values.ts';
 
 export interface RejectedRows {
@@ -24,9 +25,15 @@ export interface RejectedRows {
 
 /** What the sentences are written from: the data-quality summary, or the part of it they read. */
 export interface RejectedRowsInput {
-  readonly rejected: Pick<DataQuality['rejected'], 'rows' | 'total' | 'share' | 'banner'>;
+  readonly rejected: Pick<DataQuality['rejected'], 'rows' | 'total' | 'share' | 'banner'> & {
+    readonly tables?: readonly TableRejects[];
+  };
   readonly tables?: readonly Pick<DataQualityTable, 'table' | 'leftOut' | 'leftOutBy' | 'files'>[];
+  readonly checks?: readonly Pick<DataQualityCheck, 'severity' | 'table' | 'column' | 'rule' | 'count'>[];
 }
+
+/** The causes a banner names, the most frequent first; the rest are left to `pulse check`. */
+const CAUSES_NAMED = 3;
 
 export function describeRejectedRows(quality: RejectedRowsInput, locale = DEFAULT_LOCALE): RejectedRows {
   const { rows, total, share } = quality.rejected;
@@ -50,8 +57,16 @@ export function describeRejectedRows(quality: RejectedRowsInput, locale = DEFAUL
     };
   }
   // The share keeps rejects.ts's precision (0.37 %, < 0.01 %, 12 %), in the locale's digits.
-  const percent = formatShare(share).replace('.', decimalSeparator(locale));
-  const label = `${formatNumber(rows, locale)} ${rows === 1 ? 'row' : 'rows'} rejected (${percent})`;
+  const percent = (part: number) => formatShare(part).replace('.', decimalSeparator(locale));
+  // Of the tables the rejects came from: one file read into three tables is not three times
+  // the rows, and 20 % of the deals is not 2 % of a ten-table export.
+  const from = (quality.rejected.tables ?? []).filter((t) => t.rows > 0 && t.total > 0);
+  const shares =
+    from.length > 0
+      ? from.map((t) => `${percent(t.rows / t.total)} of ${t.table}`).join(', ')
+      : percent(share);
+  const label = `${formatNumber(rows, locale)} ${rows === 1 ? 'row' : 'rows'} rejected (${shares})`;
+  const causes = rejectCauses(quality.checks ?? [], locale);
   return {
     rows,
     total,
@@ -59,10 +74,28 @@ export function describeRejectedRows(quality: RejectedRowsInput, locale = DEFAUL
     label,
     contract: `Not every row passed the data contract: ${label}, left out of every number in this report; \`pulse check\` lists each one with the reason.${leftOutMarkdown ? ` ${leftOutMarkdown}` : ''}`,
     banner: quality.rejected.banner
-      ? `${label} for data errors: the numbers below are computed from the other rows. pulse check lists every rejected row.`
+      ? `${label}${causes ? `: ${causes}` : ' for data errors'}. The numbers below are computed from the other rows; pulse check lists every rejected row.`
       : '',
     footer: `${label}: left out of every number in this report for data errors.${leftOutText ? ` ${leftOutText}` : ''}`,
   };
+}
+
+/**
+ * "1,695 won deals without an amount (opportunities.amount)": the row errors by count, at most
+ * CAUSES_NAMED. A row with two errors is in two counts, as `pulse check` lists it twice.
+ */
+function rejectCauses(checks: NonNullable<RejectedRowsInput['checks']>, locale: string): string {
+  const causes = checks
+    .filter((c) => c.severity === 'error' && ROW_RULES.has(c.rule) && c.count > 0)
+    .sort((a, b) => b.count - a.count);
+  const named = causes.slice(0, CAUSES_NAMED).map((c) => {
+    const what = describeRejectCause(c.rule, c.count) ?? 'rows with errors';
+    return `${formatNumber(c.count, locale)} ${what} (${c.table}${c.column ? `.${c.column}` : ''})`;
+  });
+  const more = causes.length - named.length;
+  return more > 0
+    ? `${named.join(', ')} and ${more} more ${more === 1 ? 'cause' : 'causes'}`
+    : named.join(', ');
 }
 
 /** "500 rows of sales_pipeline.csv left out by the mapping (deal_stage <> 'Prospecting')." */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lib/cli/options.ts';
 import { runCli } from '../../lib/cli/run-cli.ts';
+import { buildDataQuality } from '../../lib/data/quality.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { renderReportHtml } from '../../lib/render/report-html.ts';
@@ -224,21 +225,48 @@ describe('the report', () => {
       rows: 2,
       total: 50,
       share: 0.04,
-      label: '2 rows rejected (4 %)',
+      label: '2 rows rejected (4 % of opportunities)',
       banner: true,
+      tables: [{ table: 'opportunities', rows: 2, total: 50 }],
     });
     expect(run.document.dataQuality?.checks.map((c) => [c.rule, c.count, c.examples[0]])).toEqual([
       ['unknown_value', 1, 'opportunities.csv line 11 ("Closed Won")'],
       ['duplicate_key', 1, 'opportunities.csv line 51 ("O5 (first at line 6)")'],
     ]);
     const html = await renderReportHtml(run.document, { grain: 'month' });
-    expect(html).toContain('<p class="data-banner" role="note">2 rows rejected (4 %) for data errors');
     expect(html).toContain(
-      '<p class="rejected-rows">2 rows rejected (4 %): left out of every number in this report',
+      '<p class="data-banner" role="note">2 rows rejected (4 % of opportunities): 1 value that is not allowed (opportunities.status), 1 duplicate key (opportunities.opportunity_id).',
+    );
+    expect(html).toContain(
+      '<p class="rejected-rows">2 rows rejected (4 % of opportunities): left out of every number in this report',
     );
     expect(html).toContain('<td>opportunities.status</td><td>value is not allowed</td><td>1</td>');
     await expect(runReport(definition, { dataDir: data, timeZone: 'UTC', now: TEST_NOW })).rejects.toThrow(
       /2 rows rejected \(4 %\)/,
     );
+  });
+});
+
+describe('the data-quality summary', () => {
+  it('puts the banner up when one table lost more than 1 %, however many rows the others have', () => {
+    const quality = buildDataQuality(
+      {
+        // 30 of 1,000 deals (3 %) in an export of 10,000 rows (0.3 %).
+        rejects: {
+          rows: 30,
+          total: 10_000,
+          share: 0.003,
+          tables: [
+            { table: 'opportunities', rows: 30, total: 1000 },
+            { table: 'activities', rows: 0, total: 9000 },
+          ],
+        },
+        tables: [],
+        problems: [],
+      },
+      [],
+    );
+    expect(quality.rejected.banner).toBe(true);
+    expect(quality.rejected.tables).toEqual([{ table: 'opportunities', rows: 30, total: 1000 }]);
   });
 });

@@ -2,6 +2,7 @@ import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProblemRule, Severity } from '../../lib/data/problems.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { describeRejectedRows } from '../../lib/render/rejected-rows.ts';
 import { defineReport } from '../../lib/report/define.ts';
@@ -52,7 +53,12 @@ describe('a report computed without its rejected rows', () => {
     const page = files['index.html'] ?? '';
     // Body (the data-quality cell), banner (over 1 %) and footer.
     expect(page).toContain(`<p>Not every row passed the data contract: ${shown}, left out of every number`);
-    expect(page).toContain(`<p class="data-banner" role="note">${shown} for data errors`);
+    // The banner names the cause, with its count, after the label.
+    expect(page).toMatch(
+      new RegExp(
+        `<p class="data-banner" role="note">${shown.replace(/[()]/g, '\\$&')}: \\d+ [a-z ]+ \\(opportunities`,
+      ),
+    );
     expect(page).toContain(`<p class="rejected-rows">${shown}: left out of every number in this report`);
     for (const text of [page, files['email.html'] ?? '', files['email.txt'] ?? '']) {
       expect(text).not.toContain('Every row of the data passed');
@@ -140,5 +146,51 @@ describe('a report on an export the mapping filtered', () => {
       "3 rows of deals.csv left out by the mapping (stage <> 'Prospecting').",
     );
     for (const text of Object.values(files)) expect(text).not.toContain('Every row of the data passed');
+  });
+});
+
+describe('what the banner says about rejected rows', () => {
+  const check = (rule: ProblemRule, column: string, count: number, severity: Severity = 'error') => ({
+    severity,
+    table: 'opportunities',
+    column,
+    rule,
+    count,
+  });
+
+  it('names the main causes with their counts, the most frequent first', () => {
+    const notes = describeRejectedRows({
+      rejected: {
+        rows: 1701,
+        total: 8300,
+        share: 1701 / 8300,
+        banner: true,
+        tables: [{ table: 'opportunities', rows: 1701, total: 8300 }],
+      },
+      checks: [
+        check('foreign_key', 'owner_id', 900, 'warning'),
+        check('unknown_value', 'status', 3),
+        check('won_without_amount', 'amount', 1695),
+        check('duplicate_key', 'opportunity_id', 2),
+        check('unparsable', 'closed_at', 1),
+      ],
+    });
+    expect(notes.banner).toBe(
+      '1,701 rows rejected (20 % of opportunities): 1,695 won deals without an amount (opportunities.amount), 3 values that are not allowed (opportunities.status), 2 duplicate keys (opportunities.opportunity_id) and 1 more cause. The numbers below are computed from the other rows; pulse check lists every rejected row.',
+    );
+  });
+
+  it('measures the share against the rows of the tables the rejects came from', () => {
+    // One file of 7,043 rows read into three tables: 11 rejected orders are not 0.052 %.
+    const notes = describeRejectedRows({
+      rejected: {
+        rows: 11,
+        total: 21_129,
+        share: 11 / 21_129,
+        banner: false,
+        tables: [{ table: 'orders', rows: 11, total: 7043 }],
+      },
+    });
+    expect(notes.label).toBe('11 rows rejected (0.16 % of orders)');
   });
 });
