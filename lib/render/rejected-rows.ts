@@ -35,7 +35,21 @@ export interface RejectedRowsInput {
 /** The causes a banner names, the most frequent first; the rest are left to `pulse check`. */
 const CAUSES_NAMED = 3;
 
-export function describeRejectedRows(quality: RejectedRowsInput, locale = DEFAULT_LOCALE): RejectedRows {
+/** A headline KPI that read a table with rejected rows; `compared` false when its changes are withheld. */
+export interface RejectedReader {
+  readonly title: string;
+  readonly compared: boolean;
+}
+
+/**
+ * `readers`, known once the report is built, are the headline KPIs computed without rejected
+ * rows: the banner names them, so the reader knows which of the first screen's numbers to doubt.
+ */
+export function describeRejectedRows(
+  quality: RejectedRowsInput,
+  locale = DEFAULT_LOCALE,
+  readers?: readonly RejectedReader[],
+): RejectedRows {
   const { rows, total, share } = quality.rejected;
   const leftOut = (quality.tables ?? []).filter((t) => t.leftOut > 0);
   // Plain in the footer; in the body's Markdown the condition is set as code, as SQL is.
@@ -74,10 +88,31 @@ export function describeRejectedRows(quality: RejectedRowsInput, locale = DEFAUL
     label,
     contract: `Not every row passed the data contract: ${label}, left out of every number in this report; \`pulse check\` lists each one with the reason.${leftOutMarkdown ? ` ${leftOutMarkdown}` : ''}`,
     banner: quality.rejected.banner
-      ? `${label}${causes ? `: ${causes}` : ' for data errors'}. The numbers below are computed from the other rows; pulse check lists every rejected row.`
+      ? `${label}${causes ? `: ${causes}` : ' for data errors'}. ${readersSentence(readers)} pulse check lists every rejected row.`
       : '',
     footer: `${label}: left out of every number in this report for data errors.${leftOutText ? ` ${leftOutText}` : ''}`,
   };
+}
+
+/** "Close rate and Won revenue are computed without them and not compared with earlier periods." */
+function readersSentence(readers: readonly RejectedReader[] | undefined): string {
+  if (readers === undefined || readers.length === 0)
+    return 'The numbers below are computed from the other rows;';
+  const uncompared = readers.filter((r) => !r.compared).map((r) => r.title);
+  const compared = readers.filter((r) => r.compared).map((r) => r.title);
+  const are = (titles: readonly string[]) => (titles.length === 1 ? 'is' : 'are');
+  return [
+    uncompared.length > 0
+      ? `${andList(uncompared)} ${are(uncompared)} computed without them and not compared with earlier periods.`
+      : '',
+    compared.length > 0 ? `${andList(compared)} ${are(compared)} computed without them.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function andList(titles: readonly string[]): string {
+  return titles.length > 1 ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}` : (titles[0] ?? '');
 }
 
 /**

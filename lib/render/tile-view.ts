@@ -142,7 +142,11 @@ export function buildTileView(series: KpiSeries, grain: Grain, options: FormatOp
  * report's summary sentence both say it, in these words.
  */
 export function rowCaveat(row: ComparedRow): string {
-  return [row.coverage_note, row.unknown_note].filter((n) => typeof n === 'string').join('; ');
+  // What the data leaves out: a period covered in part, amounts left blank in the export, or
+  // rows rejected in such numbers that the value is shown without comparisons (rejected-reads.ts).
+  return [row.coverage_note, row.unknown_note, row.rejected_note]
+    .filter((n) => typeof n === 'string')
+    .join('; ');
 }
 
 export function describeChange(

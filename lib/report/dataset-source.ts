@@ -8,6 +8,7 @@ import { runKpiCompared } from '../kpi/run-compared.ts';
 import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
+import { createRejectedReads, type RejectedRead, withoutComparisons } from './rejected-reads.ts';
 import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } from './scoped-kpis.ts';
 
 export interface DatasetSourceOptions {
@@ -29,7 +30,12 @@ export function createDatasetSource(
   period: PeriodSpan & { grain: Grain },
   targets: readonly Target[],
   options: DatasetSourceOptions = {},
-): KpiSource & { readonly shown: () => ComparedRow[]; readonly scopeOutcomes: () => ScopeOutcome[] } {
+): KpiSource & {
+  readonly shown: () => ComparedRow[];
+  readonly scopeOutcomes: () => ScopeOutcome[];
+  /** The tables with rejected rows a KPI reads (rejected-reads.ts). */
+  readonly rejectedReads: (kpi: KpiDefinition) => Promise<readonly RejectedRead[]>;
+} {
   const cache = new Map<string, Promise<unknown>>();
   let computed = 0;
   const started = (kpi: string, by?: string) =>
@@ -42,6 +48,10 @@ export function createDatasetSource(
     grain: span.grain,
   }));
   const shown = new Map<string, readonly ComparedRow[]>();
+  const rejectedReads = createRejectedReads(dataset);
+  // A KPI reading a table that lost a material share of its rows is not compared over time.
+  const withRejects = async (kpi: KpiDefinition, rows: ComparedRow[], by?: string) =>
+    kpi.unit === 'table' ? rows : withoutComparisons(rows, await rejectedReads(kpi, by));
   const outcomes = new Map<string, ScopeOutcome>();
   const { scope } = dataset;
   const inScopeTargets = scope ? scopedTargets(targets, scope) : targets;
@@ -90,7 +100,7 @@ export function createDatasetSource(
         started(id);
         const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
-        const compared = label(result.compared, scopeClass);
+        const compared = label(await withRejects(kpi, result.compared), scopeClass);
         const current = compared.find((r) => r.period_start === period.start);
         shown.set(`series:${id}`, compared);
         return { kpi, available: true, current, history: compared, ...wide(scopeClass) };
@@ -112,12 +122,13 @@ export function createDatasetSource(
           ...(carryZeros ? { carryZeros } : {}),
         });
         if (!result.available) return { kpi, available: false, missing: result.missing };
-        const rows = label(result.compared, scopeClass);
+        const rows = label(await withRejects(kpi, result.compared, result.by), scopeClass);
         shown.set(`rows:${id}:${JSON.stringify(rowOptions)}`, rows);
         return { kpi, available: true, ...(result.by ? { by: result.by } : {}), rows, ...wide(scopeClass) };
       }),
     shown: () => [...shown.values()].flat(),
     scopeOutcomes: () => [...outcomes.values()],
+    rejectedReads: (kpi) => rejectedReads(kpi),
   };
 }
 

@@ -31,6 +31,7 @@ import { describeRejectedRows } from '../render/rejected-rows.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
+import { rejectedReaders } from './rejected-reads.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
@@ -168,6 +169,10 @@ export async function runReportOn(
     options.onCell ?? (() => {}),
   );
   await definition.build(context);
+  // The banner names the headline KPIs computed without the rejected rows, known only now.
+  const readers = await rejectedReaders(state.headline, source.rejectedReads);
+  const rejectedShown =
+    readers.length > 0 ? describeRejectedRows(quality, format.locale, readers) : rejectedRows;
   const document: ReportDocument = {
     name: definition.name,
     // "Acme GmbH · CRM monthly report": the header, the browser tab and the e-mail subject.
@@ -189,7 +194,7 @@ export async function runReportOn(
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
     freshness,
     dataQuality,
-    rejectedRows,
+    rejectedRows: rejectedShown,
     ...(state.subject ? { subject: state.subject } : {}),
     reproduce: reproduceCommand({
       report: definition.name,

@@ -44,7 +44,7 @@ export async function explainChanges(
 ): Promise<void> {
   const history = options.history ?? 13;
   // A company-wide number in a scoped report is not what changed for the scope.
-  const series = (
+  const available = (
     await r.kpis(
       candidates.map((c) => c.id),
       history,
@@ -55,6 +55,10 @@ export async function explainChanges(
       const title = candidates.find((c) => c.id === s.kpi.id)?.title;
       return title ? { ...s, kpi: { ...s.kpi, title } } : s;
     });
+  // Nor is one computed without a material share of its rows: the move may be the rejects'
+  // (lib/report/rejected-reads.ts). Said when nothing else moved, never as "nothing moved".
+  const series = available.filter((s) => s.current?.rejected_note === undefined);
+  const uncompared = available.filter((s) => s.current?.rejected_note !== undefined).map((s) => s.kpi.title);
   const movers = topMovers(
     series.map((s) => ({
       id: s.kpi.id,
@@ -74,10 +78,21 @@ export async function explainChanges(
     r.markdown(
       typeof partial === 'string'
         ? `Not compared: ${r.periodLabel} is covered only in part (${partial}).`
-        : noMoversText(
-            series.map((s) => judgement(s.kpi.title, s.history, r.period.grain)),
-            r.periodLabel,
-          ),
+        : [
+            ...(uncompared.length > 0
+              ? [
+                  `Not compared: ${andList(uncompared)} ${uncompared.length === 1 ? 'is' : 'are'} computed without rows rejected for data errors.`,
+                ]
+              : []),
+            ...(series.length > 0 || uncompared.length === 0
+              ? [
+                  noMoversText(
+                    series.map((s) => judgement(s.kpi.title, s.history, r.period.grain)),
+                    r.periodLabel,
+                  ),
+                ]
+              : []),
+          ].join('\n\n'),
     );
     return;
   }
@@ -162,4 +177,8 @@ export function unusualness(mover: Mover, grain: Grain, format: Formatter): stri
   return mover.deviation === 0
     ? `It had not moved at all in the ${periods} before.`
     : `It had barely moved in the ${periods} before.`;
+}
+
+function andList(titles: readonly string[]): string {
+  return titles.length > 1 ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}` : (titles[0] ?? '');
 }
