@@ -32,7 +32,8 @@ const report = defineReport({
       'csat',
     ]);
     r.headline(headline);
-    pipelineInAndOut(r, headline);
+    // Said of the pipeline's own two series, even when a headline tile gave way.
+    pipelineInAndOut(r, await r.kpis(['pipeline_created', 'won_revenue']));
 
     await r.section('What changed and why', async () => {
       await explainChanges(
