@@ -1,12 +1,19 @@
 // A chart begins where the data does: months before the first order are no data, and drawn as
 // empty bars or a gap they read as zero, or as a fall.
 
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComparedRow } from '../../lib/kpi/compare.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
 import type { KpiSeries } from '../../lib/render/content.ts';
 import { fromDataStart } from '../../lib/report/cells/data-start.ts';
 import { trendChart } from '../../lib/report/cells/kpi-charts.ts';
-import { testCatalog } from '../helpers.ts';
+import { explainChanges } from '../../lib/report/cells/what-changed.ts';
+import { defineReport } from '../../lib/report/define.ts';
+import { runReport } from '../../lib/report/run-report.ts';
+import { TEST_NOW, testCatalog } from '../helpers.ts';
 
 const NOTE = 'the data starts 1997-01-01 (the first ordered_at in orders)';
 const row = (period_start: string, value: number | null, extra: Partial<ComparedRow> = {}) =>
@@ -47,5 +54,46 @@ describe('charts from where the data starts', () => {
     const chart = trendChart(series, { format: { currency: 'USD' } });
     expect(chart?.table.rows.map((r) => r[0])).toEqual(['Jan 1997', 'Feb 1997']);
     expect(chart?.caption).toBe(`No earlier periods: ${NOTE}.`);
+  });
+});
+
+describe('the charts of what changed', () => {
+  it('begin at the first close, not at the first deal created', async () => {
+    // Deals created from January 2026, closed from March: close rate has no data before March.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-data-start-'));
+    const lines = ['opportunity_id,created_at,closed_at,status'];
+    for (let month = 3; month <= 10; month++) {
+      const mm = String(month).padStart(2, '0');
+      const won = month === 10 ? 9 : month % 2 === 0 ? 3 : 6;
+      for (let i = 0; i < 10; i++)
+        lines.push(
+          `D${mm}-${i},2026-01-15,2026-${mm}-${String(i * 3 + 1).padStart(2, '0')},${i < won ? 'won' : 'lost'}`,
+        );
+    }
+    lines.push('OPEN,2026-10-31,,open'); // the export runs to the end of October
+    await writeFile(join(dir, 'opportunities.csv'), `${lines.join('\n')}\n`);
+    const changes = defineReport({
+      name: 'changes',
+      title: 'Changes',
+      grain: 'month',
+      async build(r) {
+        await explainChanges(r, [{ id: 'close_rate' }], { minimumZ: 0 });
+      },
+    });
+    try {
+      const { document } = await runReport(changes, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-10'),
+      });
+      const chart = document.blocks.find((b) => b.kind === 'chart');
+      expect(chart?.kind === 'chart' && chart.chart.table.rows.map((row) => row[0])[0]).toBe('Mar 2026');
+      expect(chart?.kind === 'chart' && chart.chart.caption).toBe(
+        'No earlier periods: the data starts 2026-03-01 (the first closed_at in opportunities).',
+      );
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });

@@ -18,6 +18,7 @@ import { wholeValue } from '../../kpi/compare.ts';
 import type { Grain } from '../../kpi/period.ts';
 import type { KpiSeries } from '../../render/content.ts';
 import type { ReportContext } from '../context.ts';
+import { fromDataStart } from './data-start.ts';
 import { prettify } from './kpi-charts.ts';
 import { judgement } from './unjudged.ts';
 
@@ -106,6 +107,8 @@ export async function explainChanges(
     const title = `${kpiSeries.kpi.title} by ${r.period.grain}`;
     const unusual =
       Math.abs(mover.z) >= UNUSUAL_FACTOR ? ` ${unusualness(mover, r.period.grain, r.format)}` : '';
+    // From where the data starts: months before it drawn empty would read as zero.
+    const drawn = fromDataStart(kpiSeries.history.slice(1));
     r.change(
       `${sentence}${unusual}`,
       buildTrend({
@@ -113,12 +116,13 @@ export async function explainChanges(
         title,
         name: kpiSeries.kpi.title,
         unit: kpiSeries.kpi.unit,
-        points: kpiSeries.history.slice(1).map((row) => ({
+        points: drawn.rows.map((row) => ({
           period: row.period_start,
           value: wholeValue(row),
           yearAgo: row.year_ago_value,
           target: row.target,
         })),
+        ...(drawn.note ? { caption: drawn.note } : {}),
         height: 220,
         format: r.format,
       }),
