@@ -137,5 +137,9 @@ describe('how unusual a move is, in words', () => {
     expect(unusualness(noisy, 'month', format)).toBe('That is 2.4× its usual swing.');
     expect(unusualness(flat, 'month', format)).toBe('It had not moved at all in the 5 months before.');
     expect(unusualness(wobble, 'week', format)).toBe('It had barely moved in the 4 weeks before.');
+    // The biggest mover may be no bigger than it usually moves: said, with the multiple.
+    const usual = scoreMover({ ...closeRate, values: [0.3, 0.4, 0.3, 0.4, 0.3, 0.4] });
+    if (!usual) throw new Error('expected a mover');
+    expect(unusualness(usual, 'month', format)).toBe('That is about its usual swing (0.9×).');
   });
 });

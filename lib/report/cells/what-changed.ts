@@ -106,7 +106,9 @@ export async function explainChanges(
     // names what it draws.
     const title = `${kpiSeries.kpi.title} by ${r.period.grain}`;
     const unusual =
-      Math.abs(mover.z) >= UNUSUAL_FACTOR ? ` ${unusualness(mover, r.period.grain, r.format)}` : '';
+      mover.floored && Math.abs(mover.z) < UNUSUAL_FACTOR
+        ? ''
+        : ` ${unusualness(mover, r.period.grain, r.format)}`;
     // From where the data starts: months before it drawn empty would read as zero.
     const drawn = fromDataStart(kpiSeries.history.slice(1));
     r.change(
@@ -175,8 +177,14 @@ async function explain(
 
 // A multiple of the usual swing is a measured number only when the history varied: against a flat
 // one it is a multiple of the floor, which says nothing ("265.8× its usual swing").
+// A move the size of its usual swing says so: the biggest mover of a quiet month may be a
+// quarter-end swing that happens every quarter.
 export function unusualness(mover: Mover, grain: Grain, format: Formatter): string {
-  if (!mover.floored) return `That is ${format.fixed(Math.abs(mover.z), 1)}× its usual swing.`;
+  const times = format.fixed(Math.abs(mover.z), 1);
+  if (!mover.floored)
+    return Math.abs(mover.z) >= UNUSUAL_FACTOR
+      ? `That is ${times}× its usual swing.`
+      : `That is about its usual swing (${times}×).`;
   const periods = `${mover.history + 1} ${grain}s`;
   return mover.deviation === 0
     ? `It had not moved at all in the ${periods} before.`
