@@ -164,7 +164,7 @@ function absentLines(absent: readonly AbsentColumn[], dataset: Dataset): string[
       return `  ${need}: ${named}${more}`;
     }),
     ...(fromFile
-      ? ['  the export has one under another name: "rename" it in the mapping (mappings/README.md)']
+      ? ['  if the export has one under another name, "rename" it in the mapping (mappings/README.md)']
       : []),
     ...grouped
       .filter(lacking)
