@@ -97,3 +97,35 @@ describe('the charts of what changed', () => {
     }
   });
 });
+
+describe('gaps in a trend', () => {
+  it('say why a period with a value is not drawn', async () => {
+    const kpi = (await testCatalog()).get('pipeline_created');
+    const partly = (month: string) =>
+      row(month, 300, { known_share: 0.5, unknown_note: 'amount known for 1 of 2 deals created only' });
+    const series = (history: ComparedRow[]): KpiSeries => ({
+      kpi,
+      available: true,
+      current: history.at(-1),
+      history,
+    });
+    const one = trendChart(series([row('2026-07-01', 5), partly('2026-08-01'), row('2026-09-01', 7)]), {
+      format: { currency: 'USD' },
+    });
+    expect(one?.caption).toBe(
+      'Not drawn: 2026-08-01, amount known for 1 of 2 deals created only (under 90 % known).',
+    );
+    const two = trendChart(
+      series([partly('2026-06-01'), row('2026-07-01', 5), partly('2026-08-01'), row('2026-09-01', 7)]),
+      { format: { currency: 'USD' } },
+    );
+    expect(two?.caption).toBe(
+      'Not drawn: 2 periods whose amounts are known for under 90 % of their rows (kpis.csv has their values).',
+    );
+    // Nothing left out: no caption.
+    expect(
+      trendChart(series([row('2026-08-01', 5), row('2026-09-01', 7)]), { format: { currency: 'USD' } })
+        ?.caption,
+    ).toBeUndefined();
+  });
+});

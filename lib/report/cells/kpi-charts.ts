@@ -6,7 +6,7 @@ import type { Chart } from '../../charts/chart.ts';
 import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
 import type { ComparedRow } from '../../kpi/compare.ts';
-import { wholeValue } from '../../kpi/compare.ts';
+import { COMPARABLE_KNOWN_SHARE, wholeValue } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
 import { MIN_SAMPLE, sampleSize } from '../../kpi/sample-size.ts';
 import { windowLabel } from '../../kpi/window.ts';
@@ -38,10 +38,12 @@ export function trendChart(
   const last = history.at(-1);
   const partial = last && wholeValue(last) === null && last.value !== null;
   const title = options.title ?? (partial ? `${series.kpi.title}: the last period is partial` : undefined);
+  const gaps = unknownGaps(history.filter((row) => !(row === last && partial)));
+  const caption = [note, gaps].filter(Boolean).join(' ');
   return buildTrend({
     id: options.id ?? `${series.kpi.id}-trend`,
     ...(title ? { title } : {}),
-    ...(note ? { caption: note } : {}),
+    ...(caption ? { caption } : {}),
     name: series.kpi.title,
     unit: series.kpi.unit,
     // Values that may be compared only (a partial window or mostly unknown amounts would draw a
@@ -60,6 +62,19 @@ export function trendChart(
     ...(last ? emptyReason(last) : {}),
     format: options.format,
   });
+}
+
+/**
+ * Why the line has gaps where the data has values: periods whose amounts are partly unknown are
+ * not drawn (their moves may be the blanks'), and a gap nobody explains reads as missing data.
+ */
+function unknownGaps(rows: readonly ComparedRow[]): string | undefined {
+  const gaps = rows.filter((row) => row.value !== null && wholeValue(row) === null && row.unknown_note);
+  if (gaps.length === 0) return undefined;
+  const share = `${Math.round(COMPARABLE_KNOWN_SHARE * 100)} %`;
+  return gaps.length === 1
+    ? `Not drawn: ${gaps[0]?.period_start}, ${String(gaps[0]?.unknown_note)} (under ${share} known).`
+    : `Not drawn: ${gaps.length} periods whose amounts are known for under ${share} of their rows (kpis.csv has their values).`;
 }
 
 /** Why a trend has nothing to draw, from its last period: "No data: first_response_at unknown for ...". */
