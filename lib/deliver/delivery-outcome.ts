@@ -3,6 +3,7 @@
 import type { Alert } from './alert.ts';
 import type { DeliveryRequest, DeliveryResult, GroupResult } from './delivery-types.ts';
 import { buildResendCommand } from './resend-command.ts';
+import { isAddressRefused } from './smtp-failure.ts';
 
 export interface DeliveryCounts {
   readonly recipients: number;
@@ -86,7 +87,7 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   const [verb, , alert] = request.definition.command ?? [];
   if (verb === 'alert' && alert && result.period) {
     const outcomes = result.groups.flatMap((g) => g.outcomes);
-    const refused = outcomes.filter((o) => o.state === 'failed' && o.failure?.kind === 'permanent');
+    const refused = outcomes.filter((o) => o.state === 'failed' && isAddressRefused(o.failure));
     if (missing > refused.length)
       fix.push(
         "an alert is not sent by hand: the schedule's next run sends it again while the condition holds (recipients who got it are skipped)",

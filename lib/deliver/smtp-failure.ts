@@ -32,6 +32,14 @@ export interface SmtpFailure {
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ECONNREFUSED', 'ETLS']);
 const AUTH_REPLY_CODES = new Set([530, 534, 535, 538]);
 
+/**
+ * The server refused this recipient's address for good (5xx to RCPT TO: no such user, mailbox
+ * disabled): a fact about the address, unlike a 5xx to the message (DATA) or to the sender.
+ */
+export function isAddressRefused(failure: SmtpFailure | undefined): boolean {
+  return failure?.kind === 'permanent' && failure.command === 'RCPT TO';
+}
+
 /** Classifies a nodemailer error (code, responseCode, command, response). */
 export function classifySmtpFailure(error: unknown, password?: string): SmtpFailure {
   const e = (error ?? {}) as {

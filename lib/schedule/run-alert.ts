@@ -8,6 +8,7 @@ import { deliverReport } from '../deliver/deliver-report.ts';
 import type { DeliveryEnv, DeliveryResult } from '../deliver/delivery-types.ts';
 import { withLedgerDb } from '../deliver/ledger-db.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
+import { isAddressRefused } from '../deliver/smtp-failure.ts';
 import { PulseError } from '../errors.ts';
 import type { AlertRule } from '../insights/alert-rule.ts';
 import { type PeriodSpan, periodArgument } from '../kpi/period.ts';
@@ -131,14 +132,17 @@ export async function deliverAlert(
   return { ...empty(evaluated), state, groups, notes };
 }
 
-/** Every recipient who does not have it was refused permanently, and nothing else went wrong. */
+/**
+ * Every recipient who does not have it had their address refused for good (5xx to RCPT TO), and
+ * nothing else went wrong: a 5xx to the message itself, or no reply at all, is retried.
+ */
 function onlyRefusedLeft(result: DeliveryResult): boolean {
   const outcomes = result.groups.flatMap((g) => g.outcomes);
   const missing = outcomes.filter((o) => o.state !== 'sent' && o.state !== 'already-sent');
   return (
     result.groups.every((g) => g.problems.length === 0) &&
     missing.length > 0 &&
-    missing.every((o) => o.state === 'failed' && o.failure?.kind === 'permanent')
+    missing.every((o) => o.state === 'failed' && isAddressRefused(o.failure))
   );
 }
 

@@ -391,6 +391,27 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(smtp.to(OWNER.address)).toHaveLength(1);
   });
 
+  it('a message refused for good once (554 at DATA) is no fault of the address: the next run sends it', async () => {
+    h = await createHarness(SAMPLE_DATA_DIR, FIRST.toISOString());
+    let refuse = true;
+    smtp = await startSmtp({
+      data: (recipients) =>
+        refuse && recipients.includes('cs-lead@example.com')
+          ? { code: 554, message: '5.6.0 message content rejected' }
+          : undefined,
+    });
+    const schedule = alertSchedule({});
+    const deps = h.deps({ port: smtp.port });
+    expect((await runScheduledJob(schedule, FIRST, deps)).state).toBe('failed');
+    const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    expect(mail.text).not.toContain('fix or remove cs-lead@example.com');
+    expect(mail.text).toContain("the schedule's next run sends it again while the condition holds");
+    refuse = false;
+    h.clock.set(new Date(FIRST.getTime() + DAY));
+    expect((await runScheduledJob(schedule, new Date(FIRST.getTime() + DAY), deps)).state).toBe('sent');
+    expect(smtp.to('cs-lead@example.com')).toHaveLength(1);
+  });
+
   it('a recipient whose outcome is unknown: the owner is asked to check, not promised a resend', async () => {
     h = await createHarness(SAMPLE_DATA_DIR, FIRST.toISOString());
     smtp = await startSmtp({
