@@ -8,7 +8,7 @@ import { kpiTable } from '../../lib/report/cells/kpi-cells.ts';
 import { repLeaderboard } from '../../lib/report/cells/sales-cells.ts';
 import { defineReport } from '../../lib/report/define.ts';
 import { runReport } from '../../lib/report/run-report.ts';
-import { FIXTURES, TEST_NOW } from '../helpers.ts';
+import { FIXTURES, TEST_NOW, testCatalog } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 import { cutData } from '../support/cut-data.ts';
 import { outputRoot } from '../support/sentinel.ts';
@@ -228,6 +228,35 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     } finally {
       await rm(dir, { recursive: true });
     }
+  });
+
+  it('a list row that carries its own unknown_note is a row, not a period left unknown', async () => {
+    const kpi = (await testCatalog()).get('tickets_over_sla');
+    const ticket = {
+      id: 'tickets_over_sla',
+      period_start: '2026-10-01',
+      period_end: '2026-11-01',
+      value: null,
+      ticket_id: 'T1',
+      unknown_note: 'amount not entered yet',
+    };
+    const one = defineReport({
+      name: 'one',
+      title: 'One',
+      grain: 'month',
+      async build(r) {
+        await kpiTable(r, { kpi, available: true, rows: [ticket] } as never, [
+          { field: 'ticket_id', header: 'Ticket', unit: 'text' },
+        ]);
+      },
+    });
+    const { document } = await runReport(one, {
+      dataDir: `${FIXTURES}/orders-midyear`,
+      timeZone: 'UTC',
+      now: TEST_NOW,
+      period: parsePeriod('2026-09'),
+    });
+    expect(document.blocks[0]).toMatchObject({ kind: 'table', rows: [['T1']] });
   });
 
   it("a table of a period before its KPI's data starts says so, not a row of dashes", async () => {

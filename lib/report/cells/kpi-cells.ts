@@ -93,7 +93,7 @@ export async function kpiTable(
   // The table is then unknown, never "every ticket answered" nor a row of dashes. (A series
   // row's unknown_note, "amount unknown for 2 of 2 deals", is about its value: it stays.)
   const reasonOf = (row: (typeof selected)[number]) =>
-    table.kpi.unit === 'table' && typeof row.unknown_note === 'string'
+    table.kpi.unit === 'table' && typeof row.unknown_note === 'string' && onlyNote(row)
       ? row.unknown_note
       : row.coverage === 'none' && typeof row.coverage_note === 'string'
         ? row.coverage_note
@@ -118,6 +118,12 @@ export async function kpiTable(
     ...(limit ? { limit } : {}),
   });
   if (block) r.table(block);
+}
+
+// A list row that is only its period and a note (a row about one item keeps its columns).
+const PERIOD_FIELDS = new Set(['id', 'period_start', 'period_end', 'unknown_note', 'scope']);
+function onlyNote(row: Readonly<Record<string, unknown>>): boolean {
+  return Object.entries(row).every(([field, value]) => PERIOD_FIELDS.has(field) || value === null);
 }
 
 function capitalise(text: string): string {
