@@ -9,7 +9,7 @@ import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
 import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
-import { addDays, formatPeriod, type PeriodSpan, type SeriesGrain } from './period.ts';
+import { addDays, formatPeriod, type PeriodSpan, type SeriesGrain, step } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { withSharedState } from './shared-state.ts';
 import { dropUnusedKeyJoins } from './unused-joins.ts';
@@ -104,7 +104,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     ...(breakdown ? { by: breakdown.name } : {}),
     rows:
       kpi.unit === 'table'
-        ? shaped
+        ? markUncovered(shaped, kpi.id, coverage, request.span)
         : withWindow(
             kpi,
             shaped.map((row) => coverRow(row, kpi, coverage, request.span.grain, breakdown?.name)),
@@ -154,6 +154,44 @@ function knownShare(kpi: KpiDefinition, row: KpiRow): KpiRow {
   if (known === 0)
     return { ...row, value: null, known_share: 0, unknown_note: `${what} unknown for ${counts(of)}` };
   return { ...row, known_share: known / of, unknown_note: `${what} known for ${counts(known)} only` };
+}
+
+/**
+ * A list's period outside its data is one row saying so ("no data for week of 2026-06-08: the
+ * data starts ..."), in place of what its SQL made of nothing (no row: "every ticket answered";
+ * a row of zeros: "0 tickets"). A period whose rows hold a number is kept: a KPI over several
+ * tables starts where the last of them does, and a campaign's cost before the first lead is data.
+ */
+function markUncovered(rows: KpiRow[], id: string, coverage: Coverage, span: PeriodSpan): KpiRow[] {
+  const periods: PeriodSpan[] = [];
+  if (span.grain === 'range') periods.push(span);
+  else
+    for (let start = span.start; start < span.end; start = step(start, span.grain, 1))
+      periods.push({ start, end: step(start, span.grain, 1), grain: span.grain });
+  const within = (row: KpiRow, p: PeriodSpan) =>
+    String(row.period_start) >= p.start && String(row.period_start) < p.end;
+  const holdsNumber = (row: KpiRow) => Object.values(row).some((v) => typeof v === 'number' && v !== 0);
+  const empty = periods.filter(
+    (p) => periodCoverage(p, coverage) === 'none' && !rows.some((row) => within(row, p) && holdsNumber(row)),
+  );
+  if (empty.length === 0) return rows;
+  const markers: KpiRow[] = empty.map((period) => ({
+    id,
+    period_start: period.start,
+    period_end: period.end,
+    value: null,
+    coverage: 'none',
+    coverage_note: coverageNote(period, coverage) ?? '',
+  }));
+  // Stable: the rows of each period keep the order their SQL gave them.
+  const kept = rows.filter((row) => !empty.some((p) => within(row, p)));
+  return [...kept, ...markers].sort((a, b) =>
+    String(a.period_start) < String(b.period_start)
+      ? -1
+      : String(a.period_start) > String(b.period_start)
+        ? 1
+        : 0,
+  );
 }
 
 /**

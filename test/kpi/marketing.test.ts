@@ -240,22 +240,30 @@ describe('campaign_pnl', () => {
 
   it('orders a series by period, then revenue; an empty period still has a row', async () => {
     const rows = await kpiRows(utc, 'campaign_pnl', JUL_OCT);
-    // Jul: no activity → one row without a campaign. Aug: K4 (cost 800, T15 reply, lead L1) → ROI −1.
+    // Jul: before the data → one row saying no data. Aug: K4 (cost 800, T15 reply, lead L1) → ROI −1.
     // Sep: K1 (cost 500, T11 click + T12, L2, O2 1200) ROI 1.4; K2 (cost 1000, T13 reply + T14
     // purchase, L3, nothing won) ROI −1. Oct as above.
+    expect(rows[0]).toEqual(
+      expect.objectContaining({
+        period_start: '2026-07-01',
+        coverage: 'none',
+        coverage_note: expect.stringMatching(/^no data for /),
+      }),
+    );
     expect(
-      rows.map((r) => [
-        r.period_start,
-        r.campaign_id,
-        r.cost,
-        r.touches,
-        r.responses,
-        r.leads,
-        r.revenue,
-        r.roi,
-      ]),
+      rows
+        .slice(1)
+        .map((r) => [
+          r.period_start,
+          r.campaign_id,
+          r.cost,
+          r.touches,
+          r.responses,
+          r.leads,
+          r.revenue,
+          r.roi,
+        ]),
     ).toEqual([
-      ['2026-07-01', null, 0, 0, 0, 0, 0, null],
       ['2026-08-01', 'K4', 800, 1, 1, 1, 0, -1],
       ['2026-09-01', 'K1', 500, 2, 1, 1, 1200, 1.4],
       ['2026-09-01', 'K2', 1000, 2, 2, 1, 0, -1],

@@ -34,8 +34,14 @@ describe('KPIs the reports need', () => {
     ]);
   });
 
-  it('stage_funnel has no rows for a period where nothing closed', async () => {
-    expect(await kpiRows(utc, 'stage_funnel', '2026-09')).toEqual([]);
+  it('stage_funnel before the first close is no data, said, not an empty funnel', async () => {
+    expect(await kpiRows(utc, 'stage_funnel', '2026-09')).toEqual([
+      expect.objectContaining({
+        period_start: '2026-09-01',
+        coverage: 'none',
+        coverage_note: expect.stringMatching(/^no data for /),
+      }),
+    ]);
   });
 
   it('revenue sums the orders of the period in the report time zone', async () => {

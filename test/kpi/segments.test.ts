@@ -88,26 +88,29 @@ describe('relationship_groups', () => {
     ]);
   });
 
-  it('gives four groups per period of a series, zero (shares null) before any customer', async () => {
+  it('gives four groups per period of a series; before any customer, no data', async () => {
     const rows = await kpiRows(utc, 'relationship_groups', {
       start: '2023-12-01',
       end: '2024-02-01',
       grain: 'month',
     });
-    // December 2023: nobody; January 2024 (end 2024-02-01): T8 (acquired 2024-01-10), tenure 1, margin 0
-    // → alone at both medians → true friend.
-    expect(pick(rows, 'period_start', 'group', 'customers', 'customer_share', 'tenure_split_months')).toEqual(
-      [
-        ['2023-12-01', 'true_friends', 0, null, null],
-        ['2023-12-01', 'butterflies', 0, null, null],
-        ['2023-12-01', 'barnacles', 0, null, null],
-        ['2023-12-01', 'strangers', 0, null, null],
-        ['2024-01-01', 'true_friends', 1, 1, 1],
-        ['2024-01-01', 'butterflies', 0, 0, 1],
-        ['2024-01-01', 'barnacles', 0, 0, 1],
-        ['2024-01-01', 'strangers', 0, 0, 1],
-      ],
+    // December 2023: before the data (no customer yet): one row saying so. January 2024 (end
+    // 2024-02-01): T8 (acquired 2024-01-10), tenure 1, margin 0 → alone at both medians → true friend.
+    expect(rows[0]).toEqual(
+      expect.objectContaining({
+        period_start: '2023-12-01',
+        coverage: 'none',
+        coverage_note: expect.stringMatching(/^no data for /),
+      }),
     );
+    expect(
+      pick(rows.slice(1), 'period_start', 'group', 'customers', 'customer_share', 'tenure_split_months'),
+    ).toEqual([
+      ['2024-01-01', 'true_friends', 1, 1, 1],
+      ['2024-01-01', 'butterflies', 0, 0, 1],
+      ['2024-01-01', 'barnacles', 0, 0, 1],
+      ['2024-01-01', 'strangers', 0, 0, 1],
+    ]);
   });
 });
 
@@ -200,7 +203,13 @@ describe('cohort_retention', () => {
       '2026-10',
     ]);
     expect(rows.filter((r) => r.cohort === '2025-10')).toHaveLength(13);
-    expect(await kpiRows(utc, 'cohort_retention', '2024-06')).toEqual([]);
+    expect(await kpiRows(utc, 'cohort_retention', '2024-06')).toEqual([
+      expect.objectContaining({
+        period_start: '2024-06-01',
+        coverage: 'none',
+        coverage_note: expect.stringMatching(/^no data for /),
+      }),
+    ]);
   });
 });
 
@@ -321,7 +330,13 @@ describe('at_risk_customers', () => {
     ]);
   });
 
-  it('has no row when nobody is at risk', async () => {
-    expect(await kpiRows(utc, 'at_risk_customers', '2023-06')).toEqual([]);
+  it('before the data, says no data rather than "nobody is at risk"', async () => {
+    expect(await kpiRows(utc, 'at_risk_customers', '2023-06')).toEqual([
+      expect.objectContaining({
+        period_start: '2023-06-01',
+        coverage: 'none',
+        coverage_note: expect.stringMatching(/^no data for /),
+      }),
+    ]);
   });
 });

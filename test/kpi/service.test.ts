@@ -246,9 +246,15 @@ describe('tickets_by_type', () => {
       end: '2026-10-01',
       grain: 'month',
     });
-    // Jul: no ticket → one empty row. Aug: A1, A2, A3, one each → 1/3. Sep: S1, S2 → 1/2 each.
-    expect(rows.map((r) => [r.period_start, r.category, r.channel, r.tickets, r.share])).toEqual([
-      ['2026-07-01', null, null, 0, null],
+    // Jul: before the first ticket → no data, said. Aug: A1, A2, A3, one each → 1/3. Sep: S1, S2 → 1/2 each.
+    expect(rows[0]).toEqual(
+      expect.objectContaining({
+        period_start: '2026-07-01',
+        coverage: 'none',
+        coverage_note: expect.stringMatching(/^no data for /),
+      }),
+    );
+    expect(rows.slice(1).map((r) => [r.period_start, r.category, r.channel, r.tickets, r.share])).toEqual([
       ['2026-08-01', 'billing', 'email', 1, 1 / 3],
       ['2026-08-01', 'technical', 'chat', 1, 1 / 3],
       ['2026-08-01', 'technical', 'phone', 1, 1 / 3],

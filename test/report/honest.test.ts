@@ -230,6 +230,30 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     }
   });
 
+  it('a week before the tickets start is no data in the list, never "every ticket was answered"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-list-start-'));
+    const deals = ['opportunity_id,created_at,closed_at,status'];
+    for (let day = 1; day <= 30; day++) deals.push(`D${day},2026-06-${String(day).padStart(2, '0')},,open`);
+    const tickets = ['ticket_id,created_at,first_response_at'];
+    for (let day = 1; day <= 31; day++) {
+      const at = `2026-07-${String(day).padStart(2, '0')}T09:00:00`;
+      tickets.push(`T${day},${at},${at.replace('09:00', '09:30')}`);
+    }
+    await writeFile(join(dir, 'opportunities.csv'), `${deals.join('\n')}\n`);
+    await writeFile(join(dir, 'tickets.csv'), `${tickets.join('\n')}\n`);
+    try {
+      const run = await pulse(['report', 'weekly', '--period', '2026-W24', '--data', dir, '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      const html = await readFile(join(out, 'weekly', '2026-W24', 'index.html'), 'utf8');
+      expect(html).toContain(
+        '<strong>Tickets over the first-response SLA, longest first</strong>: no data for week of 2026-06-08: the data starts 2026-07-01',
+      );
+      expect(html).not.toContain('Every ticket of the week was answered');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('a list row that carries its own unknown_note is a row, not a period left unknown', async () => {
     const kpi = (await testCatalog()).get('tickets_over_sla');
     const ticket = {
