@@ -80,7 +80,10 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   if (failures.some((f) => f.kind === 'permanent')) {
     fix.push('check the rejected addresses in schedules.json (or the data they come from)');
   }
-  if (result.groups.some((g) => g.problems.length > 0)) {
+  // A period the data starts in is no fault of the report or the data: only --partial sends it.
+  const startsWithin = (p: string) => p.startsWith('the data starts within');
+  const problems = result.groups.flatMap((g) => g.problems);
+  if (problems.some((p) => !startsWithin(p))) {
     fix.push('fix the report or the data (`npx pulse check`), then resend');
   }
   // An alert's message is not sent by hand: its test shows what it said (`pulse send` refuses it).
@@ -110,7 +113,11 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
           `ask ${o.key.recipient} whether the report arrived; if not, send it again on purpose: ${buildResendCommand(o.key, o.params)}`,
         );
     }
-    if (result.period && (missing > 0 || result.groups.some((g) => g.problems.length > 0))) {
+    if (result.period && problems.length > 0 && problems.every(startsWithin)) {
+      fix.push(
+        `the data starts within the period: send it on purpose, marked partial, with npx pulse send ${request.schedule} --period ${result.period} --partial, or leave it`,
+      );
+    } else if (result.period && (missing > 0 || problems.length > 0)) {
       fix.push(
         `resend what is missing: npx pulse send ${request.schedule} --period ${result.period} (recipients already sent, or of unknown outcome, are skipped)`,
       );

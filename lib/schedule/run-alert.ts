@@ -11,7 +11,7 @@ import type { Recipient } from '../deliver/prepare-messages.ts';
 import { isAddressRefused } from '../deliver/smtp-failure.ts';
 import { PulseError } from '../errors.ts';
 import type { AlertRule } from '../insights/alert-rule.ts';
-import { type PeriodSpan, periodArgument } from '../kpi/period.ts';
+import { addDays, type PeriodSpan, periodArgument } from '../kpi/period.ts';
 import { type AlertFinding, alertReport } from '../report/alert-report.ts';
 import { runReport } from '../report/run-report.ts';
 import { alertTransitions } from './alert-transitions.ts';
@@ -39,11 +39,18 @@ export async function evaluateAlertRun(
     ...(env.data?.queryFolders ? { queryFolders: env.data.queryFolders } : {}),
     ...(env.company ? { company: env.company } : {}),
   });
-  if (run.document.partial)
+  const { partial, dataAsOf, periodEnd, periodLabel } = run.document;
+  if (partial) {
+    // An export that ends inside the period is stale (the next one fills it); one that starts
+    // inside it never will, and is no reason to "refresh the export".
+    const stale = dataAsOf === null || addDays(dataAsOf, 1) < periodEnd;
     throw new PulseError(
-      'no_data',
-      `${run.document.periodLabel} is covered only in part (${run.document.partial})`,
+      stale ? 'no_data' : 'before_data',
+      stale
+        ? `${periodLabel} is covered only in part (${partial})`
+        : `the data starts within ${periodLabel} (${partial}): the alert is not evaluated for a period it covers in part`,
     );
+  }
   return {
     findings,
     period: periodArgument({

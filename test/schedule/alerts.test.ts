@@ -432,6 +432,40 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-10');
   });
 
+  it('a period the data starts in is neither evaluated nor called a stale export', async () => {
+    // Orders every day from 15 July 2026: the run of 1 August reports July, which the data starts in.
+    const at = new Date('2026-08-01T08:00:00Z');
+    const dir = await mkdtemp(join(tmpdir(), 'crm-pulse-starts-'));
+    const orders = Array.from({ length: 17 }, (_, i) => `O${i},C${i % 3},2026-07-${15 + i}T10:00:00,100`);
+    await writeFile(
+      join(dir, 'orders.csv'),
+      `order_id,customer_id,ordered_at,amount\n${orders.join('\n')}\n`,
+    );
+    h = await createHarness(dir, at.toISOString());
+    smtp = await startSmtp();
+    const deps = h.deps({ port: smtp.port });
+    const alert = alertSchedule({ kpi: 'revenue', when: 'below', value: 1_000_000 }, 'revenue-low');
+    const record = await runScheduledJob(alert, at, deps);
+    expect(record.detail).toContain('the data starts within July 2026');
+    expect(record.detail).not.toMatch(/stale/);
+    expect(smtp.to('cs-lead@example.com')).toHaveLength(0);
+    // A report schedule on the same period: refused as what it is, and the fix is --partial.
+    const report = await runScheduledJob(
+      testSchedule({ name: 'tiny-utc', cron: '0 8 1 * *', timezone: 'UTC' }),
+      at,
+      deps,
+    );
+    expect(report.detail).toContain('the data starts within July 2026');
+    const owner = await Promise.all(
+      smtp.to(OWNER.address).map(async (m) => (await simpleParser(m.raw)).text ?? ''),
+    );
+    const mail = owner.find((text) => text.includes('tiny-utc')) ?? '';
+    expect(mail).toContain('npx pulse send tiny-utc --period 2026-07 --partial');
+    expect(mail).not.toContain('fix the report or the data');
+    expect(owner.join('\n')).not.toMatch(/stale|refresh the export/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('stale data sends nothing to recipients; the owner hears about the export', async () => {
     const scheduled = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
     const { smtp, deps } = await setUp(scheduled);
