@@ -254,6 +254,27 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
     }
   });
 
+  it('what changed: one KPI whose data starts inside the week does not make the whole week partial', async () => {
+    // Deals created every day from May; the first closes on 11 June, inside the week of 8 June.
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-kpi-partial-'));
+    const deals = ['opportunity_id,amount,created_at,closed_at,status'];
+    for (let i = 0; i < 45; i++) {
+      const created = new Date(Date.UTC(2026, 4, 1 + i)).toISOString().slice(0, 10);
+      const closed = i >= 41 ? `2026-06-${11 + (i - 41)}` : '';
+      deals.push(`D${i},100,${created},${closed},${closed ? 'won' : 'open'}`);
+    }
+    await writeFile(join(dir, 'opportunities.csv'), `${deals.join('\n')}\n`);
+    try {
+      const run = await pulse(['report', 'weekly', '--period', '2026-W24', '--data', dir, '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      const html = await readFile(join(out, 'weekly', '2026-W24', 'index.html'), 'utf8');
+      expect(html).not.toContain('week of 2026-06-08 is covered only in part');
+      expect(html).toMatch(/<li>[^<]*Won revenue[^<]*: /);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('a list row that carries its own unknown_note is a row, not a period left unknown', async () => {
     const kpi = (await testCatalog()).get('tickets_over_sla');
     const ticket = {

@@ -73,8 +73,12 @@ export async function explainChanges(
     { top: options.top ?? 3, minimumZ: options.minimumZ ?? 1 },
   );
   if (movers.length === 0) {
-    // Half a month "falls" by half: a period the data covers in part is not compared at all.
-    const partial = series.find((s) => s.current?.coverage === 'partial')?.current?.coverage_note;
+    // Half a month "falls" by half: a period the data covers in part is not compared at all. One
+    // KPI whose data starts inside the period is not the period: it is listed as not judged.
+    const partial =
+      series.length > 0 && series.every((s) => s.current?.coverage === 'partial')
+        ? series[0]?.current?.coverage_note
+        : undefined;
     // "Nothing unusual" only of the KPIs that were judged; the rest say why they could not be.
     r.markdown(
       typeof partial === 'string'
