@@ -39,8 +39,10 @@ export function formatKpiValue(value: unknown, unit: Unit, options: FormatOption
 }
 
 export function formatMoney(n: number, currency: string, locale = DEFAULT_LOCALE): string {
-  // Cents below $1,000, but nothing has none: "$0", not "$0.00".
-  return numberFormat(locale, currency, Math.abs(n) >= 1000 || n === 0 ? 0 : 2).format(n);
+  // Cents below $1,000, but nothing has none: "$0", not "$0.00" (nor "-$0" for -0, nor "$0.00"
+  // for the 5e-17 a sum of cents leaves behind).
+  if (Math.abs(n) < 0.005) return numberFormat(locale, currency, 0).format(0);
+  return numberFormat(locale, currency, Math.abs(n) >= 1000 ? 0 : 2).format(n);
 }
 
 export function formatNumber(n: number, locale = DEFAULT_LOCALE): string {

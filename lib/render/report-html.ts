@@ -60,7 +60,7 @@ async function blockView(
       return {
         isUnknown: true,
         title: block.title,
-        reason: block.reason.startsWith('no data') ? block.reason : `unknown (${block.reason})`,
+        reason: /^no data/i.test(block.reason) ? block.reason : `unknown (${block.reason})`,
       };
   }
 }

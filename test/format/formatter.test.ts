@@ -15,6 +15,8 @@ describe('the report formatter', () => {
     expect(f.value(999.5, 'money')).toBe('$999.50');
     // Nothing has no cents to show.
     expect(f.value(0, 'money')).toBe('$0');
+    expect(f.value(-0, 'money')).toBe('$0');
+    expect(f.value(0.1 + 0.2 - 0.3, 'money')).toBe('$0');
     expect(f.value(0.5, 'money')).toBe('$0.50');
     expect(f.value(0.284, 'ratio')).toBe('28.4 %');
     expect(f.value(1234567, 'count')).toBe('1,234,567');

@@ -249,6 +249,29 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
         '<strong>Tickets over the first-response SLA, longest first</strong>: no data for week of 2026-06-08: the data starts 2026-07-01',
       );
       expect(html).not.toContain('Every ticket of the week was answered');
+      // Over six weeks, four before the first ticket: said once, not once a week.
+      const sixWeeks = defineReport({
+        name: 'six-weeks',
+        title: 'Six weeks',
+        grain: 'week',
+        async build(r) {
+          await kpiTable(r, 'tickets_over_sla', [{ field: 'ticket_id', header: 'Ticket', unit: 'text' }], {
+            history: 6,
+          });
+        },
+      });
+      const { document } = await runReport(sixWeeks, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-W28'),
+      });
+      expect(document.blocks[0]).toEqual({
+        kind: 'unknown',
+        title: 'Tickets over SLA',
+        reason:
+          'No data for 4 periods (from 2026-06-01): the data starts 2026-07-01 (the first created_at in tickets).',
+      });
     } finally {
       await rm(dir, { recursive: true });
     }

@@ -19,6 +19,6 @@ export function fromDataStart(history: readonly ComparedRow[]): {
   const reason = typeof dropped === 'string' ? dropped.replace(/^no data for [^:]*: /, '') : '';
   return {
     rows: history.slice(first),
-    ...(reason.startsWith('the data starts') ? { note: `No earlier periods: ${reason}.` } : {}),
+    ...(reason ? { note: `No earlier periods: ${reason}.` } : {}),
   };
 }

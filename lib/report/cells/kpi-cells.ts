@@ -100,16 +100,18 @@ export async function kpiTable(
         : undefined;
   const unknown = selected.filter((row) => reasonOf(row) !== undefined);
   const rows = selected.filter((row) => reasonOf(row) === undefined);
-  if (rows.length === 0 && unknown.length > 0)
-    return r.unknown(title ?? table.kpi.title, [...new Set(unknown.map(reasonOf))].join('; '));
+  const notesOf = unknown.map((row) => ({ start: String(row.period_start), reason: String(reasonOf(row)) }));
+  const reasons = periodReasons(notesOf);
+  if (rows.length === 0 && notesOf.length > 0)
+    return r.unknown(
+      title ?? table.kpi.title,
+      notesOf.length === 1 ? String(notesOf[0]?.reason) : reasons.join(' '),
+    );
   if (rows.length === 0) {
     if (whenEmpty) r.markdown(whenEmpty);
     return;
   }
-  const reasons = [...new Set(unknown.map((row) => `${row.period_start}: ${reasonOf(row)}`))];
-  const notes = [caption, reasons.length > 0 ? `Unknown for ${reasons.join('; ')}.` : undefined].filter(
-    Boolean,
-  );
+  const notes = [caption, ...reasons].filter(Boolean);
   const block = rowsTable(table, columns, {
     format: r.format,
     rows,
@@ -118,6 +120,24 @@ export async function kpiTable(
     ...(limit ? { limit } : {}),
   });
   if (block) r.table(block);
+}
+
+/**
+ * The periods a table leaves out, said once per reason: "No data for 7 periods: the data starts
+ * 2026-07-01 (...)." rather than the same sentence for every week; a list's own note keeps its day.
+ */
+function periodReasons(unknown: readonly { start: string; reason: string }[]): string[] {
+  const byTail = new Map<string, string[]>();
+  for (const { start, reason } of unknown) {
+    const tail = /^no data for [^:]*: (.*)$/.exec(reason)?.[1];
+    const key = tail === undefined ? `${start}: ${reason}` : tail;
+    byTail.set(key, [...(byTail.get(key) ?? []), start]);
+  }
+  return [...byTail].map(([key, starts]) =>
+    key.startsWith(`${starts[0]}: `)
+      ? `Unknown for ${key}.`
+      : `No data for ${starts.length === 1 ? 'one period' : `${starts.length} periods`} (from ${starts[0]}): ${key}.`,
+  );
 }
 
 // A list row that is only its period and a note (a row about one item keeps its columns).
