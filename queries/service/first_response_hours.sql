@@ -5,7 +5,8 @@
 -- description: period still without a first response (left out of the mean). A first_response_at blank on
 -- description: every ticket of the export, or on every ticket of a period with 10 or more in the whole
 -- description: business (the export stopped carrying it), was not exported: unknown, and no ticket is said
--- description: to be waiting.
+-- description: to be waiting; nor is a ticket created after the export's last first response, when 10 or more
+-- description: were, over more than a day (the mean is then marked as known for only part).
 -- unit: hours
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
@@ -16,16 +17,29 @@
 -- by: assignee = t.assignee_id [tickets.assignee_id]
 -- known: first_response_at of tickets
 -- source: seed 003 §7; Zendesk first reply time
-WITH counted AS (
+WITH stopped AS (
+  -- The export stopped carrying first responses at its last one when 10 tickets or more (whole
+  -- business) were created after it, over more than a day: those tickets' answers are unknown.
+  SELECT a.last_answer,
+         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answer) >= 10
+           AND max(u.created_at) > a.last_answer + INTERVAL 1 DAY, false) AS stopped
+  FROM (SELECT max(first_response_at) AS last_answer FROM unscoped_tickets) a
+  LEFT JOIN unscoped_tickets u ON true
+  GROUP BY a.last_answer
+),
+counted AS (
   SELECT p.period_start, p.period_end, {by} AS breakdown,
          -- Elapsed time from epochs: TIMESTAMPTZ subtraction follows the local clock across DST.
          avg((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS mean_hours,
          median((epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0)::DOUBLE AS median_hours,
          count(t.first_response_at) AS tickets,
-         count(t.ticket_id) FILTER (t.first_response_at IS NULL) AS unanswered,
+         count(t.ticket_id) FILTER (t.first_response_at IS NULL AND known) AS unanswered,
+         count(t.ticket_id) FILTER (known) AS created_known,
          count(t.ticket_id) AS created
   FROM periods($start, $end, $grain) p
-  LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
+  LEFT JOIN (
+    SELECT t.*, NOT (s.stopped AND t.created_at > s.last_answer) AS known FROM tickets t, stopped s
+  ) t ON t.created_at >= p.period_start AND t.created_at < p.period_end
   LEFT JOIN customers c ON c.customer_id = t.customer_id
   GROUP BY ALL
 ),
@@ -41,8 +55,8 @@ exported AS (
   GROUP BY ALL
 )
 SELECT k.period_start, k.period_end, k.breakdown, k.mean_hours AS value, k.median_hours, k.tickets,
-       CASE WHEN e.exported THEN k.unanswered END AS waiting,
-       CASE WHEN e.exported THEN k.created ELSE 0 END AS value_known,
+       CASE WHEN e.exported AND (k.created_known > 0 OR k.created = 0) THEN k.unanswered END AS waiting,
+       CASE WHEN e.exported THEN k.created_known ELSE 0 END AS value_known,
        k.created AS value_of
 FROM counted k
 JOIN exported e ON e.period_start = k.period_start

@@ -5,7 +5,8 @@
 -- description: waiting past the SLA) alongside. A first_response_at blank on every ticket of the export, or
 -- description: on every ticket of a period with 10 or more in the whole business (the export stopped
 -- description: carrying it), was not exported (tickets are answered): unknown, never 0 %, and no breach
--- description: is counted.
+-- description: is counted. So are the tickets created after the export's last first response, when 10 or
+-- description: more were, over more than a day: the rate is of the others, marked as known for only part.
 -- unit: ratio
 -- direction: up
 -- needs: tickets.created_at, tickets.first_response_at
@@ -15,16 +16,30 @@
 -- by: category = t.category [tickets.category]
 -- known: first_response_at of tickets
 -- source: seeds 003 §7, report-content.md (weekly: tickets over SLA)
-WITH counted AS (
+WITH stopped AS (
+  -- The export stopped carrying first responses at its last one when 10 tickets or more (whole
+  -- business) were created after it, over more than a day: those tickets' answers are unknown.
+  SELECT a.last_answer,
+         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answer) >= 10
+           AND max(u.created_at) > a.last_answer + INTERVAL 1 DAY, false) AS stopped
+  FROM (SELECT max(first_response_at) AS last_answer FROM unscoped_tickets) a
+  LEFT JOIN unscoped_tickets u ON true
+  GROUP BY a.last_answer
+),
+counted AS (
   SELECT p.period_start, p.period_end, {by} AS breakdown,
-         count(*) FILTER (t.first_response_at IS NOT NULL
+         count(*) FILTER (known AND t.first_response_at IS NOT NULL
            AND epoch(t.first_response_at) - epoch(t.created_at) <= $sla_hours * 3600) AS in_time,
          count(*) FILTER (t.first_response_at IS NOT NULL
            OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600) AS decided,
-         count(*) FILTER ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
-           OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS late
+         count(*) FILTER (known AND (t.first_response_at IS NOT NULL
+           OR epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600)) AS decided_known,
+         count(*) FILTER (known AND ((t.first_response_at IS NOT NULL AND epoch(t.first_response_at) - epoch(t.created_at) > $sla_hours * 3600)
+           OR (t.first_response_at IS NULL AND epoch(p.period_end) - epoch(t.created_at) > $sla_hours * 3600))) AS late
   FROM periods($start, $end, $grain) p
-  LEFT JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
+  LEFT JOIN (
+    SELECT t.*, NOT (s.stopped AND t.created_at > s.last_answer) AS known FROM tickets t, stopped s
+  ) t ON t.created_at >= p.period_start AND t.created_at < p.period_end
   GROUP BY ALL
 ),
 -- None answered among a period's 10 tickets or more, in an export with answers, is a column the
@@ -39,10 +54,10 @@ exported AS (
   GROUP BY ALL
 )
 SELECT c.period_start, c.period_end, c.breakdown,
-       CASE WHEN e.exported THEN c.in_time END AS numerator,
-       c.decided AS denominator,
-       CASE WHEN e.exported THEN c.late END AS breaches,
-       CASE WHEN e.exported THEN c.decided ELSE 0 END AS value_known,
+       CASE WHEN e.exported AND c.decided_known > 0 THEN c.in_time END AS numerator,
+       CASE WHEN e.exported THEN c.decided_known ELSE c.decided END AS denominator,
+       CASE WHEN e.exported AND (c.decided_known > 0 OR c.decided = 0) THEN c.late END AS breaches,
+       CASE WHEN e.exported THEN c.decided_known ELSE 0 END AS value_known,
        c.decided AS value_of
 FROM counted c
 JOIN exported e ON e.period_start = c.period_start

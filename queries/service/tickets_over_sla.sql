@@ -7,6 +7,8 @@
 -- description: not exported: not available, rather than every ticket listed as waiting. So is a period of
 -- description: 10 tickets or more in the whole business with none answered, in an export with answers
 -- description: (the export stopped carrying it): that period is one row with only unknown_note, the reason.
+-- description: Tickets created after the export's last first response, when 10 or more were over more than a
+-- description: day, are not listed as waiting.
 -- unit: table
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
@@ -14,7 +16,17 @@
 -- param: sla_hours number = 8 the first-response promise in hours
 -- param: limit number = 25 the most tickets listed per period
 -- source: report-content.md (weekly: tickets over SLA)
-WITH late AS (
+WITH stopped AS (
+  -- The export stopped carrying first responses at its last one when 10 tickets or more (whole
+  -- business) were created after it, over more than a day: those tickets' answers are unknown.
+  SELECT a.last_answer,
+         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answer) >= 10
+           AND max(u.created_at) > a.last_answer + INTERVAL 1 DAY, false) AS stopped
+  FROM (SELECT max(first_response_at) AS last_answer FROM unscoped_tickets) a
+  LEFT JOIN unscoped_tickets u ON true
+  GROUP BY a.last_answer
+),
+late AS (
   SELECT p.period_start, p.period_end, t.ticket_id, coalesce(c.name, t.customer_id) AS customer,
          t.priority, t.channel, t.category, strftime(t.created_at, '%Y-%m-%d %H:%M') AS created_at,
          (epoch(t.first_response_at) - epoch(t.created_at)) / 3600.0 AS response_hours,
@@ -22,6 +34,9 @@ WITH late AS (
   FROM periods($start, $end, $grain) p
   JOIN tickets t ON t.created_at >= p.period_start AND t.created_at < p.period_end
   LEFT JOIN customers c ON c.customer_id = t.customer_id
+  -- A ticket the export carries no answer for (created after its last one) is not listed as waiting.
+  CROSS JOIN stopped s
+  WHERE t.first_response_at IS NOT NULL OR NOT (s.stopped AND t.created_at > s.last_answer)
 ),
 -- As SLA attainment decides it: none answered among a period's 10 tickets or more (whole business),
 -- in an export with answers, is a column the export stopped carrying, not tickets waiting.
@@ -44,5 +59,15 @@ SELECT * FROM (
   SELECT period_start, period_end,
          format('first_response_at blank on all {:,} tickets of the period in the export, which has it for other periods', tickets) AS unknown_note
   FROM exported WHERE NOT exported AND tickets > 0
+  UNION ALL BY NAME
+  -- Tickets of the period the export carries no answer for: said, so the list is not read as all.
+  SELECT e.period_start, e.period_end,
+         format('first_response_at not in the export for {:,} tickets of the period, created after its last first response ({})',
+                count(*), strftime(any_value(s.last_answer), '%Y-%m-%d %H:%M')) AS unknown_note
+  FROM exported e
+  JOIN tickets t ON t.created_at >= e.period_start AND t.created_at < e.period_end
+  CROSS JOIN stopped s
+  WHERE e.exported AND s.stopped AND t.created_at > s.last_answer AND t.first_response_at IS NULL
+  GROUP BY e.period_start, e.period_end
 )
 ORDER BY period_start, coalesce(response_hours, waiting_hours) DESC NULLS LAST, ticket_id

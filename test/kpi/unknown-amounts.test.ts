@@ -123,12 +123,12 @@ describe('rates over a column left blank', () => {
       available: false,
       missing: ['tickets.first_response_at filled in (blank on every row)'],
     });
-    // One answer in the export is enough to list the ones still waiting.
+    // An answer after them in the export is enough to list the ones still waiting.
     const dir = await mkdtemp(join(tmpdir(), 'pulse-answered-'));
     const csv = await readFile(join(FIXTURES, 'tickets-blank-columns', 'tickets.csv'), 'utf8');
     await writeFile(
       join(dir, 'tickets.csv'),
-      csv.replace('T1,2026-09-02T09:00:00,,', 'T1,2026-09-02T09:00:00,2026-09-02T10:00:00,'),
+      csv.replace('T13,2026-10-30T09:00:00,,', 'T13,2026-10-30T09:00:00,2026-10-30T10:00:00,'),
     );
     const answered = await openFixture(dir);
     const listed = await runKpi(answered, catalog.get('tickets_over_sla'), { span });
@@ -229,9 +229,49 @@ describe('first responses the export stopped carrying', () => {
       waiting: null,
       unknown_note: 'first_response_at unknown for 12 of 12 tickets',
     });
-    // Three tickets unanswered are three tickets waiting: measured as they are.
-    expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-11')).toMatchObject({ value: 0, breaches: 3 });
-    expect(await kpiRow(dataset, 'first_response_hours', '2026-11')).toMatchObject({ waiting: 3 });
+    // November's three were created after the export's last first response too (15 since, over
+    // two months): unknown, not three tickets waiting.
+    expect(await kpiRow(dataset, 'sla_attainment_rate', '2026-11')).toMatchObject({
+      value: null,
+      breaches: null,
+      unknown_note: 'first_response_at unknown for 3 of 3 tickets',
+    });
+    expect(await kpiRow(dataset, 'first_response_hours', '2026-11')).toMatchObject({
+      value: null,
+      waiting: null,
+    });
+  });
+
+  it('a period in which the export stops carrying answers is measured on the tickets before the stop', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-stops-'));
+    const line = (month: string, day: number, answered: boolean) => {
+      const created = `2026-${month}-${String(day).padStart(2, '0')}T09:00:00`;
+      return `${month}-${day},${created},${answered ? created.replace('T09', 'T10') : ''}`;
+    };
+    const rows = [
+      ...Array.from({ length: 12 }, (_, i) => line('07', i + 1, true)),
+      // August: answered on the 1st to the 3rd, then never again.
+      ...Array.from({ length: 18 }, (_, i) => line('08', i + 1, i < 3)),
+    ];
+    await writeFile(join(dir, 'tickets.csv'), `ticket_id,created_at,first_response_at\n${rows.join('\n')}\n`);
+    const data = await openFixture(dir);
+    try {
+      expect(await kpiRow(data, 'sla_attainment_rate', '2026-08')).toMatchObject({
+        value: 1,
+        numerator: 3,
+        breaches: 0,
+        known_share: 3 / 18,
+        unknown_note: 'first_response_at known for 3 of 18 tickets only',
+      });
+      expect(await kpiRow(data, 'first_response_hours', '2026-08')).toMatchObject({
+        value: 1,
+        waiting: 0,
+        unknown_note: 'first_response_at known for 3 of 18 tickets only',
+      });
+    } finally {
+      data.close();
+      await rm(dir, { recursive: true });
+    }
   });
 
   it('the list of tickets over SLA says the period is unknown, rather than listing 12 tickets as waiting', async () => {
@@ -247,11 +287,16 @@ describe('first responses the export stopped carrying', () => {
           'first_response_at blank on all 12 tickets of the period in the export, which has it for other periods',
       }),
     ]);
-    // September was answered within the hour (nothing to list); November's three are waiting.
+    // September was answered within the hour (nothing to list). November's three were created
+    // after the export's last first response too: not listed as waiting, and said.
     expect(await list('2026-09')).toEqual([]);
-    const november = await list('2026-11');
-    expect(november).toHaveLength(3);
-    expect(november.every((row) => row.waiting_hours !== null && row.unknown_note === null)).toBe(true);
+    expect(await list('2026-11')).toEqual([
+      expect.objectContaining({
+        ticket_id: null,
+        unknown_note:
+          'first_response_at not in the export for 3 tickets of the period, created after its last first response (2026-09-12 10:00)',
+      }),
+    ]);
   });
 
   it("is the whole business's: in a report scoped to a region, its unanswered backlog is 0 %", async () => {

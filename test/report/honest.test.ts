@@ -180,16 +180,16 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
   });
 
   it("says the week's list of tickets over SLA is unknown when the export stopped carrying first responses", async () => {
-    // A week answered within the hour, a week of 3 tickets waiting (a backlog), then a week of 14
-    // tickets with no first response at all.
+    // A week answered within the hour, a week answered ten hours late (over the SLA), then a week
+    // of 14 tickets with no first response at all.
     const dir = await mkdtemp(join(tmpdir(), 'pulse-sla-list-'));
-    const line = (day: number, hour: number, answered: boolean) => {
+    const line = (day: number, hour: number, answeredAt: string | undefined) => {
       const created = `2026-10-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00`;
-      return `T${day}-${hour},${created},${answered ? created.replace(':00:00', ':30:00') : ''}`;
+      return `T${day}-${hour},${created},${answeredAt ? created.replace(/T\d\d:00/, `T${answeredAt}`) : ''}`;
     };
     const rows = [];
-    for (let day = 5; day <= 18; day++) rows.push(line(day, 9, day <= 11));
-    for (let day = 19; day <= 25; day++) rows.push(line(day, 9, false), line(day, 14, false));
+    for (let day = 5; day <= 18; day++) rows.push(line(day, 9, day <= 11 ? '09:30' : '19:00'));
+    for (let day = 19; day <= 25; day++) rows.push(line(day, 9, undefined), line(day, 14, undefined));
     await writeFile(join(dir, 'tickets.csv'), `ticket_id,created_at,first_response_at\n${rows.join('\n')}\n`);
     try {
       const run = await pulse(['report', 'weekly', '--period', '2026-W43', '--data', dir, '--out', out]);
@@ -200,7 +200,7 @@ describe('honest numbers on stale, partial and short exports', { timeout: 120_00
       );
       expect(html).not.toContain('Every ticket of the week was answered');
       expect(html).not.toContain('T25-14');
-      // Over three weeks: the backlog is listed, the week that cannot be is said.
+      // Over three weeks: the late answers are listed, the week that cannot be is said.
       const threeWeeks = defineReport({
         name: 'three-weeks',
         title: 'Three weeks',
