@@ -5,8 +5,8 @@
 -- description: period still without a first response (left out of the mean). A first_response_at blank on
 -- description: every ticket of the export, or on every ticket of a period with 10 or more in the whole
 -- description: business (the export stopped carrying it), was not exported: unknown, and no ticket is said
--- description: to be waiting; nor is a ticket created after the export's last first response, when 10 or more
--- description: were, over more than a day (the mean is then marked as known for only part).
+-- description: to be waiting; nor is a ticket created after the last ticket with a first response, when 10 or more
+-- description: were, over more than 7 days (the mean is then marked as known for only part).
 -- unit: hours
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
@@ -18,14 +18,17 @@
 -- known: first_response_at of tickets
 -- source: seed 003 §7; Zendesk first reply time
 WITH stopped AS (
-  -- The export stopped carrying first responses at its last one when 10 tickets or more (whole
-  -- business) were created after it, over more than a day: those tickets' answers are unknown.
-  SELECT a.last_answer,
-         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answer) >= 10
-           AND max(u.created_at) > a.last_answer + INTERVAL 1 DAY, false) AS stopped
-  FROM (SELECT max(first_response_at) AS last_answer FROM unscoped_tickets) a
+  -- The export stopped carrying first responses after the last ticket it has one for, when 10
+  -- tickets or more (whole business) were created after that one over more than 7 days: a desk
+  -- closed for a weekend or a holiday is a backlog; a week without a single answer is the export.
+  -- (The answered ticket's created_at, not the answer's own time: a mistyped future answer on an
+  -- old ticket does not hide the stop.)
+  SELECT a.last_answered AS last_answer,
+         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answered) >= 10
+           AND max(u.created_at) > a.last_answered + INTERVAL 7 DAY, false) AS stopped
+  FROM (SELECT max(created_at) FILTER (first_response_at IS NOT NULL) AS last_answered FROM unscoped_tickets) a
   LEFT JOIN unscoped_tickets u ON true
-  GROUP BY a.last_answer
+  GROUP BY a.last_answered
 ),
 counted AS (
   SELECT p.period_start, p.period_end, {by} AS breakdown,

@@ -7,8 +7,8 @@
 -- description: not exported: not available, rather than every ticket listed as waiting. So is a period of
 -- description: 10 tickets or more in the whole business with none answered, in an export with answers
 -- description: (the export stopped carrying it): that period is one row with only unknown_note, the reason.
--- description: Tickets created after the export's last first response, when 10 or more were over more than a
--- description: day, are not listed as waiting.
+-- description: Tickets created after the last ticket with a first response, when 10 or more were over more than
+-- description: 7 days, are not listed as waiting.
 -- unit: table
 -- direction: down
 -- needs: tickets.created_at, tickets.first_response_at
@@ -17,14 +17,17 @@
 -- param: limit number = 25 the most tickets listed per period
 -- source: report-content.md (weekly: tickets over SLA)
 WITH stopped AS (
-  -- The export stopped carrying first responses at its last one when 10 tickets or more (whole
-  -- business) were created after it, over more than a day: those tickets' answers are unknown.
-  SELECT a.last_answer,
-         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answer) >= 10
-           AND max(u.created_at) > a.last_answer + INTERVAL 1 DAY, false) AS stopped
-  FROM (SELECT max(first_response_at) AS last_answer FROM unscoped_tickets) a
+  -- The export stopped carrying first responses after the last ticket it has one for, when 10
+  -- tickets or more (whole business) were created after that one over more than 7 days: a desk
+  -- closed for a weekend or a holiday is a backlog; a week without a single answer is the export.
+  -- (The answered ticket's created_at, not the answer's own time: a mistyped future answer on an
+  -- old ticket does not hide the stop.)
+  SELECT a.last_answered AS last_answer,
+         coalesce(count(u.ticket_id) FILTER (u.created_at > a.last_answered) >= 10
+           AND max(u.created_at) > a.last_answered + INTERVAL 7 DAY, false) AS stopped
+  FROM (SELECT max(created_at) FILTER (first_response_at IS NOT NULL) AS last_answered FROM unscoped_tickets) a
   LEFT JOIN unscoped_tickets u ON true
-  GROUP BY a.last_answer
+  GROUP BY a.last_answered
 ),
 late AS (
   SELECT p.period_start, p.period_end, t.ticket_id, coalesce(c.name, t.customer_id) AS customer,
@@ -62,7 +65,7 @@ SELECT * FROM (
   UNION ALL BY NAME
   -- Tickets of the period the export carries no answer for: said, so the list is not read as all.
   SELECT e.period_start, e.period_end,
-         format('first_response_at not in the export for {:,} tickets of the period, created after its last first response ({})',
+         format('first_response_at not in the export for {:,} tickets of the period, created after the last ticket it has a first response for ({})',
                 count(*), strftime(any_value(s.last_answer), '%Y-%m-%d %H:%M')) AS unknown_note
   FROM exported e
   JOIN tickets t ON t.created_at >= e.period_start AND t.created_at < e.period_end

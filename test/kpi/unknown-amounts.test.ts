@@ -252,6 +252,8 @@ describe('first responses the export stopped carrying', () => {
       ...Array.from({ length: 12 }, (_, i) => line('07', i + 1, true)),
       // August: answered on the 1st to the 3rd, then never again.
       ...Array.from({ length: 18 }, (_, i) => line('08', i + 1, i < 3)),
+      // One answer mistyped years ahead, on a July ticket, does not hide the stop.
+      'typo,2026-07-20T09:00:00,2029-07-20T10:00:00',
     ];
     await writeFile(join(dir, 'tickets.csv'), `ticket_id,created_at,first_response_at\n${rows.join('\n')}\n`);
     const data = await openFixture(dir);
@@ -268,6 +270,32 @@ describe('first responses the export stopped carrying', () => {
         waiting: 0,
         unknown_note: 'first_response_at known for 3 of 18 tickets only',
       });
+    } finally {
+      data.close();
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('a desk closed for the weekend is a backlog: its waiting tickets are breaches, not unknown', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-weekend-'));
+    const rows: string[] = [];
+    // A ticket every 3 hours from Monday 5 October to Monday 19 October 06:00; weekdays answered
+    // within the hour, the weekends not at all (the desk is closed).
+    for (let at = Date.UTC(2026, 9, 5); at < Date.UTC(2026, 9, 19, 6); at += 3 * 3600_000) {
+      const created = new Date(at);
+      // Monday 19 October's first tickets are not answered yet either: the desk opens at 9.
+      const weekday = created.getUTCDay() % 6 !== 0 && at < Date.UTC(2026, 9, 19);
+      const iso = (d: Date) => d.toISOString().slice(0, 19);
+      rows.push(`T${at},${iso(created)},${weekday ? iso(new Date(at + 3600_000)) : ''}`);
+    }
+    await writeFile(join(dir, 'tickets.csv'), `ticket_id,created_at,first_response_at\n${rows.join('\n')}\n`);
+    const data = await openFixture(dir);
+    try {
+      const week = await kpiRow(data, 'sla_attainment_rate', '2026-W42');
+      expect(week.unknown_note).toBeUndefined();
+      expect(week.value_known).toBe(week.value_of);
+      // Of the weekend's 16 tickets, the 14 older than 8 hours by the week's end are breaches.
+      expect(week.breaches).toBe(14);
     } finally {
       data.close();
       await rm(dir, { recursive: true });
@@ -294,7 +322,7 @@ describe('first responses the export stopped carrying', () => {
       expect.objectContaining({
         ticket_id: null,
         unknown_note:
-          'first_response_at not in the export for 3 tickets of the period, created after its last first response (2026-09-12 10:00)',
+          'first_response_at not in the export for 3 tickets of the period, created after the last ticket it has a first response for (2026-09-12 09:00)',
       }),
     ]);
   });
