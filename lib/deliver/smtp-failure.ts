@@ -37,7 +37,12 @@ const AUTH_REPLY_CODES = new Set([530, 534, 535, 538]);
  * disabled): a fact about the address, unlike a 5xx to the message (DATA) or to the sender.
  */
 export function isAddressRefused(failure: SmtpFailure | undefined): boolean {
-  return failure?.kind === 'permanent' && failure.command === 'RCPT TO';
+  if (failure?.kind !== 'permanent' || failure.command !== 'RCPT TO') return false;
+  // RFC 3463: 5.1.x is the address (no such user, bad domain); 5.7.x is policy (relaying denied),
+  // which the next run may pass once the server is fixed. Without an enhanced code, 550/551/553.
+  const enhanced = /\b5\.(\d{1,3})\.\d{1,3}\b/.exec(failure.message);
+  if (enhanced) return enhanced[1] === '1';
+  return [550, 551, 553].includes(failure.responseCode ?? 0);
 }
 
 /** Classifies a nodemailer error (code, responseCode, command, response). */

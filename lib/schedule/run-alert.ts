@@ -78,6 +78,10 @@ export async function deliverAlert(
       return empty(undefined, {
         stale: `the export is stale: ${error.message}; the alert was not evaluated`,
       });
+    // A period the data starts in: no later export fills it, so nothing to wait for or to fix;
+    // recorded as done with why, like an alert unknown for every key (no mail at every run).
+    if (error instanceof PulseError && error.code === 'before_data')
+      return empty(undefined, { notes: [error.message] });
     throw error;
   }
   const now = env.now();

@@ -446,9 +446,16 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     const deps = h.deps({ port: smtp.port });
     const alert = alertSchedule({ kpi: 'revenue', when: 'below', value: 1_000_000 }, 'revenue-low');
     const record = await runScheduledJob(alert, at, deps);
+    expect(record.state).toBe('sent');
     expect(record.detail).toContain('the data starts within July 2026');
     expect(record.detail).not.toMatch(/stale/);
+    // The next day's run says the same, and nobody is mailed for it: there is nothing to fix.
+    h.clock.set(new Date(at.getTime() + DAY));
+    expect((await runScheduledJob(alert, new Date(at.getTime() + DAY), deps)).detail).toContain(
+      'the data starts within July 2026',
+    );
     expect(smtp.to('cs-lead@example.com')).toHaveLength(0);
+    expect(smtp.to(OWNER.address)).toHaveLength(0);
     // A report schedule on the same period: refused as what it is, and the fix is --partial.
     const report = await runScheduledJob(
       testSchedule({ name: 'tiny-utc', cron: '0 8 1 * *', timezone: 'UTC' }),
