@@ -144,6 +144,14 @@ export function step(day: string, grain: Grain, count: number): string {
   }
 }
 
+/** The grain of one period [start, end): the calendar one it is exactly, else `range`. */
+export function grainOf(start: string, end: string): SeriesGrain {
+  const exact = (GRAINS as readonly Grain[]).find(
+    (grain) => truncate(start, grain) === start && step(start, grain, 1) === end,
+  );
+  return exact ?? 'range';
+}
+
 /** The `count` periods of `grain` ending with the one that holds `lastDay`. */
 export function trailingSeries(lastDay: string, grain: Grain, count: number): PeriodSpan {
   const lastStart = truncate(lastDay, grain);

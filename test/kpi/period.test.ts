@@ -3,6 +3,7 @@ import { comparisonSpans } from '../../lib/kpi/compare.ts';
 import {
   addMonths,
   formatPeriod,
+  grainOf,
   lastCompleteMonth,
   lastCompletePeriod,
   type PeriodSpan,
@@ -117,5 +118,15 @@ describe('periodArgument and previousLabel', () => {
     expect(previousLabel(grained('2026-Q3'))).toBe('2026-Q2');
     expect(previousLabel(grained('2025'))).toBe('2024');
     expect(previousLabel(grained('2021-W01'))).toBe('week of 2020-12-28');
+  });
+
+  it('tell the grain of one period from its days, a range when it is no calendar period', () => {
+    expect(grainOf('2026-08-01', '2026-09-01')).toBe('month');
+    expect(grainOf('2026-06-01', '2026-07-01')).toBe('month'); // a Monday, not a week
+    expect(grainOf('2026-07-01', '2026-10-01')).toBe('quarter');
+    expect(grainOf('2026-01-01', '2027-01-01')).toBe('year');
+    expect(grainOf('2026-08-03', '2026-08-10')).toBe('week');
+    expect(grainOf('2026-08-04', '2026-08-11')).toBe('range');
+    expect(grainOf('2026-08-15', '2026-09-15')).toBe('range');
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComparedRow } from '../../lib/kpi/compare.ts';
-import { parsePeriod } from '../../lib/kpi/period.ts';
+import { addMonths, parsePeriod } from '../../lib/kpi/period.ts';
 import type { KpiSeries } from '../../lib/render/content.ts';
 import { fromDataStart } from '../../lib/report/cells/data-start.ts';
 import { trendChart } from '../../lib/report/cells/kpi-charts.ts';
@@ -17,7 +17,13 @@ import { TEST_NOW, testCatalog } from '../helpers.ts';
 
 const NOTE = 'the data starts 1997-01-01 (the first ordered_at in orders)';
 const row = (period_start: string, value: number | null, extra: Partial<ComparedRow> = {}) =>
-  ({ id: 'revenue', period_start, period_end: '', value, ...extra }) as unknown as ComparedRow;
+  ({
+    id: 'revenue',
+    period_start,
+    period_end: addMonths(period_start, 1),
+    value,
+    ...extra,
+  }) as unknown as ComparedRow;
 const beforeData = (month: string) =>
   row(month, null, { coverage: 'none', coverage_note: `no data for ${month}: ${NOTE}` });
 
@@ -113,7 +119,7 @@ describe('gaps in a trend', () => {
       format: { currency: 'USD' },
     });
     expect(one?.caption).toBe(
-      'Not drawn: 2026-08-01, amount known for 1 of 2 deals created only (under 90 % known).',
+      'Not drawn: August 2026, amount known for 1 of 2 deals created only (under 90 % known).',
     );
     const two = trendChart(
       series([partly('2026-06-01'), row('2026-07-01', 5), partly('2026-08-01'), row('2026-09-01', 7)]),

@@ -4,11 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../lib/kpi/catalog.ts';
 import type { ComparedRow } from '../../lib/kpi/compare.ts';
+import { addMonths } from '../../lib/kpi/period.ts';
 import type { KpiSeries } from '../../lib/render/content.ts';
 import { trendChart } from '../../lib/report/cells/kpi-charts.ts';
 
 const row = (period_start: string, value: number, extra: Partial<ComparedRow> = {}): ComparedRow =>
-  ({ period_start, period_end: '', value, year_ago_value: null, target: null, ...extra }) as ComparedRow;
+  ({
+    period_start,
+    period_end: addMonths(period_start, 1),
+    value,
+    year_ago_value: null,
+    target: null,
+    ...extra,
+  }) as ComparedRow;
 
 describe('a trend chart', () => {
   it('leaves out partial and mostly unknown values, but shows a partial last period under a title saying so', async () => {
@@ -42,5 +50,38 @@ describe('a trend chart', () => {
       { format: { currency: 'USD' } },
     );
     expect(chart?.alt).toContain('no data: first_response_at unknown for 7 of 7 tickets');
+  });
+
+  it('says the last period is partial under a title the report gives too', async () => {
+    const kpi = (await readCatalog()).get('churn_rate');
+    const history = [row('2026-09-01', 0.02), row('2026-10-01', 0.01, { coverage: 'partial' })];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' }, title: 'Logo churn by month' },
+    );
+    expect(chart?.title).toBe('Logo churn by month: the last period is partial');
+  });
+
+  it('draws a column alongside only where the value itself is drawn', async () => {
+    const kpi = (await readCatalog()).get('first_response_hours');
+    const history = [
+      row('2026-08-01', 5, {
+        median_hours: 3,
+        known_share: 0.4,
+        unknown_note: 'first_response_at unknown for 6 of 10 tickets',
+      }),
+      row('2026-09-01', 4, { median_hours: 2 }),
+      row('2026-10-01', 4.5, { median_hours: 2.5 }),
+    ];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' }, alongside: [{ name: 'Median', field: 'median_hours' }] },
+    );
+    expect(chart?.table.rows.map((r) => r.slice(1))).toEqual([
+      ['n/a', 'n/a'],
+      ['4.0 h', '2.0 h'],
+      ['4.5 h', '2.5 h'],
+    ]);
+    expect(chart?.caption).toContain('Not drawn: August 2026, first_response_at unknown for 6 of 10 tickets');
   });
 });

@@ -8,6 +8,7 @@ import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/va
 import type { ComparedRow } from '../../kpi/compare.ts';
 import { COMPARABLE_KNOWN_SHARE, wholeValue } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
+import { formatPeriod, grainOf } from '../../kpi/period.ts';
 import { MIN_SAMPLE, sampleSize } from '../../kpi/sample-size.ts';
 import { windowLabel } from '../../kpi/window.ts';
 import type { KpiSeries, KpiTable, TableBlock } from '../../render/content.ts';
@@ -37,8 +38,11 @@ export function trendChart(
   // "rose to" / "fell to" compares the last two points: not when the last one is partial.
   const last = history.at(-1);
   const partial = last && wholeValue(last) === null && last.value !== null;
-  const title = options.title ?? (partial ? `${series.kpi.title}: the last period is partial` : undefined);
+  const named = options.title ?? (partial ? series.kpi.title : undefined);
+  const title = named && partial ? `${named}: the last period is partial` : named;
   const gaps = unknownGaps(history.filter((row) => !(row === last && partial)));
+  // A column drawn beside the value is of the same rows: drawn where the value is.
+  const drawn = (row: ComparedRow) => (row === last && partial) || wholeValue(row) !== null;
   const caption = [note, gaps].filter(Boolean).join(' ');
   return buildTrend({
     id: options.id ?? `${series.kpi.id}-trend`,
@@ -56,7 +60,10 @@ export function trendChart(
     })),
     others: (options.alongside ?? []).map(({ name, field }) => ({
       name,
-      points: history.map((row) => ({ period: row.period_start, value: numberOrNull(row[field]) })),
+      points: history.map((row) => ({
+        period: row.period_start,
+        value: drawn(row) ? numberOrNull(row[field]) : null,
+      })),
     })),
     ...(options.height ? { height: options.height } : {}),
     ...(last ? emptyReason(last) : {}),
@@ -73,8 +80,17 @@ function unknownGaps(rows: readonly ComparedRow[]): string | undefined {
   if (gaps.length === 0) return undefined;
   const share = `${Math.round(COMPARABLE_KNOWN_SHARE * 100)} %`;
   return gaps.length === 1
-    ? `Not drawn: ${gaps[0]?.period_start}, ${String(gaps[0]?.unknown_note)} (under ${share} known).`
+    ? `Not drawn: ${gaps[0] ? rowPeriod(gaps[0]) : ''}, ${String(gaps[0]?.unknown_note)} (under ${share} known).`
     : `Not drawn: ${gaps.length} periods whose amounts are known for under ${share} of their rows (kpis.csv has their values).`;
+}
+
+/** "August 2026", "2026-Q3", "week of 2026-08-03": the row's period in words. */
+function rowPeriod(row: ComparedRow): string {
+  return formatPeriod({
+    start: row.period_start,
+    end: row.period_end,
+    grain: grainOf(row.period_start, row.period_end),
+  });
 }
 
 /** Why a trend has nothing to draw, from its last period: "No data: first_response_at unknown for ...". */
