@@ -32,23 +32,36 @@ export interface Judgement {
  */
 export function noMoversText(judgements: readonly Judgement[], period: string): string {
   const judged = judgements.filter((j) => j.unjudged === undefined).map((j) => j.title);
-  const groups = new Map<string, string[]>();
-  const kinds = new Set<Unjudged['kind']>();
-  for (const { title, unjudged } of judgements) {
-    if (!unjudged) continue;
-    kinds.add(unjudged.kind);
-    const why = reason(unjudged, period);
-    groups.set(why, [...(groups.get(why) ?? []), title]);
-  }
-  if (groups.size === 0) return 'No KPI moved more than it usually does.';
+  const items = unjudgedItems(judgements, period);
+  if (items.length === 0) return 'No KPI moved more than it usually does.';
+  const kinds = new Set(judgements.flatMap((j) => (j.unjudged ? [j.unjudged.kind] : [])));
   const lead =
     judged.length > 0
       ? `${listing(judged)} moved no more than ${judged.length === 1 ? 'it usually does' : 'they usually do'}; not judged:`
       : [...kinds].every((k) => k === 'short-history' || k === 'nothing-before')
         ? 'Too little history to judge which moves are unusual:'
         : 'No move could be judged against its usual swing:';
-  const items = [...groups].map(([why, titles]) => `- ${listing(titles)}: ${why}`);
   return [lead, '', ...items].join('\n');
+}
+
+/**
+ * Beside the movers named, the KPIs that could not be judged and why: a reader takes a KPI
+ * missing from "what changed" for one that did not move. Undefined when every KPI was judged.
+ */
+export function notJudgedText(judgements: readonly Judgement[], period: string): string | undefined {
+  const items = unjudgedItems(judgements, period);
+  return items.length === 0 ? undefined : ['Not judged against a usual swing:', '', ...items].join('\n');
+}
+
+/** "- Revenue and New customers: only 2 earlier changes (…)", one line per reason. */
+function unjudgedItems(judgements: readonly Judgement[], period: string): string[] {
+  const groups = new Map<string, string[]>();
+  for (const { title, unjudged } of judgements) {
+    if (!unjudged) continue;
+    const why = reason(unjudged, period);
+    groups.set(why, [...(groups.get(why) ?? []), title]);
+  }
+  return [...groups].map(([why, titles]) => `- ${listing(titles)}: ${why}`);
 }
 
 function reason(unjudged: Unjudged, period: string): string {

@@ -63,21 +63,25 @@ describe('charts from where the data starts', () => {
   });
 });
 
+/** Deals created from January 2026, closed from March (close rate has no data before), into `dir`. */
+async function writeDeals(dir: string): Promise<void> {
+  const lines = ['opportunity_id,created_at,closed_at,status'];
+  for (let month = 3; month <= 10; month++) {
+    const mm = String(month).padStart(2, '0');
+    const won = month === 10 ? 9 : month % 2 === 0 ? 3 : 6;
+    for (let i = 0; i < 10; i++)
+      lines.push(
+        `D${mm}-${i},2026-01-15,2026-${mm}-${String(i * 3 + 1).padStart(2, '0')},${i < won ? 'won' : 'lost'}`,
+      );
+  }
+  lines.push('OPEN,2026-10-31,,open'); // the export runs to the end of October
+  await writeFile(join(dir, 'opportunities.csv'), `${lines.join('\n')}\n`);
+}
+
 describe('the charts of what changed', () => {
   it('begin at the first close, not at the first deal created', async () => {
-    // Deals created from January 2026, closed from March: close rate has no data before March.
     const dir = await mkdtemp(join(tmpdir(), 'pulse-data-start-'));
-    const lines = ['opportunity_id,created_at,closed_at,status'];
-    for (let month = 3; month <= 10; month++) {
-      const mm = String(month).padStart(2, '0');
-      const won = month === 10 ? 9 : month % 2 === 0 ? 3 : 6;
-      for (let i = 0; i < 10; i++)
-        lines.push(
-          `D${mm}-${i},2026-01-15,2026-${mm}-${String(i * 3 + 1).padStart(2, '0')},${i < won ? 'won' : 'lost'}`,
-        );
-    }
-    lines.push('OPEN,2026-10-31,,open'); // the export runs to the end of October
-    await writeFile(join(dir, 'opportunities.csv'), `${lines.join('\n')}\n`);
+    await writeDeals(dir);
     const changes = defineReport({
       name: 'changes',
       title: 'Changes',
@@ -133,5 +137,39 @@ describe('gaps in a trend', () => {
       trendChart(series([row('2026-08-01', 5), row('2026-09-01', 7)]), { format: { currency: 'USD' } })
         ?.caption,
     ).toBeUndefined();
+  });
+});
+
+describe('what changed, beside the movers it names', () => {
+  it('lists the KPIs it could not judge, with why, so a missing one does not read as unmoved', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-not-judged-'));
+    await writeDeals(dir);
+    // Customers from September only: new customers has one earlier month, no usual swing.
+    const customers = ['customer_id,acquired_at'];
+    for (let i = 0; i < 30; i++)
+      customers.push(`C${i},2026-${i < 12 ? '09' : '10'}-${String((i % 28) + 1).padStart(2, '0')}`);
+    await writeFile(join(dir, 'customers.csv'), `${customers.join('\n')}\n`);
+    const changes = defineReport({
+      name: 'changes',
+      title: 'Changes',
+      grain: 'month',
+      async build(r) {
+        await explainChanges(r, [{ id: 'close_rate' }, { id: 'new_customers' }], { minimumZ: 0, top: 1 });
+      },
+    });
+    try {
+      const { document } = await runReport(changes, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-10'),
+      });
+      const text = document.blocks.flatMap((b) => (b.kind === 'markdown' ? [b.text] : [])).join('\n');
+      expect(text).toMatch(/^Close rate /);
+      expect(text).toMatch(/^Not judged against a usual swing:\n\n- New customers: /m);
+      expect(text).not.toContain('- Close rate');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });

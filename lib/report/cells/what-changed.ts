@@ -7,7 +7,7 @@ import { type Formatter, formatSettings } from '../../format/formatter.ts';
 import { UNUSUAL_FACTOR } from '../../insights/alert-rule.ts';
 import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
 import { type Mover, topMovers } from '../../insights/movers.ts';
-import { noMoversText } from '../../insights/no-movers.ts';
+import { noMoversText, notJudgedText } from '../../insights/no-movers.ts';
 import {
   changeSentence,
   type RatioNouns,
@@ -84,11 +84,7 @@ export async function explainChanges(
       typeof partial === 'string'
         ? `Not compared: ${r.periodLabel} is covered only in part (${partial}).`
         : [
-            ...(uncompared.length > 0
-              ? [
-                  `Not compared: ${andList(uncompared)} ${uncompared.length === 1 ? 'is' : 'are'} computed without rows rejected for data errors.`,
-                ]
-              : []),
+            ...(uncompared.length > 0 ? [rejectedText(uncompared)] : []),
             ...(series.length > 0 || uncompared.length === 0
               ? [
                   noMoversText(
@@ -134,6 +130,18 @@ export async function explainChanges(
       }),
     );
   }
+  const named = new Set(movers.map((m) => m.id));
+  const rest = notJudgedText(
+    series.filter((s) => !named.has(s.kpi.id)).map((s) => judgement(s.kpi.title, s.history, r.period.grain)),
+    r.periodLabel,
+  );
+  const rejected = uncompared.length > 0 ? rejectedText(uncompared) : undefined;
+  const footnote = [rest, rejected].filter(Boolean).join('\n\n');
+  if (footnote) r.markdown(footnote);
+}
+
+function rejectedText(titles: readonly string[]): string {
+  return `Not compared: ${andList(titles)} ${titles.length === 1 ? 'is' : 'are'} computed without rows rejected for data errors.`;
 }
 
 async function explain(
