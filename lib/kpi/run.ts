@@ -9,6 +9,7 @@ import { TOOLKIT_ROOT } from '../paths.ts';
 import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
 import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
+import { sortColumns } from './list-order.ts';
 import { addDays, formatPeriod, type PeriodSpan, type SeriesGrain, step } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { withSharedState } from './shared-state.ts';
@@ -104,7 +105,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     ...(breakdown ? { by: breakdown.name } : {}),
     rows:
       kpi.unit === 'table'
-        ? markUncovered(shaped, kpi.id, coverage, request.span)
+        ? markUncovered(shaped, kpi, coverage, request.span)
         : withWindow(
             kpi,
             shaped.map((row) => coverRow(row, kpi, coverage, request.span.grain, breakdown?.name)),
@@ -161,8 +162,10 @@ function knownShare(kpi: KpiDefinition, row: KpiRow): KpiRow {
  * data starts ..."), in place of what its SQL made of nothing (no row: "every ticket answered";
  * a row of zeros: "0 tickets"). A period whose rows hold a number is kept: a KPI over several
  * tables starts where the last of them does, and a campaign's cost before the first lead is data.
+ * The columns a list sorts by are not such a number: they place a row (bucket_order 1..7).
  */
-function markUncovered(rows: KpiRow[], id: string, coverage: Coverage, span: PeriodSpan): KpiRow[] {
+function markUncovered(rows: KpiRow[], kpi: KpiDefinition, coverage: Coverage, span: PeriodSpan): KpiRow[] {
+  const id = kpi.id;
   const periods: PeriodSpan[] = [];
   if (span.grain === 'range') periods.push(span);
   else
@@ -170,7 +173,11 @@ function markUncovered(rows: KpiRow[], id: string, coverage: Coverage, span: Per
       periods.push({ start, end: step(start, span.grain, 1), grain: span.grain });
   const within = (row: KpiRow, p: PeriodSpan) =>
     String(row.period_start) >= p.start && String(row.period_start) < p.end;
-  const holdsNumber = (row: KpiRow) => Object.values(row).some((v) => typeof v === 'number' && v !== 0);
+  const places = sortColumns(kpi.sql);
+  const holdsNumber = (row: KpiRow) =>
+    Object.entries(row).some(
+      ([key, v]) => typeof v === 'number' && v !== 0 && !places.has(key.toLowerCase()),
+    );
   const empty = periods.filter(
     (p) => periodCoverage(p, coverage) === 'none' && !rows.some((row) => within(row, p) && holdsNumber(row)),
   );
