@@ -94,11 +94,13 @@ const periodColumnsOf = new Map<string, Set<string>>();
 
 /**
  * The columns the SQL compares with a period's start (`o.closed_at >= p.period_start`,
- * `closed_at >= period_start`): what its periods count by. Read with the SQL lexer, so text in
- * comments and strings does not count.
+ * `closed_at >= period_start`): what its periods count by. `bound` names another column of
+ * the periods (`start_day`, for date columns). Read with the SQL lexer, so text in comments and
+ * strings does not count.
  */
-export function periodColumns(sql: string): Set<string> {
-  let found = periodColumnsOf.get(sql);
+export function periodColumns(sql: string, bound = 'period_start'): Set<string> {
+  const key = `${bound}\n${sql}`;
+  let found = periodColumnsOf.get(key);
   if (!found) {
     found = new Set<string>();
     for (const { tokens } of lexSql(sql).statements) {
@@ -111,11 +113,11 @@ export function periodColumns(sql: string): Set<string> {
         while (comparison(tokens[j])) j++;
         // An optional alias: p.period_start.
         if (tokens[j + 1]?.text === '.') j += 2;
-        if (tokens[j]?.text.toLowerCase() === 'period_start') found.add(column.text.toLowerCase());
+        if (tokens[j]?.text.toLowerCase() === bound) found.add(column.text.toLowerCase());
       }
     }
     if (periodColumnsOf.size > 1000) periodColumnsOf.clear();
-    periodColumnsOf.set(sql, found);
+    periodColumnsOf.set(key, found);
   }
   return found;
 }
@@ -129,19 +131,7 @@ export async function kpiCoverage(
   const tables = coverageColumns(kpi);
   // A KPI that names no dated column (a scratchpad KPI without `needs`): the whole data's span.
   if (tables.size === 0) return datasetCoverage(dataset);
-  const starts: { day: string; column: string }[] = [];
-  for (const [table, columns] of tables) {
-    const present = columns.filter((c) => dataset.has(table, c));
-    if (present.length === 0) continue;
-    const days = await firstDays(dataset, line, table);
-    const first = present
-      .flatMap((c) => {
-        const day = days.get(c);
-        return day ? [{ day, column: `${c} in ${table}` }] : [];
-      })
-      .sort((a, b) => a.day.localeCompare(b.day))[0];
-    if (first) starts.push(first);
-  }
+  const starts = [...(await tableStarts(dataset, kpi)).values()];
   // Every table must have begun: the latest of their first days. And none may have ended.
   const latestStart = starts.sort((a, b) => a.day.localeCompare(b.day)).at(-1);
   const exportAsOf = await line.asOf;
@@ -161,6 +151,47 @@ export async function kpiCoverage(
     asOf: ended?.end ?? exportAsOf,
     ...(ended && exportAsOf ? { endedTable: ended.table, exportAsOf } : {}),
   };
+}
+
+/**
+ * Where each dated table of a KPI begins: the first value of its coverage columns, e.g.
+ * orders → { day: '2026-05-01', column: 'ordered_at in orders' }. A table without dated rows
+ * is left out.
+ */
+export async function tableStarts(
+  dataset: Dataset,
+  kpi: Pick<KpiDefinition, 'needs'> & { sql?: string },
+): Promise<Map<string, { day: string; column: string }>> {
+  const line = timeline(dataset);
+  const starts = new Map<string, { day: string; column: string }>();
+  for (const [table, columns] of coverageColumns(kpi)) {
+    const present = columns.filter((c) => dataset.has(table, c));
+    if (present.length === 0) continue;
+    const days = await firstDays(dataset, line, table);
+    const first = present
+      .flatMap((c) => {
+        const day = days.get(c);
+        return day ? [{ day, column: `${c} in ${table}` }] : [];
+      })
+      .sort((a, b) => a.day.localeCompare(b.day))[0];
+    if (first) starts.set(table, first);
+  }
+  return starts;
+}
+
+/**
+ * The tables whose events the SQL counts within each period (an event column compared with the
+ * period's start: `o.closed_at >= p.period_start`, `x.spent_on >= p.start_day`), as opposed to
+ * those it reads over another span or as a state at the period's end (orders of the 12 months
+ * to it, customers active on its last day).
+ */
+export function periodTables(kpi: Pick<KpiDefinition, 'needs'> & { sql?: string }): Set<string> {
+  if (kpi.sql === undefined) return new Set();
+  const compared = new Set([...periodColumns(kpi.sql), ...periodColumns(kpi.sql, 'start_day')]);
+  const found = new Set<string>();
+  for (const [table, columns] of coverageColumns(kpi))
+    if (columns.some((c) => compared.has(c.toLowerCase()))) found.add(table);
+  return found;
 }
 
 function endedTables(dataset: Dataset, line: Timeline): Promise<Map<string, string>> {

@@ -6,7 +6,14 @@ import type { Dataset } from '../data/dataset.ts';
 import { quoteIdent } from '../data/sql-text.ts';
 import { PulseError } from '../errors.ts';
 import { TOOLKIT_ROOT } from '../paths.ts';
-import { type Coverage, coverageNote, kpiCoverage, periodCoverage } from './coverage.ts';
+import {
+  type Coverage,
+  coverageNote,
+  kpiCoverage,
+  periodCoverage,
+  periodTables,
+  tableStarts,
+} from './coverage.ts';
 import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
 import { sortColumns } from './list-order.ts';
@@ -105,7 +112,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     ...(breakdown ? { by: breakdown.name } : {}),
     rows:
       kpi.unit === 'table'
-        ? markUncovered(shaped, kpi, coverage, request.span)
+        ? markUncovered(shaped, kpi, coverage, request.span, await tableStarts(dataset, kpi))
         : withWindow(
             kpi,
             shaped.map((row) => coverRow(row, kpi, coverage, request.span.grain, breakdown?.name)),
@@ -162,9 +169,18 @@ function knownShare(kpi: KpiDefinition, row: KpiRow): KpiRow {
  * data starts ..."), in place of what its SQL made of nothing (no row: "every ticket answered";
  * a row of zeros: "0 tickets"). A period whose rows hold a number is kept: a KPI over several
  * tables starts where the last of them does, and a campaign's cost before the first lead is data.
- * The columns a list sorts by are not such a number: they place a row (bucket_order 1..7).
+ * Not every number is one: the columns a list sorts by place a row (bucket_order 1..7), and a
+ * table that has not begun yet is an absence only when the list counts its events in the period;
+ * read over a window or as a state (customers classified by their orders of the 12 months), every
+ * row rests on it, and customers grouped at $0 before the first order are no data.
  */
-function markUncovered(rows: KpiRow[], kpi: KpiDefinition, coverage: Coverage, span: PeriodSpan): KpiRow[] {
+function markUncovered(
+  rows: KpiRow[],
+  kpi: KpiDefinition,
+  coverage: Coverage,
+  span: PeriodSpan,
+  starts: ReadonlyMap<string, { day: string }>,
+): KpiRow[] {
   const id = kpi.id;
   const periods: PeriodSpan[] = [];
   if (span.grain === 'range') periods.push(span);
@@ -178,8 +194,14 @@ function markUncovered(rows: KpiRow[], kpi: KpiDefinition, coverage: Coverage, s
     Object.entries(row).some(
       ([key, v]) => typeof v === 'number' && v !== 0 && !places.has(key.toLowerCase()),
     );
+  const counted = periodTables(kpi);
+  // Every table not yet begun by the period's end is one whose events the list counts in it.
+  const standsWithout = (p: PeriodSpan) =>
+    [...starts].every(([table, { day }]) => day < p.end || counted.has(table));
   const empty = periods.filter(
-    (p) => periodCoverage(p, coverage) === 'none' && !rows.some((row) => within(row, p) && holdsNumber(row)),
+    (p) =>
+      periodCoverage(p, coverage) === 'none' &&
+      !(standsWithout(p) && rows.some((row) => within(row, p) && holdsNumber(row))),
   );
   if (empty.length === 0) return rows;
   const markers: KpiRow[] = empty.map((period) => ({

@@ -91,3 +91,60 @@ describe('resolution_time_distribution before the tickets start', () => {
     expect(september.map((r) => r.tickets)).toEqual([0, 30, 0, 0, 0, 0, 0]);
   });
 });
+
+describe('relationship_groups before the orders start', () => {
+  // Customers acquired through 2025; orders only from May 2026.
+  let dataset: Dataset;
+  beforeAll(async () => {
+    const customers = days('2025-01-01', '2025-12-31')
+      .filter((_, i) => i % 15 === 0)
+      .map((d, i) => `C${i},${d},`);
+    const orders = days('2026-05-01', '2026-10-31').map(
+      (d, i) => `O${i},C${i % customers.length},${d}T10:00:00,${100 + (i % 7) * 50},40`,
+    );
+    dataset = await exportOf({
+      'customers.csv': ['customer_id,acquired_at,churned_at', ...customers],
+      'orders.csv': ['order_id,customer_id,ordered_at,amount,cost', ...orders],
+    });
+  });
+
+  it('is no data, with where the orders start, not customers grouped at $0', async () => {
+    const rows = await kpiRows(dataset, 'relationship_groups', {
+      start: '2026-02-01',
+      end: '2026-06-01',
+      grain: 'month',
+    });
+    expect(rows.slice(0, 3)).toEqual(
+      ['2026-02-01', '2026-03-01', '2026-04-01'].map((start) =>
+        expect.objectContaining({
+          period_start: start,
+          value: null,
+          coverage: 'none',
+          coverage_note: expect.stringMatching(
+            /: the data starts 2026-05-01 \(the first ordered_at in orders\)$/,
+          ),
+        }),
+      ),
+    );
+    expect(rows.slice(3).map((r) => [r.period_start, r.group])).toEqual([
+      ['2026-05-01', 'true_friends'],
+      ['2026-05-01', 'butterflies'],
+      ['2026-05-01', 'barnacles'],
+      ['2026-05-01', 'strangers'],
+    ]);
+  });
+
+  it('keeps a group with no customers as 0 once the orders have begun', async () => {
+    // 25 customers; tenure_split 0 puts every one in long term: the short-term groups hold 0.
+    const rows = await kpiRows(dataset, 'relationship_groups', '2026-10', {
+      params: { tenure_split_months: '0' },
+    });
+    expect(rows.map((r) => [r.group, r.customers])).toEqual([
+      ['true_friends', expect.any(Number)],
+      ['butterflies', 0],
+      ['barnacles', expect.any(Number)],
+      ['strangers', 0],
+    ]);
+    expect(rows.reduce((n, r) => n + Number(r.customers), 0)).toBe(25);
+  });
+});
