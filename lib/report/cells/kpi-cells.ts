@@ -123,6 +123,22 @@ export async function kpiTable(
 }
 
 /**
+ * A list the data does not cover for the report's period (its rows are only "no data" markers)
+ * says why in place of its chart: "Resolution time: no data for March 2026: the data starts ...",
+ * never "No tickets resolved". True when it was said.
+ */
+export function saidNoData(
+  r: ReportContext,
+  title: string,
+  rows: readonly Readonly<Record<string, unknown>>[],
+): boolean {
+  const notes = rows.map((row) => (row.coverage === 'none' ? row.coverage_note : undefined));
+  if (notes.length === 0 || !notes.every((note) => typeof note === 'string')) return false;
+  r.unknown(title, [...new Set(notes)].join(' '));
+  return true;
+}
+
+/**
  * The periods a table leaves out, said once per reason: "No data for 7 periods: the data starts
  * 2026-07-01 (...)." rather than the same sentence for every week; a list's own note keeps its day.
  */

@@ -3,12 +3,13 @@
 import { buildNpsDistribution } from '../../charts/nps-distribution.ts';
 import { buildResolutionDistribution } from '../../charts/resolution-distribution.ts';
 import type { ReportContext } from '../context.ts';
-import { trend } from './kpi-cells.ts';
+import { saidNoData, trend } from './kpi-cells.ts';
 
 /** Tickets resolved in the period by how long they took (same day, 1–3 days, ...). */
 export async function resolutionDistribution(r: ReportContext): Promise<void> {
   const buckets = await r.rows('resolution_time_distribution');
   if (!buckets.available) return r.unavailable('Resolution time', buckets.missing);
+  if (saidNoData(r, 'Resolution time', buckets.rows)) return;
   r.chart(
     buildResolutionDistribution({
       format: r.format,

@@ -11,6 +11,7 @@ import { rowCaveat } from '../../render/tile-view.ts';
 import type { ReportContext } from '../context.ts';
 import type { Headline } from '../headline-gaps.ts';
 import { fromDataStart } from './data-start.ts';
+import { saidNoData } from './kpi-cells.ts';
 import { numberOrNull, rowsTable } from './kpi-charts.ts';
 
 /**
@@ -139,6 +140,7 @@ export async function revenueMix(r: ReportContext, history = 12): Promise<void> 
 export async function cohortRetention(r: ReportContext): Promise<void> {
   const cohorts = await r.rows('cohort_retention');
   if (!cohorts.available) return r.unavailable('Cohort retention', cohorts.missing);
+  if (saidNoData(r, 'Cohort retention', cohorts.rows)) return;
   if (cohorts.rows.length === 0) return;
   r.chart(
     buildCohortHeatmap({
@@ -158,6 +160,7 @@ export async function cohortRetention(r: ReportContext): Promise<void> {
 export async function relationshipGroups(r: ReportContext): Promise<void> {
   const groups = await r.rows('relationship_groups');
   if (!groups.available) return r.unavailable('Relationship groups', groups.missing);
+  if (saidNoData(r, 'Relationship groups', groups.rows)) return;
   r.chart(
     buildRelationshipQuadrant({
       id: 'relationship-groups',
