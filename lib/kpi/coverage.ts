@@ -9,7 +9,7 @@ import { dataAsOf, readFreshness, type TableFreshness } from '../data/freshness.
 import { lexSql, type Token } from '../data/sql-lexer.ts';
 import { quoteIdent } from '../data/sql-text.ts';
 import type { KpiDefinition } from './definition.ts';
-import { addDays, formatPeriod, type PeriodSpan, step } from './period.ts';
+import { addDays, addMonths, formatPeriod, type PeriodSpan, step } from './period.ts';
 
 export interface Coverage {
   /** First day with data (report time zone); null when the KPI's tables hold no dated rows. */
@@ -25,6 +25,12 @@ export interface Coverage {
   readonly endedTable?: string;
   /** ... whose as-of day is this. */
   readonly exportAsOf?: string;
+  /**
+   * Customers derived from orders (`"customers": {"from": "orders"}`) are acquired at their first
+   * order in the export: one who bought before it starts is taken as acquired later. Periods
+   * before `until` (a year of orders) are partial for a KPI that reads acquired_at.
+   */
+  readonly derivedAcquisition?: { readonly ordersStart: string; readonly until: string };
 }
 
 // A table whose events stop well before the rest of the export (orders exported to August, the
@@ -145,12 +151,34 @@ export async function kpiCoverage(
       return end && exportAsOf && end < exportAsOf ? [{ table, end }] : [];
     })
     .sort((a, b) => a.end.localeCompare(b.end))[0];
+  const derived = await derivedAcquisition(dataset, line, kpi);
   return {
     start: latestStart?.day ?? null,
     ...(latestStart ? { startColumn: latestStart.column } : {}),
     asOf: ended?.end ?? exportAsOf,
     ...(ended && exportAsOf ? { endedTable: ended.table, exportAsOf } : {}),
+    ...(derived ? { derivedAcquisition: derived } : {}),
   };
+}
+
+// A customer's first order in an export that starts mid-history is not their first order: a
+// year of orders tells most old customers from new ones, as new revenue's own 12 months do.
+const DERIVED_HISTORY_MONTHS = 12;
+
+async function derivedAcquisition(
+  dataset: Dataset,
+  line: Timeline,
+  kpi: Pick<KpiDefinition, 'needs'>,
+): Promise<Coverage['derivedAcquisition']> {
+  if (!kpi.needs.includes('customers.acquired_at')) return undefined;
+  if (dataset.tables.find((t) => t.table === 'customers')?.derivedFrom !== 'orders') return undefined;
+  const ordersStart = (await firstDays(dataset, line, 'orders')).get('ordered_at');
+  return ordersStart ? { ordersStart, until: addMonths(ordersStart, DERIVED_HISTORY_MONTHS) } : undefined;
+}
+
+/** Why a period before a year of orders is partial for a KPI reading derived acquisitions. */
+export function derivedAcquisitionNote(derived: NonNullable<Coverage['derivedAcquisition']>): string {
+  return `partial: customers come from their first order, and the orders start ${derived.ordersStart} (a year of orders, to ${derived.until}, tells new customers from older ones)`;
 }
 
 /**
@@ -202,7 +230,7 @@ function endedTables(dataset: Dataset, line: Timeline): Promise<Map<string, stri
     for (const { table, latest } of await line.freshness) {
       if (!latest || daysBetween(latest, asOf) < ENDED_GAP_DAYS) continue;
       const summary = dataset.tables.find((t) => t.table === table);
-      // A table built from another (customers from orders) ends where that one does.
+      // A table built from another (customers from orders) ends where that one does (below).
       if (!summary || summary.derivedFrom) continue;
       const rows = summary.loaded;
       const first = [...(await firstDays(dataset, line, table)).values()]
@@ -211,6 +239,11 @@ function endedTables(dataset: Dataset, line: Timeline): Promise<Map<string, stri
       if (!first || rows < ENDED_MIN_ROWS) continue;
       const perDay = rows / (daysBetween(first, latest) + 1);
       if (perDay * daysBetween(latest, asOf) >= ENDED_EXPECTED_EVENTS) ends.set(table, latest);
+    }
+    // Its own last day is only its last first order: customers acquired long ago keep ordering.
+    for (const { table, derivedFrom } of dataset.tables) {
+      const end = derivedFrom && ends.get(derivedFrom);
+      if (end) ends.set(table, end);
     }
     return ends;
   })();

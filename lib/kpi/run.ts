@@ -9,6 +9,7 @@ import { TOOLKIT_ROOT } from '../paths.ts';
 import {
   type Coverage,
   coverageNote,
+  derivedAcquisitionNote,
   kpiCoverage,
   periodCoverage,
   periodTables,
@@ -258,6 +259,12 @@ function coverRow(
       coverage_note: `partial: the ${kpi.window?.months}-month window starts before the data, which starts ${coverage.start}${ends}`,
     };
   }
+  if (own === 'full' && coverage.derivedAcquisition && period.start < coverage.derivedAcquisition.until)
+    return {
+      ...row,
+      coverage: 'partial',
+      coverage_note: derivedAcquisitionNote(coverage.derivedAcquisition),
+    };
   if (own === 'full') return row;
   return { ...row, coverage: own, coverage_note: coverageNote(period, coverage) ?? '' };
 }

@@ -6,6 +6,8 @@ import { buildRelationshipQuadrant } from '../../charts/relationship-quadrant.ts
 import { buildStackedRevenue } from '../../charts/stacked-revenue.ts';
 import { formatSettings } from '../../format/formatter.ts';
 import { summarySentence } from '../../insights/sentences.ts';
+import { type ComparedRow, wholeValue } from '../../kpi/compare.ts';
+import { formatPeriod, grainOf } from '../../kpi/period.ts';
 import type { KpiSeries } from '../../render/content.ts';
 import { rowCaveat } from '../../render/tile-view.ts';
 import type { ReportContext } from '../context.ts';
@@ -121,19 +123,59 @@ export async function revenueMix(r: ReportContext, history = 12): Promise<void> 
   }
   // New and recurring revenue read the same orders: both start where the data does.
   const { rows, note } = fromDataStart(fresh.history);
-  const recurringBy = new Map(recurring.history.map((row) => [row.period_start, row.value]));
+  const recurringBy = new Map(recurring.history.map((row) => [row.period_start, row]));
+  // A bar is drawn only where both parts are whole: a month the data covers in part reads as a
+  // fall, and a split the data cannot make (customers from their first order, in the export's
+  // first year) reads as no recurring revenue.
+  const whole = (row: ComparedRow) => {
+    const other = recurringBy.get(row.period_start);
+    return other !== undefined && wholeValue(row) !== null && wholeValue(other) !== null;
+  };
+  if (!rows.some(whole)) {
+    const last = rows.at(-1);
+    const why = textOf(last?.coverage_note) ?? textOf(last?.unknown_note);
+    r.unknown('New vs recurring revenue', why ?? 'no whole period to draw');
+    return;
+  }
+  const gaps = notDrawn(rows.filter((row) => !whole(row)));
+  const caption = [note, gaps].filter(Boolean).join(' ');
   r.chart(
     buildStackedRevenue({
       id: 'revenue-new-vs-recurring',
       points: rows.map((row) => ({
         period: row.period_start,
-        newRevenue: row.value,
-        recurringRevenue: recurringBy.get(row.period_start) ?? null,
+        newRevenue: whole(row) ? row.value : null,
+        recurringRevenue: whole(row) ? (recurringBy.get(row.period_start)?.value ?? null) : null,
       })),
-      ...(note ? { caption: note } : {}),
+      ...(caption ? { caption } : {}),
       format: r.format,
     }),
   );
+}
+
+/** "Not drawn: June 2026, partial: the data starts ...; 3 periods from July 2026, partial: ...." */
+function notDrawn(rows: readonly ComparedRow[]): string | undefined {
+  const byReason = new Map<string, ComparedRow[]>();
+  for (const row of rows) {
+    const why = textOf(row.coverage_note) ?? textOf(row.unknown_note) ?? 'no value';
+    byReason.set(why, [...(byReason.get(why) ?? []), row]);
+  }
+  const parts = [...byReason].map(([why, group]) => {
+    const first = group[0];
+    const label = first
+      ? formatPeriod({
+          start: first.period_start,
+          end: first.period_end,
+          grain: grainOf(first.period_start, first.period_end),
+        })
+      : '';
+    return `${group.length === 1 ? label : `${group.length} periods from ${label}`}, ${why}`;
+  });
+  return parts.length > 0 ? `Not drawn: ${parts.join('; ')}.` : undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Acquisition cohorts × months since acquisition → share still active. */
