@@ -1,6 +1,6 @@
 // How `pulse kpi` prints: exact JSON/CSV, or tables for people (one per KPI, or a scorecard).
 
-import type { RejectSummary } from '../data/rejects.ts';
+import type { TableRejectShare } from '../data/rejects.ts';
 import { objectsToCsv, renderTextTable } from '../format/table.ts';
 import {
   type FormatOptions,
@@ -13,6 +13,7 @@ import type { ComparedRow } from '../kpi/compare.ts';
 import { type PeriodSpan, periodLabel } from '../kpi/period.ts';
 import type { ComparedResult } from '../kpi/run-compared.ts';
 import { windowLabel } from '../kpi/window.ts';
+import { rejectedNote } from '../report/rejected-reads.ts';
 import type { OutputFormat } from './options.ts';
 
 const COMPARISON_FIELDS = new Set([
@@ -35,18 +36,29 @@ const COVERAGE_FIELDS = new Set(['coverage', 'coverage_note']);
 // window_start/window_end are said by the period column of a windowed KPI.
 const CORE_FIELDS = new Set(['id', 'period_start', 'period_end', 'value', 'window_start', 'window_end']);
 
+/**
+ * Rows left out (--allow-rejects) travel with every number computed without them: of the table
+ * it reads that lost the largest share, its rows rejected and their share (a sum over tables
+ * would count a file read into three tables three times); the note names every table's share.
+ */
+function leftOutFields(reads: readonly TableRejectShare[]): Record<string, unknown> {
+  const worst = reads.reduce<TableRejectShare | undefined>(
+    (most, r) => (most === undefined || r.share > most.share ? r : most),
+    undefined,
+  );
+  if (worst === undefined) return {};
+  return { rejected_rows: worst.rows, rejected_share: worst.share, rejected_note: rejectedNote(reads) };
+}
+
 export function renderKpiResults(
   results: readonly ComparedResult[],
   span: PeriodSpan,
   format: OutputFormat,
   options: FormatOptions,
   scorecard: boolean,
-  rejects?: Pick<RejectSummary, 'rows' | 'share'>,
+  rejected?: ReadonlyMap<string, readonly TableRejectShare[]>,
 ): string {
   if (format === 'json' || format === 'csv') {
-    // Rows left out of the data (--allow-rejects) travel with every number computed without them.
-    const leftOut =
-      rejects && rejects.rows > 0 ? { rejected_rows: rejects.rows, rejected_share: rejects.share } : {};
     const flat = results.flatMap<Record<string, unknown>>((r) =>
       r.available
         ? r.compared
@@ -61,7 +73,7 @@ export function renderKpiResults(
             },
           ],
     );
-    const rows = flat.map((row) => ({ ...row, ...leftOut }));
+    const rows = flat.map((row) => ({ ...row, ...leftOutFields(rejected?.get(String(row.id)) ?? []) }));
     return format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : objectsToCsv(rows);
   }
   if (scorecard) return renderScorecard(results, span, options);

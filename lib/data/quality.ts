@@ -5,7 +5,7 @@
 import type { Dataset } from './dataset.ts';
 import type { TableFreshness } from './freshness.ts';
 import { describeRule, type ProblemRule, type Severity } from './problems.ts';
-import { BANNER_REJECT_SHARE, formatRejectSummary, type TableRejects } from './rejects.ts';
+import { BANNER_REJECT_SHARE, formatRejectSummary, type TableRejects, tableRejectShares } from './rejects.ts';
 
 export interface DataQualityCheck {
   readonly severity: Severity;
@@ -67,7 +67,7 @@ export function buildDataQuality(
       total: rejects.total,
       share: rejects.share,
       label: formatRejectSummary(rejects),
-      banner: rejects.tables.some((t) => t.total > 0 && t.rows / t.total > BANNER_REJECT_SHARE),
+      banner: tableRejectShares(rejects.tables).some((t) => t.share > BANNER_REJECT_SHARE),
       tables: rejects.tables.filter((t) => t.rows > 0),
     },
     tables: dataset.tables.map((t) => ({

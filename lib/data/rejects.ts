@@ -16,6 +16,12 @@ export interface TableRejects {
   readonly total: number;
 }
 
+/** A table that lost rows, with the share of its own rows it lost. */
+export interface TableRejectShare extends TableRejects {
+  /** rows ÷ total. */
+  readonly share: number;
+}
+
 export interface RejectSummary {
   readonly rows: number;
   readonly total: number;
@@ -94,9 +100,18 @@ export async function summariseRejects(
   return { rows, total, share: total === 0 ? 0 : rows / total, tables };
 }
 
-/** The share of rows rejected (0 to 1): what the delivery code compares to its limit. */
+/** The share of all rows rejected (0 to 1), every table together. */
 export function rejectShare(dataset: { readonly rejects: Pick<RejectSummary, 'share'> }): number {
   return dataset.rejects.share;
+}
+
+/**
+ * The tables that lost rows, each with the share of its own rows: the one measure the report,
+ * sending and `pulse kpi` judge rejects by. A share of every table together would count a file
+ * mapped into three tables three times, and dilute 10 % of a small table in the large ones.
+ */
+export function tableRejectShares(tables: readonly TableRejects[]): TableRejectShare[] {
+  return tables.filter((t) => t.rows > 0 && t.total > 0).map((t) => ({ ...t, share: t.rows / t.total }));
 }
 
 /** `12 rows rejected (1.2 %)` */
@@ -105,16 +120,26 @@ export function formatRejectSummary(rejects: Pick<RejectSummary, 'rows' | 'share
 }
 
 /**
- * What a run computed on the good rows says on stderr: `2 rows rejected (4 %) were left out
- * (opportunities 2): \`pulse check\` lists them`. Undefined when no row was left out.
+ * What `pulse kpi` computed on the good rows says on stderr, per table its KPIs read:
+ * `rows rejected for data errors were left out of these numbers: 4 % of opportunities (2 of 50
+ * rows; close_rate, won_revenue); \`pulse check\` lists them`. Undefined when none read any.
  */
-export function leftOutNote(rejects: RejectSummary): string | undefined {
-  if (rejects.rows === 0) return undefined;
-  const tables = rejects.tables
-    .filter((t) => t.rows > 0)
-    .map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`)
+export function leftOutNote(readBy: ReadonlyMap<string, readonly TableRejectShare[]>): string | undefined {
+  const tables = new Map<string, { readonly read: TableRejectShare; readonly kpis: string[] }>();
+  for (const [kpi, reads] of readBy)
+    for (const read of reads) {
+      const entry = tables.get(read.table) ?? { read, kpis: [] };
+      entry.kpis.push(kpi);
+      tables.set(read.table, entry);
+    }
+  if (tables.size === 0) return undefined;
+  const lost = [...tables.values()]
+    .map(
+      ({ read, kpis }) =>
+        `${formatShare(read.share)} of ${read.table} (${read.rows.toLocaleString('en-US')} of ${read.total.toLocaleString('en-US')} rows; ${kpis.join(', ')})`,
+    )
     .join(', ');
-  return `${formatRejectSummary(rejects)} were left out of these numbers (${tables}): \`pulse check\` lists them`;
+  return `rows rejected for data errors were left out of these numbers: ${lost}; \`pulse check\` lists them`;
 }
 
 export function formatShare(share: number): string {
@@ -124,13 +149,23 @@ export function formatShare(share: number): string {
   return `${percent < 10 ? Number(percent.toPrecision(2)) : Math.round(percent)} %`;
 }
 
-/** Why a report must not be sent, or undefined: too many rows were left out of its numbers. */
+/**
+ * Why a report must not be sent, or undefined: a table it reads lost more than `maxShare` of its
+ * rows, so the numbers computed from it may be the rejects' as much as the business's.
+ */
 export function sendRefusal(
-  rejects: Pick<RejectSummary, 'rows' | 'share'> | undefined,
+  reads: readonly TableRejectShare[],
   maxShare = DEFAULT_MAX_SEND_REJECT_SHARE,
 ): string | undefined {
-  if (!rejects || rejects.share <= maxShare) return undefined;
-  return `${formatRejectSummary(rejects)}, more than the ${formatShare(maxShare)} allowed for sending; fix the export (\`pulse check\` lists every row) or raise PULSE_MAX_SEND_REJECT_SHARE`;
+  const over = reads.filter((r) => r.share > maxShare);
+  if (over.length === 0) return undefined;
+  const lost = over
+    .map(
+      (r) =>
+        `${r.table} lost ${formatShare(r.share)} of its rows (${r.rows.toLocaleString('en-US')} of ${r.total.toLocaleString('en-US')})`,
+    )
+    .join(', ');
+  return `${lost} to data errors, more than the ${formatShare(maxShare)} a table the report reads may lose for it to be sent; fix the export (\`pulse check\` lists every rejected row) or raise PULSE_MAX_SEND_REJECT_SHARE`;
 }
 
 /** `0.02`, `2%` or `2 %` → 0.02. */

@@ -20,7 +20,7 @@ export interface DataReadOptions {
   readonly mapping?: string;
   readonly allowRejects?: boolean;
   readonly maxRejectShare?: number;
-  /** Above this share of rejected rows the report is not sent (default 5 %). */
+  /** Above this share of a table's rows rejected, a report reading it is not sent (default 5 %). */
   readonly maxSendRejectShare?: number;
   /** DuckDB's memory and threads (PULSE_DUCKDB_*, or the config file's duckdb). */
   readonly engine?: EngineLimits;
@@ -138,8 +138,8 @@ function partialProblem(
 export function checkReportRun(run: ReportRun, maxSendRejectShare = DEFAULT_MAX_SEND_REJECT_SHARE): string[] {
   const { document } = run;
   const problems: string[] = [];
-  // Numbers from an export with too many unreadable rows are not sent (the owner hears why).
-  const refusal = sendRefusal(document.dataQuality?.rejected, maxSendRejectShare);
+  // Numbers from a table that lost too many rows are not sent (the owner hears why).
+  const refusal = sendRefusal(run.rejectedTables, maxSendRejectShare);
   if (refusal) problems.push(`${document.name}, ${document.periodLabel}: ${refusal}`);
   if (document.headline.length === 0) problems.push(`${document.name}: the report has no headline tiles`);
   // In a scoped report a company-wide number is not the scope's: it does not count here.

@@ -6,7 +6,7 @@
 
 import { describeRejectCause, ROW_RULES } from '../data/problems.ts';
 import type { DataQuality, DataQualityCheck, DataQualityTable } from '../data/quality.ts';
-import { formatShare, type TableRejects } from '../data/rejects.ts';
+import { formatShare, type TableRejects, tableRejectShares } from '../data/rejects.ts';
 import { DEFAULT_LOCALE, decimalSeparator, formatNumber } from '../format/values.ts';
 
 export interface RejectedRows {
@@ -74,11 +74,9 @@ export function describeRejectedRows(
   const percent = (part: number) => formatShare(part).replace('.', decimalSeparator(locale));
   // Of the tables the rejects came from: one file read into three tables is not three times
   // the rows, and 20 % of the deals is not 2 % of a ten-table export.
-  const from = (quality.rejected.tables ?? []).filter((t) => t.rows > 0 && t.total > 0);
+  const from = tableRejectShares(quality.rejected.tables ?? []);
   const shares =
-    from.length > 0
-      ? from.map((t) => `${percent(t.rows / t.total)} of ${t.table}`).join(', ')
-      : percent(share);
+    from.length > 0 ? from.map((t) => `${percent(t.share)} of ${t.table}`).join(', ') : percent(share);
   const label = `${formatNumber(rows, locale)} ${rows === 1 ? 'row' : 'rows'} rejected (${shares})`;
   const causes = rejectCauses(quality.checks ?? [], locale);
   return {

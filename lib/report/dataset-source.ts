@@ -8,7 +8,12 @@ import { runKpiCompared } from '../kpi/run-compared.ts';
 import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
-import { createRejectedReads, type RejectedRead, withoutComparisons } from './rejected-reads.ts';
+import {
+  createRejectedReads,
+  type RejectedRead,
+  readTogether,
+  withoutComparisons,
+} from './rejected-reads.ts';
 import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } from './scoped-kpis.ts';
 
 export interface DatasetSourceOptions {
@@ -35,6 +40,8 @@ export function createDatasetSource(
   readonly scopeOutcomes: () => ScopeOutcome[];
   /** The tables with rejected rows a KPI reads (rejected-reads.ts). */
   readonly rejectedReads: (kpi: KpiDefinition) => Promise<readonly RejectedRead[]>;
+  /** The tables with rejected rows any KPI the report computed reads: what sending judges. */
+  readonly rejectedTables: () => Promise<readonly RejectedRead[]>;
 } {
   const cache = new Map<string, Promise<unknown>>();
   let computed = 0;
@@ -49,9 +56,13 @@ export function createDatasetSource(
   }));
   const shown = new Map<string, readonly ComparedRow[]>();
   const rejectedReads = createRejectedReads(dataset);
+  const readByReport: Promise<readonly RejectedRead[]>[] = [];
   // A KPI reading a table that lost a material share of its rows is not compared over time.
-  const withRejects = async (kpi: KpiDefinition, rows: ComparedRow[], by?: string) =>
-    kpi.unit === 'table' ? rows : withoutComparisons(rows, await rejectedReads(kpi, by));
+  const withRejects = async (kpi: KpiDefinition, rows: ComparedRow[], by?: string) => {
+    const reads = rejectedReads(kpi, by);
+    readByReport.push(reads);
+    return kpi.unit === 'table' ? rows : withoutComparisons(rows, await reads);
+  };
   const outcomes = new Map<string, ScopeOutcome>();
   const { scope } = dataset;
   const inScopeTargets = scope ? scopedTargets(targets, scope) : targets;
@@ -129,6 +140,7 @@ export function createDatasetSource(
     shown: () => [...shown.values()].flat(),
     scopeOutcomes: () => [...outcomes.values()],
     rejectedReads: (kpi) => rejectedReads(kpi),
+    rejectedTables: async () => readTogether(await Promise.all(readByReport)),
   };
 }
 

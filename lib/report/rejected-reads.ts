@@ -6,7 +6,7 @@
 // change against an earlier period is drawn, as for amounts too often unknown (compare.ts).
 
 import type { Dataset } from '../data/dataset.ts';
-import { formatShare } from '../data/rejects.ts';
+import { formatShare, type TableRejectShare, tableRejectShares } from '../data/rejects.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 import { tablesRead } from '../kpi/tables-read.ts';
@@ -20,21 +20,15 @@ import type { RejectedReader } from '../render/rejected-rows.ts';
  */
 export const MATERIAL_REJECT_SHARE = 0.05;
 
-export interface RejectedRead {
-  readonly table: string;
-  readonly rows: number;
-  readonly total: number;
-  readonly share: number;
-}
+/** A table with rejected rows a KPI reads, and the share of its rows rejected. */
+export type RejectedRead = TableRejectShare;
 
 /** The tables with rejected rows a KPI reads; memoised per KPI and breakdown. */
 export function createRejectedReads(
   dataset: Pick<Dataset, 'db' | 'rejects'>,
 ): (kpi: KpiDefinition, by?: string) => Promise<readonly RejectedRead[]> {
   const cache = new Map<string, Promise<readonly RejectedRead[]>>();
-  const rejected = dataset.rejects.tables
-    .filter((t) => t.rows > 0 && t.total > 0)
-    .map((t) => ({ ...t, share: t.rows / t.total }));
+  const rejected = tableRejectShares(dataset.rejects.tables);
   return (kpi, by) => {
     if (rejected.length === 0) return Promise.resolve([]);
     const key = `${kpi.id}\u0000${by ?? ''}`;
@@ -50,6 +44,13 @@ export function createRejectedReads(
   };
 }
 
+/** Every table with rejected rows any of `reads` names, once: what a whole report read. */
+export function readTogether(reads: readonly (readonly RejectedRead[])[]): RejectedRead[] {
+  const tables = new Map<string, RejectedRead>();
+  for (const read of reads.flat()) tables.set(read.table, read);
+  return [...tables.values()];
+}
+
 /** The reads that withhold comparisons: tables that lost MATERIAL_REJECT_SHARE or more. */
 export function materialReads(reads: readonly RejectedRead[]): readonly RejectedRead[] {
   return reads.filter((r) => r.share >= MATERIAL_REJECT_SHARE);
@@ -63,9 +64,8 @@ export function materialReads(reads: readonly RejectedRead[]): readonly Rejected
 export function withoutComparisons(rows: ComparedRow[], reads: readonly RejectedRead[]): ComparedRow[] {
   const material = materialReads(reads);
   if (material.length === 0) return rows;
-  const shares = material.map((r) => `${formatShare(r.share)} of ${r.table}`).join(', ');
   // The tile says the shares beside the value; its comparisons only why they are missing.
-  const without = `without the ${shares} rejected`;
+  const without = rejectedNote(material);
   return rows.map((row) => ({
     ...row,
     previous_value: null,
@@ -81,6 +81,11 @@ export function withoutComparisons(rows: ComparedRow[], reads: readonly Rejected
     yoy_note: row.yoy_note ?? 'rows rejected',
     rejected_note: without,
   }));
+}
+
+/** "without the 20 % of opportunities rejected": the shares a value was computed without. */
+export function rejectedNote(reads: readonly RejectedRead[]): string {
+  return `without the ${reads.map((r) => `${formatShare(r.share)} of ${r.table}`).join(', ')} rejected`;
 }
 
 /** The headline KPIs computed without rejected rows, for the banner to name. */

@@ -31,7 +31,7 @@ import { describeRejectedRows } from '../render/rejected-rows.ts';
 import { type CellTiming, createContext } from './context.ts';
 import { createDatasetSource } from './dataset-source.ts';
 import type { ReportDefinition } from './define.ts';
-import { rejectedReaders } from './rejected-reads.ts';
+import { type RejectedRead, rejectedReaders } from './rejected-reads.ts';
 import { checkReportParams, ownParams } from './report-params.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { scopeNotes } from './scoped-kpis.ts';
@@ -75,6 +75,8 @@ export interface ReportRun {
   readonly timings: readonly CellTiming[];
   /** Set when the period was chosen for the user. */
   readonly periodNote?: string;
+  /** The tables with rejected rows its KPIs read, each with its share (sending's limit). */
+  readonly rejectedTables: readonly RejectedRead[];
 }
 
 /** Runs a report script's cells against a data folder. Writes nothing. */
@@ -229,6 +231,7 @@ export async function runReportOn(
     catalog,
     timings: state.timings,
     ...(note ? { periodNote: note } : {}),
+    rejectedTables: await source.rejectedTables(),
   };
 }
 

@@ -1,6 +1,6 @@
 // The data-quality report: `pulse check` (text and JSON) and the report's footer and banner.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,15 +179,20 @@ describe('pulse check', () => {
     const json = await cli({}, ...args, '--format', 'json');
     expect(json.code).toBe(0);
     expect(json.stderr).toContain(
-      'pulse: 2 rows rejected (4 %) were left out of these numbers (opportunities 2): `pulse check` lists them',
+      'pulse: rows rejected for data errors were left out of these numbers: 4 % of opportunities (2 of 50 rows; close_rate, avg_deal_size); `pulse check` lists them',
     );
     const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect(row).toMatchObject({ rejected_rows: 2, rejected_share: 0.04 });
+    for (const row of rows)
+      expect(row).toMatchObject({
+        rejected_rows: 2,
+        rejected_share: 0.04,
+        rejected_note: 'without the 4 % of opportunities rejected',
+      });
     const csv = await cli({}, ...args, '--format', 'csv');
-    expect(csv.stdout.split('\n')[0]).toContain(',rejected_rows,rejected_share');
+    expect(csv.stdout.split('\n')[0]).toContain(',rejected_rows,rejected_share,rejected_note');
     const table = await cli({}, ...args);
-    expect(table.stderr).toContain('2 rows rejected (4 %) were left out of these numbers');
+    expect(table.stderr).toContain('were left out of these numbers: 4 % of opportunities');
     // Clean data: nothing said, no field added.
     const clean = await cli(
       {},
@@ -203,6 +208,35 @@ describe('pulse check', () => {
     );
     expect(clean.stderr).toBe('');
     expect(JSON.parse(clean.stdout)[0]).not.toHaveProperty('rejected_rows');
+  });
+});
+
+describe('pulse kpi with rejects in one table of several', () => {
+  it('states the share of each table a KPI reads, not of every row the export holds', async () => {
+    // The same 2 of 50 deals rejected, beside 1,000 users close rate reads and 2,000 leads it
+    // does not: 0.07 % of every row together, 4 % of the deals.
+    const wide = join(dir, 'wide');
+    await mkdir(wide);
+    const deals = await readFile(join(data, 'opportunities.csv'), 'utf8');
+    await writeFile(join(wide, 'opportunities.csv'), deals);
+    const users = Array.from({ length: 1000 }, (_, i) => `U${i + 1}`);
+    await writeFile(join(wide, 'users.csv'), `user_id\n${users.join('\n')}\n`);
+    const leads = Array.from({ length: 2000 }, (_, i) => `L${i + 1},2026-10-0${(i % 9) + 1},open`);
+    await writeFile(join(wide, 'leads.csv'), `lead_id,created_at,status\n${leads.join('\n')}\n`);
+    const args = ['kpi', 'close_rate', 'new_leads', '--data', wide, '--period', '2026-10'];
+    const json = await cli({}, ...args, '--allow-rejects', '--format', 'json');
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe(
+      'pulse: rows rejected for data errors were left out of these numbers: 4 % of opportunities (2 of 50 rows; close_rate); `pulse check` lists them\n',
+    );
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    const close = rows.filter((r) => r.id === 'close_rate');
+    const leadRows = rows.filter((r) => r.id === 'new_leads');
+    expect(close.length).toBeGreaterThan(0);
+    expect(leadRows.length).toBeGreaterThan(0);
+    for (const row of close) expect(row).toMatchObject({ rejected_rows: 2, rejected_share: 0.04 });
+    // New leads read no row that was rejected: computed from every row, nothing to say.
+    for (const row of leadRows) expect(row).not.toHaveProperty('rejected_share');
   });
 });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNoErrors, type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { readRejectedRows } from '../../lib/data/read-rejected-rows.ts';
-import { rejectShare, sendRefusal } from '../../lib/data/rejects.ts';
+import { rejectShare, sendRefusal, tableRejectShares } from '../../lib/data/rejects.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
 import { Rng } from '../../tools/generate-sample/rng.ts';
 import { TEST_NOW, testCatalog } from '../helpers.ts';
@@ -168,9 +168,10 @@ describe('rejected rows', () => {
     );
     const lenient = { ...mixed, policy: { allowRejects: false, maxRejectShare: 0.01 } };
     expect(() => assertNoErrors(lenient)).not.toThrow();
-    expect(sendRefusal(mixed.rejects)).toBeUndefined();
-    expect(sendRefusal(mixed.rejects, 0.005)).toMatch(
-      /1,000 rows rejected \(0\.99 %\), more than the 0\.5 %/,
+    const reads = tableRejectShares(mixed.rejects.tables);
+    expect(sendRefusal(reads)).toBeUndefined();
+    expect(sendRefusal(reads, 0.005)).toMatch(
+      /^opportunities lost 0\.99 % of its rows \(1,000 of 101,000\) to data errors, more than the 0\.5 %/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { assertNoErrors, type Dataset } from '../../data/dataset.ts';
-import { leftOutNote } from '../../data/rejects.ts';
+import { leftOutNote, type TableRejectShare } from '../../data/rejects.ts';
 import { isScopeDimension, SCOPE_DIMENSIONS, scopeParams } from '../../data/scope.ts';
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
@@ -7,6 +7,7 @@ import { datasetCoverage, periodCoverage, uncoveredMessage } from '../../kpi/cov
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
 import { tablesRead } from '../../kpi/tables-read.ts';
 import { readTargets } from '../../kpi/targets.ts';
+import { createRejectedReads } from '../../report/rejected-reads.ts';
 import { classifyKpi, scopedTargets } from '../../report/scoped-kpis.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
@@ -81,14 +82,31 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
         if (companyWide.length > 0)
           io.stderr(`company-wide, not split by ${dataset.scope.dimensions}: ${companyWide.join(', ')}\n`);
       }
-      // Allowed rejects are never silent: said on stderr, and on every JSON or CSV row.
-      const leftOut = leftOutNote(dataset.rejects);
+      // Allowed rejects are never silent: said on stderr, and on every JSON or CSV row, as the
+      // share of each table a KPI reads (as the report says it).
+      const rejected = await rejectedReadsOf(dataset, results);
+      const leftOut = leftOutNote(rejected);
       if (leftOut) io.stderr(`pulse: ${leftOut}\n`);
       io.stdout(
-        renderKpiResults(results, span, options.format, options, Boolean(flags.values.all), dataset.rejects),
+        renderKpiResults(results, span, options.format, options, Boolean(flags.values.all), rejected),
       );
       return 0;
     },
     { scope, ...(tables ? { tables } : {}) },
   );
+}
+
+/** Per KPI computed, the tables with rejected rows it reads. */
+async function rejectedReadsOf(
+  dataset: Dataset,
+  results: readonly ComparedResult[],
+): Promise<Map<string, readonly TableRejectShare[]>> {
+  const reads = createRejectedReads(dataset);
+  const byKpi = new Map<string, readonly TableRejectShare[]>();
+  for (const result of results) {
+    if (!result.available) continue;
+    const read = await reads(result.kpi, result.by);
+    if (read.length > 0) byKpi.set(result.kpi.id, read);
+  }
+  return byKpi;
 }
