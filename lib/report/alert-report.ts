@@ -23,6 +23,11 @@ export interface AlertFinding {
   readonly verdict: AlertVerdict;
   /** "Churn rate 2.4 % is above 2.0 % (October 2026)": the subject and first line. */
   readonly headline: string;
+  /**
+   * The headline and the verdict's reason, as `pulse alert test` and the alert's body say them:
+   * "Close rate unknown (October 2026): it rests on 6 deals", the unknown said once.
+   */
+  readonly sentence: string;
 }
 
 export interface AlertReportOptions {
@@ -50,7 +55,7 @@ export function alertReport(
       options.onEvaluated?.(findings);
       const shown = findings.filter((f) => options.announce?.has(f.key));
       if (shown.length === 0) {
-        r.markdown(findings.map((f) => `${f.headline}: ${f.verdict.reason}.`).join('\n\n'));
+        r.markdown(findings.map((f) => `${f.sentence}.`).join('\n\n'));
         return;
       }
       const lines = shown.map((f) => (options.cleared ? cleared(f) : f.headline));
@@ -87,7 +92,15 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     );
   const { unit, direction, title } = series.kpi;
   const say = (value: number | null) => (value === null ? 'unknown' : r.format.value(value, unit));
-  const finding = (key: string, label: string, value: number | null, verdict: AlertVerdict): AlertFinding => {
+  // `why` is the unknown reason given to the verdict: said alone after a headline that already
+  // says the value is unknown, where the verdict's "unknown: why" would say it twice.
+  const finding = (
+    key: string,
+    label: string,
+    value: number | null,
+    verdict: AlertVerdict,
+    why: string,
+  ): AlertFinding => {
     const who = label ? `${title} (${label})` : title;
     const what =
       rule.when === 'above' || rule.when === 'below'
@@ -101,20 +114,22 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
       verdict.holds === null
         ? `${who} ${say(value)} (${r.periodLabel})`
         : `${who} ${say(value)} ${what} (${r.periodLabel})`;
-    return { key, label, value, verdict, headline };
+    const sentence = `${headline}: ${value === null ? why : verdict.reason}`;
+    return { key, label, value, verdict, headline, sentence };
   };
   if (!rule.by) {
     const current = series.current;
     const value = current ? wholeValue(current) : null;
+    const why = String(current?.coverage_note ?? current?.comparison_note ?? 'no data for the period');
     const verdict = evaluateAlert(rule, {
       unit,
       direction,
       value,
-      unknownReason: String(current?.coverage_note ?? current?.comparison_note ?? 'no data for the period'),
+      unknownReason: why,
       target: current?.target ?? null,
       history: series.history.map(wholeValue),
     });
-    return [finding('', '', value, verdict)];
+    return [finding('', '', value, verdict, why)];
   }
   // For unusual, each value's own history: the trailing periods, broken down. A count or a sum
   // follows each value: a rep who won deals last period and none now won $0, the number a "below"
@@ -144,18 +159,19 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
           tooFewToJudge(unit, o, ratioNouns(series.kpi).items) === null ? wholeValue(o) : null,
         ]),
     );
+    const why =
+      few !== null
+        ? `it rests on ${few} (a group needs ${MIN_SAMPLE} before it is judged)`
+        : String(row.coverage_note ?? 'no data for the period');
     const verdict = evaluateAlert(rule, {
       unit,
       direction,
       value,
-      unknownReason:
-        few !== null
-          ? `it rests on ${few} (a group needs ${MIN_SAMPLE} before it is judged)`
-          : String(row.coverage_note ?? 'no data for the period'),
+      unknownReason: why,
       target: row.target ?? null,
       history: periods.map((p) => own.get(p) ?? null),
     });
-    return finding(key, `${rule.by} ${key}`, value, verdict);
+    return finding(key, `${rule.by} ${key}`, value, verdict, why);
   });
 }
 

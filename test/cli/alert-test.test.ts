@@ -26,6 +26,14 @@ describe('pulse alert test', () => {
             owner: 'CRM Ops <crm-ops@example.com>',
             recipients: ['cs-lead@example.com'],
           },
+          {
+            name: 'reps-close',
+            alert: { kpi: 'close_rate', when: 'below', value: 0.5, by: 'rep' },
+            cron: '0 8 * * *',
+            timezone: 'UTC',
+            owner: 'CRM Ops <crm-ops@example.com>',
+            recipients: ['sales-lead@example.com'],
+          },
         ],
       }),
     );
@@ -51,5 +59,21 @@ describe('pulse alert test', () => {
     expect(level.code, level.stderr).toBe(0);
     expect(level.stdout).toMatch(/^alert churn-high: churn_rate above 0\.01, October 2026$/m);
     expect(level.stdout).not.toContain('note:');
+  });
+
+  it('says why a value is unknown once, after the headline that says it is unknown', async () => {
+    // Dev Tanaka closed 6 deals in October 2026: too few for a close rate to judge.
+    const run = await pulse(['alert', 'test', 'reps-close', '--period', '2026-10'], {
+      PULSE_SCHEDULES: schedules,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      '  unknown       Close rate (rep Dev Tanaka) unknown (October 2026): it rests on 6 deals (a group needs 10 before it is judged); never seen by the scheduler\n',
+    );
+    expect(run.stdout).not.toMatch(/unknown \([^)]*\): unknown:/);
+    // A judged value keeps its verdict's reason.
+    expect(run.stdout).toMatch(
+      /HOLDS {9}Close rate \(rep Daniel Varga\) 0\.0 % is below 50\.0 % \(October 2026\): is below the line/,
+    );
   });
 });

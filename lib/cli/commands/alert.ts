@@ -67,7 +67,7 @@ export async function alertCommand(flags: ParsedFlags, io: CliIo, reports: Repor
     const seen = last
       ? `; last seen ${last.state} since ${last.since.slice(0, 16).replace('T', ' ')} (${last.period})`
       : '; never seen by the scheduler';
-    return `  ${verdict.padEnd(13)} ${f.headline}: ${f.verdict.reason}${seen}`;
+    return `  ${verdict.padEnd(13)} ${f.sentence}${seen}`;
   });
   if (options.format === 'json') {
     io.stdout(
