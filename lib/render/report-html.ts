@@ -2,6 +2,7 @@ import type { Chart } from '../charts/chart.ts';
 import { renderSvg } from '../charts/render.ts';
 import { buildSparkline } from '../charts/sparkline.ts';
 import { wholeValue } from '../kpi/compare.ts';
+import { formatLocal } from '../kpi/local-date.ts';
 import type { Grain } from '../kpi/period.ts';
 import type { Block, KpiSeries, ReportDocument } from './content.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -23,7 +24,7 @@ export async function renderReportHtml(document: ReportDocument, options: Render
   return templates.report({
     ...document,
     dataAsOf: document.dataAsOf ?? 'unknown',
-    generatedAt: formatInstant(document.generatedAt),
+    generatedAt: formatInstant(document.generatedAt, document.timeZone),
     css: templates.css,
     blocks,
   });
@@ -114,8 +115,11 @@ function uniqueId(id: string, ids: Set<string>): string {
   return candidate;
 }
 
-/** 2026-11-01T06:00:00.000Z → 2026-11-01 06:00 UTC. */
-export function formatInstant(iso: string): string {
+/**
+ * 2026-11-01T23:30:00Z → 2026-11-02 00:30 Europe/Berlin: in the zone the report counts its days
+ * in, so "N days before this report" (stale-export.ts) counts from the day the header shows.
+ */
+export function formatInstant(iso: string, timeZone: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return Number.isNaN(date.getTime()) ? iso : formatLocal(date, timeZone);
 }

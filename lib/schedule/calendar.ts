@@ -42,27 +42,6 @@ export function nextScheduledRun(schedule: CronSchedule, after: Date): Date | nu
   return calendar(schedule).nextRun(after);
 }
 
-/** "2026-11-01 07:00 Europe/Berlin" for people. */
-export function formatLocal(instant: Date, timezone: string): string {
-  return `${localDate(instant, timezone)} ${timeFormatter(timezone).format(instant)} ${timezone}`;
-}
-
-// Intl formatters are slow to build and the daemon asks for the same zones again and again.
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
-function timeFormatter(timezone: string): Intl.DateTimeFormat {
-  let found = timeFormatters.get(timezone);
-  if (!found) {
-    found = new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    timeFormatters.set(timezone, found);
-  }
-  return found;
-}
-
 /**
  * The period a run reports: the last complete period before the run's local day. The monthly
  * run of 2026-11-01 07:00 (Berlin) reports October 2026, whenever it actually happens to run.

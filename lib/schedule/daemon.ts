@@ -5,8 +5,9 @@
 import { sendAlert } from '../deliver/alert.ts';
 import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
+import { formatLocal } from '../kpi/local-date.ts';
 import { formatPeriod, periodArgument } from '../kpi/period.ts';
-import { formatLocal, nextScheduledRun, periodForScheduledRun } from './calendar.ts';
+import { nextScheduledRun, periodForScheduledRun } from './calendar.ts';
 import type { Clock } from './clock.ts';
 import { planRuns, type RunPlan } from './plan-runs.ts';
 import {

@@ -5,7 +5,8 @@
 import type { AlertState } from '../deliver/alert-states.ts';
 import type { SendRecord } from '../deliver/ledger.ts';
 import { buildResendCommand } from '../deliver/resend-command.ts';
-import { formatLocal, nextScheduledRun } from './calendar.ts';
+import { formatLocal } from '../kpi/local-date.ts';
+import { nextScheduledRun } from './calendar.ts';
 import { describeState, type RunRecord } from './run-records.ts';
 import type { Schedule } from './schedule-config.ts';
 
