@@ -120,7 +120,7 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
   if (!rule.by) {
     const current = series.current;
     const value = current ? wholeValue(current) : null;
-    const why = String(current?.coverage_note ?? current?.comparison_note ?? 'no data for the period');
+    const why = unknownWhy(current);
     const verdict = evaluateAlert(rule, {
       unit,
       direction,
@@ -160,9 +160,7 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
         ]),
     );
     const why =
-      few !== null
-        ? `it rests on ${few} (a group needs ${MIN_SAMPLE} before it is judged)`
-        : String(row.coverage_note ?? 'no data for the period');
+      few !== null ? `it rests on ${few} (a group needs ${MIN_SAMPLE} before it is judged)` : unknownWhy(row);
     const verdict = evaluateAlert(rule, {
       unit,
       direction,
@@ -173,6 +171,14 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     });
     return finding(key, `${rule.by} ${key}`, value, verdict, why);
   });
+}
+
+/**
+ * Why a row has no value to judge: its period outside the data, or too little of its input known
+ * ("amount known for 20 of 40 deals created only"); "no data" only when there is no row.
+ */
+function unknownWhy(row: ComparedRow | undefined): string {
+  return String(row?.coverage_note ?? row?.unknown_note ?? row?.comparison_note ?? 'no data for the period');
 }
 
 function breakdownKey(row: ComparedRow, by: string): string {

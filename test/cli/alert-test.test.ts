@@ -2,7 +2,7 @@
 // evaluate another one (the export is behind the clock), it says so rather than let a HOLDS read
 // as an alert about to fire.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,14 @@ describe('pulse alert test', () => {
             owner: 'CRM Ops <crm-ops@example.com>',
             recipients: ['sales-lead@example.com'],
           },
+          ...['', 'owner'].map((by) => ({
+            name: `pipeline-low${by ? `-by-${by}` : ''}`,
+            alert: { kpi: 'pipeline_created', when: 'below', value: 1000, ...(by ? { by } : {}) },
+            cron: '0 8 * * *',
+            timezone: 'UTC',
+            owner: 'CRM Ops <crm-ops@example.com>',
+            recipients: ['sales-lead@example.com'],
+          })),
         ],
       }),
     );
@@ -75,5 +83,40 @@ describe('pulse alert test', () => {
     expect(run.stdout).toMatch(
       /HOLDS {9}Close rate \(rep Daniel Varga\) 0\.0 % is below 50\.0 % \(October 2026\): is below the line/,
     );
+  });
+
+  it('says why a value with too few amounts known is unknown, for the whole KPI and per group', async () => {
+    // July to October 2026: 20 deals a month with an amount, and 20 more created each month
+    // whose amount is blank in October only: half of October's amounts are known.
+    const data = join(dir, 'half-known');
+    await mkdir(data);
+    const rows = ['opportunity_id,created_at,closed_at,status,amount,owner_id'];
+    let id = 0;
+    for (const month of ['07', '08', '09', '10'])
+      for (let day = 1; day <= 20; day++) {
+        const at = `2026-${month}-${String(day).padStart(2, '0')}`;
+        const owner = `U${day % 2}`;
+        rows.push(`O${++id},${at},${at},${day % 2 ? 'won' : 'lost'},100,${owner}`);
+        rows.push(`O${++id},${at},,open,${month === '10' ? '' : '100'},${owner}`);
+      }
+    // The export runs to the month's end, so October is whole.
+    rows.push(`O${++id},2026-10-31,2026-10-31,lost,100,U0`);
+    await writeFile(join(data, 'opportunities.csv'), `${rows.join('\n')}\n`);
+    const whole = await pulse(['alert', 'test', 'pipeline-low', '--data', data], {
+      PULSE_SCHEDULES: schedules,
+    });
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toContain(
+      '  unknown       Pipeline created unknown (October 2026): amount known for 21 of 41 deals created only;',
+    );
+    const byOwner = await pulse(['alert', 'test', 'pipeline-low-by-owner', '--data', data], {
+      PULSE_SCHEDULES: schedules,
+    });
+    expect(byOwner.code, byOwner.stderr).toBe(0);
+    // Each owner created deals in October: "no data for the period" would be untrue.
+    expect(byOwner.stdout).toContain(
+      '  unknown       Pipeline created (owner U1) unknown (October 2026): amount known for 10 of 20 deals created only;',
+    );
+    expect(byOwner.stdout).not.toContain('no data for the period');
   });
 });
