@@ -240,6 +240,41 @@ describe('pulse kpi with rejects in one table of several', () => {
   });
 });
 
+describe('pulse kpi with material rejects', () => {
+  it('draws no change against an earlier period when a table it reads lost 5 % or more, as the report', async () => {
+    // 3 of 30 deals rejected (10 %), closed in September and October: the change could be the rejects'.
+    const lost = join(dir, 'lost');
+    await mkdir(lost);
+    const deals = ['opportunity_id,amount,created_at,closed_at,status'];
+    for (let i = 1; i <= 26; i++)
+      deals.push(`O${i},${i * 10},2026-08-01,2026-${i % 2 ? '09-01' : '10-15'},${i % 3 ? 'won' : 'lost'}`);
+    deals.push('O27,50,2026-08-01,2026-10-31,lost'); // the export runs to the end of October
+    for (let i = 1; i <= 3; i++) deals.push(`X${i},100,2026-08-01,2026-10-15,Closed Won`);
+    await writeFile(join(lost, 'opportunities.csv'), `${deals.join('\n')}\n`);
+    const run = await cli(
+      {},
+      'kpi',
+      'close_rate',
+      '--data',
+      lost,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const [row] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(row).toMatchObject({
+      change: null,
+      previous_value: null,
+      comparison_note: 'rows rejected',
+      rejected_note: 'without the 10 % of opportunities rejected',
+    });
+    expect(row?.value).not.toBeNull();
+  });
+});
+
 describe('the report', () => {
   it('says how many rows were left out, with a banner above 1 %, and what the checks found', async () => {
     const definition = defineReport({

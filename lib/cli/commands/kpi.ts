@@ -7,7 +7,7 @@ import { datasetCoverage, periodCoverage, uncoveredMessage } from '../../kpi/cov
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
 import { tablesRead } from '../../kpi/tables-read.ts';
 import { readTargets } from '../../kpi/targets.ts';
-import { createRejectedReads } from '../../report/rejected-reads.ts';
+import { createRejectedReads, withoutComparisons } from '../../report/rejected-reads.ts';
 import { classifyKpi, scopedTargets } from '../../report/scoped-kpis.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
@@ -87,9 +87,13 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
       const rejected = await rejectedReadsOf(dataset, results);
       const leftOut = leftOutNote(rejected);
       if (leftOut) io.stderr(`pulse: ${leftOut}\n`);
-      io.stdout(
-        renderKpiResults(results, span, options.format, options, Boolean(flags.values.all), rejected),
+      // A KPI reading a table that lost a material share is not compared, as in the report.
+      const shown = results.map((result) =>
+        result.available && result.kpi.unit !== 'table'
+          ? { ...result, compared: withoutComparisons(result.compared, rejected.get(result.kpi.id) ?? []) }
+          : result,
       );
+      io.stdout(renderKpiResults(shown, span, options.format, options, Boolean(flags.values.all), rejected));
       return 0;
     },
     { scope, ...(tables ? { tables } : {}) },
