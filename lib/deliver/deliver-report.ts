@@ -24,6 +24,7 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
   const restatements: string[] = [];
   let stopped: string | undefined;
   let stale: string | undefined;
+  let staleUncovered = false;
   let periodLabel = request.period ? formatPeriod(request.period) : undefined;
   let period = knownPeriod;
   for (const recipients of groupByParams(request.recipients).values()) {
@@ -78,7 +79,10 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
       const problem = noData
         ? `the export is stale: ${(error as Error).message}; nothing was sent`
         : `the report failed: ${(error as Error).message}`;
-      if (noData) stale ??= problem;
+      if (noData && stale === undefined) {
+        stale = problem;
+        staleUncovered = true;
+      }
       env.log.write({
         event: 'report_failed',
         level: 'error',
@@ -160,6 +164,7 @@ export async function deliverReport(request: DeliveryRequest, env: DeliveryEnv):
     ...(stopped ? { stopped } : {}),
     restatements,
     ...(stale ? { stale } : {}),
+    ...(stale && staleUncovered ? { staleUncovered: true } : {}),
   };
   const alert: Alert | undefined = buildDeliveryAlert(request, result);
   const onlyStale =

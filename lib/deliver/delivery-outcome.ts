@@ -47,11 +47,18 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   if (result.state === 'sent' || result.state === 'dry-run' || result.state === 'interrupted')
     return undefined;
   const c = countOutcomes(result.groups);
-  const what = `${request.schedule} (${request.definition.name}${result.periodLabel ? `, ${result.periodLabel}` : ''})`;
+  // An alert's run is keyed by its episode in the ledger (`name#key#1`): the owner reads its name.
+  const [verb, , alert] = request.definition.command ?? [];
+  const isAlert = verb === 'alert' && alert !== undefined;
+  const noun = isAlert ? 'alert' : 'report';
+  const period = result.periodLabel ? `, ${result.periodLabel}` : '';
+  const what = isAlert
+    ? `${alert} (alert${period})`
+    : `${request.schedule} (${request.definition.name}${period})`;
   const missing = c.failed + c.notSent;
   const parts = [
     ...(missing > 0 || c.unknown === 0
-      ? [`${missing} of ${c.recipients} recipients did not get the report`]
+      ? [`${missing} of ${c.recipients} recipients did not get the ${noun}`]
       : []),
     ...(c.unknown > 0 ? [`${c.unknown} of ${c.recipients} may not have (outcome unknown)`] : []),
   ];
@@ -59,7 +66,7 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
   const details: string[] = [];
   for (const group of result.groups) {
     const who = Object.keys(group.params).length ? ` for ${JSON.stringify(group.params)}` : '';
-    for (const problem of group.problems) details.push(`report${who} not sent: ${problem}`);
+    for (const problem of group.problems) details.push(`${noun}${who} not sent: ${problem}`);
     for (const o of group.outcomes) {
       if (o.state === 'failed')
         details.push(
@@ -87,8 +94,7 @@ export function buildDeliveryAlert(request: DeliveryRequest, result: DeliveryRes
     fix.push('fix the report or the data (`npx pulse check`), then resend');
   }
   // An alert's message is not sent by hand: its test shows what it said (`pulse send` refuses it).
-  const [verb, , alert] = request.definition.command ?? [];
-  if (verb === 'alert' && alert && result.period) {
+  if (isAlert && result.period) {
     const outcomes = result.groups.flatMap((g) => g.outcomes);
     const refused = outcomes.filter((o) => o.state === 'failed' && isAddressRefused(o.failure));
     if (missing > refused.length)

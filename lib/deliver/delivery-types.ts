@@ -67,6 +67,8 @@ export interface DeliveryResult {
   readonly restatements: readonly string[];
   /** Set when nothing went out because the data does not cover the period yet. */
   readonly stale?: string;
+  /** With `stale`: the export holds nothing of the period, so it cannot be sent even in part. */
+  readonly staleUncovered?: boolean;
   /** What the run decided besides sending (an alert: "holds since ..., not sent again"). */
   readonly notes?: readonly string[];
 }

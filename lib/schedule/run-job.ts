@@ -146,7 +146,7 @@ export async function runScheduledJob(
         scheduledAt,
         base,
         startedAt,
-        result.stale,
+        { ...result, stale: result.stale },
         ownerTold,
         env,
         deps,
@@ -230,7 +230,7 @@ async function waitForData(
   scheduledAt: Date,
   base: Pick<RunRecord, 'schedule' | 'scheduledAt' | 'report' | 'period'>,
   startedAt: string,
-  stale: string,
+  { stale, staleUncovered }: { stale: string; staleUncovered?: boolean },
   ownerTold: boolean,
   env: DeliveryEnv,
   deps: JobDeps,
@@ -264,10 +264,13 @@ async function waitForData(
               ? `, and again at each later run that reports ${formatPeriod(span)} (the next: ${formatLocal(next, schedule.timezone)})`
               : ''
           }; refresh the export in ${env.dataDir}`,
-          // An alert is not sent by hand: what it would say on the data there is, is its test.
+          // An alert is not sent by hand: what it says on the latest data the export holds is its
+          // test. A report is sent now only marked partial, and only if the export reaches into it.
           schedule.alert
-            ? `to see what it would say on the data there is: npx pulse alert test ${schedule.name} --period ${base.period}`
-            : `to send it now, marked partial: npx pulse send ${schedule.name} --period ${base.period} --partial`,
+            ? `to see what it says on the latest data the export holds: npx pulse alert test ${schedule.name}`
+            : staleUncovered
+              ? `nothing of ${formatPeriod(span)} is in the export yet: it cannot be sent, even in part, before the export reaches it`
+              : `to send it now, marked partial: npx pulse send ${schedule.name} --period ${base.period} --partial`,
         ],
       },
       env,

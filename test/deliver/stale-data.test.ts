@@ -50,6 +50,12 @@ describe('a stale export', { timeout: 120_000 }, () => {
     expect(smtp.delivered.map((m) => m.recipients)).toEqual([[OWNER.address]]);
     const [alert] = await subjects(smtp, OWNER.address);
     expect(alert).toMatch(/not sent, the export is stale/);
+    // Nothing of November is in it: no `pulse send --partial` offered, which would fail.
+    const told = (await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '')).text ?? '';
+    expect(told).toContain(
+      'nothing of November 2026 is in the export yet: it cannot be sent, even in part, before the export reaches it',
+    );
+    expect(told).not.toContain('--partial');
     // Half an hour later, still stale: tried again, the owner is not told twice.
     h.clock.set(new Date(scheduled.getTime() + STALE_RETRY_MS));
     const again = await runScheduledJob(schedule, scheduled, deps);
@@ -82,6 +88,8 @@ describe('a stale export', { timeout: 120_000 }, () => {
         /the export is stale: data as of 2026-10-16, report for October 2026 \(partial: the data ends 2026-10-16\)/,
       );
       expect(smtp.to('a@example.com')).toHaveLength(0);
+      const told = (await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '')).text ?? '';
+      expect(told).toContain('to send it now, marked partial: npx pulse send');
       // pulse send --partial: on purpose, and the message says so.
       const result = await deliverReport(
         {

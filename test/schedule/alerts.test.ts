@@ -364,6 +364,10 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     const record = await runScheduledJob(alertSchedule({}), FIRST, h.deps({ port: smtp.port }));
     expect(record.state).toBe('failed');
     const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
+    // Named as the owner named it, not by its ledger key (churn-high#…#1).
+    expect(mail.subject).toBe(
+      '[crm-pulse] churn-high (alert, October 2026): 1 of 1 recipients did not get the alert',
+    );
     expect(mail.text).toContain("the schedule's next run sends it again while the condition holds");
     expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-10');
     expect(mail.text).not.toContain('pulse send');
@@ -482,9 +486,13 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(smtp.to('cs-lead@example.com')).toHaveLength(0);
     const [owner] = await subjects(smtp, OWNER.address);
     expect(owner).toMatch(/the export is stale/);
-    // The command it offers is one an alert has: its test, not a send that refuses alerts.
+    // The command it offers is one an alert has: its test, not a send that refuses alerts; on
+    // the latest data there is, as a test of November, which the export holds nothing of, fails.
     const mail = await simpleParser(smtp.to(OWNER.address)[0]?.raw ?? '');
-    expect(mail.text).toContain('npx pulse alert test churn-high --period 2026-11');
+    expect(mail.text).toContain(
+      'to see what it says on the latest data the export holds: npx pulse alert test churn-high\n',
+    );
+    expect(mail.text).not.toContain('--period 2026-11');
     expect(mail.text).not.toContain('pulse send');
   });
 });
