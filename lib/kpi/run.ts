@@ -259,6 +259,12 @@ function coverRow(
       coverage_note: `partial: the ${kpi.window?.months}-month window starts before the data, which starts ${coverage.start}${ends}`,
     };
   }
+  // Growth over the period before, of a period the data covers in part, compares part of one
+  // period with the whole of the other: a fall the business never had.
+  if (own === 'partial' && span?.reads === 'previous')
+    return blank(
+      `no data for ${formatPeriod(period)}: it is compared with the period before, and it is ${coverageNote(period, coverage)}`,
+    );
   if (own === 'full' && coverage.derivedAcquisition && period.start < coverage.derivedAcquisition.until)
     return {
       ...row,

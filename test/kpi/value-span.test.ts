@@ -29,13 +29,13 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 type Row = Record<string, unknown>;
-async function kpiRows(id: string): Promise<Row[]> {
+async function kpiRows(id: string, data = dir): Promise<Row[]> {
   const run = await pulse(
     [
       'kpi',
       id,
       '--data',
-      dir,
+      data,
       '--grain',
       'month',
       '--from',
@@ -79,6 +79,26 @@ describe('what a value reads beyond its period', () => {
     expect(september?.coverage).toBeUndefined();
     expect(september?.value).toBeCloseTo(1, 12);
     expect(october?.value).toBeCloseTo(0, 12);
+  });
+
+  it('growth of a period the export ends in is no data: part of it against the whole period before', async () => {
+    const cut = await mkdtemp(join(tmpdir(), 'pulse-value-span-cut-'));
+    try {
+      const orders = ['order_id,customer_id,ordered_at,amount'];
+      for (let day = 1; day <= 30; day++)
+        orders.push(`S${day},C1,2026-09-${String(day).padStart(2, '0')},10`);
+      for (let day = 1; day <= 20; day++)
+        orders.push(`O${day},C1,2026-10-${String(day).padStart(2, '0')},10`);
+      await writeFile(join(cut, 'orders.csv'), orders.join('\n'));
+      const october = (await kpiRows('revenue_growth', cut)).find((row) => row.period_start === '2026-10-01');
+      expect(october?.value).toBeNull(); // not −33 %: 20 days against 30
+      expect(october?.coverage).toBe('none');
+      expect(october?.coverage_note).toBe(
+        'no data for October 2026: it is compared with the period before, and it is partial: the data ends 2026-10-20',
+      );
+    } finally {
+      await rm(cut, { recursive: true, force: true });
+    }
   });
 
   it('the period before is found in the SQL, not in its comments or strings', () => {
