@@ -16,6 +16,9 @@ import {
   unreadableProblems,
 } from './structure-checks.ts';
 
+/** Tables an export often gives one row per line of: what a row of them is called. */
+const LINE_ITEMS: Readonly<Record<string, string>> = { orders: 'order', opportunities: 'deal' };
+
 export interface ValidationOptions {
   /** The clock: anything after it is "in the future". ISO instant. */
   readonly now: string;
@@ -255,6 +258,9 @@ class TableChecker {
   private requiredHint(column: ColumnSpec, count: number): string | undefined {
     const source = this.staged.columns.get(column.name)?.sourceColumn;
     if (!source) return undefined;
+    // Grouped, the value is an aggregate of lines: a `where` would drop lines, not groups.
+    if (this.staged.grouped)
+      return `the mapping's "group" gave no ${column.name} for these rows: fill the lines its aggregate reads in the export (leaving lines out with "where" would only drop them)`;
     const file = basename(this.file);
     if (count >= this.staged.raw.rowCount)
       return `${source} is blank on every row: if another column holds ${column.name}, ${inMapping(this.spec.name, renameKey('<that column>', column.name), this.staged.mappingFile, file)}`;
@@ -286,7 +292,7 @@ class TableChecker {
       key.join(', '),
       '__n > 1',
       `a unique ${key.join(' + ')} (each repeat is listed with the line of the first)`,
-      undefined,
+      this.staged.grouped ? undefined : this.repeatHint(),
       `concat(${value}, ' (first at ${unit} ', __first, ')')`,
       `(SELECT *, row_number() OVER w AS __n, first_value(__loc) OVER w AS __first
         FROM ${quoteIdent(this.staged.relation)}
@@ -295,6 +301,16 @@ class TableChecker {
       undefined,
       repeats,
     );
+  }
+
+  // An export of one row per order line (or per product of a deal) repeats the id on every
+  // line: the mapping's `group` makes one contract row of them.
+  private repeatHint(): string | undefined {
+    const item = LINE_ITEMS[this.spec.name];
+    const [key] = this.spec.primaryKey;
+    if (!item || !key) return undefined;
+    const source = this.staged.columns.get(key)?.sourceColumn ?? key;
+    return `if the export has a row per line of each ${item}, make one row of them with the mapping's "group": {"by": ${JSON.stringify(source)}, "aggregate": {...}} (mappings/README.md, "Order lines")`;
   }
 
   private checkOrderedPairs(): void {

@@ -1,0 +1,77 @@
+// An export of one row per order line, read without `group` or with it: what `pulse check` tells
+// its user to do must be something the mapping can do (found by a new-user trial: a `where` on a
+// grouped amount fails, and repeated order ids never pointed at `group`).
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pulse } from '../support/cli.ts';
+
+let dir: string;
+const lines = [
+  'Order ID,Customer Email,Created At,Line Total',
+  '#1,ada@example.com,2026-10-02 09:15,10.00',
+  '#1,ada@example.com,2026-10-02 09:15,5.00',
+  '#2,bo@example.com,2026-10-03 10:00,',
+  '#2,bo@example.com,2026-10-03 10:00,',
+  '#3,cy@example.com,2026-10-04 11:00,7.00',
+];
+const aggregate = {
+  customer_id: 'any_value("Customer Email")',
+  ordered_at: 'min("Created At")',
+  amount: 'sum("Line Total"::DECIMAL(38,6))',
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pulse-lines-'));
+  await writeFile(join(dir, 'shop.csv'), `${lines.join('\n')}\n`);
+  const rename = {
+    'Order ID': 'order_id',
+    'Customer Email': 'customer_id',
+    'Created At': 'ordered_at',
+    'Line Total': 'amount',
+  };
+  await writeFile(
+    join(dir, 'flat.json'),
+    JSON.stringify({
+      tables: { orders: { files: 'shop.csv', rename, dates: { ordered_at: '%Y-%m-%d %H:%M' } } },
+    }),
+  );
+  await writeFile(
+    join(dir, 'grouped.json'),
+    JSON.stringify({
+      tables: {
+        orders: {
+          files: 'shop.csv',
+          group: { by: 'Order ID', aggregate },
+          rename: { 'Order ID': 'order_id' },
+          dates: { ordered_at: '%Y-%m-%d %H:%M' },
+        },
+      },
+    }),
+  );
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const check = (mapping: string) =>
+  pulse(['check', '--data', dir, '--mapping', join(dir, mapping)], { PULSE_NOW: '2026-11-02T08:00:00Z' });
+
+describe('pulse check on an export of order lines', () => {
+  it('read line by line, says the repeated order ids may be lines, and how to group them', async () => {
+    const run = await check('flat.json');
+    expect(run.stdout).toMatch(/duplicate/);
+    expect(run.stdout).toContain(
+      'if the export has a row per line of each order, make one row of them with the mapping\'s "group": {"by": "Order ID", "aggregate": {...}}',
+    );
+  });
+
+  it('grouped, an order whose lines are all blank is not told to be left out with a `where` it cannot have', async () => {
+    const run = await check('grouped.json');
+    expect(run.stdout).toMatch(/amount/);
+    expect(run.stdout).not.toContain('add "where"');
+    expect(run.stdout).toContain(
+      'fix: the mapping\'s "group" gave no amount for these rows: fill the lines its aggregate reads in the export',
+    );
+  });
+});
