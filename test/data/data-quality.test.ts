@@ -240,6 +240,25 @@ describe('pulse kpi with rejects in one table of several', () => {
   });
 });
 
+describe('pulse query over data with rejected rows', () => {
+  it('says which rows the tables it queries leave out, so a count is not taken for the export', async () => {
+    const run = await cli(
+      {},
+      'query',
+      'SELECT count(*) AS n FROM opportunities',
+      '--data',
+      data,
+      '--format',
+      'csv',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('48');
+    expect(run.stderr).toContain(
+      'warning: rows rejected for contract errors are not in the tables you query: 2 of 50 rows of opportunities (4 %)',
+    );
+  });
+});
+
 describe('pulse kpi with material rejects', () => {
   it('draws no change against an earlier period when a table it reads lost 5 % or more, as the report', async () => {
     // 3 of 30 deals rejected (10 %), closed in September and October: the change could be the rejects'.

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { usedParams } from '../../data/database.ts';
 import type { Dataset } from '../../data/dataset.ts';
+import { formatShare, tableRejectShares } from '../../data/rejects.ts';
 import { formatResultTable } from '../../dev/result-table.ts';
 import { PulseError } from '../../errors.ts';
 import { objectsToCsv } from '../../format/table.ts';
@@ -115,9 +116,18 @@ async function queryPrompt(
   );
 }
 
+// The contract tables hold only the rows that passed the checks: a count over them is not the
+// export's, and says so, with what was left out.
 function warnOfContractErrors(dataset: Dataset, io: CliIo): void {
   const errors = dataset.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    io.stderr(`warning: the data has contract errors (${errors.length} kinds); \`pulse check\` lists them\n`);
-  }
+  if (errors.length === 0) return;
+  const lost = tableRejectShares(dataset.rejects.tables).map(
+    (t) =>
+      `${t.rows.toLocaleString('en-US')} of ${t.total.toLocaleString('en-US')} rows of ${t.table} (${formatShare(t.share)})`,
+  );
+  io.stderr(
+    lost.length > 0
+      ? `warning: rows rejected for contract errors are not in the tables you query: ${lost.join(', ')}; \`pulse check\` lists them\n`
+      : `warning: the data has contract errors (${errors.length} kinds); \`pulse check\` lists them\n`,
+  );
 }
