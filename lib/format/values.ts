@@ -109,9 +109,9 @@ export function formatExtra(
   if (/(^|_)(rate|share|churn|gross_margin|roi|retention|attainment)$/.test(name))
     return formatKpiValue(value, 'ratio', options);
   if (MONEY_NAME.test(name)) return formatKpiValue(value, 'money', options);
-  if ((name === 'numerator' || name === 'denominator') && kpiUnit === 'money') {
-    return formatKpiValue(value, 'money', options);
-  }
+  // A money KPI is an amount per something (spend per customer, revenue per order): its
+  // numerator is money, its denominator a count.
+  if (name === 'numerator' && kpiUnit === 'money') return formatKpiValue(value, 'money', options);
   return formatNumber(value, locale);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { axisFormat, formatLabel, vegaLocale } from '../../lib/charts/units.ts';
 import { createFormatter, formatOptionsFromEnv } from '../../lib/format/formatter.ts';
-import { formatFixed } from '../../lib/format/values.ts';
+import { formatExtra, formatFixed } from '../../lib/format/values.ts';
 import { decomposeSum } from '../../lib/insights/decompose.ts';
 import { formatAmount, sumChangeSentence } from '../../lib/insights/sentences.ts';
 
@@ -91,5 +91,13 @@ describe('the report formatter', () => {
     expect(() => formatOptionsFromEnv({ PULSE_CURRENCY: 'EURO' })).toThrow(/PULSE_CURRENCY "EURO"/);
     expect(() => formatOptionsFromEnv({ PULSE_LOCALE: 'xx-YY' })).toThrow(/PULSE_LOCALE "xx-YY"/);
     expect(() => formatOptionsFromEnv({ PULSE_LOCALE: 'not a locale' })).toThrow(/PULSE_LOCALE/);
+  });
+});
+
+describe('the columns beside a money KPI', () => {
+  it('show its numerator as money and its denominator as the count it is (orders, customers)', () => {
+    const options = { currency: 'USD' };
+    expect(formatExtra('numerator', 1200, 'money', options)).toBe('$1,200');
+    expect(formatExtra('denominator', 40, 'money', options)).toBe('40');
   });
 });
