@@ -95,7 +95,7 @@ describe('a project beside the toolkit', () => {
     const copied = await pulse(['copy', 'kpi', 'close_rate'], {}, project);
     expect(copied.stderr).toBe('');
     expect(copied.stdout).toMatch(
-      /copied queries\/sales\/close_rate\.sql to queries\/sales\/close_rate\.sql/,
+      /copied the built-in queries\/sales\/close_rate\.sql \(crm-pulse\) to queries\/sales\/close_rate\.sql/,
     );
     const file = join(project, 'queries', 'sales', 'close_rate.sql');
     const text = await readFile(file, 'utf8');

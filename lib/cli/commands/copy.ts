@@ -33,7 +33,9 @@ export async function copyCommand(
   }
   const copied = what === 'kpi' ? await copyKpi(name, project) : await copyReport(name, project);
   const shown = relative(io.cwd, copied.to) || copied.to;
-  io.stdout(`copied ${copied.from} to ${shown}; it now replaces the built-in ${what} ${name}\n`);
+  io.stdout(
+    `copied the built-in ${copied.from} (crm-pulse) to ${shown}; it now replaces the built-in ${what} ${name}\n`,
+  );
   return 0;
 }
 
