@@ -80,6 +80,8 @@ export interface ReportDocument {
   readonly headlineGaps?: string;
   /** "What changed and why": sentences with an optional small chart each. */
   readonly changes: readonly ReportChange[];
+  /** The chart the e-mail shows under its tiles (r.leadChart). */
+  readonly leadChart?: Chart;
   readonly blocks: readonly Block[];
   /** Every KPI the report asked for, for the footer's definitions. */
   readonly kpiIds: readonly string[];

@@ -1,3 +1,4 @@
+import type { Chart } from '../charts/chart.ts';
 import { renderPng, renderSvg } from '../charts/render.ts';
 import type { ReportDocument } from './content.ts';
 import type { RenderOptions } from './report-html.ts';
@@ -31,31 +32,37 @@ const MAX_CHANGE_CHARTS = 3;
 export async function renderEmail(document: ReportDocument, options: RenderOptions): Promise<RenderedEmail> {
   const tiles = document.headline.map((series) => buildTileView(series, options.grain, document.format));
   const images: EmailImage[] = [];
+  const toImage = async (chart: Chart): Promise<EmailImage> => ({
+    file: `${chart.id}.png`,
+    png: renderPng(await renderSvg(chart), { scale: 2 }),
+    width: chart.width,
+    height: chart.height,
+    alt: chart.alt,
+  });
+  const imageRef = (image: EmailImage) => ({
+    src: `charts/${image.file}`,
+    width: image.width,
+    height: image.height,
+    alt: image.alt,
+  });
+  const lead = document.leadChart ? await toImage(document.leadChart) : undefined;
+  if (lead) images.push(lead);
   const changes = [];
   for (const change of document.changes) {
-    if (!change.chart || images.length >= MAX_CHANGE_CHARTS) {
-      changes.push({ text: change.text });
+    if (!change.chart || images.length >= MAX_CHANGE_CHARTS + (lead ? 1 : 0)) {
+      changes.push({ lines: lines(change.text) });
       continue;
     }
-    const file = `${change.chart.id}.png`;
-    const image = {
-      file,
-      png: renderPng(await renderSvg(change.chart), { scale: 2 }),
-      width: change.chart.width,
-      height: change.chart.height,
-      alt: change.chart.alt,
-    };
+    const image = await toImage(change.chart);
     images.push(image);
-    changes.push({
-      text: change.text,
-      image: { src: `charts/${file}`, width: image.width, height: image.height, alt: image.alt },
-    });
+    changes.push({ lines: lines(change.text), image: imageRef(image) });
   }
   const html = loadTemplates().email({
     ...document,
     dataAsOf: document.dataAsOf ?? 'unknown',
     tileRows: pairs(tiles.map(emailTile)),
     changes,
+    ...(lead ? { lead: imageRef(lead) } : {}),
     attachmentName: 'report.html',
   });
   return { subject: emailSubject(document), html, text: plainText(document, tiles), images };
@@ -120,4 +127,9 @@ function pairs<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += 2) out.push(items.slice(i, i + 2));
   return out;
+}
+
+// A finding's text may be a lead and a list ("Not judged: ... - Revenue: ..."): one paragraph a line.
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
 }

@@ -9,7 +9,8 @@ import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/al
 import { type ComparedRow, wholeValue, yearAgo } from '../kpi/compare.ts';
 import { MIN_SAMPLE, tooFewToJudge } from '../kpi/sample-size.ts';
 import type { KpiSeries } from '../render/content.ts';
-import { bars, trend } from './cells/kpi-cells.ts';
+import { bars } from './cells/kpi-cells.ts';
+import { trendChart } from './cells/kpi-charts.ts';
 import { explainChanges } from './cells/what-changed.ts';
 import type { ReportContext } from './context.ts';
 import { defineReport, type ReportDefinition } from './define.ts';
@@ -67,7 +68,8 @@ export function alertReport(
       const own = rule.by ? await breakdownSeries(r, rule.kpi, rule.by, shown) : [];
       r.headline(own.length > 0 ? own : [series]);
       await r.section('Why', async () => {
-        await trend(r, own[0] ?? series, { history: 13 });
+        // The trend is the message's own chart: in the e-mail too, under the value.
+        r.leadChart(trendChart(own[0] ?? series, { format: r.format }));
         const by = rule.by ?? series.kpi.breakdowns[0]?.name;
         // With `by` the alert is about one value; this explains how the whole moved, and says so.
         const whole = rule.by ? { title: `${series.kpi.title} (overall)` } : {};
@@ -75,7 +77,7 @@ export function alertReport(
           r,
           [{ id: rule.kpi, ...(by ? { by } : {}), nouns: ratioNouns(series.kpi), ...whole }],
           // The alert crossed a line: how its KPI moved is worth showing, usual swing or not.
-          { top: 1, minimumZ: 0 },
+          { top: 1, minimumZ: 0, charts: false },
         );
         if (rule.by) await bars(r, rule.kpi, { by: rule.by });
       });

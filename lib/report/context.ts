@@ -69,6 +69,8 @@ export interface ReportContext {
   headline(series: Headline): void;
   /** One "what changed and why" finding: shown here and in the e-mail. */
   change(text: string, chart?: Chart): void;
+  /** A chart shown here and, under the tiles, in the e-mail too (an alert's trend). */
+  leadChart(chart: Chart | undefined): void;
   markdown(text: string): void;
   tiles(series: readonly KpiSeries[]): void;
   chart(chart: Chart | undefined): void;
@@ -89,6 +91,7 @@ export interface ContextState {
   /** "Not in this data: ...": the preferred headline KPIs that gave way. */
   headlineGaps?: string;
   readonly changes: ReportChange[];
+  leadChart?: Chart;
   readonly timings: CellTiming[];
 }
 
@@ -135,6 +138,11 @@ export function createContext(
       state.changes.push(chart ? { text, chart } : { text });
       target.push({ kind: 'markdown', text });
       if (chart) target.push({ kind: 'chart', chart });
+    },
+    leadChart: (chart) => {
+      if (!chart) return;
+      state.leadChart = chart;
+      target.push({ kind: 'chart', chart });
     },
     markdown: (text) => target.push({ kind: 'markdown', text }),
     tiles: (series) => {

@@ -192,6 +192,7 @@ export async function runReportOn(
     headline: state.headline,
     ...(state.headlineGaps ? { headlineGaps: state.headlineGaps } : {}),
     changes: state.changes,
+    ...(state.leadChart ? { leadChart: state.leadChart } : {}),
     blocks: state.blocks,
     kpiIds: [...new Set(source.shown().map((r) => r.id))].sort(),
     freshness,

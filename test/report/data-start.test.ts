@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ComparedRow } from '../../lib/kpi/compare.ts';
 import { addMonths, parsePeriod } from '../../lib/kpi/period.ts';
 import type { KpiSeries } from '../../lib/render/content.ts';
+import { renderEmail } from '../../lib/render/email-html.ts';
 import { fromDataStart } from '../../lib/report/cells/data-start.ts';
 import { trendChart } from '../../lib/report/cells/kpi-charts.ts';
 import { explainChanges } from '../../lib/report/cells/what-changed.ts';
@@ -168,6 +169,34 @@ describe('what changed, beside the movers it names', () => {
       expect(text).toMatch(/^Close rate /);
       expect(text).toMatch(/^Not judged against a usual swing:\n\n- New customers: /m);
       expect(text).not.toContain('- Close rate');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('says in the e-mail too when nothing could be judged, instead of leaving the section out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-not-judged-mail-'));
+    await writeDeals(dir);
+    const young = defineReport({
+      name: 'young',
+      title: 'Young',
+      grain: 'month',
+      async build(r) {
+        await explainChanges(r, [{ id: 'close_rate' }]);
+      },
+    });
+    try {
+      const { document } = await runReport(young, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-04'),
+      });
+      const email = await renderEmail(document, { grain: 'month' });
+      expect(email.html).toContain('What changed and why');
+      expect(email.text).toMatch(
+        /What changed and why:\n- Too little history to judge which moves are unusual:/,
+      );
     } finally {
       await rm(dir, { recursive: true });
     }

@@ -92,6 +92,13 @@ describe('KPI alerts', { timeout: 180_000 }, () => {
     expect(mail.text).toContain('Churn rate 1.4 % is above 1.0 % (October 2026)');
     expect(mail.text).toMatch(/npx pulse alert test churn-high --period 2026-10/);
     expect(mail.attachments.some((a) => a.contentType === 'image/png' && a.cid)).toBe(true);
+    // The message's own trend, inline under the value, as the README promises.
+    const trend = mail.attachments.find((a) => a.filename === 'churn_rate-trend.png');
+    expect(trend?.cid).toBeTruthy();
+    // One chart: the trend; what changed says how it moved in words, not with a second line chart.
+    expect([...(mail.html || '').matchAll(/<img [^>]*alt="([^"]{0,30})/g)].map((m) => m[1])).toEqual([
+      'Churn rate rose to 1.4 % in Oc',
+    ]);
     for (const day of [1, 2, 3]) {
       h.clock.set(new Date(FIRST.getTime() + day * DAY));
       const again = await runScheduledJob(schedule, new Date(FIRST.getTime() + day * DAY), deps);

@@ -41,6 +41,8 @@ export async function explainChanges(
     history?: number;
     /** The least move, in usual swings, that is news (default 1); 0 explains any change. */
     minimumZ?: number;
+    /** Draw each mover's chart (default true); false where the KPI's trend is drawn already. */
+    charts?: boolean;
   } = {},
 ): Promise<void> {
   const history = options.history ?? 13;
@@ -80,7 +82,7 @@ export async function explainChanges(
         ? series[0]?.current?.coverage_note
         : undefined;
     // "Nothing unusual" only of the KPIs that were judged; the rest say why they could not be.
-    r.markdown(
+    r.change(
       typeof partial === 'string'
         ? `Not compared: ${r.periodLabel} is covered only in part (${partial}).`
         : [
@@ -111,6 +113,10 @@ export async function explainChanges(
         : ` ${unusualness(mover, r.period.grain, r.format)}`;
     // From where the data starts: months before it drawn empty would read as zero.
     const drawn = fromDataStart(kpiSeries.history.slice(1));
+    if (options.charts === false) {
+      r.change(`${sentence}${unusual}`);
+      continue;
+    }
     r.change(
       `${sentence}${unusual}`,
       buildTrend({
@@ -137,7 +143,7 @@ export async function explainChanges(
   );
   const rejected = uncompared.length > 0 ? rejectedText(uncompared) : undefined;
   const footnote = [rest, rejected].filter(Boolean).join('\n\n');
-  if (footnote) r.markdown(footnote);
+  if (footnote) r.change(footnote);
 }
 
 function rejectedText(titles: readonly string[]): string {
