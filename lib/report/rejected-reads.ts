@@ -25,7 +25,7 @@ export type RejectedRead = TableRejectShare;
 
 /** The tables with rejected rows a KPI reads; memoised per KPI and breakdown. */
 export function createRejectedReads(
-  dataset: Pick<Dataset, 'db' | 'rejects'>,
+  dataset: Pick<Dataset, 'db' | 'rejects' | 'tables'>,
 ): (kpi: KpiDefinition, by?: string) => Promise<readonly RejectedRead[]> {
   const cache = new Map<string, Promise<readonly RejectedRead[]>>();
   const rejected = tableRejectShares(dataset.rejects.tables);
@@ -35,9 +35,14 @@ export function createRejectedReads(
     let reads = cache.get(key);
     if (!reads) {
       // SQL DuckDB cannot parse reads, as far as anyone can tell, every table with rejects.
-      reads = tablesRead([kpi], by, dataset.db).then((tables) =>
-        rejected.filter((t) => tables === undefined || (tables as ReadonlySet<string>).has(t.table)),
-      );
+      reads = tablesRead([kpi], by, dataset.db).then((tables) => {
+        if (tables === undefined) return rejected;
+        // A table derived from another (customers from orders) lacks what that one lost.
+        const read = new Set<string>(tables);
+        for (const { table, derivedFrom } of dataset.tables)
+          if (derivedFrom && read.has(table)) read.add(derivedFrom);
+        return rejected.filter((t) => read.has(t.table));
+      });
       cache.set(key, reads);
     }
     return reads;

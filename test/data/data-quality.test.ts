@@ -240,6 +240,40 @@ describe('pulse kpi with rejects in one table of several', () => {
   });
 });
 
+describe('customers derived from orders that lost rows', () => {
+  it('are computed without those orders too, and said so', async () => {
+    const shop = join(dir, 'shop');
+    await mkdir(shop);
+    const orders = ['order_id,customer_id,ordered_at,amount'];
+    for (let i = 1; i <= 18; i++) orders.push(`O${i},C${i},2026-10-${String(i).padStart(2, '0')},10`);
+    orders.push('O19,C19,2026-10-19,', 'O20,C20,2026-10-31,'); // 2 of 20 (10 %) without an amount
+    await writeFile(join(shop, 'orders.csv'), `${orders.join('\n')}\n`);
+    const mapping = join(dir, 'shop.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { orders: { files: 'orders.csv' }, customers: { from: 'orders' } } }),
+    );
+    const run = await cli(
+      {},
+      'kpi',
+      'new_customers',
+      '--data',
+      shop,
+      '--mapping',
+      mapping,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const [row] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(row).toMatchObject({ value: 18, rejected_note: 'without the 10 % of orders rejected' });
+    expect(run.stderr).toContain('10 % of orders (2 of 20 rows; new_customers)');
+  });
+});
+
 describe('pulse query over data with rejected rows', () => {
   it('says which rows the tables it queries leave out, so a count is not taken for the export', async () => {
     const run = await cli(
