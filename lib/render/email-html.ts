@@ -62,7 +62,8 @@ export async function renderEmail(document: ReportDocument, options: RenderOptio
     dataAsOf: document.dataAsOf ?? 'unknown',
     tileRows: pairs(tiles.map(emailTile)),
     changes,
-    ...(lead ? { lead: imageRef(lead) } : {}),
+    // The page says under a chart why it starts late or leaves periods out: so does the e-mail.
+    ...(lead ? { lead: { ...imageRef(lead), caption: document.leadChart?.caption } } : {}),
     attachmentName: 'report.html',
   });
   return { subject: emailSubject(document), html, text: plainText(document, tiles), images };
@@ -109,7 +110,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
     ...tiles.map((t) => `- ${t.sentence}`),
     ...(document.headlineGaps ? ['', document.headlineGaps] : []),
     ...(document.changes.length > 0
-      ? ['', 'What changed and why:', ...document.changes.map((c) => `- ${c.text}`)]
+      ? ['', 'What changed and why:', ...document.changes.flatMap((c) => textItem(c.text))]
       : []),
     ...(document.scope && document.scope.notes.length > 0
       ? ['', `About ${document.scope.label}:`, ...document.scope.notes.map((n) => `- ${n}`)]
@@ -129,7 +130,17 @@ function pairs<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-// A finding's text may be a lead and a list ("Not judged: ... - Revenue: ..."): one paragraph a line.
+// A finding's text may be a lead and a Markdown list ("Not judged: ... - Revenue: ..."): one
+// paragraph a line, the list's items with a bullet.
 function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line.trim() !== '');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.replace(/^- /, '• '));
+}
+
+/** A finding as a list item of the text e-mail; its own list indented under it. */
+function textItem(text: string): string[] {
+  const [first = '', ...rest] = text.split('\n').filter((line) => line.trim() !== '');
+  return [`- ${first}`, ...rest.map((line) => `  ${line}`)];
 }

@@ -195,7 +195,62 @@ describe('what changed, beside the movers it names', () => {
       const email = await renderEmail(document, { grain: 'month' });
       expect(email.html).toContain('What changed and why');
       expect(email.text).toMatch(
-        /What changed and why:\n- Too little history to judge which moves are unusual:/,
+        /What changed and why:\n- Too little history to judge which moves are unusual:\n {2}- Close rate: /,
+      );
+      expect(email.html).toMatch(/<p style="[^"]*">• Close rate: /);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('says there is nothing to compare when none of its KPIs is in the data, not that none moved', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-nothing-'));
+    await writeFile(join(dir, 'orders.csv'), 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-10-31,10\n');
+    const report = defineReport({
+      name: 'nothing',
+      title: 'Nothing',
+      grain: 'month',
+      async build(r) {
+        await explainChanges(r, [{ id: 'close_rate' }, { id: 'won_revenue' }]);
+      },
+    });
+    try {
+      const { document } = await runReport(report, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-10'),
+      });
+      expect(document.changes.map((c) => c.text)).toEqual([
+        'Nothing to compare: Close rate and Won revenue are not in this data.',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('an e-mail chart keeps its caption: why it starts where it does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-lead-caption-'));
+    await writeDeals(dir);
+    const report = defineReport({
+      name: 'lead',
+      title: 'Lead',
+      grain: 'month',
+      async build(r) {
+        r.leadChart(trendChart(await r.kpi('close_rate'), { format: r.format }));
+      },
+    });
+    try {
+      const { document } = await runReport(report, {
+        dataDir: dir,
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-10'),
+      });
+      const email = await renderEmail(document, { grain: 'month' });
+      expect(email.images.map((i) => i.file)).toEqual(['close_rate-trend.png']);
+      expect(email.html).toContain(
+        'No earlier periods: the data starts 2026-03-01 (the first closed_at in opportunities).</p>',
       );
     } finally {
       await rm(dir, { recursive: true });

@@ -84,4 +84,20 @@ describe('a trend chart', () => {
     ]);
     expect(chart?.caption).toContain('Not drawn: August 2026, first_response_at unknown for 6 of 10 tickets');
   });
+
+  it('calls a last period with amounts partly unknown that, not partial', async () => {
+    const kpi = (await readCatalog()).get('pipeline_created');
+    const history = [
+      row('2017-12-11', 300),
+      row('2017-12-18', 200, {
+        known_share: 0.82,
+        unknown_note: 'amount known for 32 of 39 deals created only',
+      }),
+    ];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' }, title: 'Pipeline created per week' },
+    );
+    expect(chart?.title).toBe("Pipeline created per week: the last period's value is partly unknown");
+  });
 });

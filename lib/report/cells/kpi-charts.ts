@@ -39,7 +39,10 @@ export function trendChart(
   const last = history.at(-1);
   const partial = last && wholeValue(last) === null && last.value !== null;
   const named = options.title ?? (partial ? series.kpi.title : undefined);
-  const title = named && partial ? `${named}: the last period is partial` : named;
+  // Partial is of the days covered; a whole period whose amounts are partly unknown says that.
+  const lastIs =
+    last?.coverage === 'partial' ? 'the last period is partial' : "the last period's value is partly unknown";
+  const title = named && partial ? `${named}: ${lastIs}` : named;
   const gaps = unknownGaps(history.filter((row) => !(row === last && partial)));
   // A column drawn beside the value is of the same rows: drawn where the value is.
   const drawn = (row: ComparedRow) => (row === last && partial) || wholeValue(row) !== null;

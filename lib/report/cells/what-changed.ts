@@ -47,12 +47,11 @@ export async function explainChanges(
 ): Promise<void> {
   const history = options.history ?? 13;
   // A company-wide number in a scoped report is not what changed for the scope.
-  const available = (
-    await r.kpis(
-      candidates.map((c) => c.id),
-      history,
-    )
-  )
+  const asked = await r.kpis(
+    candidates.map((c) => c.id),
+    history,
+  );
+  const available = asked
     .filter((s): s is Extract<KpiSeries, { available: true }> => s.available && s.companyWide === undefined)
     .map((s) => {
       const title = candidates.find((c) => c.id === s.kpi.id)?.title;
@@ -74,6 +73,24 @@ export async function explainChanges(
     // A change within its usual swing is not news (lib/insights/no-movers.ts says so).
     { top: options.top ?? 3, minimumZ: options.minimumZ ?? 1 },
   );
+  if (series.length === 0 && uncompared.length === 0) {
+    // Nothing was judged: "no KPI moved" would read as a finding about KPIs the data lacks.
+    const absent = asked.filter((s) => !s.available).map((s) => s.kpi.title);
+    const wide = asked.filter((s) => s.available).map((s) => s.kpi.title);
+    const are = (titles: readonly string[]) => (titles.length === 1 ? 'is' : 'are');
+    r.change(
+      [
+        ...(absent.length > 0 ? [`${andList(absent)} ${are(absent)} not in this data`] : []),
+        ...(wide.length > 0
+          ? [`${andList(wide)} ${are(wide)} for the whole business, not ${r.scopeLabel ?? 'this scope'}`]
+          : []),
+      ]
+        .join('; ')
+        .replace(/^/, 'Nothing to compare: ')
+        .concat('.'),
+    );
+    return;
+  }
   if (movers.length === 0) {
     // Half a month "falls" by half: a period the data covers in part is not compared at all. One
     // KPI whose data starts inside the period is not the period: it is listed as not judged.
