@@ -73,7 +73,11 @@ export function renderKpiResults(
             },
           ],
     );
-    const rows = flat.map((row) => ({ ...row, ...leftOutFields(rejected?.get(String(row.id)) ?? []) }));
+    // A row's own note (a period that lost a material share of its rows) says more: it stays.
+    const rows = flat.map((row) => {
+      const fields = leftOutFields(rejected?.get(String(row.id)) ?? []);
+      return { ...row, ...fields, ...(row.rejected_note ? { rejected_note: row.rejected_note } : {}) };
+    });
     return format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : objectsToCsv(rows);
   }
   if (scorecard) return renderScorecard(results, span, options);

@@ -20,10 +20,24 @@ export async function registerTypedTable(
     const expression = typedExpression(staged, column.name) ?? `NULL::${SQL_TYPES[column.type]}`;
     return `${expression} AS ${quoteIdent(column.name)}`;
   });
-  const rejected = hasRejects
-    ? `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r
-         WHERE r.tbl = ${quoteLiteral(spec.name)} AND r.file = s.__file AND r.rec = s.__rec)`
-    : '';
+  const isRejected = `EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r
+         WHERE r.tbl = ${quoteLiteral(spec.name)} AND r.file = s.__file AND r.rec = s.__rec)`;
+  const rejected = hasRejects ? `WHERE NOT ${isRejected}` : '';
+  if (hasRejects) {
+    // When the rows left out fell (rejected-reads.ts): their event columns, where they can be read.
+    const events = spec.columns
+      .filter((c) => c.event)
+      .map(
+        (c) => `${typedExpression(staged, c.name) ?? `NULL::${SQL_TYPES[c.type]}`} AS ${quoteIdent(c.name)}`,
+      );
+    // A CSV's text copy goes once typed: its rejected rows' dates are kept, as its rows are.
+    const kind = staged.raw.source.format === 'csv' ? 'TEMP TABLE' : 'VIEW';
+    if (events.length > 0)
+      await db.run(
+        `CREATE OR REPLACE ${kind} ${quoteIdent(rejectedRowsRelation(spec.name))} AS
+         SELECT ${events.join(', ')} FROM ${quoteIdent(staged.relation)} s WHERE ${isRejected}`,
+      );
+  }
   const select = `SELECT ${[...columns, ...staged.extras.map(quoteIdent)].join(', ')}
     FROM ${quoteIdent(staged.relation)} s ${rejected}`;
   const name = quoteIdent(spec.name);
@@ -32,6 +46,11 @@ export async function registerTypedTable(
   } else {
     await db.run(`CREATE OR REPLACE VIEW ${name} AS ${select}`);
   }
+}
+
+/** The event columns (dates) of a table's rejected rows, typed where they read. */
+export function rejectedRowsRelation(table: string): string {
+  return `__rejected_rows_${table}`;
 }
 
 /** An absent table is an empty one with every contract column, so KPI SQL always binds. */

@@ -3,16 +3,19 @@ import type { Catalog } from '../kpi/catalog.ts';
 import type { ComparedRow, Target } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
-import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
+import { formatPeriod, type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
 import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
 import type { KpiSource } from './context.ts';
 import {
+  createPeriodRejects,
   createRejectedReads,
+  lostByPeriod,
   type RejectedRead,
   readTogether,
   withoutComparisons,
+  withoutPeriodComparisons,
 } from './rejected-reads.ts';
 import { classifyKpi, type KpiScopeClass, type ScopeOutcome, scopedTargets } from './scoped-kpis.ts';
 
@@ -56,12 +59,19 @@ export function createDatasetSource(
   }));
   const shown = new Map<string, readonly ComparedRow[]>();
   const rejectedReads = createRejectedReads(dataset);
+  const periodRejects = createPeriodRejects(dataset);
   const readByReport: Promise<readonly RejectedRead[]>[] = [];
   // A KPI reading a table that lost a material share of its rows is not compared over time.
   const withRejects = async (kpi: KpiDefinition, rows: ComparedRow[], by?: string) => {
     const reads = rejectedReads(kpi, by);
     readByReport.push(reads);
-    return kpi.unit === 'table' ? rows : withoutComparisons(rows, await reads);
+    if (kpi.unit === 'table') return rows;
+    const lost = await lostByPeriod(dataset, periodRejects, kpi, await reads, rows);
+    // What the report's own period lost counts toward sending as a table's share does.
+    const own = lost.get(period.start);
+    if (own)
+      readByReport.push(Promise.resolve([{ ...own, table: `${own.table} in ${formatPeriod(period)}` }]));
+    return withoutPeriodComparisons(withoutComparisons(rows, await reads), lost);
   };
   const outcomes = new Map<string, ScopeOutcome>();
   const { scope } = dataset;

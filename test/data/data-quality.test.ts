@@ -274,6 +274,65 @@ describe('customers derived from orders that lost rows', () => {
   });
 });
 
+describe('rejected rows bunched in one period', () => {
+  const orders = (bad: (month: number, i: number) => string | undefined) => {
+    const rows = ['order_id,customer_id,ordered_at,amount'];
+    for (let month = 1; month <= 10; month++)
+      for (let i = 0; i < 40; i++) {
+        const day = `2026-${String(month).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`;
+        rows.push(
+          bad(month, i) ?? `O${month}-${i},C${i},${i === 39 && month === 10 ? '2026-10-31' : day},10`,
+        );
+      }
+    return `${rows.join('\n')}\n`;
+  };
+  const revenue = async (name: string, text: string) => {
+    const data = join(dir, name);
+    await mkdir(data);
+    await writeFile(join(data, 'orders.csv'), text);
+    const run = await cli(
+      {},
+      'kpi',
+      'revenue',
+      '--data',
+      data,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    return (JSON.parse(run.stdout) as Record<string, unknown>[])[0];
+  };
+
+  it('withhold the comparison of that period, though the table lost little', async () => {
+    // 15 of October's 40 orders without an amount: 3.8 % of the table, 38 % of the month.
+    const row = await revenue(
+      'bunched',
+      orders((month, i) => (month === 10 && i < 15 ? `X${i},C${i},2026-10-0${(i % 9) + 1},` : undefined)),
+    );
+    expect(row).toMatchObject({
+      change: null,
+      comparison_note: 'rows rejected',
+      rejected_note: 'without the 38 % of orders in October 2026 rejected',
+    });
+    // The month before is compared with its own month before, both whole.
+  });
+
+  it('count a rejected row whose date cannot be read in every period it may belong to', async () => {
+    // 8 orders of 400 with an unreadable date: 2 % of the table, up to 17 % of any month.
+    const row = await revenue(
+      'undated',
+      orders((month, i) => (month <= 2 && i < 4 ? `U${month}-${i},C${i},someday,10` : undefined)),
+    );
+    expect(row).toMatchObject({
+      change: null,
+      rejected_note: 'without the 17 % of orders in October 2026 rejected',
+    });
+  });
+});
+
 describe('pulse query over data with rejected rows', () => {
   it('says which rows the tables it queries leave out, so a count is not taken for the export', async () => {
     const run = await cli(
@@ -322,7 +381,9 @@ describe('pulse kpi with material rejects', () => {
       change: null,
       previous_value: null,
       comparison_note: 'rows rejected',
-      rejected_note: 'without the 10 % of opportunities rejected',
+      // 3 of 30 deals, all closed in October: 3 of 17 of October's (18 %), bunched there.
+      rejected_note:
+        'without the 10 % of opportunities rejected; without the 18 % of opportunities in October 2026 rejected',
     });
     expect(row?.value).not.toBeNull();
   });

@@ -19,8 +19,11 @@ const report = defineReport({
   build: async (r) => r.headline(await r.kpis(['close_rate'])),
 });
 
-/** 80 deals closed July to October 2026, then `blank` won deals without an amount (rejected). */
-function deals(blank: number): string {
+/**
+ * 80 deals closed July to October 2026, then `blank` won deals without an amount (rejected),
+ * spread over the four months or, `bunched`, all closed in October.
+ */
+function deals(blank: number, bunched = false): string {
   const rows = ['opportunity_id,created_at,closed_at,status,amount'];
   let id = 0;
   for (const month of ['07', '08', '09', '10'])
@@ -30,7 +33,8 @@ function deals(blank: number): string {
         `O${++id},2026-06-01,2026-${month}-${String(day).padStart(2, '0')},${i % 2 ? 'won' : 'lost'},100`,
       );
     }
-  for (let i = 0; i < blank; i++) rows.push(`O${++id},2026-06-01,2026-10-25,won,`);
+  for (let i = 0; i < blank; i++)
+    rows.push(`O${++id},2026-06-01,2026-${bunched ? '10' : ['07', '08', '09', '10'][i % 4]}-25,won,`);
   return `${rows.join('\n')}\n`;
 }
 
@@ -58,6 +62,7 @@ async function run(name: string, files: Record<string, string>): Promise<ReportR
 let diluted: ReportRun;
 let unread: ReportRun;
 let few: ReportRun;
+let bunched: ReportRun;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pulse-reject-refusal-'));
   // 8 of 88 deals (9.1 %), beside 2,000 clean leads: 0.38 % of every row together.
@@ -66,6 +71,8 @@ beforeAll(async () => {
   unread = await run('unread', { 'opportunities.csv': deals(0), 'leads.csv': leads(100, 50) });
   // 3 of 83 deals (3.6 %): under the default 5 %.
   few = await run('few', { 'opportunities.csv': deals(3) });
+  // The same 3, all closed in October: 3 of October's 23 deals.
+  bunched = await run('bunched', { 'opportunities.csv': deals(3, true) });
 }, 60_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -89,4 +96,17 @@ it('sends below the limit and refuses above a lower one', () => {
   expect(checkReportRun(few, 0.02).join('\n')).toMatch(
     /opportunities lost 3\.6 % of its rows \(3 of 83\) to data errors, more than the 2 % /,
   );
+});
+
+it("refuses when the report's own period lost more than the limit, however few the table lost", () => {
+  expect(checkReportRun(bunched)).toEqual([
+    'tiny, October 2026: opportunities in October 2026 lost 13 % of its rows (3 of 23) to data errors, more than the 5 % a table the report reads may lose for it to be sent; fix the export (`pulse check` lists every rejected row) or raise PULSE_MAX_SEND_REJECT_SHARE',
+  ]);
+  // Its close rate is kept, with the share it was computed without, and compared with nothing.
+  const [tile] = bunched.document.headline;
+  expect(tile?.available && tile.current).toMatchObject({
+    change: null,
+    comparison_note: 'rows rejected',
+    rejected_note: 'without the 13 % of opportunities in October 2026 rejected',
+  });
 });

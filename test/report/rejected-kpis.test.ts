@@ -43,7 +43,9 @@ async function exportWith(dir: string, blank: number): Promise<string> {
       );
     }
   }
-  for (let i = 0; i < blank; i++) rows.push(`O${++id},2026-06-01,2026-10-25,won,`);
+  // Spread over the months, as the table's share says (bunched rejects: reject-refusal.test.ts).
+  for (let i = 0; i < blank; i++)
+    rows.push(`O${++id},2026-06-01,2026-${['07', '08', '09', '10'][i % 4]}-25,won,`);
   await writeFile(join(data, 'opportunities.csv'), `${rows.join('\n')}\n`);
   return data;
 }

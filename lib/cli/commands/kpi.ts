@@ -7,7 +7,13 @@ import { datasetCoverage, periodCoverage, uncoveredMessage } from '../../kpi/cov
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
 import { tablesRead } from '../../kpi/tables-read.ts';
 import { readTargets } from '../../kpi/targets.ts';
-import { createRejectedReads, withoutComparisons } from '../../report/rejected-reads.ts';
+import {
+  createPeriodRejects,
+  createRejectedReads,
+  lostByPeriod,
+  withoutComparisons,
+  withoutPeriodComparisons,
+} from '../../report/rejected-reads.ts';
 import { classifyKpi, scopedTargets } from '../../report/scoped-kpis.ts';
 import type { CliIo, CommonOptions, ParsedFlags } from '../options.ts';
 import { parseParamFlags } from '../options.ts';
@@ -87,12 +93,20 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
       const rejected = await rejectedReadsOf(dataset, results);
       const leftOut = leftOutNote(rejected);
       if (leftOut) io.stderr(`pulse: ${leftOut}\n`);
-      // A KPI reading a table that lost a material share is not compared, as in the report.
-      const shown = results.map((result) =>
-        result.available && result.kpi.unit !== 'table'
-          ? { ...result, compared: withoutComparisons(result.compared, rejected.get(result.kpi.id) ?? []) }
-          : result,
-      );
+      // A KPI reading a table that lost a material share, or a period that did, is not
+      // compared, as in the report.
+      const periodRejects = createPeriodRejects(dataset);
+      const shown: ComparedResult[] = [];
+      for (const result of results) {
+        if (!result.available || result.kpi.unit === 'table') {
+          shown.push(result);
+          continue;
+        }
+        const reads = rejected.get(result.kpi.id) ?? [];
+        const lost = await lostByPeriod(dataset, periodRejects, result.kpi, reads, result.compared);
+        const compared = withoutPeriodComparisons(withoutComparisons(result.compared, reads), lost);
+        shown.push({ ...result, compared });
+      }
       io.stdout(renderKpiResults(shown, span, options.format, options, Boolean(flags.values.all), rejected));
       return 0;
     },
