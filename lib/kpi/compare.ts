@@ -133,9 +133,14 @@ function coverageReason(row: KpiRow, base: KpiRow | undefined, what: string): st
   return undefined;
 }
 
-/** The value of a row that may be compared: a whole period, nothing unknown in it; else null. */
+/**
+ * The value of a row that may be compared: a whole period, nothing unknown in it, and none of its
+ * rows rejected in a material share (its `rejected_note`: the move may be the rejects'); else null.
+ */
 export function wholeValue(row: KpiRow): number | null {
-  return row.coverage === undefined && !partlyKnown(row) ? row.value : null;
+  return row.coverage === undefined && !partlyKnown(row) && row.rejected_note === undefined
+    ? row.value
+    : null;
 }
 
 /**

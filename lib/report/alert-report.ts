@@ -121,7 +121,7 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
   };
   if (!rule.by) {
     const current = series.current;
-    const value = current ? wholeValue(current) : null;
+    const value = current ? judgeable(current) : null;
     const why = unknownWhy(current);
     const verdict = evaluateAlert(rule, {
       unit,
@@ -151,7 +151,7 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
     const key = keyOf(row);
     // A group of a few (one deal of one is a 100 % close rate) is too small to judge: unknown.
     const few = tooFewToJudge(unit, row, ratioNouns(series.kpi).items);
-    const value = few === null ? wholeValue(row) : null;
+    const value = few === null ? judgeable(row) : null;
     // Its earlier periods too: a swing measured against 0 of 4 deals is no usual swing.
     const own = new Map(
       table.rows
@@ -180,7 +180,15 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
  * ("amount known for 20 of 40 deals created only"); "no data" only when there is no row.
  */
 function unknownWhy(row: ComparedRow | undefined): string {
+  if (row?.rejected_note !== undefined && row.coverage_note === undefined)
+    return `computed ${row.rejected_note}`;
   return String(row?.coverage_note ?? row?.unknown_note ?? row?.comparison_note ?? 'no data for the period');
+}
+
+// A value computed without a material share of its rows (rejected-reads.ts) may be the rejects':
+// no line is judged crossed on it, as no report with it is sent.
+function judgeable(row: ComparedRow): number | null {
+  return row.rejected_note === undefined ? wholeValue(row) : null;
 }
 
 function breakdownKey(row: ComparedRow, by: string): string {

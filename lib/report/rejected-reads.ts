@@ -203,7 +203,6 @@ export function withoutPeriodComparisons(
     if (!before && !yearBefore) return row;
     const label = (p: PeriodReject) =>
       `${formatShare(p.share)} of ${p.table} in ${formatPeriod({ start: p.periodStart, end: step(p.periodStart, grain, 1), grain })}`;
-    const notes = [...new Set([own, before, yearBefore].filter((p) => p !== undefined).map(label))];
     return {
       ...row,
       ...(before
@@ -212,7 +211,7 @@ export function withoutPeriodComparisons(
             change: null,
             relative_change: null,
             change_is_good: null,
-            comparison_note: row.comparison_note ?? 'rows rejected',
+            comparison_note: row.comparison_note ?? (own ? 'rows rejected' : 'rows rejected then'),
           }
         : {}),
       ...(yearBefore
@@ -221,12 +220,17 @@ export function withoutPeriodComparisons(
             yoy_change: null,
             yoy_relative_change: null,
             yoy_is_good: null,
-            yoy_note: row.yoy_note ?? 'rows rejected',
+            yoy_note: row.yoy_note ?? (own ? 'rows rejected' : 'rows rejected then'),
           }
         : {}),
-      rejected_note: [row.rejected_note, `without the ${notes.join(', ')} rejected`]
-        .filter(Boolean)
-        .join('; '),
+      // The value itself is without them only where its own period lost them.
+      ...(own
+        ? {
+            rejected_note: [row.rejected_note, `without the ${label(own)} rejected`]
+              .filter(Boolean)
+              .join('; '),
+          }
+        : {}),
     };
   });
 }

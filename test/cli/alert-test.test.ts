@@ -119,4 +119,46 @@ describe('pulse alert test', () => {
     );
     expect(byOwner.stdout).not.toContain('no data for the period');
   });
+
+  it('judges no line crossed on a value computed without a material share of its period', async () => {
+    // 20 deals closed each month July to October, 10 won; 4 more won in October without an
+    // amount (rejected): October lost 16 % of its deals, the table 4.7 %.
+    const data = join(dir, 'bunched');
+    await mkdir(data);
+    const rows = ['opportunity_id,created_at,closed_at,status,amount'];
+    let id = 0;
+    for (const month of ['07', '08', '09', '10'])
+      for (let day = 1; day <= 20; day++) {
+        const at = `2026-${month}-${String(day).padStart(2, '0')}`;
+        rows.push(`O${++id},${at},${at},${day % 2 ? 'won' : 'lost'},100`);
+      }
+    rows.push(`O${++id},2026-10-31,2026-10-31,lost,100`); // the export runs to October's end
+    for (let i = 0; i < 4; i++) rows.push(`X${i},2026-10-15,2026-10-15,won,`);
+    await writeFile(join(data, 'opportunities.csv'), `${rows.join('\n')}\n`);
+    const own = join(dir, 'won-low.json');
+    await writeFile(
+      own,
+      JSON.stringify({
+        schedules: [
+          {
+            name: 'won-low',
+            alert: { kpi: 'won_revenue', when: 'below', value: 2000 },
+            cron: '0 8 * * *',
+            timezone: 'UTC',
+            owner: 'CRM Ops <crm-ops@example.com>',
+            recipients: ['sales-lead@example.com'],
+          },
+        ],
+      }),
+    );
+    const run = await pulse(['alert', 'test', 'won-low', '--data', data, '--allow-rejects'], {
+      PULSE_SCHEDULES: own,
+      PULSE_NOW: '2026-11-02T09:00:00Z',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    // $1,000 of won deals would be below the line: the 4 rejected wins may be the difference.
+    expect(run.stdout).toContain(
+      'Won revenue unknown (October 2026): computed without the 16 % of opportunities in October 2026 rejected',
+    );
+  });
 });

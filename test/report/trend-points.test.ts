@@ -100,4 +100,21 @@ describe('a trend chart', () => {
     );
     expect(chart?.title).toBe("Pipeline created per week: the last period's value is partly unknown");
   });
+
+  it('leaves out a period computed without a material share of its rows, and says why', async () => {
+    const kpi = (await readCatalog()).get('revenue');
+    const history = [
+      row('2026-07-01', 100),
+      row('2026-08-01', 40, { rejected_note: 'without the 38 % of orders in August 2026 rejected' }),
+      row('2026-09-01', 100),
+    ];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' } },
+    );
+    expect(chart?.table.rows.map((r) => r[1])).toEqual(['$100.00', 'n/a', '$100.00']);
+    expect(chart?.caption).toBe(
+      'Not drawn: August 2026, computed without the 38 % of orders in August 2026 rejected.',
+    );
+  });
 });

@@ -41,7 +41,11 @@ export function trendChart(
   const named = options.title ?? (partial ? series.kpi.title : undefined);
   // Partial is of the days covered; a whole period whose amounts are partly unknown says that.
   const lastIs =
-    last?.coverage === 'partial' ? 'the last period is partial' : "the last period's value is partly unknown";
+    last?.coverage === 'partial'
+      ? 'the last period is partial'
+      : last?.rejected_note !== undefined
+        ? 'the last period lost rows to data errors'
+        : "the last period's value is partly unknown";
   const title = named && partial ? `${named}: ${lastIs}` : named;
   const gaps = unknownGaps(history.filter((row) => !(row === last && partial)));
   // A column drawn beside the value is of the same rows: drawn where the value is.
@@ -79,12 +83,22 @@ export function trendChart(
  * not drawn (their moves may be the blanks'), and a gap nobody explains reads as missing data.
  */
 function unknownGaps(rows: readonly ComparedRow[]): string | undefined {
-  const gaps = rows.filter((row) => row.value !== null && wholeValue(row) === null && row.unknown_note);
-  if (gaps.length === 0) return undefined;
+  const gaps = rows.filter(
+    (row) => row.value !== null && wholeValue(row) === null && (row.unknown_note || row.rejected_note),
+  );
+  const [only] = gaps;
+  if (only === undefined) return undefined;
   const share = `${Math.round(COMPARABLE_KNOWN_SHARE * 100)} %`;
-  return gaps.length === 1
-    ? `Not drawn: ${gaps[0] ? rowPeriod(gaps[0]) : ''}, ${String(gaps[0]?.unknown_note)} (under ${share} known).`
-    : `Not drawn: ${gaps.length} periods whose amounts are known for under ${share} of their rows (kpis.csv has their values).`;
+  const unknown = gaps.filter((row) => row.unknown_note).length;
+  if (gaps.length === 1)
+    return `Not drawn: ${rowPeriod(only)}, ${only.unknown_note ? `${String(only.unknown_note)} (under ${share} known)` : `computed ${String(only.rejected_note)}`}.`;
+  const parts = [
+    ...(unknown > 0 ? [`${unknown} periods whose amounts are known for under ${share} of their rows`] : []),
+    ...(gaps.length > unknown
+      ? [`${gaps.length - unknown} computed without rows rejected for data errors`]
+      : []),
+  ];
+  return `Not drawn: ${parts.join('; ')} (kpis.csv has their values).`;
 }
 
 /** "August 2026", "2026-Q3", "week of 2026-08-03": the row's period in words. */
