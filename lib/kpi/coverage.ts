@@ -30,7 +30,12 @@ export interface Coverage {
    * order in the export: one who bought before it starts is taken as acquired later. Periods
    * before `until` (a year of orders) are partial for a KPI that reads acquired_at.
    */
-  readonly derivedAcquisition?: { readonly ordersStart: string; readonly until: string };
+  readonly derivedAcquisition?: {
+    readonly ordersStart: string;
+    readonly until: string;
+    /** Months of orders it takes: a year, more for a KPI that reads months after acquisition. */
+    readonly months: number;
+  };
 }
 
 // A table whose events stop well before the rest of the export (orders exported to August, the
@@ -168,17 +173,39 @@ const DERIVED_HISTORY_MONTHS = 12;
 async function derivedAcquisition(
   dataset: Dataset,
   line: Timeline,
-  kpi: Pick<KpiDefinition, 'needs'>,
+  kpi: Pick<KpiDefinition, 'needs'> & { sql?: string },
 ): Promise<Coverage['derivedAcquisition']> {
   if (!kpi.needs.includes('customers.acquired_at')) return undefined;
   if (dataset.tables.find((t) => t.table === 'customers')?.derivedFrom !== 'orders') return undefined;
   const ordersStart = (await firstDays(dataset, line, 'orders')).get('ordered_at');
-  return ordersStart ? { ordersStart, until: addMonths(ordersStart, DERIVED_HISTORY_MONTHS) } : undefined;
+  if (!ordersStart) return undefined;
+  // New revenue counts a customer's orders of the 12 months after acquisition: an acquisition
+  // taken a year late is then counted new for a year more.
+  const months = DERIVED_HISTORY_MONTHS + monthsAfterAcquisition(kpi.sql ?? '');
+  return { ordersStart, until: addMonths(ordersStart, months), months };
+}
+
+/** N of `acquired_at + INTERVAL N MONTH` in the SQL (its code, not comments): 0 when none. */
+export function monthsAfterAcquisition(sql: string): number {
+  let most = 0;
+  for (const { tokens } of lexSql(sql).statements)
+    tokens.forEach((token, i) => {
+      const [plus, interval, n, unit] = tokens.slice(i + 1, i + 5).map((t) => t.text.toLowerCase());
+      if (token.text.toLowerCase() !== 'acquired_at' || plus !== '+' || interval !== 'interval') return;
+      if (/^\d+$/.test(n ?? '') && /^months?$/.test(unit ?? '')) most = Math.max(most, Number(n));
+    });
+  return most;
 }
 
 /** Why a period before a year of orders is partial for a KPI reading derived acquisitions. */
 export function derivedAcquisitionNote(derived: NonNullable<Coverage['derivedAcquisition']>): string {
-  return `partial: customers come from their first order, and the orders start ${derived.ordersStart} (a year of orders, to ${derived.until}, tells new customers from older ones)`;
+  const span =
+    derived.months === 12
+      ? 'a year'
+      : derived.months % 12 === 0
+        ? `${derived.months / 12} years`
+        : `${derived.months} months`;
+  return `partial: customers come from their first order, and the orders start ${derived.ordersStart} (${span} of orders, to ${derived.until}, ${derived.months === 12 ? 'tells' : 'tell'} new customers from older ones)`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
+import { monthsAfterAcquisition } from '../../lib/kpi/coverage.ts';
 import { addDays } from '../../lib/kpi/period.ts';
 import { kpiRow, TEST_NOW } from '../helpers.ts';
 
@@ -53,18 +54,30 @@ describe('customers derived from orders', () => {
   });
 
   it('are partial in the orders’ first year: one who bought before the export counts as acquired later', async () => {
-    const note =
-      'partial: customers come from their first order, and the orders start 2025-06-17 (a year of orders, to 2026-06-17, tells new customers from older ones)';
-    for (const id of ['new_customers', 'new_revenue', 'recurring_revenue']) {
-      const row = await kpiRow(dataset, id, '2025-09');
+    const note = (span: string, to: string, tell: string) =>
+      `partial: customers come from their first order, and the orders start 2025-06-17 (${span} of orders, to ${to}, ${tell} new customers from older ones)`;
+    const customers = await kpiRow(dataset, 'new_customers', '2025-09');
+    expect(customers.coverage).toBe('partial');
+    expect(customers.coverage_note).toBe(note('a year', '2026-06-17', 'tells'));
+    // New revenue counts the 12 months after an acquisition: one a year late counts a year more.
+    for (const id of ['new_revenue', 'recurring_revenue']) {
+      const row = await kpiRow(dataset, id, '2026-07');
       expect(row.coverage, id).toBe('partial');
-      expect(row.coverage_note, id).toBe(note);
+      expect(row.coverage_note, id).toBe(note('2 years', '2027-06-17', 'tell'));
     }
     // Revenue does not read acquisitions: whole.
     expect((await kpiRow(dataset, 'revenue', '2025-09')).coverage).toBeUndefined();
-    // From a year of orders on, whole.
+    // From a year of orders on, new customers are whole.
     const july = await kpiRow(dataset, 'new_customers', '2026-07');
     expect(july.coverage).toBeUndefined();
     expect(july.value).not.toBeNull();
+  });
+
+  it('find the months a KPI reads after acquisition in its SQL, not in its comments', () => {
+    expect(monthsAfterAcquisition('SELECT 1 WHERE x < (c.acquired_at + INTERVAL 12 MONTH)::DATE')).toBe(12);
+    expect(
+      monthsAfterAcquisition('-- acquired_at + INTERVAL 6 MONTH\nSELECT acquired_at + INTERVAL 3 MONTHS'),
+    ).toBe(3);
+    expect(monthsAfterAcquisition("SELECT 'acquired_at + INTERVAL 9 MONTH', acquired_at")).toBe(0);
   });
 });

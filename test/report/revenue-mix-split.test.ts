@@ -17,10 +17,10 @@ let mapping: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pulse-mix-'));
-  // Orders from 2025-06-17 to 2026-10-20, three a day, customers derived from them.
+  // Orders from 2024-06-17 to 2026-10-20, three a day, customers derived from them.
   const orders = ['order_id,customer_id,ordered_at,amount'];
   let n = 0;
-  for (let day = '2025-06-17'; day <= '2026-10-20'; day = addDays(day, 1))
+  for (let day = '2024-06-17'; day <= '2026-10-20'; day = addDays(day, 1))
     for (let i = 0; i < 3; i++) orders.push(`O${++n},C${(n * 7) % 400},${day},${10 + (n % 5)}`);
   await writeFile(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
   mapping = join(dir, 'mapping.json');
@@ -50,7 +50,7 @@ describe('the revenue mix', () => {
     const block = document.blocks[0];
     expect(block?.kind).toBe('unknown');
     expect(block?.kind === 'unknown' && block.reason).toMatch(
-      /^partial: customers come from their first order, and the orders start 2025-06-17/,
+      /^partial: customers come from their first order, and the orders start 2024-06-17 \(2 years of orders, to 2026-06-17/,
     );
   });
 
@@ -80,7 +80,7 @@ describe('the revenue mix', () => {
       'Sep 2026',
     ]);
     expect(block.chart.caption).toMatch(
-      /^Not drawn: 8 periods from November 2025, partial: customers come from their first order, .*; October 2026, partial: the data ends 2026-10-20\.$/,
+      /^Not drawn: 8 periods from November 2025, partial: customers come from their first order, and the orders start 2024-06-17 \(2 years of orders, to 2026-06-17, tell new customers from older ones\); October 2026, partial: the data ends 2026-10-20\.$/,
     );
   });
 });
