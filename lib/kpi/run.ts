@@ -113,7 +113,12 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     ...(breakdown ? { by: breakdown.name } : {}),
     rows:
       kpi.unit === 'table'
-        ? markUncovered(shaped, kpi, coverage, request.span, await tableStarts(dataset, kpi))
+        ? windowPartial(
+            markUncovered(shaped, kpi, coverage, request.span, await tableStarts(dataset, kpi)),
+            kpi,
+            coverage,
+            request.span.grain,
+          )
         : withWindow(
             kpi,
             shaped.map((row) => coverRow(row, kpi, coverage, request.span.grain, breakdown?.name)),
@@ -222,6 +227,27 @@ function markUncovered(
         ? 1
         : 0,
   );
+}
+
+/**
+ * A list over a window (relationship groups: the 12 months to the period's end) whose window
+ * starts before the data says so on its rows, as a series does: five months of orders are not
+ * the year its groups are named for.
+ */
+function windowPartial(rows: KpiRow[], kpi: KpiDefinition, coverage: Coverage, grain: SeriesGrain): KpiRow[] {
+  if (!kpi.window || coverage.start === null) return rows;
+  const start = coverage.start;
+  return rows.map((row) => {
+    if (row.coverage === 'none') return row;
+    const span = valueSpan(kpi, { start: row.period_start, end: row.period_end, grain });
+    return span && span.start < start
+      ? {
+          ...row,
+          coverage: 'partial',
+          coverage_note: `partial: the ${kpi.window?.months}-month window starts before the data, which starts ${start}`,
+        }
+      : row;
+  });
 }
 
 /**

@@ -147,4 +147,14 @@ describe('relationship_groups before the orders start', () => {
     ]);
     expect(rows.reduce((n, r) => n + Number(r.customers), 0)).toBe(25);
   });
+
+  it('says its groups rest on fewer months of orders than its 12 while the window starts before them', async () => {
+    const october = await kpiRows(dataset, 'relationship_groups', '2026-10');
+    expect(october).toHaveLength(4);
+    for (const row of october)
+      expect(row).toMatchObject({
+        coverage: 'partial',
+        coverage_note: 'partial: the 12-month window starts before the data, which starts 2026-05-01',
+      });
+  });
 });

@@ -203,9 +203,12 @@ export async function relationshipGroups(r: ReportContext): Promise<void> {
   const groups = await r.rows('relationship_groups');
   if (!groups.available) return r.unavailable('Relationship groups', groups.missing);
   if (saidNoData(r, 'Relationship groups', groups.rows)) return;
+  // Groups named for a year of orders, from fewer months: said under the chart.
+  const partial = textOf(groups.rows.find((g) => g.coverage === 'partial')?.coverage_note);
   r.chart(
     buildRelationshipQuadrant({
       id: 'relationship-groups',
+      ...(partial ? { caption: `${partial.replace(/^partial: /, 'Partial: ')}.` } : {}),
       groups: groups.rows.map((g) => ({
         group: String(g.group),
         customers: Number(g.customers),
