@@ -30,6 +30,8 @@ export interface GroupResult {
   readonly problems: readonly { readonly column: string; readonly key: string; readonly message: string }[];
   /** Aggregates that keep one line's value (any_value) over groups whose lines differ. */
   readonly disagreements: readonly Disagreement[];
+  /** Aggregates (sum) that pass over the blank lines of groups whose other lines have a value. */
+  readonly partlyBlank: readonly Disagreement[];
   /** Groups that also hold an unreadable line, by their first line: rejected with it. */
   readonly incomplete: readonly IncompleteLine[];
 }
@@ -54,6 +56,9 @@ export interface Disagreement {
   readonly examples: readonly { readonly file: string; readonly loc: number; readonly value: string }[];
 }
 
+/** Aggregates that pass over a line whose value is blank: a group with one is understated. */
+const SKIPS_BLANKS = new Set(['sum', 'fsum', 'sumkahan', 'kahan_sum']);
+
 /** Aggregates that keep the value of one line, whichever: a group whose lines differ loses the others. */
 const PICK_ONE = new Set(['any_value', 'arbitrary', 'first', 'last']);
 const SHOWN_GROUPS = 5;
@@ -69,7 +74,7 @@ export async function registerGroupedRows(
   const group = mapping.group;
   const problems: { column: string; key: string; message: string }[] = [];
   const failed = new Set<string>(group?.aggregate.keys() ?? []);
-  if (!group) return { failed: new Set(), problems, disagreements: [], incomplete: [] };
+  if (!group) return { failed: new Set(), problems, disagreements: [], partlyBlank: [], incomplete: [] };
   const columns = [...raw.columnTypes.keys()];
   const by: string[] = [];
   for (const name of group.by) {
@@ -86,7 +91,8 @@ export async function registerGroupedRows(
       });
     }
   }
-  if (by.length < group.by.length) return { failed, problems, disagreements: [], incomplete: [] };
+  if (by.length < group.by.length)
+    return { failed, problems, disagreements: [], partlyBlank: [], incomplete: [] };
   let where = 'true';
   if (mapping.where) {
     const wrong = await checkSnippet(db, mapping.where, raw.relation, columns, fileName, 'condition');
@@ -137,10 +143,14 @@ export async function registerGroupedRows(
      ${from}`,
   );
   const disagreements: Disagreement[] = [];
+  const partlyBlank: Disagreement[] = [];
   for (const [column, sql] of aggregates) {
     const value = await pickedValue(db, sql);
     const found = value ? await disagreeing(db, raw.relation, value, where, by) : undefined;
     if (found) disagreements.push({ column, aggregate: sql, ...found });
+    const summed = await pickedValue(db, sql, SKIPS_BLANKS);
+    const blank = summed ? await partlyBlankGroups(db, raw.relation, summed, where, by) : undefined;
+    if (blank) partlyBlank.push({ column, aggregate: sql, ...blank });
   }
   const [counts] = await db.rows(
     `SELECT (SELECT count(*) FROM ${quoteIdent(relation)}) AS n,
@@ -156,6 +166,7 @@ export async function registerGroupedRows(
     failed,
     problems,
     disagreements,
+    partlyBlank,
     incomplete: await linesOfIncompleteGroups(db, raw, mapping, by, where),
   };
 }
@@ -234,7 +245,7 @@ async function linesOfIncompleteGroups(
  * under a cast; undefined for any other aggregate, or one that says which line wins
  * (`first(x ORDER BY ...)`).
  */
-async function pickedValue(db: Database, sql: string): Promise<Picked | undefined> {
+async function pickedValue(db: Database, sql: string, functions = PICK_ONE): Promise<Picked | undefined> {
   const parsed = await db.syntaxTrees(`SELECT ${sql}`);
   if ('error' in parsed) return undefined;
   const [statement] = parsed.trees as { node?: { select_list?: PickNode[] } }[];
@@ -245,7 +256,7 @@ async function pickedValue(db: Database, sql: string): Promise<Picked | undefine
   if (
     !statement?.node ||
     call?.class !== 'FUNCTION' ||
-    !PICK_ONE.has(String(call.function_name).toLowerCase()) ||
+    !functions.has(String(call.function_name).toLowerCase()) ||
     !argument ||
     (call.order_bys?.orders?.length ?? 0) > 0
   )
@@ -304,6 +315,38 @@ async function disagreeing(
   return {
     groups: Number(rows[0]?.n ?? rows.length),
     examples: rows.map((r) => ({ file: String(r.f), loc: Number(r.l), value: String(r.v) })),
+  };
+}
+
+/**
+ * Groups some of whose lines have the summed value and some not: `sum()` gives the others' total,
+ * an order understated without a word (one whose lines are all blank is NULL, and rejected).
+ */
+async function partlyBlankGroups(
+  db: Database,
+  relation: string,
+  { value, filter }: Picked,
+  where: string,
+  by: readonly string[],
+): Promise<Omit<Disagreement, 'column' | 'aggregate'> | undefined> {
+  const only = filter ? ` FILTER (WHERE ${filter})` : '';
+  const rows = await db.rows(
+    `WITH g AS (
+       SELECT first(__file ORDER BY __file, __rec) AS f, first(__loc ORDER BY __file, __rec) AS l,
+              count(*)${only} AS lines, count(${value})${only} AS filled
+       FROM ${quoteIdent(relation)} WHERE ${where} GROUP BY ${by.map(quoteIdent).join(', ')}
+     )
+     SELECT count(*) OVER () AS n, f, l, lines, filled FROM g
+     WHERE filled > 0 AND filled < lines ORDER BY f, l LIMIT ${SHOWN_GROUPS}`,
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    groups: Number(rows[0]?.n ?? rows.length),
+    examples: rows.map((r) => ({
+      file: String(r.f),
+      loc: Number(r.l),
+      value: `${Number(r.lines) - Number(r.filled)} of ${Number(r.lines)} lines blank`,
+    })),
   };
 }
 

@@ -27,6 +27,7 @@ export type ProblemRule =
   | 'control_character'
   | 'mostly_blank'
   | 'group_disagreement'
+  | 'group_partly_blank'
   | 'open_deal_closed_at'
   | 'closed_deal_without_date'
   | 'incomplete_group';
@@ -97,6 +98,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   control_character: 'text holds a control character',
   mostly_blank: 'a column a KPI needs is blank on most of the rows it reads',
   group_disagreement: 'lines grouped into one row disagree on a value',
+  group_partly_blank: 'an aggregate passes over blank lines of a group, understating it',
   open_deal_closed_at: 'open deal has a closed_at',
   closed_deal_without_date: 'won or lost deal has no closed_at',
   incomplete_group: 'a line of its group cannot be read',

@@ -137,6 +137,20 @@ export async function registerStagedTable(
       hint: `if the lines may differ, say which wins in ${mapping?.key}.group.aggregate (e.g. first(... ORDER BY "<a column>") or max(...)); if they should not, the export mixes up its ${lines}s`,
     });
   }
+  for (const d of group?.partlyBlank ?? []) {
+    const lines = mapping?.group?.by.map((b) => JSON.stringify(b)).join(', ') ?? '';
+    problems.push({
+      severity: 'warning',
+      rule: 'group_partly_blank',
+      table: spec.name,
+      file: fileName,
+      column: d.column,
+      expected: `a value on every line of one ${lines}, or on none: ${d.aggregate} passes over the blank lines, so these ${spec.name} are understated`,
+      count: d.groups,
+      examples: d.examples,
+      hint: `fill the lines in the export, or make ${d.column} unknown for such groups: "CASE WHEN count(*) = count(<the column>) THEN ${d.aggregate} END" in ${mapping?.key}.group.aggregate (mappings/README.md)`,
+    });
+  }
   const selected: { name: string; sql: string; sourceColumn?: string; formats?: readonly string[] }[] = [];
   for (const column of spec.columns) {
     if (failed.has(column.name)) continue;

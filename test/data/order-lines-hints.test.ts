@@ -16,6 +16,8 @@ const lines = [
   '#2,bo@example.com,2026-10-03 10:00,',
   '#2,bo@example.com,2026-10-03 10:00,',
   '#3,cy@example.com,2026-10-04 11:00,7.00',
+  '#4,di@example.com,2026-10-05 12:00,3.00',
+  '#4,di@example.com,2026-10-05 12:00,',
 ];
 const aggregate = {
   customer_id: 'any_value("Customer Email")',
@@ -72,6 +74,17 @@ describe('pulse check on an export of order lines', () => {
     expect(run.stdout).not.toContain('add "where"');
     expect(run.stdout).toContain(
       'fix: the mapping\'s "group" gave no amount for these rows: fill the lines its aggregate reads in the export',
+    );
+  });
+
+  it('grouped, an order with some lines blank is said to be understated by sum(), with the safe form', async () => {
+    const run = await check('grouped.json');
+    expect(run.stdout).toContain(
+      'a value on every line of one "Order ID", or on none: sum("Line Total"::DECIMAL(38,6)) passes over the blank lines, so these orders are understated',
+    );
+    expect(run.stdout).toContain('1 of 2 lines blank');
+    expect(run.stdout).toContain(
+      '"CASE WHEN count(*) = count(<the column>) THEN sum("Line Total"::DECIMAL(38,6)) END"',
     );
   });
 });
