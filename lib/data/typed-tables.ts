@@ -25,11 +25,21 @@ export async function registerTypedTable(
   const rejected = hasRejects ? `WHERE NOT ${isRejected}` : '';
   if (hasRejects) {
     // When the rows left out fell (rejected-reads.ts): their event columns, where they can be read.
+    // With, per date, whether it was written but cannot be read (a blank one is no date: an open
+    // deal's closed_at), such a row may be in any period.
     const events = spec.columns
       .filter((c) => c.event)
-      .map(
-        (c) => `${typedExpression(staged, c.name) ?? `NULL::${SQL_TYPES[c.type]}`} AS ${quoteIdent(c.name)}`,
-      );
+      .flatMap((c) => {
+        const typed = typedExpression(staged, c.name);
+        const raw = quoteIdent(c.name);
+        const unread = quoteIdent(unreadColumn(c.name));
+        return typed
+          ? [
+              `${typed} AS ${raw}`,
+              `(${raw} IS NOT NULL AND trim(${raw}::VARCHAR) <> '' AND (${typed}) IS NULL) AS ${unread}`,
+            ]
+          : [`NULL::${SQL_TYPES[c.type]} AS ${raw}`, `false AS ${unread}`];
+      });
     // A CSV's text copy goes once typed: its rejected rows' dates are kept, as its rows are.
     const kind = staged.raw.source.format === 'csv' ? 'TEMP TABLE' : 'VIEW';
     if (events.length > 0)
@@ -46,6 +56,11 @@ export async function registerTypedTable(
   } else {
     await db.run(`CREATE OR REPLACE VIEW ${name} AS ${select}`);
   }
+}
+
+/** Whether a rejected row's date was written but cannot be read. */
+export function unreadColumn(column: string): string {
+  return `__unread_${column}`;
 }
 
 /** The event columns (dates) of a table's rejected rows, typed where they read. */

@@ -3,7 +3,7 @@ import type { Catalog } from '../kpi/catalog.ts';
 import type { ComparedRow, Target } from '../kpi/compare.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 import { createKpiMemo } from '../kpi/kpi-memo.ts';
-import { formatPeriod, type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
+import { type Grain, type PeriodSpan, step, trailingSeries } from '../kpi/period.ts';
 import { runKpiCompared } from '../kpi/run-compared.ts';
 import type { OnProgress } from '../progress.ts';
 import type { KpiSeries, KpiTable } from '../render/content.ts';
@@ -12,6 +12,7 @@ import {
   createPeriodRejects,
   createRejectedReads,
   lostByPeriod,
+  ownLoss,
   type RejectedRead,
   readTogether,
   withoutComparisons,
@@ -68,10 +69,14 @@ export function createDatasetSource(
     if (kpi.unit === 'table') return rows;
     const lost = await lostByPeriod(dataset, periodRejects, kpi, await reads, rows);
     // What the report's own period lost counts toward sending as a table's share does.
-    const own = lost.get(period.start);
+    const current = rows.find((row) => row.period_start === period.start);
+    const own = current && ownLoss(lost, current, kpi);
+    const undated = own?.undated
+      ? ` (with ${own.undated} whose date cannot be read, which may be in it)`
+      : '';
     if (own)
-      readByReport.push(Promise.resolve([{ ...own, table: `${own.table} in ${formatPeriod(period)}` }]));
-    return withoutPeriodComparisons(withoutComparisons(rows, await reads), lost);
+      readByReport.push(Promise.resolve([{ ...own, table: `${own.table} in ${own.label}${undated}` }]));
+    return withoutPeriodComparisons(withoutComparisons(rows, await reads), lost, kpi);
   };
   const outcomes = new Map<string, ScopeOutcome>();
   const { scope } = dataset;

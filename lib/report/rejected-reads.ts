@@ -9,12 +9,13 @@ import { CONTRACT } from '../data/contract.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { formatShare, type TableRejectShare, tableRejectShares } from '../data/rejects.ts';
 import { quoteIdent, quoteLiteral } from '../data/sql-text.ts';
-import { rejectedRowsRelation } from '../data/typed-tables.ts';
+import { rejectedRowsRelation, unreadColumn } from '../data/typed-tables.ts';
 import { type ComparedRow, yearAgo } from '../kpi/compare.ts';
 import { coverageColumns } from '../kpi/coverage.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
-import { formatPeriod, grainOf, type PeriodSpan, step } from '../kpi/period.ts';
+import { addDays, addMonths, formatPeriod, grainOf, step } from '../kpi/period.ts';
 import { tablesRead } from '../kpi/tables-read.ts';
+import { valueSpan } from '../kpi/window.ts';
 import type { KpiSeries } from '../render/content.ts';
 import type { RejectedReader } from '../render/rejected-rows.ts';
 
@@ -116,22 +117,40 @@ export async function rejectedReaders(
   return readers;
 }
 
-/** A period of a table whose rows were rejected in a material share: "orders in October 2026". */
+/** A span of a table (a period, or a KPI's window) whose rows were rejected in a share. */
 export interface PeriodReject extends RejectedRead {
-  readonly periodStart: string;
+  /** Rejected rows whose date cannot be read: counted in every span, so the share is at most. */
+  readonly undated: number;
+  /** "October 2026", "the 12 months to 2026-05-31". */
+  readonly label: string;
 }
 
+/** What a row's value reads, and what its comparisons read: each a span of days. */
+interface ComparedSpans {
+  readonly own: Span;
+  readonly before: Span;
+  readonly yearBefore: Span;
+}
+
+interface Span {
+  readonly start: string;
+  readonly end: string;
+  readonly label: string;
+}
+
+const spanKey = (span: Pick<Span, 'start' | 'end'>) => `${span.start}/${span.end}`;
+
 /**
- * The share of each period's rows a table lost, by the KPI's own date column: rejects bunched in
+ * The share of each span's rows a table lost, by the KPI's own date column: rejects bunched in
  * one month (half of October's orders without an amount) are 1 % of the table and half of the
- * month. A rejected row whose date cannot be read may be in any period: it counts in each.
+ * month. A rejected row whose date cannot be read may be in any span: it counts in each.
  */
 export function createPeriodRejects(
-  dataset: Pick<Dataset, 'db' | 'tables'>,
-): (table: string, column: string, spans: readonly PeriodSpan[]) => Promise<Map<string, PeriodReject>> {
+  dataset: Pick<Dataset, 'db'>,
+): (table: string, column: string, spans: readonly Span[]) => Promise<Map<string, PeriodReject>> {
   const cache = new Map<string, Promise<Map<string, PeriodReject>>>();
   return (table, column, spans) => {
-    const key = JSON.stringify([table, column, spans.map((s) => [s.start, s.end])]);
+    const key = JSON.stringify([table, column, spans.map(spanKey)]);
     let found = cache.get(key);
     if (!found) {
       found = countPeriodRejects(dataset, table, column, spans);
@@ -142,10 +161,10 @@ export function createPeriodRejects(
 }
 
 async function countPeriodRejects(
-  dataset: Pick<Dataset, 'db' | 'tables'>,
+  dataset: Pick<Dataset, 'db'>,
   table: string,
   column: string,
-  spans: readonly PeriodSpan[],
+  spans: readonly Span[],
 ): Promise<Map<string, PeriodReject>> {
   const out = new Map<string, PeriodReject>();
   if (spans.length === 0) return out;
@@ -153,56 +172,57 @@ async function countPeriodRejects(
     CONTRACT.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.type === 'date';
   const bound = (day: string) => `${quoteLiteral(day)}::DATE${isDate ? '' : '::TIMESTAMPTZ'}`;
   const values = spans
-    .map((s) => `(${quoteLiteral(s.start)}, ${bound(s.start)}, ${bound(s.end)})`)
+    .map((s) => `(${quoteLiteral(spanKey(s))}, ${bound(s.start)}, ${bound(s.end)})`)
     .join(', ');
   const col = quoteIdent(column);
+  const rejected = quoteIdent(rejectedRowsRelation(table));
   const counted = (relation: string) =>
-    `SELECT sp.start, count(*) AS n FROM ${quoteIdent(relation)} x
-     JOIN spans sp ON x.${col} >= sp.s AND x.${col} < sp.e GROUP BY sp.start`;
+    `SELECT sp.k, count(*) AS n FROM ${relation} x
+     JOIN spans sp ON x.${col} >= sp.s AND x.${col} < sp.e GROUP BY sp.k`;
   const rows = await dataset.db.rows(
-    `WITH spans(start, s, e) AS (VALUES ${values}),
-     kept AS (${counted(table)}),
-     lost AS (${counted(rejectedRowsRelation(table))})
-     SELECT spans.start, coalesce(kept.n, 0) AS kept, coalesce(lost.n, 0) AS lost,
-            (SELECT count(*) FROM ${quoteIdent(rejectedRowsRelation(table))} WHERE ${col} IS NULL) AS undated
-     FROM spans LEFT JOIN kept USING (start) LEFT JOIN lost USING (start)`,
+    `WITH spans(k, s, e) AS (VALUES ${values}),
+     kept AS (${counted(quoteIdent(table))}),
+     lost AS (${counted(rejected)})
+     SELECT spans.k, coalesce(kept.n, 0) AS kept, coalesce(lost.n, 0) AS lost,
+            (SELECT count(*) FROM ${rejected} WHERE ${quoteIdent(unreadColumn(column))}) AS undated
+     FROM spans LEFT JOIN kept USING (k) LEFT JOIN lost USING (k)`,
   );
+  const labels = new Map(spans.map((s) => [spanKey(s), s.label]));
   for (const row of rows) {
-    const lost = Number(row.lost) + Number(row.undated);
+    const undated = Number(row.undated);
+    const lost = Number(row.lost) + undated;
     const total = Number(row.kept) + lost;
+    const key = String(row.k);
     if (lost > 0 && total > 0)
-      out.set(String(row.start), {
-        table,
-        rows: lost,
-        total,
-        share: lost / total,
-        periodStart: String(row.start),
-      });
+      out.set(key, { table, rows: lost, total, share: lost / total, undated, label: labels.get(key) ?? key });
   }
   return out;
 }
 
+/** "the 38 % of orders in October 2026"; "up to 17 % ..." when rows whose date cannot be read count. */
+function lostLabel(p: PeriodReject): string {
+  return `${p.undated > 0 ? 'up to' : 'the'} ${formatShare(p.share)} of ${p.table} in ${p.label}`;
+}
+
 /**
- * The rows whose own period, or the period a comparison reads, lost a material share of a
- * table's rows: the value kept with the share it was computed without, the comparison null.
+ * The rows whose own period (or window), or the one a comparison reads, lost a material share
+ * of a table's rows: the value kept with the share it was computed without, the comparison null.
  */
 export function withoutPeriodComparisons(
   rows: ComparedRow[],
   lostBy: ReadonlyMap<string, PeriodReject>,
+  kpi: Pick<KpiDefinition, 'window' | 'sql'>,
 ): ComparedRow[] {
-  const material = (start: string | undefined) => {
-    const lost = start === undefined ? undefined : lostBy.get(start);
+  const material = (span: Span) => {
+    const lost = lostBy.get(spanKey(span));
     return lost && lost.share >= MATERIAL_REJECT_SHARE ? lost : undefined;
   };
   return rows.map((row) => {
-    const grain = grainOf(row.period_start, row.period_end);
-    if (grain === 'range') return row;
-    const own = material(row.period_start);
-    const before = own ?? material(step(row.period_start, grain, -1));
-    const yearBefore = own ?? material(yearAgo(row.period_start, grain));
+    const spans = comparedSpans(row, kpi);
+    const own = material(spans.own);
+    const before = own ?? material(spans.before);
+    const yearBefore = own ?? material(spans.yearBefore);
     if (!before && !yearBefore) return row;
-    const label = (p: PeriodReject) =>
-      `${formatShare(p.share)} of ${p.table} in ${formatPeriod({ start: p.periodStart, end: step(p.periodStart, grain, 1), grain })}`;
     return {
       ...row,
       ...(before
@@ -226,7 +246,7 @@ export function withoutPeriodComparisons(
       // The value itself is without them only where its own period lost them.
       ...(own
         ? {
-            rejected_note: [row.rejected_note, `without the ${label(own)} rejected`]
+            rejected_note: [row.rejected_note, `without ${lostLabel(own)} rejected`]
               .filter(Boolean)
               .join('; '),
           }
@@ -235,23 +255,49 @@ export function withoutPeriodComparisons(
   });
 }
 
-/** The periods rows are of, with those their comparisons read (the one before, a year before). */
-export function periodsCompared(rows: readonly ComparedRow[]): PeriodSpan[] {
-  const spans = new Map<string, PeriodSpan>();
-  for (const row of rows) {
-    const grain = grainOf(row.period_start, row.period_end);
-    if (grain === 'range') continue;
-    for (const start of [
-      row.period_start,
-      step(row.period_start, grain, -1),
-      yearAgo(row.period_start, grain),
-    ])
-      spans.set(start, { start, end: step(start, grain, 1), grain });
-  }
-  return [...spans.values()];
+/** What a row's own period (or window) lost, in any share: what sending judges it by. */
+export function ownLoss(
+  lostBy: ReadonlyMap<string, PeriodReject>,
+  row: ComparedRow,
+  kpi: Pick<KpiDefinition, 'window' | 'sql'>,
+): PeriodReject | undefined {
+  return lostBy.get(spanKey(comparedSpans(row, kpi).own));
 }
 
-/** Per period, the largest share of its rows a table the KPI reads lost, by the KPI's own date. */
+/**
+ * What a row's value reads (its period, or the window that ends with it) and what its
+ * comparisons read: the period before (a range: as many days before) and a year before.
+ */
+function comparedSpans(row: ComparedRow, kpi: Pick<KpiDefinition, 'window' | 'sql'>): ComparedSpans {
+  const grain = grainOf(row.period_start, row.period_end);
+  const period = (start: string, end: string): Span => {
+    const window = kpi.window ? valueSpan(kpi, { start, end, grain }) : undefined;
+    return window && window.reads === 'window'
+      ? { start: window.start, end, label: `the ${kpi.window?.months} months to ${addDays(end, -1)}` }
+      : { start, end, label: formatPeriod({ start, end, grain }) };
+  };
+  const { period_start: start, period_end: end } = row;
+  if (grain === 'range') {
+    const days = daysBetween(start, end);
+    return {
+      own: period(start, end),
+      before: period(addDays(start, -days), start),
+      yearBefore: period(addMonths(start, -12), addMonths(end, -12)),
+    };
+  }
+  const back = (from: string) => period(from, step(from, grain, 1));
+  return {
+    own: period(start, end),
+    before: back(step(start, grain, -1)),
+    yearBefore: back(yearAgo(start, grain)),
+  };
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Per span a KPI's rows read, the largest share of its rows a table the KPI reads lost. */
 export async function lostByPeriod(
   dataset: Pick<Dataset, 'tables'>,
   periodRejects: ReturnType<typeof createPeriodRejects>,
@@ -261,17 +307,34 @@ export async function lostByPeriod(
 ): Promise<Map<string, PeriodReject>> {
   const lost = new Map<string, PeriodReject>();
   const dated = coverageColumns(kpi);
-  const spans = periodsCompared(rows);
+  const spans = new Map<string, Span>();
+  for (const row of rows)
+    for (const span of Object.values(comparedSpans(row, kpi))) spans.set(spanKey(span), span);
   for (const read of reads) {
-    // A derived table's rows are its source's (customers from orders): judged on the source.
-    const column = dated.get(read.table)?.[0];
-    if (!column || !dataset.tables.some((t) => t.table === read.table && !t.derivedFrom)) continue;
-    for (const [start, share] of await periodRejects(read.table, column, spans)) {
+    const column = datedBy(dataset, dated, read.table);
+    if (!column) continue;
+    for (const [key, share] of await periodRejects(read.table, column, [...spans.values()])) {
       // Rejects spread like the table's are said once, for the table; a period is named
       // where they bunch (half a month's orders against a table's 1 %).
       const saidForTable = read.share >= MATERIAL_REJECT_SHARE && share.share < BUNCHED * read.share;
-      if (!saidForTable && share.share > (lost.get(start)?.share ?? 0)) lost.set(start, share);
+      if (!saidForTable && share.share > (lost.get(key)?.share ?? 0)) lost.set(key, share);
     }
   }
   return lost;
+}
+
+/**
+ * The date column a table's rejected rows are placed in periods by: the KPI's own for it, or for
+ * a table the KPI reads derived from it (new customers from orders: by the order's date).
+ */
+function datedBy(
+  dataset: Pick<Dataset, 'tables'>,
+  dated: ReadonlyMap<string, readonly string[]>,
+  table: string,
+): string | undefined {
+  if (dataset.tables.some((t) => t.table === table && t.derivedFrom)) return undefined;
+  const own = dated.get(table)?.[0];
+  if (own) return own;
+  const derived = dataset.tables.some((t) => t.derivedFrom === table && dated.has(t.table));
+  return derived ? CONTRACT.find((t) => t.name === table)?.columns.find((c) => c.event)?.name : undefined;
 }

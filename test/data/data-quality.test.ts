@@ -328,8 +328,127 @@ describe('rejected rows bunched in one period', () => {
     );
     expect(row).toMatchObject({
       change: null,
-      rejected_note: 'without the 17 % of orders in October 2026 rejected',
+      rejected_note: 'without up to 17 % of orders in October 2026 rejected',
     });
+  });
+});
+
+describe('rejected rows placed in their periods', () => {
+  const kpi = async (name: string, files: Record<string, string>, ...args: string[]) => {
+    const data = join(dir, name);
+    await mkdir(data);
+    for (const [file, text] of Object.entries(files)) await writeFile(join(data, file), text);
+    const run = await cli(
+      {},
+      'kpi',
+      ...args.map((a) => a.replace('$DATA', data)),
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout) as Record<string, unknown>[];
+  };
+  const monthly = (months: number[], perMonth: number, line: (month: string, i: number) => string) =>
+    months.flatMap((m) => Array.from({ length: perMonth }, (_, i) => line(String(m).padStart(2, '0'), i)));
+
+  it('does not take an open deal without a close date for one whose date cannot be read', async () => {
+    const deals = monthly(
+      [7, 8, 9, 10],
+      20,
+      (m, i) =>
+        `D${m}-${i},2026-06-01,2026-${m}-${String(i + 1).padStart(2, '0')},${i % 2 ? 'won' : 'lost'},100`,
+    );
+    deals.push('D-last,2026-06-01,2026-10-31,lost,100');
+    for (let i = 0; i < 3; i++) deals.push(`OPEN${i},2026-10-02,,open,abc`); // rejected: amount unreadable
+    const rows = await kpi(
+      'open-bad',
+      { 'opportunities.csv': `opportunity_id,created_at,closed_at,status,amount\n${deals.join('\n')}\n` },
+      'close_rate',
+      '--data',
+      '$DATA',
+      '--period',
+      '2026-10',
+    );
+    expect(rows[0]?.change).not.toBeNull();
+    expect(rows[0]?.rejected_note).toBe('without the 3.6 % of opportunities rejected');
+  });
+
+  it('judges customers derived from orders by the orders each period lost', async () => {
+    const orders = monthly(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      10,
+      (m, i) => `O${m}-${i},C${m}-${i},2026-${m}-${String(i + 1).padStart(2, '0')},10`,
+    );
+    orders.push('O-last,C1-0,2026-10-31,10', 'X1,CX1,2026-09-15,abc', 'X2,CX2,2026-09-16,abc');
+    const mapping = join(dir, 'derived-bad.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { orders: { files: 'orders.csv' }, customers: { from: 'orders' } } }),
+    );
+    const rows = await kpi(
+      'derived-bad',
+      { 'orders.csv': `order_id,customer_id,ordered_at,amount\n${orders.join('\n')}\n` },
+      'new_customers',
+      '--data',
+      '$DATA',
+      '--mapping',
+      mapping,
+      '--from',
+      '2026-09-01',
+      '--to',
+      '2026-10-31',
+      '--grain',
+      'month',
+    );
+    expect(rows[0]).toMatchObject({
+      period_start: '2026-09-01',
+      rejected_note: 'without the 17 % of orders in September 2026 rejected',
+    });
+  });
+
+  it('checks a range and the range before it', async () => {
+    const orders = monthly(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      28,
+      (m, i) => `O${m}-${i},C${i},2026-${m}-${String(i + 1).padStart(2, '0')},10`,
+    );
+    for (let day = 1; day <= 6; day++) orders.push(`X${day},C1,2026-09-0${day},abc`);
+    orders.push('O-last,C1,2026-09-30,10');
+    const rows = await kpi(
+      'range-bad',
+      { 'orders.csv': `order_id,customer_id,ordered_at,amount\n${orders.join('\n')}\n` },
+      'revenue',
+      '--data',
+      '$DATA',
+      '--from',
+      '2026-09-10',
+      '--to',
+      '2026-09-20',
+    );
+    expect(rows[0]).toMatchObject({ change: null, comparison_note: 'rows rejected then' });
+  });
+
+  it('judges a KPI over a window by what its window lost, named as such', async () => {
+    const orders = monthly(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      10,
+      (m, i) => `O${m}-${i},C${i},2026-${m}-${String(i + 1).padStart(2, '0')},10`,
+    );
+    for (let i = 0; i < 4; i++) orders.push(`X${i},C${i},2026-05-20,abc`);
+    orders.push('O-last,C1,2026-10-31,10');
+    const rows = await kpi(
+      'window-bad',
+      { 'orders.csv': `order_id,customer_id,ordered_at,amount\n${orders.join('\n')}\n` },
+      'repeat_purchase_rate',
+      '--data',
+      '$DATA',
+      '--period',
+      '2026-06',
+    );
+    expect(rows[0]?.rejected_note).toBe(
+      'without the 6.3 % of orders in the 12 months to 2026-06-30 rejected',
+    );
   });
 });
 

@@ -104,7 +104,11 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
         }
         const reads = rejected.get(result.kpi.id) ?? [];
         const lost = await lostByPeriod(dataset, periodRejects, result.kpi, reads, result.compared);
-        const compared = withoutPeriodComparisons(withoutComparisons(result.compared, reads), lost);
+        const compared = withoutPeriodComparisons(
+          withoutComparisons(result.compared, reads),
+          lost,
+          result.kpi,
+        );
         shown.push({ ...result, compared });
       }
       io.stdout(renderKpiResults(shown, span, options.format, options, Boolean(flags.values.all), rejected));
