@@ -148,9 +148,11 @@ export async function registerGroupedRows(
     const value = await pickedValue(db, sql);
     const found = value ? await disagreeing(db, raw.relation, value, where, by) : undefined;
     if (found) disagreements.push({ column, aggregate: sql, ...found });
-    const summed = await pickedValue(db, sql, SKIPS_BLANKS);
-    const blank = summed ? await partlyBlankGroups(db, raw.relation, summed, where, by) : undefined;
-    if (blank) partlyBlank.push({ column, aggregate: sql, ...blank });
+    for (const summed of await summedColumns(db, sql)) {
+      const blank = await partlyBlankGroups(db, raw.relation, summed, sql, where, by);
+      if (blank) partlyBlank.push({ column, aggregate: sql, ...blank });
+      if (blank) break;
+    }
   }
   const [counts] = await db.rows(
     `SELECT (SELECT count(*) FROM ${quoteIdent(relation)}) AS n,
@@ -245,7 +247,7 @@ async function linesOfIncompleteGroups(
  * under a cast; undefined for any other aggregate, or one that says which line wins
  * (`first(x ORDER BY ...)`).
  */
-async function pickedValue(db: Database, sql: string, functions = PICK_ONE): Promise<Picked | undefined> {
+async function pickedValue(db: Database, sql: string): Promise<Picked | undefined> {
   const parsed = await db.syntaxTrees(`SELECT ${sql}`);
   if ('error' in parsed) return undefined;
   const [statement] = parsed.trees as { node?: { select_list?: PickNode[] } }[];
@@ -256,27 +258,66 @@ async function pickedValue(db: Database, sql: string, functions = PICK_ONE): Pro
   if (
     !statement?.node ||
     call?.class !== 'FUNCTION' ||
-    !functions.has(String(call.function_name).toLowerCase()) ||
+    !PICK_ONE.has(String(call.function_name).toLowerCase()) ||
     !argument ||
     (call.order_bys?.orders?.length ?? 0) > 0
   )
     return undefined;
   // Each part written back by DuckDB itself, from the tree it parsed.
-  const write = async (expression: unknown): Promise<string | undefined> => {
-    const tree = {
-      error: false,
-      statements: [{ ...statement, node: { ...statement.node, select_list: [expression] } }],
-    };
-    // Positions are 64-bit ("none" is 2^64 - 1), beyond what a JS number keeps: written back as 0.
-    const json = JSON.stringify(tree, (key, v) => (key === 'query_location' ? 0 : v));
-    const [row] = await db.rows(`SELECT json_deserialize_sql(${quoteLiteral(json)}) AS sql`);
-    const text = String(row?.sql ?? '');
-    return text.startsWith('SELECT ') ? text.slice('SELECT '.length) : undefined;
-  };
-  const value = await write(argument);
-  const filter = call.filter ? await write(call.filter) : undefined;
+  const value = await writeBack(db, statement, argument);
+  const filter = call.filter ? await writeBack(db, statement, call.filter) : undefined;
   if (!value || (call.filter && !filter)) return undefined;
   return filter ? { value, filter } : { value };
+}
+
+/**
+ * The columns a sum reads anywhere in an aggregate (`coalesce(sum(x), 0)`, `round(sum(x), 2)`),
+ * as DuckDB parses it, where its argument is a column (or a cast of one): a blank line is then
+ * passed over. A sum of a CASE leaves lines out on purpose, and is not one.
+ */
+async function summedColumns(db: Database, sql: string): Promise<Picked[]> {
+  const parsed = await db.syntaxTrees(`SELECT ${sql}`);
+  if ('error' in parsed) return [];
+  const [statement] = parsed.trees as { node?: { select_list?: PickNode[] } }[];
+  const found: Picked[] = [];
+  const visit = async (node: unknown): Promise<void> => {
+    if (!node || typeof node !== 'object') return;
+    const call = node as PickNode;
+    const [argument] = (call.children ?? []) as PickNode[];
+    const plain = argument?.class === 'CAST' ? argument.child : argument;
+    if (
+      call.class === 'FUNCTION' &&
+      SKIPS_BLANKS.has(String(call.function_name).toLowerCase()) &&
+      call.children?.length === 1 &&
+      plain?.class === 'COLUMN_REF'
+    ) {
+      const value = await writeBack(db, statement, argument);
+      const filter = call.filter ? await writeBack(db, statement, call.filter) : undefined;
+      if (value && (!call.filter || filter)) found.push(filter ? { value, filter } : { value });
+      return;
+    }
+    for (const child of Object.values(node)) await visit(child);
+  };
+  await visit(statement?.node?.select_list);
+  return found;
+}
+
+/** An expression of a parsed SELECT written back as SQL by DuckDB itself. */
+async function writeBack(
+  db: Database,
+  statement: { node?: unknown } | undefined,
+  expression: unknown,
+): Promise<string | undefined> {
+  if (!statement?.node) return undefined;
+  const tree = {
+    error: false,
+    statements: [{ ...statement, node: { ...(statement.node as object), select_list: [expression] } }],
+  };
+  // Positions are 64-bit ("none" is 2^64 - 1), beyond what a JS number keeps: written back as 0.
+  const json = JSON.stringify(tree, (key, v) => (key === 'query_location' ? 0 : v));
+  const [row] = await db.rows(`SELECT json_deserialize_sql(${quoteLiteral(json)}) AS sql`);
+  const text = String(row?.sql ?? '');
+  return text.startsWith('SELECT ') ? text.slice('SELECT '.length) : undefined;
 }
 
 /** What a pick-one aggregate keeps one of, and over which of the group's lines. */
@@ -319,13 +360,16 @@ async function disagreeing(
 }
 
 /**
- * Groups some of whose lines have the summed value and some not: `sum()` gives the others' total,
- * an order understated without a word (one whose lines are all blank is NULL, and rejected).
+ * Groups with a blank line whose aggregate still gives a number: `sum()` gives the others' total,
+ * an order understated without a word (`coalesce(sum(x), 0)`: $0 for one of blank lines only).
+ * The aggregate itself is asked, so a guard that makes such an order unknown (CASE WHEN count(*)
+ * = count(x) THEN sum(x) END) is seen to work, whatever its form.
  */
 async function partlyBlankGroups(
   db: Database,
   relation: string,
   { value, filter }: Picked,
+  aggregate: string,
   where: string,
   by: readonly string[],
 ): Promise<Omit<Disagreement, 'column' | 'aggregate'> | undefined> {
@@ -333,11 +377,11 @@ async function partlyBlankGroups(
   const rows = await db.rows(
     `WITH g AS (
        SELECT first(__file ORDER BY __file, __rec) AS f, first(__loc ORDER BY __file, __rec) AS l,
-              count(*)${only} AS lines, count(${value})${only} AS filled
+              count(*)${only} AS lines, count(${value})${only} AS filled, (${aggregate}) AS result
        FROM ${quoteIdent(relation)} WHERE ${where} GROUP BY ${by.map(quoteIdent).join(', ')}
      )
      SELECT count(*) OVER () AS n, f, l, lines, filled FROM g
-     WHERE filled > 0 AND filled < lines ORDER BY f, l LIMIT ${SHOWN_GROUPS}`,
+     WHERE filled < lines AND result IS NOT NULL ORDER BY f, l LIMIT ${SHOWN_GROUPS}`,
   );
   if (rows.length === 0) return undefined;
   return {

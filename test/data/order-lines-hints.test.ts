@@ -87,4 +87,40 @@ describe('pulse check on an export of order lines', () => {
       '"CASE WHEN count(*) = count(<the column>) THEN sum("Line Total"::DECIMAL(38,6)) END"',
     );
   });
+
+  it('finds a sum under another function, and passes over a sum that leaves lines out on purpose', async () => {
+    const withAmount = async (name: string, amount: string) => {
+      await writeFile(
+        join(dir, name),
+        JSON.stringify({
+          tables: {
+            orders: {
+              files: 'shop.csv',
+              group: { by: 'Order ID', aggregate: { ...aggregate, amount } },
+              rename: { 'Order ID': 'order_id' },
+              dates: { ordered_at: '%Y-%m-%d %H:%M' },
+            },
+          },
+        }),
+      );
+      return (await check(name)).stdout;
+    };
+    // coalesce(): an order of blank lines only gets $0, not unknown: said too (#2, 2 of 2).
+    const zeroed = await withAmount('zeroed.json', 'coalesce(sum("Line Total"::DECIMAL(38,6)), 0)');
+    expect(zeroed).toContain('passes over the blank lines');
+    expect(zeroed).toContain('2 of 2 lines blank');
+    expect(await withAmount('rounded.json', 'round(sum("Line Total"::DECIMAL(38,6)), 2)')).toContain(
+      'passes over the blank lines',
+    );
+    const paid = await withAmount(
+      'paid.json',
+      'sum(CASE WHEN "Customer Email" <> \'\' THEN "Line Total"::DECIMAL(38,6) END)',
+    );
+    expect(paid).not.toContain('passes over the blank lines');
+    const safe = await withAmount(
+      'safe.json',
+      'CASE WHEN count(*) = count("Line Total") THEN sum("Line Total"::DECIMAL(38,6)) END',
+    );
+    expect(safe).not.toContain('passes over the blank lines');
+  });
 });
