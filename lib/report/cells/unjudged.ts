@@ -17,7 +17,14 @@ export function judgement(title: string, history: readonly ComparedRow[], grain:
     unscored.reason === 'no-latest'
       ? current?.value === null || current?.value === undefined
         ? { kind: 'no-value', ...note(current && rowReason(current)) }
-        : { kind: 'not-whole', ...note(textOf(current.unknown_note) ?? textOf(current.coverage_note)) }
+        : {
+            kind: 'not-whole',
+            ...note(
+              textOf(current.unknown_note) ??
+                textOf(current.coverage_note) ??
+                (textOf(current.rejected_note) && `computed ${current.rejected_note}`),
+            ),
+          }
       : unscored.reason === 'no-previous'
         ? { kind: 'nothing-before', ...note(before && previousReason(before, grain)) }
         : { kind: 'short-history', earlier: unscored.earlier, ...note(dataStart(history)) };
@@ -36,6 +43,8 @@ function previousReason(row: ComparedRow, grain: Grain): string | undefined {
   const coverage = textOf(row.coverage_note);
   if (row.coverage === 'none' && coverage) return noDataReason(coverage);
   if (row.coverage === 'partial' && coverage) return `${label} is ${coverage}`;
+  const rejected = textOf(row.rejected_note);
+  if (rejected) return `${label} is computed ${rejected}`;
   const unknown = textOf(row.unknown_note);
   if (unknown) return `${unknown} in ${label}`;
   return row.value === null ? `no value for ${label}` : undefined;
