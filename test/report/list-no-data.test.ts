@@ -65,5 +65,24 @@ describe('list charts before their data', () => {
       'Resolution time: no data for March 2026: the data starts 2026-06-01 (the first resolved_at in tickets)',
       'Relationship groups: no data for March 2026: the data starts 2026-05-01 (the first ordered_at in orders)',
     ]);
+    // October: groups named for 12 months of orders, from six: said under the chart and the table.
+    const october = await runReport(lists, {
+      dataDir: dir,
+      timeZone: 'UTC',
+      now: TEST_NOW,
+      period: parsePeriod('2026-10'),
+    });
+    const captions = (october.document.blocks as Block[]).flatMap((b) =>
+      b.kind === 'chart' && b.chart.id === 'relationship-groups'
+        ? [b.chart.caption]
+        : b.kind === 'table'
+          ? [b.caption]
+          : [],
+    );
+    const partial = 'the 12-month window starts before the data, which starts 2026-05-01';
+    expect(captions).toEqual([
+      `Partial: ${partial}.`,
+      `Over the 12 months to 2026-10-31 (partial: ${partial}).`,
+    ]);
   }, 60_000);
 });

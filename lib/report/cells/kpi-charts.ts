@@ -219,11 +219,15 @@ function isTextColumn(rows: readonly ComparedRow[], column: ColumnSpec): boolean
   return column.unit === 'text' || rows.some((row) => typeof row[column.field] === 'string');
 }
 
-/** "Over the 12 months to 2026-10-31." under a table of a KPI computed over a fixed window. */
+/**
+ * "Over the 12 months to 2026-10-31." under a table of a KPI computed over a fixed window, and
+ * "(partial: the 12-month window starts before the data, ...)" when the data is shorter.
+ */
 function windowNote(table: KpiTable, rows: readonly ComparedRow[]): string | undefined {
   const end = rows[0]?.period_end;
   const label = end === undefined ? undefined : windowLabel(table.kpi, end);
-  return label ? `Over the ${label}.` : undefined;
+  const partial = rows.find((row) => row.coverage === 'partial')?.coverage_note;
+  return label ? `Over the ${label}${typeof partial === 'string' ? ` (${partial})` : ''}.` : undefined;
 }
 
 /**
