@@ -46,10 +46,14 @@ export function createRejectedReads(
       // SQL DuckDB cannot parse reads, as far as anyone can tell, every table with rejects.
       reads = tablesRead([kpi], by, dataset.db).then((tables) => {
         if (tables === undefined) return rejected;
-        // A table derived from another (customers from orders) lacks what that one lost.
+        // A table derived from another (customers from orders) lacks what that one lost, for a
+        // KPI that needs its columns (new customers), not one that only joins it for a breakdown
+        // it was not asked for (close rate).
         const read = new Set<string>(tables);
+        const needs = [...kpi.needs, ...(kpi.breakdowns.find((b) => b.name === by)?.needs ?? [])];
         for (const { table, derivedFrom } of dataset.tables)
-          if (derivedFrom && read.has(table)) read.add(derivedFrom);
+          if (derivedFrom && read.has(table) && needs.some((n) => n.startsWith(`${table}.`)))
+            read.add(derivedFrom);
         return rejected.filter((t) => read.has(t.table));
       });
       cache.set(key, reads);

@@ -271,6 +271,27 @@ describe('customers derived from orders that lost rows', () => {
     const [row] = JSON.parse(run.stdout) as Record<string, unknown>[];
     expect(row).toMatchObject({ value: 18, rejected_note: 'without the 10 % of orders rejected' });
     expect(run.stderr).toContain('10 % of orders (2 of 20 rows; new_customers)');
+    // A KPI that joins customers only for a breakdown it was not asked for reads none of them.
+    const deals = ['opportunity_id,created_at,closed_at,status,amount'];
+    for (let i = 1; i <= 20; i++)
+      deals.push(`D${i},2026-09-01,2026-10-${String(i).padStart(2, '0')},${i % 2 ? 'won' : 'lost'},100`);
+    await writeFile(join(shop, 'opportunities.csv'), `${deals.join('\n')}\n`);
+    const close = await cli(
+      {},
+      'kpi',
+      'close_rate',
+      '--data',
+      shop,
+      '--mapping',
+      mapping,
+      '--period',
+      '2026-10',
+      '--allow-rejects',
+      '--format',
+      'json',
+    );
+    expect(close.code, close.stderr).toBe(0);
+    expect((JSON.parse(close.stdout) as Record<string, unknown>[])[0]).not.toHaveProperty('rejected_note');
   });
 });
 
