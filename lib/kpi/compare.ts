@@ -138,9 +138,37 @@ function coverageReason(row: KpiRow, base: KpiRow | undefined, what: string): st
  * rows rejected in a material share (its `rejected_note`: the move may be the rejects'); else null.
  */
 export function wholeValue(row: KpiRow): number | null {
-  return row.coverage === undefined && !partlyKnown(row) && row.rejected_note === undefined
-    ? row.value
-    : null;
+  return row.rejected_note === undefined ? valueOfWholePeriod(row) : null;
+}
+
+/** The value of a whole period with its amounts known, rejected rows or not. */
+function valueOfWholePeriod(row: KpiRow): number | null {
+  return row.coverage === undefined && !partlyKnown(row) ? row.value : null;
+}
+
+/**
+ * The values a trend draws: those that may be compared, and, where every period with a value lost
+ * the same table-wide share of rejected rows (its `rejected_note` on each, and nothing more), those
+ * too: the periods are computed alike, so the shape is the business's, and `evenlyRejected` is the
+ * note the chart says it with. A period that lost more than its share (a note of its own) is not
+ * drawn, as any value that may not be compared.
+ */
+export function drawnValues(rows: readonly KpiRow[]): (number | null)[] {
+  const even = evenlyRejected(rows);
+  return rows.map((row) =>
+    even !== undefined && row.rejected_note === even ? valueOfWholePeriod(row) : wholeValue(row),
+  );
+}
+
+/** The rejected-rows note every period with a value starts with, table-wide, or undefined. */
+export function evenlyRejected(rows: readonly KpiRow[]): string | undefined {
+  const valued = rows.filter((row) => row.value !== null);
+  // A table-wide note comes first; a period's own follows it after "; ".
+  const first = valued.map((row) =>
+    typeof row.rejected_note === 'string' ? row.rejected_note.split('; ')[0] : undefined,
+  );
+  const [note] = first;
+  return note !== undefined && first.every((n) => n === note) ? note : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Chart } from '../charts/chart.ts';
 import { renderSvg } from '../charts/render.ts';
 import { buildSparkline } from '../charts/sparkline.ts';
-import { wholeValue } from '../kpi/compare.ts';
+import { drawnValues } from '../kpi/compare.ts';
 import { formatLocal } from '../kpi/local-date.ts';
 import type { Grain } from '../kpi/period.ts';
 import type { Block, KpiSeries, ReportDocument } from './content.ts';
@@ -72,7 +72,9 @@ async function tileView(series: KpiSeries, options: ViewOptions) {
   // Only the values that may be compared: a partial period, or a sum over mostly unknown
   // amounts, would draw a climb or a dip the business never had. With none, no sparkline: the
   // tile's own note says why, and "No data" under a value would contradict it.
-  const points = series.history.map((r) => ({ period: r.period_start, value: wholeValue(r) }));
+  // Periods that all lost the same share of rejected rows are drawn; the tile's note says it.
+  const values = drawnValues(series.history);
+  const points = series.history.map((r, i) => ({ period: r.period_start, value: values[i] ?? null }));
   if (points.every((p) => p.value === null)) return view;
   const sparkline = buildSparkline({
     id: `spark-${series.kpi.id}`,

@@ -117,4 +117,42 @@ describe('a trend chart', () => {
       'Not drawn: August 2026, computed without the 38 % of orders in August 2026 rejected.',
     );
   });
+
+  it('draws periods that all lost the same table-wide share of rows, says so once, and leaves out one that lost more', async () => {
+    const kpi = (await readCatalog()).get('revenue');
+    const table = 'without the 9.2 % of orders rejected';
+    const history = [
+      row('2026-06-01', 80, { coverage: 'partial', rejected_note: table }),
+      row('2026-07-01', 100, { rejected_note: table }),
+      row('2026-08-01', 40, {
+        rejected_note: `${table}; without the 38 % of orders in August 2026 rejected`,
+      }),
+      row('2026-09-01', 110, { rejected_note: table }),
+      row('2026-10-01', 120, { rejected_note: table }),
+    ];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' }, title: 'Revenue by month' },
+    );
+    expect(chart?.table.rows.map((r) => r[1])).toEqual(['n/a', '$100.00', 'n/a', '$110.00', '$120.00']);
+    expect(chart?.title).toBe('Revenue by month');
+    expect(chart?.caption).toBe(
+      'Every period is computed without the 9.2 % of orders rejected for data errors (pulse check lists them): a move within that share may be theirs. ' +
+        'Not drawn: August 2026, computed without the 9.2 % of orders rejected; without the 38 % of orders in August 2026 rejected.',
+    );
+  });
+
+  it('does not draw rows rejected in one period but not the others as if they were table-wide', async () => {
+    const kpi = (await readCatalog()).get('revenue');
+    const history = [
+      row('2026-09-01', 100, { rejected_note: 'without the 12 % of orders in September 2026 rejected' }),
+      row('2026-10-01', 100, { rejected_note: 'without the 12 % of orders in October 2026 rejected' }),
+    ];
+    const chart = trendChart(
+      { kpi, available: true, current: history.at(-1), history },
+      { format: { currency: 'USD' } },
+    );
+    expect(chart?.table.rows.map((r) => r[1])).toEqual(['n/a', '$100.00']);
+    expect(chart?.title).toBe('Revenue: the last period lost rows to data errors');
+  });
 });

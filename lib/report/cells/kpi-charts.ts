@@ -6,7 +6,7 @@ import type { Chart } from '../../charts/chart.ts';
 import { buildTrend } from '../../charts/trend.ts';
 import { type FormatOptions, formatExtra, formatKpiValue } from '../../format/values.ts';
 import type { ComparedRow } from '../../kpi/compare.ts';
-import { COMPARABLE_KNOWN_SHARE, wholeValue } from '../../kpi/compare.ts';
+import { COMPARABLE_KNOWN_SHARE, drawnValues, evenlyRejected } from '../../kpi/compare.ts';
 import type { Unit } from '../../kpi/definition.ts';
 import { formatPeriod, grainOf } from '../../kpi/period.ts';
 import { MIN_SAMPLE, sampleSize } from '../../kpi/sample-size.ts';
@@ -34,23 +34,32 @@ export function trendChart(
 ): Chart | undefined {
   if (!series.available) return undefined;
   const { rows: history, note: startNote } = fromDataStart(series.history);
+  const values = drawnValues(history);
+  const drawnValue = (row: ComparedRow) => values[history.indexOf(row)] ?? null;
+  // Every period's share of rejects is said once, in words; a gap is a period's own reason.
+  const even = evenlyRejected(history);
+  const ownRejects = (row: ComparedRow) => row.rejected_note !== undefined && row.rejected_note !== even;
   const note = [companyWideNote(series), startNote].filter(Boolean).join(' ');
   // "rose to" / "fell to" compares the last two points: not when the last one is partial.
   const last = history.at(-1);
-  const partial = last && wholeValue(last) === null && last.value !== null;
+  const partial = last && drawnValue(last) === null && last.value !== null;
   const named = options.title ?? (partial ? series.kpi.title : undefined);
   // Partial is of the days covered; a whole period whose amounts are partly unknown says that.
   const lastIs =
     last?.coverage === 'partial'
       ? 'the last period is partial'
-      : last?.rejected_note !== undefined
+      : last && ownRejects(last)
         ? 'the last period lost rows to data errors'
         : "the last period's value is partly unknown";
   const title = named && partial ? `${named}: ${lastIs}` : named;
-  const gaps = unknownGaps(history.filter((row) => !(row === last && partial)));
+  const gaps = unknownGaps(
+    history
+      .filter((row) => !(row === last && partial) && drawnValue(row) === null)
+      .map((row) => (ownRejects(row) ? row : { ...row, rejected_note: null })),
+  );
   // A column drawn beside the value is of the same rows: drawn where the value is.
-  const drawn = (row: ComparedRow) => (row === last && partial) || wholeValue(row) !== null;
-  const caption = [note, gaps].filter(Boolean).join(' ');
+  const drawn = (row: ComparedRow) => (row === last && partial) || drawnValue(row) !== null;
+  const caption = [note, even && evenlyRejectedNote(even), gaps].filter(Boolean).join(' ');
   return buildTrend({
     id: options.id ?? `${series.kpi.id}-trend`,
     ...(title ? { title } : {}),
@@ -61,7 +70,7 @@ export function trendChart(
     // climb the business never had), but the last period's, partial, under a title that says so.
     points: history.map((row) => ({
       period: row.period_start,
-      value: row === last && partial ? row.value : wholeValue(row),
+      value: row === last && partial ? row.value : drawnValue(row),
       yearAgo: row.year_ago_value,
       target: row.target,
     })),
@@ -82,10 +91,8 @@ export function trendChart(
  * Why the line has gaps where the data has values: periods whose amounts are partly unknown are
  * not drawn (their moves may be the blanks'), and a gap nobody explains reads as missing data.
  */
-function unknownGaps(rows: readonly ComparedRow[]): string | undefined {
-  const gaps = rows.filter(
-    (row) => row.value !== null && wholeValue(row) === null && (row.unknown_note || row.rejected_note),
-  );
+function unknownGaps(undrawn: readonly ComparedRow[]): string | undefined {
+  const gaps = undrawn.filter((row) => row.value !== null && (row.unknown_note || row.rejected_note));
   const [only] = gaps;
   if (only === undefined) return undefined;
   const share = `${Math.round(COMPARABLE_KNOWN_SHARE * 100)} %`;
@@ -99,6 +106,11 @@ function unknownGaps(rows: readonly ComparedRow[]): string | undefined {
       : []),
   ];
   return `Not drawn: ${parts.join('; ')} (kpis.csv has their values).`;
+}
+
+/** A line drawn though every period lost rows: how many, so a small move is not read as the business's. */
+function evenlyRejectedNote(note: string): string {
+  return `Every period is computed ${note} for data errors (pulse check lists them): a move within that share may be theirs.`;
 }
 
 /** "August 2026", "2026-Q3", "week of 2026-08-03": the row's period in words. */
