@@ -29,6 +29,7 @@ export type ProblemRule =
   | 'group_disagreement'
   | 'group_partly_blank'
   | 'open_deal_closed_at'
+  | 'lost_amount_zero'
   | 'closed_deal_without_date'
   | 'incomplete_group';
 
@@ -100,6 +101,7 @@ const DESCRIPTIONS: Record<ProblemRule, string> = {
   group_disagreement: 'lines grouped into one row disagree on a value',
   group_partly_blank: 'an aggregate passes over blank lines of a group, understating it',
   open_deal_closed_at: 'open deal has a closed_at',
+  lost_amount_zero: 'the export zeroes the amount of lost deals',
   closed_deal_without_date: 'won or lost deal has no closed_at',
   incomplete_group: 'a line of its group cannot be read',
 };
@@ -133,6 +135,7 @@ const COLUMN_RULES: ReadonlySet<ProblemRule> = new Set<ProblemRule>([
   'unknown_column_case',
   'wrong_type',
   'mostly_blank',
+  'lost_amount_zero',
 ]);
 
 /**

@@ -77,6 +77,11 @@ export async function validateTables(
   return { problems, eventMaxima, eventMinima };
 }
 
+/** Lost deals an export must have before their amounts' habit is judged ... */
+const MIN_LOST_DEALS = 10;
+/** ... and the share of them at 0 (with under the rest of won deals at 0) that says it zeroes them. */
+const ZEROED_SHARE = 0.9;
+
 /**
  * Text that is empty or only spaces (those DuckDB's trim() removes, Unicode ones included).
  * ltrim stops at the first other character and gives the same answer as trim() = '', at about
@@ -344,6 +349,7 @@ class TableChecker {
         'an amount on every won deal',
       );
     }
+    if (this.spec.name === 'opportunities' && has('status') && has('amount')) this.checkLostAmountsZeroed();
     // The KPIs read closed_at as the day a deal closed: an open deal with one (an expected close
     // date, in many CRMs) leaves the open pipeline that day, and a closed deal without one is in
     // no close rate, won revenue or sales cycle.
@@ -383,6 +389,33 @@ class TableChecker {
         `concat("kind", ' ', "score")`,
       );
     }
+  }
+
+  // Some CRMs zero what a lost deal was worth (Maven's close_value): an amount of 0 on nearly
+  // every lost deal and on few won ones is the export's habit, not the deals'. Pipeline created,
+  // and the open pipeline of a month when those deals were open, would count them as $0.
+  private checkLostAmountsZeroed(): void {
+    const amount = this.typed('amount');
+    const lost = `"status" = 'lost'`;
+    const zeroLost = `${lost} AND (${amount}) = 0`;
+    const zeroWon = `"status" = 'won' AND (${amount}) = 0`;
+    const count = (where: string) => `count(*) FILTER (${where})`;
+    const source = this.staged.columns.get('amount')?.sourceColumn ?? 'amount';
+    this.find(
+      'warning',
+      'lost_amount_zero',
+      'amount',
+      zeroLost,
+      "a lost deal's amount as it stood, or blank: 0 on nearly every lost deal and not on the won ones is an export's habit, and Pipeline created and past months' Open pipeline would count those deals as $0",
+      `if the export zeroes a lost deal's amount, blank it in the mapping, so those KPIs say how much of their amount is known: "derive": ${JSON.stringify({ amount: `CASE WHEN <the status test for lost> THEN NULL ELSE ${quoteIdent(source)} END` })} (mappings/README.md)`,
+      `concat("status", ' ', (${amount})::VARCHAR)`,
+      undefined,
+      undefined,
+      `CASE WHEN ${count(lost)} >= ${MIN_LOST_DEALS}
+         AND ${count(zeroLost)} >= ${ZEROED_SHARE} * ${count(lost)}
+         AND ${count(zeroWon)} < ${1 - ZEROED_SHARE} * ${count(`"status" = 'won'`)}
+       THEN ${count(zeroLost)} ELSE 0 END`,
+    );
   }
 
   private typed(column: string): string {

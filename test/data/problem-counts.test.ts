@@ -161,3 +161,59 @@ describe('a deal whose status and closed_at disagree', () => {
     expect(run.stdout).toMatch(/^0 errors, 3 warnings/m);
   });
 });
+
+describe('an export that zeroes the amount of lost deals', () => {
+  const deals = (lost: (i: number) => string, won: (i: number) => string) => [
+    'opportunity_id,created_at,closed_at,status,close_value',
+    ...Array.from({ length: 12 }, (_, i) => `L${i},2026-10-01,2026-10-09,lost,${lost(i)}`),
+    ...Array.from({ length: 10 }, (_, i) => `W${i},2026-10-01,2026-10-09,won,${won(i)}`),
+    'O1,2026-10-01,,open,',
+  ];
+  const check = async (lines: string[]) => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulse-lost-zero-'));
+    folders.push(dir);
+    await writeFile(join(dir, 'opportunities.csv'), lines.join('\n'));
+    await writeFile(
+      join(dir, 'mapping.json'),
+      JSON.stringify({
+        tables: { opportunities: { files: 'opportunities.csv', rename: { close_value: 'amount' } } },
+      }),
+    );
+    return pulse(['check', '--data', dir, '--mapping', join(dir, 'mapping.json')], { PULSE_CACHE: 'off' });
+  };
+
+  it('is warned of when nearly every lost deal is at 0 and the won ones are not, with the mapping that blanks them', async () => {
+    const run = await check(
+      deals(
+        () => '0',
+        (i) => String(100 + i),
+      ),
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /warning opportunities, column amount: the export zeroes the amount of lost deals: 12 rows .*opportunities\.csv 2 \("lost 0.00"\)/,
+    );
+    expect(run.stdout).toContain(
+      '"derive": {"amount":"CASE WHEN <the status test for lost> THEN NULL ELSE \\"close_value\\" END"}',
+    );
+  });
+
+  it('is not, when lost deals carry amounts, or when won deals are at 0 as often (free trials)', async () => {
+    const carried = await check(
+      deals(
+        (i) => (i === 0 ? '0' : String(50 + i)),
+        (i) => String(100 + i),
+      ),
+    );
+    expect(carried.code).toBe(0);
+    expect(carried.stdout).not.toContain('zeroes the amount');
+    const free = await check(
+      deals(
+        () => '0',
+        (i) => (i < 5 ? '0' : String(100 + i)),
+      ),
+    );
+    expect(free.code).toBe(0);
+    expect(free.stdout).not.toContain('zeroes the amount');
+  });
+});
