@@ -77,7 +77,14 @@ const patches = await applyPatches(values.patch);
 
 const runStarted = performance.now();
 const cpuStarted = cpuMs();
+// The KPI phase starts when the report asks for its first KPI (kept rows send no query).
+let firstKpiAsked: number | undefined;
 const report = await runReport(monthly, {
+  onProgress: (step) => {
+    if (step.stage !== 'kpi' || firstKpiAsked !== undefined) return;
+    firstKpiAsked = performance.now() - started;
+    cpuAtFirstKpi ??= cpuMs();
+  },
   dataDir: values.data,
   timeZone: 'UTC',
   now: values.now,
@@ -90,7 +97,9 @@ const ended = performance.now();
 const cpuEnded = cpuMs();
 
 const kpiQueries = statements.filter((s) => isKpiQuery(s.sql));
-const firstKpi = kpiQueries.length > 0 ? Math.min(...kpiQueries.map((s) => s.startMs)) : runEnded - started;
+const firstKpi =
+  firstKpiAsked ??
+  (kpiQueries.length > 0 ? Math.min(...kpiQueries.map((s) => s.startMs)) : runEnded - started);
 const sum = (list: readonly CapturedStatement[]) => list.reduce((n, s) => n + s.ms, 0);
 const catalog = await readCatalog();
 // Which KPI each query computes: the one whose SQL (around its {by} placeholder) it contains.

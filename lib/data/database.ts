@@ -113,6 +113,36 @@ export class Database {
     },
   };
 
+  /** Names of the functions DuckDB declares may answer differently from one call to the next. */
+  varyingFunctions(): Promise<ReadonlySet<string>> {
+    this.varying ??= this.connection
+      .runAndReadAll(
+        "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE stability IN ('VOLATILE', 'CONSISTENT_WITHIN_QUERY')",
+      )
+      .then((reader) => new Set(reader.getRowObjectsJson().map((r) => String(r.name))));
+    return this.varying;
+  }
+  private varying: Promise<ReadonlySet<string>> | undefined;
+
+  /**
+   * Whether DuckDB gives a bare word a value with no table to read it from (`current_date`,
+   * `localtimestamp`, `user`): it parses as a column and binds to a value of the moment.
+   */
+  bindsAlone(word: string): Promise<boolean> {
+    // Only a plain word can be such a keyword; nothing else is ever written into the SQL.
+    if (!/^[a-z_][a-z0-9_]*$/i.test(word)) return Promise.resolve(false);
+    let binds = this.alone.get(word);
+    if (!binds) {
+      binds = this.connection.run(`SELECT ${word} AS v`).then(
+        () => true,
+        () => false,
+      );
+      this.alone.set(word, binds);
+    }
+    return binds;
+  }
+  private readonly alone = new Map<string, Promise<boolean>>();
+
   /** DuckDB's syntax trees of `sql` (json_serialize_sql), or why it cannot be read: nothing runs. */
   syntaxTrees(sql: string): Promise<{ readonly trees: readonly unknown[] } | { readonly error: string }> {
     return this.parser.selectTrees(sql);

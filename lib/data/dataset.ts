@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,11 @@ export interface Dataset {
   readonly scope?: DatasetScope;
   /** Whether the contract checks ran ('miss', 'off') or their kept result was used ('hit'). */
   readonly validation: 'hit' | 'miss' | 'off';
+  /**
+   * With caching on, where results computed from these tables may be kept, and a digest of all
+   * their rows depend on (files, mapping, code, engine, zone, scope, tables opened).
+   */
+  readonly keep?: { readonly dir: string; readonly version: string };
   /** The latest value of each event column, by table, read while validating with clock `now`. */
   readonly eventMaxima?: {
     readonly now: string;
@@ -280,6 +286,20 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       unusedFiles: await listUnusedFiles(options.dataDir, discovered.sources, mapping, discovered.problems),
       ...(scope ? { scope } : {}),
       validation: validation.cache,
+      ...(validation.kept
+        ? {
+            keep: {
+              dir: validation.kept.dir,
+              version: digest([
+                validation.kept.inputs,
+                timeZone,
+                options.scope ?? {},
+                [...staged.keys()],
+                derived !== undefined,
+              ]),
+            },
+          }
+        : {}),
       eventMaxima: { now: options.now, tables: unrejected(validation.eventMaxima) },
       eventMinima: unrejected(validation.eventMinima),
       ...(closed.size > 0 ? { closedTables: closed } : {}),
@@ -353,4 +373,8 @@ export function assertNoErrors(dataset: Dataset): void {
     'data_invalid',
     `${dataset.dataDir}: ${formatRejectSummary(rejects)} for contract errors (${[...kinds].join(', ')}); no KPI is computed from broken data. ${check} To compute on the good rows only, add --allow-rejects${policy.maxRejectShare > 0 ? ` (PULSE_MAX_REJECT_SHARE allows ${formatShare(policy.maxRejectShare)})` : ' or set PULSE_MAX_REJECT_SHARE (e.g. 2%)'}.`,
   );
+}
+
+function digest(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

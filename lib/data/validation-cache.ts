@@ -26,6 +26,8 @@ export interface ValidationCacheOptions extends ValidationOptions {
 export interface CachedValidation extends Validation {
   /** Whether the result was kept from an earlier run ('hit'), checked and kept ('miss'), or neither. */
   readonly cache: 'hit' | 'miss' | 'off';
+  /** With caching on: the folder results are kept in, and the digest of this check's inputs. */
+  readonly kept?: { readonly dir: string; readonly inputs: string };
 }
 
 interface Entry {
@@ -59,11 +61,13 @@ export async function validateWithCache(
       eventMaxima: toMaps(kept.eventMaxima),
       eventMinima: toMaps(kept.eventMinima),
       cache: 'hit',
+      kept: { dir, inputs: key },
     };
   }
   const validation = await validateTables(db, tables, options);
   // Warnings about dates after the clock depend on the clock: such results are not kept.
-  if (validation.problems.some((p) => p.rule === 'future_date')) return { ...validation, cache: 'miss' };
+  if (validation.problems.some((p) => p.rule === 'future_date'))
+    return { ...validation, cache: 'miss', kept: { dir, inputs: key } };
   const rejected = await db.rows(
     `SELECT tbl, file, rec, loc, rule, error, col, value, detail FROM ${REJECTED_TABLE}
      WHERE rule NOT IN ('malformed_line', 'incomplete_group') ORDER BY tbl, file, rec, rule LIMIT ${MAX_KEPT_REJECTS + 1}`,
@@ -81,7 +85,7 @@ export async function validateWithCache(
     };
     await writeEntry(dir, file, entry).catch(() => undefined);
   }
-  return { ...validation, cache: 'miss' };
+  return { ...validation, cache: 'miss', kept: { dir, inputs: key } };
 }
 
 /** The cache folder, or null when caching is off. */

@@ -17,6 +17,7 @@ import {
 } from './coverage.ts';
 import { CUSTOMER_MACROS } from './customer-sql.ts';
 import { coerceParam, type KpiDefinition } from './definition.ts';
+import { keptRows } from './kept-results.ts';
 import { sortColumns } from './list-order.ts';
 import { addDays, formatPeriod, type PeriodSpan, type SeriesGrain, step } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
@@ -97,10 +98,12 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;
   await definePeriodMacros(dataset.db);
-  const sql = `${WRAP_HEAD}${await withSharedState(dataset.db, body, params)}\n)${order}`;
   let rows: Row[];
   try {
-    rows = await dataset.db.rows(sql, params);
+    rows = await keptRows(dataset, `${WRAP_HEAD}${body}\n)${order}`, params, async () => {
+      const sql = `${WRAP_HEAD}${await withSharedState(dataset.db, body, params)}\n)${order}`;
+      return dataset.db.rows(sql, params);
+    });
   } catch (error) {
     const message = await locateSqlError(kpi, (error as Error).message);
     throw new PulseError('query', message, { cause: error });

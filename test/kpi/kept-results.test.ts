@@ -1,0 +1,110 @@
+// A KPI's rows are kept per version of the data and read back on a re-run: the same rows as a
+// fresh run, never for other files, other SQL, another zone or scope, nor for SQL DuckDB says may
+// answer differently each time.
+
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type OpenDatasetOptions, openDataset } from '../../lib/data/dataset.ts';
+import type { KpiDefinition } from '../../lib/kpi/definition.ts';
+import { parsePeriod } from '../../lib/kpi/period.ts';
+import { runKpi } from '../../lib/kpi/run.ts';
+import { FIXTURES, TEST_NOW, testCatalog } from '../helpers.ts';
+
+const SPAN = { ...parsePeriod('2026-10'), start: '2026-05-01' };
+
+async function setUp() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pulse-kept-data-'));
+  await cp(join(FIXTURES, 'scope'), dataDir, { recursive: true });
+  const cacheDir = await mkdtemp(join(tmpdir(), 'pulse-kept-'));
+  return { dataDir, options: { dataDir, now: TEST_NOW, threads: 1, cacheDir } satisfies OpenDatasetOptions };
+}
+
+async function rowsOf(options: OpenDatasetOptions, kpis: readonly KpiDefinition[], by?: string) {
+  const dataset = await openDataset(options);
+  try {
+    const out: Record<string, unknown> = {};
+    for (const kpi of kpis) {
+      const result = await runKpi(dataset, kpi, { span: SPAN, ...(by ? { by } : {}) });
+      out[kpi.id] = result.rows;
+    }
+    return out;
+  } finally {
+    dataset.close();
+  }
+}
+
+/** Every kept file of a cache folder, by path, with its text. */
+async function keptFiles(cacheDir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const root = join(cacheDir, 'kpi');
+  for (const version of await readdir(root).catch(() => [] as string[]))
+    for (const name of await readdir(join(root, version)))
+      files.set(join(root, version, name), await readFile(join(root, version, name), 'utf8'));
+  return files;
+}
+
+/** Changes every kept revenue of 0 or more to -1, so rows read back are told from computed ones. */
+async function tamper(files: Map<string, string>): Promise<void> {
+  for (const [file, text] of files)
+    await writeFile(file, text.replaceAll(/"value":"?\d+(\.\d+)?"?/g, '"value":-1'));
+}
+
+describe('kept KPI results', () => {
+  it('give a re-run the rows a fresh run gives, for every KPI the data has', async () => {
+    const { options } = await setUp();
+    const kpis = (await testCatalog()).kpis.filter((k) => k.unit !== 'table' || k.id === 'top_customers');
+    const first = await rowsOf(options, kpis);
+    expect((await keptFiles(options.cacheDir)).size).toBeGreaterThan(5);
+    const again = await rowsOf(options, kpis);
+    const fresh = await rowsOf({ ...options, cacheDir: null }, kpis);
+    expect(again).toEqual(first);
+    expect(fresh).toEqual(first);
+  });
+
+  it('are read back on the same data, and not for changed files, another zone, scope or SQL', async () => {
+    const { dataDir, options } = await setUp();
+    const revenue = (await testCatalog()).get('revenue');
+    const computed = await rowsOf(options, [revenue]);
+    await tamper(await keptFiles(options.cacheDir));
+    // Read back: the tampered values prove the rows came from the kept file.
+    const kept = (await rowsOf(options, [revenue])).revenue as { value: number | null }[];
+    const values = kept.map((r) => r.value).filter((v) => v !== null);
+    expect(values.length).toBeGreaterThan(1);
+    expect(values.every((v) => v === -1)).toBe(true);
+    // Another zone, a scope, other SQL (an edited KPI file): computed, not read back.
+    const readBack = (out: Record<string, unknown>) =>
+      Object.values(out).some((rows) => (rows as { value: unknown }[]).some((r) => r.value === -1));
+    expect(readBack(await rowsOf({ ...options, timeZone: 'Europe/Berlin' }, [revenue]))).toBe(false);
+    expect(readBack(await rowsOf({ ...options, scope: { region: 'EMEA' } }, [revenue]))).toBe(false);
+    const edited = { ...revenue, sql: `${revenue.sql}\n-- edited` };
+    expect((await rowsOf(options, [edited])).revenue).toEqual(computed.revenue);
+    // A changed export: computed afresh.
+    const orders = join(dataDir, 'orders.csv');
+    await writeFile(orders, `${(await readFile(orders, 'utf8')).trimEnd()}\n`);
+    await writeFile(orders, `${await readFile(orders, 'utf8')}\n`);
+    expect((await rowsOf(options, [revenue])).revenue).toEqual(computed.revenue);
+  });
+
+  it('are never kept for SQL calling a function DuckDB says may answer differently each run', async () => {
+    const { options } = await setUp();
+    const revenue = (await testCatalog()).get('revenue');
+    for (const call of ['random()', 'now()', 'current_date', 'localtimestamp', 'gen_random_uuid()']) {
+      const varying = {
+        ...revenue,
+        id: 'varying',
+        sql: revenue.sql.replace('SELECT', `SELECT ${call} AS drawn,`),
+      };
+      await rowsOf(options, [varying]);
+      const files = await keptFiles(options.cacheDir);
+      expect(
+        [...files.values()].filter((text) => text.includes('"drawn"')),
+        call,
+      ).toEqual([]);
+    }
+    // The KPI as written is kept in the same folder.
+    await rowsOf(options, [revenue]);
+    expect((await keptFiles(options.cacheDir)).size).toBe(1);
+  });
+});
