@@ -91,6 +91,8 @@ export interface TableSummary {
    * `"customers": {"from": "orders"}`); `note` is the line a report shows for it.
    */
   readonly derivedFrom?: TableName;
+  /** With `derivedFrom`: the mapping declares every customer's first order is in the export. */
+  readonly firstOrdersInExport?: boolean;
   readonly note?: string;
 }
 
@@ -210,10 +212,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     }
     // 5. Tables built from others: customers from the loaded orders.
     const orders = staged.get('orders');
-    const derived =
-      mapping?.derived.has('customers') && orders
-        ? await registerCustomersFromOrders(db, timeZone)
-        : undefined;
+    const derivation = mapping?.derived.get('customers');
+    const derived = derivation && orders ? await registerCustomersFromOrders(db, timeZone) : undefined;
     // The text copies of CSV files are no longer needed once typed.
     for (const table of all.values()) {
       if (table.raw.source.format !== 'csv') continue;
@@ -250,6 +250,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     });
     if (derived !== undefined && orders) {
       const files = orders.raw.source.files;
+      const firstOrdersInExport = derivation?.firstOrdersInExport ?? false;
       tables.unshift({
         table: 'customers',
         path: orders.raw.source.path,
@@ -263,7 +264,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         rejected: 0,
         loaded: derived,
         derivedFrom: 'orders',
-        note: derivedNote(files),
+        firstOrdersInExport,
+        note: derivedNote(files, firstOrdersInExport),
       });
     }
     // Errors first, as the validator orders its own.

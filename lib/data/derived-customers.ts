@@ -31,11 +31,18 @@ export async function registerCustomersFromOrders(db: Database, timeZone: string
   return Number(row?.n ?? 0);
 }
 
-/** What a report says under its numbers: `Customers derived from the first order in orders.csv`. */
-export function derivedNote(ordersFiles: readonly string[]): string {
+/**
+ * What a report says under its numbers: `Customers derived from the first order in orders.csv`,
+ * and when the mapping says so, that every first order is in the export: new customers then
+ * rest on that claim.
+ */
+export function derivedNote(ordersFiles: readonly string[], firstOrdersInExport: boolean): string {
   const names = ordersFiles.map((f) => f.split('/').at(-1) ?? f);
   const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, ...` : names.join(', ');
-  return `Customers derived from the first order in ${shown}`;
+  const claim = firstOrdersInExport
+    ? "; the mapping declares every customer's first order is in the export"
+    : '';
+  return `Customers derived from the first order in ${shown}${claim}`;
 }
 
 /** A warning when the mapping derives customers but there are no orders to derive them from. */

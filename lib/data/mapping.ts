@@ -47,6 +47,12 @@ export interface DerivedTable {
   readonly table: 'customers';
   readonly key: string;
   readonly from: 'orders';
+  /**
+   * `"first_orders_in_export": true`: the mapping declares every customer's first order is in
+   * the export (a young shop's whole history, a first-purchase cohort such as CDNOW's), so an
+   * acquisition is never one taken late.
+   */
+  readonly firstOrdersInExport: boolean;
 }
 
 export interface Mapping {
@@ -78,6 +84,8 @@ const TABLE_KEYS = [
   'defaults',
   'group',
 ];
+// Said of customers derived from orders only: a customers file gives acquired_at itself.
+const FIRST_ORDERS_KEY = 'first_orders_in_export';
 const ENCODINGS: Readonly<Record<string, 'utf-8' | 'latin-1'>> = {
   'utf-8': 'utf-8',
   utf8: 'utf-8',
@@ -153,7 +161,7 @@ function parseDerived(
   key: string,
   issues: MappingIssue[],
 ): DerivedTable | undefined {
-  checkKeys(value, ['description', 'from'], key, issues);
+  checkKeys(value, ['description', 'from', FIRST_ORDERS_KEY], key, issues);
   if (table !== 'customers') {
     issues.push({
       key: `${key}.from`,
@@ -168,7 +176,15 @@ function parseDerived(
     });
     return undefined;
   }
-  return { table, key, from: 'orders' };
+  const firstOrders = value[FIRST_ORDERS_KEY] === undefined ? false : value[FIRST_ORDERS_KEY];
+  if (typeof firstOrders !== 'boolean') {
+    issues.push({
+      key: `${key}.${FIRST_ORDERS_KEY}`,
+      message: `must be true or false (got ${JSON.stringify(firstOrders)}): true when the orders hold every customer's first order (a young shop's whole history, a first-purchase cohort), false (the default) when some customers may have bought before them`,
+    });
+    return undefined;
+  }
+  return { table, key, from: 'orders', firstOrdersInExport: firstOrders };
 }
 
 export function formatMappingIssues(file: string, issues: readonly MappingIssue[]): string {
@@ -186,7 +202,16 @@ function parseTable(
     issues.push({ key, message: 'must be an object such as {"files": "export.csv", "rename": {...}}' });
     return undefined;
   }
-  checkKeys(value, TABLE_KEYS, key, issues);
+  const { [FIRST_ORDERS_KEY]: firstOrders, ...keys } = value;
+  if (firstOrders !== undefined)
+    issues.push({
+      key: `${key}.${FIRST_ORDERS_KEY}`,
+      message:
+        table === 'customers'
+          ? `goes with "from": "orders" (customers derived from their first order): write {"from": "orders", "${FIRST_ORDERS_KEY}": true}, or remove it when customers come from a file, whose acquired_at is then read as it is`
+          : `belongs to customers derived from orders ("customers": {"from": "orders", "${FIRST_ORDERS_KEY}": true}); remove it from ${table}`,
+    });
+  checkKeys(keys, TABLE_KEYS, key, issues);
   const spec = tableSpec(table);
   const columns = spec?.columns.map((c) => c.name) ?? [];
   const column = (name: string, at: string): boolean => {

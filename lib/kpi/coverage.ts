@@ -28,7 +28,8 @@ export interface Coverage {
   /**
    * Customers derived from orders (`"customers": {"from": "orders"}`) are acquired at their first
    * order in the export: one who bought before it starts is taken as acquired later. Periods
-   * before `until` (a year of orders) are partial for a KPI that reads acquired_at.
+   * before `until` (a year of orders) are partial for a KPI that reads acquired_at, unless the
+   * mapping declares every first order is in the export (`"first_orders_in_export": true`).
    */
   readonly derivedAcquisition?: {
     readonly ordersStart: string;
@@ -176,7 +177,10 @@ async function derivedAcquisition(
   kpi: Pick<KpiDefinition, 'needs'> & { sql?: string },
 ): Promise<Coverage['derivedAcquisition']> {
   if (!kpi.needs.includes('customers.acquired_at')) return undefined;
-  if (dataset.tables.find((t) => t.table === 'customers')?.derivedFrom !== 'orders') return undefined;
+  const customers = dataset.tables.find((t) => t.table === 'customers');
+  if (customers?.derivedFrom !== 'orders') return undefined;
+  // No customer bought before the export (the mapping says so): every acquisition is on time.
+  if (customers.firstOrdersInExport) return undefined;
   const ordersStart = (await firstDays(dataset, line, 'orders')).get('ordered_at');
   if (!ordersStart) return undefined;
   // New revenue counts a customer's orders of the 12 months after acquisition: an acquisition

@@ -408,6 +408,49 @@ describe('customers derived from the first order', () => {
   });
 });
 
+describe('customers whose first orders are all in the export', () => {
+  const customers = (value: object) =>
+    parseMapping(JSON.stringify({ tables: { orders: { files: 'o.csv' }, customers: value } }), 'shop.json');
+
+  it('is a claim the mapping makes of derived customers, false unless it says true', () => {
+    expect(customers({ from: 'orders' }).derived.get('customers')?.firstOrdersInExport).toBe(false);
+    expect(
+      customers({ from: 'orders', first_orders_in_export: true }).derived.get('customers')
+        ?.firstOrdersInExport,
+    ).toBe(true);
+    expect(
+      customers({ from: 'orders', first_orders_in_export: false }).derived.get('customers')
+        ?.firstOrdersInExport,
+    ).toBe(false);
+  });
+
+  it('refuses a value other than true or false, saying what each means', () => {
+    for (const [value, got] of [
+      ['yes', '"yes"'],
+      ['true', '"true"'],
+      [1, '1'],
+      [null, 'null'],
+    ] as const)
+      expect(() => customers({ from: 'orders', first_orders_in_export: value })).toThrow(
+        `the mapping shop.json has a problem:\n  shop.json: tables.customers.first_orders_in_export: must be true or false (got ${got}): true when the orders hold every customer's first order (a young shop's whole history, a first-purchase cohort), false (the default) when some customers may have bought before them`,
+      );
+  });
+
+  it('refuses the claim without "from": on a customers file or another table', () => {
+    expect(() => customers({ files: 'c.csv', first_orders_in_export: true })).toThrow(
+      'shop.json: tables.customers.first_orders_in_export: goes with "from": "orders" (customers derived from their first order): write {"from": "orders", "first_orders_in_export": true}, or remove it when customers come from a file, whose acquired_at is then read as it is',
+    );
+    expect(() =>
+      parseMapping(
+        JSON.stringify({ tables: { orders: { files: 'o.csv', first_orders_in_export: true } } }),
+        'shop.json',
+      ),
+    ).toThrow(
+      'shop.json: tables.orders.first_orders_in_export: belongs to customers derived from orders ("customers": {"from": "orders", "first_orders_in_export": true}); remove it from orders',
+    );
+  });
+});
+
 describe('whitespace-separated files', () => {
   it('reads CDNOW-shaped lines (no header, CRLF, runs of spaces, yyyymmdd) into orders and customers', async () => {
     await withFixture('mapping-cdnow', async (dataset) => {

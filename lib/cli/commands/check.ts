@@ -111,7 +111,13 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
             (t) =>
               `${t.table}: ${t.rows.toLocaleString('en-US')} rows of ${t.path} grouped into ${(t.groups ?? 0).toLocaleString('en-US')} ${t.table} (group in the mapping)`,
           ),
-        ...dataset.tables.flatMap((t) => (t.note ? [`${t.note} (the mapping's "from")`] : [])),
+        ...dataset.tables.flatMap((t) =>
+          t.note
+            ? [
+                `${t.note} (the mapping's ${t.firstOrdersInExport ? '"from" and "first_orders_in_export"' : '"from"'})`,
+              ]
+            : [],
+        ),
         ...unusedLines(unused),
         ...absentLines(absent, dataset),
         ...lines,
