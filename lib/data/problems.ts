@@ -69,6 +69,11 @@ export interface Problem {
   readonly expected: string;
   /** How many rows have this problem (exact, even when only some are listed). */
   readonly count: number;
+  /**
+   * What `count` counts when it is not rows as the export has them (singular, plural): the
+   * groups of a grouped table, `['order', 'orders']` for order lines grouped by order.
+   */
+  readonly counted?: readonly [string, string];
   /** The rows, in file order; all of them up to a limit, then the first ones. */
   readonly examples: readonly ProblemExample[];
   /** How to fix it. */
@@ -154,6 +159,23 @@ export function formatProblemCounts(problems: readonly Problem[]): string {
   return `${noun(total('error'), 'error')}, ${noun(total('warning'), 'warning')}`;
 }
 
+/** `['order', 'orders']`: what one row of a contract table is, and several (the table's name). */
+export function rowNouns(table: string): readonly [string, string] {
+  return [
+    table
+      .replace(/ies$/, 'y')
+      .replace(/(ch|sh|x)es$/, '$1')
+      .replace(/s$/, ''),
+    table,
+  ];
+}
+
+/** `1 order`, `12 orders`: a problem's count in what it counts, rows unless said otherwise. */
+export function formatCount(problem: Pick<Problem, 'count' | 'counted'>): string {
+  const [one, many] = problem.counted ?? ['row', 'rows'];
+  return `${problem.count} ${problem.count === 1 ? one : many}`;
+}
+
 /** `line 17` for text files (CSV, whitespace-separated), `row 17` for Parquet. */
 export function formatLocation(file: string, loc: number): string {
   return `${file} ${file.toLowerCase().endsWith('.parquet') ? 'row' : 'line'} ${loc}`;
@@ -189,7 +211,7 @@ export function formatProblem(problem: Problem, maxExamples: number): string[] {
       .map((e) => `${e.loc}${e.value === null ? '' : ` (${formatValue(e.value)})`}`)
       .join(', ');
     lines.push(
-      `${head}: ${problem.count} ${problem.count === 1 ? 'row' : 'rows'} (expected ${problem.expected}); e.g. ${problem.file} ${where}`,
+      `${head}: ${formatCount(problem)} (expected ${problem.expected}); e.g. ${problem.file} ${where}`,
     );
   }
   if (problem.hint) lines.push(`  fix: ${problem.hint}`);

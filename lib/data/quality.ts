@@ -4,7 +4,7 @@
 
 import type { Dataset } from './dataset.ts';
 import type { TableFreshness } from './freshness.ts';
-import { describeRule, type ProblemRule, type Severity } from './problems.ts';
+import { describeRule, formatCount, type ProblemRule, type Severity } from './problems.ts';
 import { BANNER_REJECT_SHARE, formatRejectSummary, type TableRejects, tableRejectShares } from './rejects.ts';
 
 export interface DataQualityCheck {
@@ -15,6 +15,8 @@ export interface DataQualityCheck {
   /** e.g. `reference points nowhere`. */
   readonly description: string;
   readonly count: number;
+  /** `1 order`: the count with what it counts, when that is not rows (a grouped table's groups). */
+  readonly counted?: string;
   /** `opportunities.csv line 17 ("U9")`, at most three. */
   readonly examples: readonly string[];
 }
@@ -86,6 +88,7 @@ export function buildDataQuality(
       rule: p.rule,
       description: describeRule(p.rule),
       count: p.count,
+      ...(p.counted ? { counted: formatCount(p) } : {}),
       examples: p.examples.slice(0, 3).map((e) => {
         const file = baseName(e.file);
         const unit = file.toLowerCase().endsWith('.parquet') ? 'row' : 'line';

@@ -7,7 +7,7 @@ import type { Database } from './database.ts';
 import { closest } from './did-you-mean.ts';
 import { registerGroupedRows } from './grouped-rows.ts';
 import { keyPart, type TableMapping, type ValueMap } from './mapping.ts';
-import type { Problem } from './problems.ts';
+import { type Problem, rowNouns } from './problems.ts';
 import type { RawTable } from './raw-tables.ts';
 import { REJECTED_TABLE } from './rejects.ts';
 import { checkSnippet } from './sql-snippet.ts';
@@ -133,6 +133,7 @@ export async function registerStagedTable(
       column: d.column,
       expected: `one ${d.column} for all the lines of a ${lines}: ${d.aggregate} keeps one line's and drops the others`,
       count: d.groups,
+      counted: rowNouns(spec.name),
       examples: d.examples,
       hint: `if the lines may differ, say which wins in ${mapping?.key}.group.aggregate (e.g. first(... ORDER BY "<a column>") or max(...)); if they should not, the export mixes up its ${lines}s`,
     });
@@ -147,6 +148,7 @@ export async function registerStagedTable(
       column: d.column,
       expected: `a value on every line of one ${lines}, or on none: ${d.aggregate} passes over the blank lines, so these ${spec.name} are understated`,
       count: d.groups,
+      counted: rowNouns(spec.name),
       examples: d.examples,
       hint: `fill the lines in the export, or make ${d.column} unknown for such groups: "CASE WHEN count(*) = count(<the column>) THEN ${d.aggregate} END" in ${mapping?.key}.group.aggregate (mappings/README.md)`,
     });

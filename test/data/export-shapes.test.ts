@@ -228,7 +228,9 @@ describe('order lines grouped into orders', () => {
           severity: 'warning',
           rule: 'group_disagreement',
           column: 'customer_id',
+          // One order whose lines disagree, not one row of the export.
           count: 1,
+          counted: ['order', 'orders'],
           examples: [expect.objectContaining({ loc: 2, value: 'ADA@example.com | ada@example.com' })],
         }),
       ]);

@@ -6,6 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePeriod } from '../../lib/kpi/period.ts';
+import { renderReportHtml } from '../../lib/render/report-html.ts';
+import { defineReport } from '../../lib/report/define.ts';
+import { runReport } from '../../lib/report/run-report.ts';
+import { TEST_NOW } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
 let dir: string;
@@ -88,6 +93,34 @@ describe('pulse check on an export of order lines', () => {
     );
   });
 
+  it('counts the orders an aggregate understates as orders, not as rows of the export, here and in the report', async () => {
+    const run = await check('grouped.json');
+    // #4 is understated; #2, all blank, is rejected instead.
+    expect(run.stdout).toContain(
+      'an aggregate passes over blank lines of a group, understating it: 1 order (expected',
+    );
+    const report = await runReport(
+      defineReport({
+        name: 'tiny',
+        title: 'Tiny report',
+        grain: 'month',
+        build: async (r) => r.markdown('Hello.'),
+      }),
+      {
+        dataDir: dir,
+        mapping: join(dir, 'grouped.json'),
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-10'),
+        allowRejects: true,
+      },
+    );
+    const html = await renderReportHtml(report.document, { grain: 'month' });
+    expect(html).toContain(
+      '<td>orders.amount</td><td>an aggregate passes over blank lines of a group, understating it</td><td>1 order</td>',
+    );
+  });
+
   it('finds a sum under another function, and passes over a sum that leaves lines out on purpose', async () => {
     const withAmount = async (name: string, amount: string) => {
       await writeFile(
@@ -109,6 +142,7 @@ describe('pulse check on an export of order lines', () => {
     const zeroed = await withAmount('zeroed.json', 'coalesce(sum("Line Total"::DECIMAL(38,6)), 0)');
     expect(zeroed).toContain('passes over the blank lines');
     expect(zeroed).toContain('2 of 2 lines blank');
+    expect(zeroed).toContain('understating it: 2 orders (expected');
     expect(await withAmount('rounded.json', 'round(sum("Line Total"::DECIMAL(38,6)), 2)')).toContain(
       'passes over the blank lines',
     );

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatProblemCounts, type Problem } from '../../lib/data/problems.ts';
+import { formatCount, formatProblemCounts, type Problem, rowNouns } from '../../lib/data/problems.ts';
 import { pulse } from '../support/cli.ts';
 
 const folders: string[] = [];
@@ -32,6 +32,15 @@ describe('the problem counts', () => {
         problem('missing_column', 'warning', 7043),
       ]),
     ).toBe('6 errors, 13 warnings');
+  });
+
+  it('say what a count of a grouped table counts, one row of each contract table named as one', () => {
+    expect(formatCount({ count: 12, counted: rowNouns('orders') })).toBe('12 orders');
+    expect(formatCount({ count: 1, counted: rowNouns('opportunities') })).toBe('1 opportunity');
+    expect(
+      ['campaign_touches', 'expenses', 'surveys', 'opportunity_stages'].map((t) => rowNouns(t)[0]),
+    ).toEqual(['campaign_touch', 'expense', 'survey', 'opportunity_stage']);
+    expect(formatCount({ count: 1 })).toBe('1 row');
   });
 
   it('pulse check on an export without a required column says 1 error, not one per row', async () => {
