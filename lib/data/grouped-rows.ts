@@ -271,9 +271,10 @@ async function pickedValue(db: Database, sql: string): Promise<Picked | undefine
 }
 
 /**
- * The columns a sum reads anywhere in an aggregate (`coalesce(sum(x), 0)`, `round(sum(x), 2)`),
- * as DuckDB parses it, where its argument is a column (or a cast of one): a blank line is then
- * passed over. A sum of a CASE leaves lines out on purpose, and is not one.
+ * What a sum adds up anywhere in an aggregate (`coalesce(sum(x), 0)`, `round(sum(x), 2)`), as
+ * DuckDB parses it, where its argument reads a column: a line it is NULL for is passed over,
+ * whatever the text was ('', '  ' under TRY_CAST, or under TRY_CAST(trim(x) ...)). A sum of a
+ * CASE (or if()) leaves lines out on purpose, and is not one.
  */
 async function summedColumns(db: Database, sql: string): Promise<Picked[]> {
   const parsed = await db.syntaxTrees(`SELECT ${sql}`);
@@ -283,13 +284,13 @@ async function summedColumns(db: Database, sql: string): Promise<Picked[]> {
   const visit = async (node: unknown): Promise<void> => {
     if (!node || typeof node !== 'object') return;
     const call = node as PickNode;
-    const [argument] = (call.children ?? []) as PickNode[];
-    const plain = argument?.class === 'CAST' ? argument.child : argument;
+    const [argument] = call.children ?? [];
     if (
       call.class === 'FUNCTION' &&
       SKIPS_BLANKS.has(String(call.function_name).toLowerCase()) &&
       call.children?.length === 1 &&
-      plain?.class === 'COLUMN_REF'
+      readsColumn(argument) &&
+      !choosesLines(argument)
     ) {
       const value = await writeBack(db, statement, argument);
       const filter = call.filter ? await writeBack(db, statement, call.filter) : undefined;
@@ -300,6 +301,20 @@ async function summedColumns(db: Database, sql: string): Promise<Picked[]> {
   };
   await visit(statement?.node?.select_list);
   return found;
+}
+
+/** Whether a parsed expression reads a column of the line anywhere. */
+function readsColumn(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if ((node as PickNode).class === 'COLUMN_REF') return true;
+  return Object.values(node).some(readsColumn);
+}
+
+/** Whether a parsed expression holds a CASE (as if() parses): it picks the lines it sums. */
+function choosesLines(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if ((node as PickNode).class === 'CASE') return true;
+  return Object.values(node).some(choosesLines);
 }
 
 /** An expression of a parsed SELECT written back as SQL by DuckDB itself. */

@@ -2,7 +2,7 @@
 // its user to do must be something the mapping can do (found by a new-user trial: a `where` on a
 // grouped amount fails, and repeated order ids never pointed at `group`).
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,53 @@ describe('pulse check on an export of order lines', () => {
     expect(html).toContain(
       '<td>orders.amount</td><td>an aggregate passes over blank lines of a group, understating it</td><td>1 order</td>',
     );
+  });
+
+  it('counts a line whose amount is blank, spaces or a tab, whatever the sum converts it with', async () => {
+    const blanks = join(dir, 'blanks');
+    await mkdir(blanks);
+    const text = [
+      'Order ID,Customer Email,Created At,Line Total',
+      '#1,ada@example.com,2026-10-02 09:15,10.00',
+      '#1,ada@example.com,2026-10-02 09:15,',
+      '#2,bo@example.com,2026-10-03 10:00,5.00',
+      '#2,bo@example.com,2026-10-03 10:00,"  "',
+      '#3,cy@example.com,2026-10-04 11:00,7.00',
+      '#3,cy@example.com,2026-10-04 11:00,"\t"',
+      '#4,di@example.com,2026-10-05 12:00,3.00',
+    ];
+    await writeFile(join(blanks, 'shop.csv'), `${text.join('\n')}\n`);
+    const checkWith = async (name: string, amount: string) => {
+      const mapping = join(dir, name);
+      const orders = {
+        files: 'shop.csv',
+        group: { by: 'Order ID', aggregate: { ...aggregate, amount } },
+        rename: { 'Order ID': 'order_id' },
+        dates: { ordered_at: '%Y-%m-%d %H:%M' },
+      };
+      await writeFile(mapping, JSON.stringify({ tables: { orders } }));
+      return (
+        await pulse(['check', '--data', blanks, '--mapping', mapping], { PULSE_NOW: '2026-11-02T08:00:00Z' })
+      ).stdout;
+    };
+    // '', '  ' and a tab are all NULL to what the sum adds up: #1, #2 and #3 are understated.
+    for (const amount of [
+      'sum(TRY_CAST("Line Total" AS DOUBLE))',
+      'sum(TRY_CAST(trim("Line Total") AS DOUBLE))',
+      "round(sum(TRY_CAST(replace(\"Line Total\", ',', '') AS DECIMAL(38,6))), 2)",
+    ]) {
+      const run = await checkWith('blanks.json', amount);
+      expect(run, amount).toContain('understating it: 3 orders (expected');
+      expect(run, amount).toContain(
+        'shop.csv 2 ("1 of 2 lines blank"), 4 ("1 of 2 lines blank"), 6 ("1 of 2 lines blank")',
+      );
+    }
+    // A CASE (or if()) leaves lines out on purpose, under a cast too.
+    for (const amount of [
+      'sum(TRY_CAST(CASE WHEN "Customer Email" <> \'\' THEN "Line Total" END AS DOUBLE))',
+      'sum(if("Customer Email" <> \'\', TRY_CAST("Line Total" AS DOUBLE), NULL))',
+    ])
+      expect(await checkWith('chosen.json', amount), amount).toContain('0 errors, 0 warnings');
   });
 
   it('finds a sum under another function, and passes over a sum that leaves lines out on purpose', async () => {
