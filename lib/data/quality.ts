@@ -38,6 +38,12 @@ export interface DataQualityTable {
 export interface DataQuality {
   /** How tables were built when the export had no file for them ("customers derived from ..."). */
   readonly derived?: readonly string[];
+  /**
+   * Columns a KPI needs that the export mostly leaves blank, a sentence each ("First contact
+   * resolution rate reads tickets.contacts, which the export leaves blank on 8 of 12 ..."): the
+   * e-mail says them, having no room for `checks`, which hold them as `mostly_blank`.
+   */
+  readonly blankInputs?: readonly string[];
   readonly rejected: {
     readonly rows: number;
     readonly total: number;

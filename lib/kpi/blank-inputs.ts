@@ -2,9 +2,11 @@
 // reads (open deals without an amount): the KPI would say "unknown", and the fix is in the export.
 // Only KPIs whose header declares `known:` are asked, once, over the whole of the data; a list with
 // `known:` reads the same column as a series that is asked (tickets over SLA, SLA attainment).
+// A report lists the same warnings in its footer, and its e-mail says each in a sentence.
 
 import type { Dataset } from '../data/dataset.ts';
 import type { Problem } from '../data/problems.ts';
+import { DEFAULT_LOCALE, formatNumber } from '../format/values.ts';
 import type { Catalog } from './catalog.ts';
 import { datasetCoverage } from './coverage.ts';
 import { addDays } from './period.ts';
@@ -15,11 +17,33 @@ const MOSTLY_BLANK = 0.5;
 /** ... and there are enough of them to be a habit of the export, not one odd row. */
 const MIN_ROWS = 5;
 
+/** A column a KPI needs that the export mostly leaves blank. */
+export interface BlankInput {
+  /** The `mostly_blank` warning `pulse check` lists. */
+  readonly problem: Problem;
+  /** The KPI's title. */
+  readonly kpi: string;
+  /** `tickets.contacts` */
+  readonly column: string;
+  readonly blank: number;
+  /** The rows the KPI reads, `noun` (`resolved tickets`). */
+  readonly of: number;
+  readonly noun: string;
+}
+
 export async function blankInputProblems(dataset: Dataset, catalog: Catalog): Promise<Problem[]> {
+  return (await blankInputs(dataset, catalog)).map((b) => b.problem);
+}
+
+export async function blankInputs(dataset: Dataset, catalog: Catalog): Promise<BlankInput[]> {
   const coverage = await datasetCoverage(dataset);
   if (!coverage.start || !coverage.asOf) return [];
+  // A column already reported as the wrong type reads as blank on every row: said once.
+  const wrongType = new Set(
+    dataset.problems.filter((p) => p.rule === 'wrong_type').map((p) => `${p.table}.${p.column}`),
+  );
   const span = { start: coverage.start, end: addDays(coverage.asOf, 1), grain: 'range' as const };
-  const problems: Problem[] = [];
+  const found: BlankInput[] = [];
   for (const kpi of catalog.kpis.filter((k) => k.known && k.unit !== 'table')) {
     const result = await runKpi(dataset, kpi, { span });
     const [row] = result.rows;
@@ -28,19 +52,35 @@ export async function blankInputProblems(dataset: Dataset, catalog: Catalog): Pr
     if (!result.available || of < MIN_ROWS || known / of >= MOSTLY_BLANK) continue;
     const [what = 'value', noun = 'rows'] = (kpi.known ?? '').split(/\s+of\s+/);
     const column = kpi.needs.find((n) => n.endsWith(`.${what}`)) ?? what;
+    if (wrongType.has(column)) continue;
     const [table = '', name] = column.split('.');
     const source = dataset.tables.find((t) => t.table === table);
-    problems.push({
-      severity: 'warning',
-      rule: 'mostly_blank',
-      table,
-      file: source?.path ?? table,
-      ...(name ? { column: name } : {}),
-      expected: `${what} filled in on most ${noun}: ${kpi.id} reads it, and it is blank on ${(of - known).toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
-      count: of - known,
-      examples: [],
-      hint: `${kpi.title} shows "unknown" (or the known part, marked) until the export fills in ${column}`,
+    found.push({
+      problem: {
+        severity: 'warning',
+        rule: 'mostly_blank',
+        table,
+        file: source?.path ?? table,
+        ...(name ? { column: name } : {}),
+        expected: `${what} filled in on most ${noun}: ${kpi.id} reads it, and it is blank on ${(of - known).toLocaleString('en-US')} of ${of.toLocaleString('en-US')}`,
+        count: of - known,
+        examples: [],
+        hint: `${kpi.title} shows "unknown" (or the known part, marked) until the export fills in ${column}`,
+      },
+      kpi: kpi.title,
+      column,
+      blank: of - known,
+      of,
+      noun,
     });
   }
-  return problems;
+  return found;
+}
+
+/**
+ * "First contact resolution rate reads tickets.contacts, which the export leaves blank on 8 of 12
+ * resolved tickets: it shows "unknown" (or the known part, marked) until the export fills it in."
+ */
+export function describeBlankInput(blank: BlankInput, locale = DEFAULT_LOCALE): string {
+  return `${blank.kpi} reads ${blank.column}, which the export leaves blank on ${formatNumber(blank.blank, locale)} of ${formatNumber(blank.of, locale)} ${blank.noun}: it shows "unknown" (or the known part, marked) until the export fills it in.`;
 }

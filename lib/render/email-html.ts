@@ -118,6 +118,7 @@ function plainText(document: ReportDocument, tiles: readonly TileView[]): string
     '',
     ...(document.rejectedRows?.footer ? [document.rejectedRows.footer] : []),
     ...(document.dataQuality?.derived ?? []).map((line) => `${line}.`),
+    ...(document.dataQuality?.blankInputs ?? []),
     `Data as of ${document.dataAsOf ?? 'unknown'}. The full report is attached.`,
     `Reproduce: ${document.reproduce}`,
     '',

@@ -1,11 +1,13 @@
 import { assertNoErrors, type Dataset, openDataset } from '../data/dataset.ts';
 import type { EngineLimits } from '../data/engine-limits.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
+import type { Problem } from '../data/problems.ts';
 import { buildDataQuality } from '../data/quality.ts';
 import { scopeParams } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
 import { createFormatter, formatSettings } from '../format/formatter.ts';
 import type { FormatOptions } from '../format/values.ts';
+import { blankInputs, describeBlankInput } from '../kpi/blank-inputs.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import {
@@ -151,10 +153,27 @@ export async function runReportOn(
   });
   const periodLabel = formatPeriod(period);
   const format = createFormatter(options.format);
-  const quality = buildDataQuality(dataset, freshness);
+  // Columns a KPI needs that the export mostly leaves blank, warned of as `pulse check` does; the
+  // footer's table names no KPI, so a column read by two is one row, with the more rows blank.
+  const blank = await blankInputs(dataset, catalog);
+  const blankColumns = new Map<string, Problem>();
+  for (const { column, problem } of blank)
+    if (problem.count > (blankColumns.get(column)?.count ?? -1)) blankColumns.set(column, problem);
+  const quality = buildDataQuality(
+    {
+      rejects: dataset.rejects,
+      tables: dataset.tables,
+      problems: [...dataset.problems, ...blankColumns.values()],
+    },
+    freshness,
+  );
   const rejectedRows = describeRejectedRows(quality, format.locale);
   // One label for the rejected rows wherever the document carries it.
-  const dataQuality = { ...quality, rejected: { ...quality.rejected, label: rejectedRows.label } };
+  const dataQuality = {
+    ...quality,
+    ...(blank.length > 0 ? { blankInputs: blank.map((b) => describeBlankInput(b, format.locale)) } : {}),
+    rejected: { ...quality.rejected, label: rejectedRows.label },
+  };
   const { context, state } = createContext(
     {
       period,

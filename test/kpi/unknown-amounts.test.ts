@@ -7,6 +7,10 @@ import { compareRows } from '../../lib/kpi/compare.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import type { KpiRow } from '../../lib/kpi/run.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
+import { renderEmail } from '../../lib/render/email-html.ts';
+import { renderReportHtml } from '../../lib/render/report-html.ts';
+import { defineReport } from '../../lib/report/define.ts';
+import { runReport } from '../../lib/report/run-report.ts';
 import { FIXTURES, kpiRow, openFixture, TEST_NOW, testCatalog } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
@@ -149,6 +153,35 @@ describe('rates over a column left blank', () => {
     );
     expect(run.stdout).toMatch(/warning tickets, column first_response_at: .*sla_attainment_rate reads it/);
     expect(run.stdout).toMatch(/warning tickets, column first_response_at: .*first_response_hours reads it/);
+  });
+
+  it('the report says so in its footer too, and so does its e-mail', async () => {
+    const run = await runReport(
+      defineReport({
+        name: 'tiny',
+        title: 'Tiny report',
+        grain: 'month',
+        build: async (r) => r.markdown('Hello.'),
+      }),
+      {
+        dataDir: join(FIXTURES, 'tickets-blank-columns'),
+        timeZone: 'UTC',
+        now: TEST_NOW,
+        period: parsePeriod('2026-10'),
+      },
+    );
+    // As `pulse check` lists it, in the data-quality table: a row a column, which two KPIs read.
+    const html = await renderReportHtml(run.document, { grain: 'month' });
+    expect(html).toContain(
+      '<td>tickets.contacts</td><td>a column a KPI needs is blank on most of the rows it reads</td><td>8</td>',
+    );
+    expect(html.match(/<td>tickets\.first_response_at<\/td>/g)).toHaveLength(1);
+    // The e-mail has no such table: a sentence each, for its reader.
+    const sentence =
+      'First contact resolution rate reads tickets.contacts, which the export leaves blank on 8 of 12 resolved tickets: it shows "unknown" (or the known part, marked) until the export fills it in.';
+    const email = await renderEmail(run.document, { grain: 'month' });
+    expect(email.text).toContain(sentence);
+    expect(email.html).toContain(sentence.replaceAll('"', '&quot;'));
   });
 
   it('are compared with nothing, saying which column is unknown', () => {

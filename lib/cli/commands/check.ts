@@ -27,15 +27,9 @@ export async function checkCommand(flags: ParsedFlags, options: CommonOptions, i
     // mostly leaves blank.
     const unused = await withSuggestions(dataset);
     const noTables = noTablesProblem(dataset, unused);
-    // A column already reported as the wrong type reads as blank on every row: said once.
-    const wrongType = new Set(
-      dataset.problems.filter((p) => p.rule === 'wrong_type').map((p) => `${p.table}.${p.column}`),
-    );
     const catalog = await readCatalog(options.project.queries);
     const absent = absentColumns(dataset, catalog);
-    const blankInputs = (await blankInputProblems(dataset, catalog)).filter(
-      (p) => !wrongType.has(`${p.table}.${p.column}`),
-    );
+    const blankInputs = await blankInputProblems(dataset, catalog);
     const problems = [...(noTables ? [noTables] : []), ...dataset.problems, ...blankInputs];
     const errors = problems.filter((p) => p.severity === 'error');
     const warnings = problems.filter((p) => p.severity === 'warning');
