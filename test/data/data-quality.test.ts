@@ -490,6 +490,36 @@ describe('pulse query over data with rejected rows', () => {
       'warning: rows rejected for contract errors are not in the tables you query: 2 of 50 rows of opportunities (4 %)',
     );
   });
+
+  it('says customers derived from orders lack the customers of the orders rejected', async () => {
+    const shop = join(dir, 'query-shop');
+    await mkdir(shop);
+    const orders = ['order_id,customer_id,ordered_at,amount'];
+    for (let i = 1; i <= 18; i++) orders.push(`O${i},C${i},2026-10-${String(i).padStart(2, '0')},10`);
+    orders.push('O19,C19,2026-10-19,', 'O20,C20,2026-10-31,'); // 2 of 20 without an amount
+    await writeFile(join(shop, 'orders.csv'), `${orders.join('\n')}\n`);
+    const mapping = join(dir, 'query-shop.json');
+    await writeFile(
+      mapping,
+      JSON.stringify({ tables: { orders: { files: 'orders.csv' }, customers: { from: 'orders' } } }),
+    );
+    const run = await cli(
+      {},
+      'query',
+      'SELECT count(*) AS n FROM customers',
+      '--data',
+      shop,
+      '--mapping',
+      mapping,
+      '--format',
+      'csv',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('18');
+    expect(run.stderr).toBe(
+      'warning: rows rejected for contract errors are not in the tables you query: 2 of 20 rows of orders (10 %); customers come from orders: the 2 orders rejected leave out any customer with no other order (and a customer whose first order was rejected is dated by the next); `pulse check` lists them\n',
+    );
+  });
 });
 
 describe('pulse kpi with material rejects', () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { usedParams } from '../../data/database.ts';
 import type { Dataset } from '../../data/dataset.ts';
+import { rowNouns } from '../../data/problems.ts';
 import { formatShare, tableRejectShares } from '../../data/rejects.ts';
 import { formatResultTable } from '../../dev/result-table.ts';
 import { PulseError } from '../../errors.ts';
@@ -117,17 +118,30 @@ async function queryPrompt(
 }
 
 // The contract tables hold only the rows that passed the checks: a count over them is not the
-// export's, and says so, with what was left out.
+// export's, and says so, with what was left out. Customers derived from orders lose no row of
+// their own, yet lack those the rejected orders would have given.
 function warnOfContractErrors(dataset: Dataset, io: CliIo): void {
   const errors = dataset.problems.filter((p) => p.severity === 'error');
   if (errors.length === 0) return;
-  const lost = tableRejectShares(dataset.rejects.tables).map(
+  const shares = tableRejectShares(dataset.rejects.tables);
+  const lost = shares.map(
     (t) =>
       `${t.rows.toLocaleString('en-US')} of ${t.total.toLocaleString('en-US')} rows of ${t.table} (${formatShare(t.share)})`,
   );
+  const derived: string[] = [];
+  for (const { table, derivedFrom } of dataset.tables) {
+    const source = shares.find((t) => t.table === derivedFrom);
+    if (!source) continue;
+    const [row, rows] = rowNouns(source.table);
+    const [one] = rowNouns(table);
+    const n = source.rows;
+    derived.push(
+      `${table} come from ${source.table}: the ${n.toLocaleString('en-US')} ${n === 1 ? `${row} rejected leaves` : `${rows} rejected leave`} out any ${one} with no other ${row} (and a ${one} whose first ${row} was rejected is dated by the next)`,
+    );
+  }
   io.stderr(
     lost.length > 0
-      ? `warning: rows rejected for contract errors are not in the tables you query: ${lost.join(', ')}; \`pulse check\` lists them\n`
+      ? `warning: rows rejected for contract errors are not in the tables you query: ${[lost.join(', '), ...derived].join('; ')}; \`pulse check\` lists them\n`
       : `warning: the data has contract errors (${errors.length} kinds); \`pulse check\` lists them\n`,
   );
 }
