@@ -30,25 +30,18 @@ export async function checkSnippet(
   fileName: string,
   kind: SnippetKind = 'value',
 ): Promise<string | undefined> {
-  // The function needs a constant: the text goes in as a quoted literal.
-  const [row] = await db.rows(
-    `SELECT json_serialize_sql(${quoteLiteral(`SELECT (${sql}) AS x`)})::VARCHAR AS tree`,
-  );
-  const tree = JSON.parse(String(row?.tree ?? '{}')) as {
-    error?: boolean;
-    error_message?: string;
-    statements?: { node?: ParsedNode }[];
-  };
-  if (tree.error && /Only SELECT statements/i.test(tree.error_message ?? '')) return ONE_EXPRESSION;
-  if (tree.error) return `is not valid SQL: ${tree.error_message ?? 'parse error'}`;
-  const node = tree.statements?.length === 1 ? tree.statements[0]?.node : undefined;
-  const from = node?.from_table as ParsedNode | undefined;
-  const selectList = node?.select_list as unknown[] | undefined;
-  if (node?.type !== 'SELECT_NODE' || from?.type !== 'EMPTY' || selectList?.length !== 1) {
-    return ONE_EXPRESSION;
-  }
+  // Judged as the text that runs puts it, between parentheses: `(snippet)`. A snippet that
+  // closes them itself and ends in a -- comment would swallow the closing one, so what follows
+  // its place (a WHERE's LIMIT 0, the view's FROM) turns into clauses of its own. Read with a
+  // line break before the closing parenthesis as well, only a snippet that ends outside a
+  // comment parses both ways; and the statement must be the bare SELECT of one expression, no
+  // clause (HAVING, ORDER BY, LIMIT, ...) where a subquery could read a file before the lock.
+  const parsed = await bareSelect(db, `SELECT (${sql}) AS x`);
+  if (typeof parsed === 'string') return parsed;
+  const closed = await bareSelect(db, `SELECT (${sql}\n) AS x`);
+  if (typeof closed === 'string') return closed;
   const found = { refs: [] as string[][], forbidden: undefined as string | undefined };
-  walk(selectList, found);
+  walk(parsed, found);
   const group = typeof kind === 'object' ? kind.groupBy : undefined;
   if (found.forbidden) {
     return group
@@ -88,6 +81,32 @@ export async function checkSnippet(
     return `cannot be computed: ${message}`;
   }
   return undefined;
+}
+
+/** A SELECT of one expression and nothing else, as DuckDB parses `text`, or what is wrong. */
+async function bareSelect(db: Database, text: string): Promise<ParsedNode | string> {
+  const node = await parseOne(db, text);
+  if (typeof node === 'string') return node;
+  const bare = await parseOne(db, 'SELECT (1) AS x');
+  const rest = (n: ParsedNode) => JSON.stringify({ ...n, select_list: undefined });
+  const selectList = node.select_list as unknown[] | undefined;
+  if (typeof bare === 'string' || rest(node) !== rest(bare) || selectList?.length !== 1)
+    return ONE_EXPRESSION;
+  return node;
+}
+
+async function parseOne(db: Database, text: string): Promise<ParsedNode | string> {
+  // The function needs a constant: the text goes in as a quoted literal.
+  const [row] = await db.rows(`SELECT json_serialize_sql(${quoteLiteral(text)})::VARCHAR AS tree`);
+  const tree = JSON.parse(String(row?.tree ?? '{}')) as {
+    error?: boolean;
+    error_message?: string;
+    statements?: { node?: ParsedNode }[];
+  };
+  if (tree.error && /Only SELECT statements/i.test(tree.error_message ?? '')) return ONE_EXPRESSION;
+  if (tree.error) return `is not valid SQL: ${tree.error_message ?? 'parse error'}`;
+  const node = tree.statements?.length === 1 ? tree.statements[0]?.node : undefined;
+  return node?.type === 'SELECT_NODE' ? node : ONE_EXPRESSION;
 }
 
 function walk(value: unknown, found: { refs: string[][]; forbidden: string | undefined }): void {
