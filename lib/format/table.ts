@@ -33,21 +33,44 @@ export function renderTextTable(
   return [header, rule, ...rows.map(line)].join('\n');
 }
 
-export function renderCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+export interface CsvOptions {
+  /** For people's spreadsheets: text that would run as a formula is kept as text (below). */
+  readonly spreadsheet?: boolean;
+}
+
+export function renderCsv(
+  headers: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: CsvOptions = {},
+): string {
   const cell = (value: unknown): string => {
     if (value === null || value === undefined) return '';
-    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const raw = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text = options.spreadsheet && typeof value === 'string' ? spreadsheetText(raw) : raw;
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return `${[headers, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }
 
 /** Rows of objects to CSV, columns in order of first appearance. */
-export function objectsToCsv(rows: readonly Record<string, unknown>[]): string {
+export function objectsToCsv(rows: readonly Record<string, unknown>[], options: CsvOptions = {}): string {
   const headers: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (!headers.includes(key)) headers.push(key);
   return renderCsv(
     headers,
     rows.map((row) => headers.map((h) => row[h])),
+    options,
   );
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A text a spreadsheet would run as a formula when the file is opened (a rep the CRM names
+ * "=HYPERLINK(...)" or "@SUM(...)|cmd"), with a leading ' so it shows as the text it is
+ * (OWASP's advice for CSV injection). A number written as text ("-12.5") is read as the number.
+ */
+export function spreadsheetText(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }

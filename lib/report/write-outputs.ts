@@ -43,7 +43,8 @@ export async function writeReportOutputs(run: ReportRun, options: WriteOptions):
     ['index.html', html],
     ['email.html', email.html],
     ['email.txt', email.text],
-    ['kpis.csv', objectsToCsv(run.numbers as unknown as Record<string, unknown>[])],
+    // Opened by the e-mail's recipients in a spreadsheet: the data's text never runs as a formula.
+    ['kpis.csv', objectsToCsv(run.numbers as unknown as Record<string, unknown>[], { spreadsheet: true })],
     ['kpis.json', `${JSON.stringify(run.numbers, null, 2)}\n`],
     ...email.images.map((image): [string, Uint8Array] => [`charts/${image.file}`, image.png]),
   ];
