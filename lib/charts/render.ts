@@ -26,7 +26,7 @@ const DRAWN_LIMIT = 400;
 /** The chart as an SVG document, with its title and alt text for assistive technology. */
 export async function renderSvg(chart: Chart, options: SvgOptions = {}): Promise<string> {
   // A sparkline has no title to leave out, and its direct drawing is the same SVG as Vega's.
-  if (chart.drawing) return labelSvg(sparklineSvg(chart.drawing), chart);
+  if (chart.drawing) return xmlCharacters(labelSvg(sparklineSvg(chart.drawing), chart));
   const key = JSON.stringify([chart.spec, chart.title, chart.alt, options.drawTitle ?? true]);
   const hit = drawn.get(key);
   if (hit !== undefined) return hit;
@@ -35,7 +35,7 @@ export async function renderSvg(chart: Chart, options: SvgOptions = {}): Promise
   const spec = options.drawTitle === false ? (untitled as Chart['spec']) : chart.spec;
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
-    const svg = labelSvg(await view.toSVG(), chart);
+    const svg = xmlCharacters(labelSvg(await view.toSVG(), chart));
     if (drawn.size >= DRAWN_LIMIT) drawn.delete(drawn.keys().next().value ?? '');
     drawn.set(key, svg);
     return svg;
@@ -72,6 +72,20 @@ export function resvgOptions(options: PngOptions = {}): ResvgRenderOptions {
 function labelSvg(svg: string, chart: Chart): string {
   const open = svg.indexOf('>') + 1;
   return `${svg.slice(0, open - 1)} role="img" aria-label="${escapeXml(chart.alt)}"><title>${escapeXml(chart.title)}</title>${svg.slice(open)}`;
+}
+
+// What XML 1.0 has no character for: most C0 controls, U+FFFE, U+FFFF and unpaired surrogates.
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is escaped
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Labels and titles hold the data's text, which may hold a control character (a rep named
+ * "Daniel Varga\u001b[0m"): raw, it makes the SVG no XML at all and its PNG, so the e-mail,
+ * cannot be made. Drawn escaped, as the CLI shows it; the markup itself holds none.
+ */
+function xmlCharacters(svg: string): string {
+  return svg.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function escapeXml(text: string): string {
