@@ -35,11 +35,12 @@ export function escapeControlCharacters(value: string): string {
 }
 
 /**
- * Text for a terminal (a message, a listing, JSON): the flagged control characters escaped;
- * tabs and line breaks are the text's own layout. JSON stays JSON with the same values: only
- * DEL and C1 controls can be raw in it, always inside strings, where `\u007f` is a valid escape
- * of the same character.
+ * Text for a terminal (a message, a listing, JSON): the flagged control characters escaped, and
+ * CR, which the CLI never writes as layout, so a value holding one (a file name "notes\rerror:
+ * ...") cannot overwrite what its line showed; tabs and line feeds are the text's own layout.
+ * JSON stays JSON with the same values: only DEL and C1 controls can be raw in it, always inside
+ * strings, where `\u007f` is a valid escape of the same character.
  */
 export function terminalSafe(text: string): string {
-  return escapeWhere(text, isFlaggedControl);
+  return escapeWhere(text, (code) => isFlaggedControl(code) || code === CR);
 }

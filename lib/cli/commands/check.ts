@@ -6,6 +6,7 @@ import { countOf, formatProblem, formatProblemCounts, ROW_RULES } from '../../da
 import { readRejectedRows } from '../../data/read-rejected-rows.ts';
 import { formatRejectedRow, formatRejectSummary } from '../../data/rejects.ts';
 import { noTablesProblem, type UnusedFile } from '../../data/unused-files.ts';
+import { escapeControlCharacters } from '../../format/control-characters.ts';
 import { renderTextTable } from '../../format/table.ts';
 import { type AbsentColumn, absentColumns } from '../../kpi/absent-columns.ts';
 import { blankInputProblems } from '../../kpi/blank-inputs.ts';
@@ -186,9 +187,10 @@ function unusedLines(unused: readonly (UnusedFile & { readonly suggestion?: Expo
   if (unused.length === 0) return [];
   return [
     `files not used (${unused.length}):`,
+    // The names are the export's: a line break in one is shown, not followed.
     ...unused.flatMap((u) => [
-      `  ${u.file}: ${u.why}`,
-      ...(u.suggestion ? [`    suggestion: ${u.suggestion.message}`] : []),
+      `  ${escapeControlCharacters(u.file)}: ${u.why}`,
+      ...(u.suggestion ? [`    suggestion: ${escapeControlCharacters(u.suggestion.message)}`] : []),
     ]),
     '',
   ];
