@@ -5,6 +5,7 @@
 // (a stale period is never evaluated), scope params, e-mail-safe HTML, PNG charts, plain text.
 
 import { PulseError } from '../errors.ts';
+import { escapeControlCharacters } from '../format/control-characters.ts';
 import { type AlertRule, type AlertVerdict, evaluateAlert } from '../insights/alert-rule.ts';
 import { type ComparedRow, wholeValue, yearAgo } from '../kpi/compare.ts';
 import { MIN_SAMPLE, tooFewToJudge } from '../kpi/sample-size.ts';
@@ -171,7 +172,8 @@ async function evaluate(r: ReportContext, rule: AlertRule): Promise<AlertFinding
       target: row.target ?? null,
       history: periods.map((p) => own.get(p) ?? null),
     });
-    return finding(key, `${rule.by} ${key}`, value, verdict, why);
+    // The key is the CRM's value: named on one line, its breaks shown (\n), not followed.
+    return finding(key, `${rule.by} ${escapeControlCharacters(key)}`, value, verdict, why);
   });
 }
 

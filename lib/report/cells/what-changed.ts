@@ -3,6 +3,7 @@
 // by a breakdown (mix vs rate for ratios, contributions for sums) and shown as a trend.
 
 import { buildTrend } from '../../charts/trend.ts';
+import { escapeControlCharacters } from '../../format/control-characters.ts';
 import { type Formatter, formatSettings } from '../../format/formatter.ts';
 import { UNUSUAL_FACTOR } from '../../insights/alert-rule.ts';
 import { decomposeRatio, decomposeSum, ratioSegments, sumSegments } from '../../insights/decompose.ts';
@@ -190,9 +191,11 @@ async function explain(
   ]);
   if (!now.available || !before.available) return plain;
   const by = candidate.by;
-  // Breakdown values read as words in a sentence: new_business → new business.
+  // Breakdown values read as words in a sentence: new_business → new business. They are the
+  // CRM's: a line break in one is shown (\n), not followed, since the e-mail and the page make
+  // paragraphs and list items of a sentence's lines.
   const words = <T extends { key: string }>(segments: T[]) =>
-    segments.map((s) => ({ ...s, key: prettify(s.key) }));
+    segments.map((s) => ({ ...s, key: prettify(escapeControlCharacters(s.key)) }));
   if (kpi.unit === 'ratio' && candidate.nouns) {
     const decomposition = decomposeRatio(
       words(ratioSegments(now.rows, by)),
