@@ -104,7 +104,7 @@ async function loadCsvFile(
     ).catch(() => undefined);
     if (rejected && (await agreesWithScan(db, part, scan, skipped, rejected))) return [];
   }
-  const dir = await mkdtemp(join(tmpdir(), 'pulse-csv-'));
+  const dir = await mkdtemp(join(db.scratchDir ?? tmpdir(), 'pulse-csv-'));
   try {
     const copy = join(dir, 'numbered.csv');
     await writeNumberedCopy(file, dialect, new Set(skipped.map((m) => m.seq)), copy);

@@ -113,6 +113,12 @@ export class Database {
     },
   };
 
+  /**
+   * A private folder DuckDB may read once files are fenced to the data folder (the dataset's spill
+   * folder), for copies the loader makes of an export's files; the system's temp folder otherwise.
+   */
+  scratchDir: string | undefined;
+
   /** Names of the functions DuckDB declares may answer differently from one call to the next. */
   varyingFunctions(): Promise<ReadonlySet<string>> {
     this.varying ??= this.connection

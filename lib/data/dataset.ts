@@ -15,7 +15,7 @@ import {
   registerCustomersFromOrders,
 } from './derived-customers.ts';
 import { discoverSources, type TableSource } from './discover.ts';
-import { lockDown } from './lockdown.ts';
+import { fenceFiles, lockDown } from './lockdown.ts';
 import { readMapping } from './mapping-file.ts';
 import { formatProblem, isStructural, type Problem } from './problems.ts';
 import { registerRawTable } from './raw-tables.ts';
@@ -168,7 +168,9 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     db.close();
     rmSync(spill, { recursive: true, force: true });
   };
+  const confined = { readable: [options.dataDir], writable: options.writableDirs ?? [] };
   try {
+    await fenceFiles(db, confined);
     // Set before loading: a date alone in a timestamp column is that day in the report's zone,
     // and typed CSV tables are made once, here. Times of day are UTC in any zone.
     await db.run(`SET TimeZone = ${quoteLiteral(timeZone)}`);
@@ -229,7 +231,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
         ? await applyScope(db, options.scope, options.dataDir)
         : undefined;
     if (!scope) await nameWholeTables(db);
-    await lockDown(db, { readable: [options.dataDir], writable: options.writableDirs ?? [] });
+    await lockDown(db, confined);
     const tables: TableSummary[] = [...staged.values()].map((s) => {
       const rejected = rejects.tables.find((t) => t.table === s.spec.name)?.rows ?? 0;
       return {
@@ -330,6 +332,8 @@ async function privateSpillFolder(db: Database): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'pulse-spill-'));
   try {
     await db.run(`SET temp_directory = ${quoteLiteral(folder)}`);
+    // DuckDB may read it once fenced to the data folder: the loader's copies of CSV files go there.
+    db.scratchDir = folder;
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });
     throw error;

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../lib/data/dataset.ts';
-import { openFixture } from '../helpers.ts';
+import { Database } from '../../lib/data/database.ts';
+import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
+import { FIXTURES, openFixture, TEST_NOW } from '../helpers.ts';
 
 // Once a data folder is open, SQL typed by a user can read that folder and nothing else.
 describe('the locked DuckDB connection', () => {
@@ -53,4 +55,38 @@ describe('the locked DuckDB connection', () => {
       await expect(dataset.db.connection.run(sql)).rejects.toThrow(message);
     });
   }
+});
+
+// The mapping's SQL runs while the export loads, before the lock: the files are fenced first, so
+// a snippet that got past its check (test/security/mapping-snippets.test.ts) still reads nothing else.
+describe('the connection while the export loads', () => {
+  it("is fenced to the data folder before the export or the mapping's SQL is read", async () => {
+    const sent: string[] = [];
+    const { run, rows } = Database.prototype;
+    Database.prototype.run = function (this: Database, sql, params) {
+      sent.push(sql);
+      return run.call(this, sql, params);
+    };
+    Database.prototype.rows = function (this: Database, sql, params) {
+      sent.push(sql);
+      return rows.call(this, sql, params);
+    };
+    try {
+      const dataset = await openDataset({
+        dataDir: join(FIXTURES, 'mapping-order-lines'),
+        mapping: join(FIXTURES, 'mapping-order-lines.json'),
+        now: TEST_NOW,
+        threads: 1,
+        cacheDir: null,
+      });
+      dataset.close();
+    } finally {
+      Database.prototype.run = run;
+      Database.prototype.rows = rows;
+    }
+    const fenced = sent.indexOf('SET enable_external_access = false');
+    const firstRead = sent.findIndex((sql) => /read_csv|read_parquet|json_serialize_sql/i.test(sql));
+    expect(fenced).toBeGreaterThanOrEqual(0);
+    expect(firstRead).toBeGreaterThan(fenced);
+  });
 });
