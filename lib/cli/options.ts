@@ -15,6 +15,11 @@ export interface CliIo {
   readonly cwd: string;
   /** Progress lines only on a terminal. */
   readonly isTty?: boolean;
+  /**
+   * stderr as it is, for the status line's own control sequences (`\r\x1b[K`); `stderr` shows
+   * control characters escaped, so they cannot come from the data. Default: `stderr`.
+   */
+  readonly terminal?: (text: string) => void;
 }
 
 export const FORMATS = ['table', 'json', 'csv'] as const;

@@ -57,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     ...io,
     stdout: (text) => stdout(text),
     stderr: (text) => io.stderr(terminalSafe(text)),
+    terminal: io.terminal ?? io.stderr,
   };
   return runCliCommand(
     () =>

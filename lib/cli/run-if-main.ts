@@ -10,6 +10,7 @@ export async function runIfMain(moduleUrl: string, definition: ReportDefinition)
   if (!entry || pathToFileURL(resolve(entry)).href !== moduleUrl) return;
   // Loaded only when the script runs itself: importing a report (the dev server) stays light.
   const { runCliCommand } = await import('./run-cli.ts');
+  const { terminalSafe } = await import('../format/control-characters.ts');
   const { runReportCommand } = await import('./commands/report.ts');
   const { withConfig } = await import('./config-file.ts');
   process.exitCode = await runCliCommand(
@@ -19,8 +20,10 @@ export async function runIfMain(moduleUrl: string, definition: ReportDefinition)
         process.argv.slice(2),
         // pulse.config.json applies here too, as in `pulse report`.
         await withConfig({
-          stdout: (t) => process.stdout.write(t),
-          stderr: (t) => process.stderr.write(t),
+          // As `pulse report` writes: control characters from the data shown escaped.
+          stdout: (t) => process.stdout.write(terminalSafe(t)),
+          stderr: (t) => process.stderr.write(terminalSafe(t)),
+          terminal: (t) => process.stderr.write(t),
           env: process.env,
           cwd: process.cwd(),
           isTty: Boolean(process.stderr.isTTY),

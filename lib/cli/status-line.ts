@@ -3,6 +3,7 @@
 // e-mail". Silent until the run has taken a moment (a quick run prints nothing extra) and
 // whenever stderr is not a terminal (piped, redirected, under the scheduler, which logs phases).
 
+import { terminalSafe } from '../format/control-characters.ts';
 import { describeStep, type ProgressStep } from '../progress.ts';
 
 /** Shown once a run has taken this long; PULSE_PROGRESS_AFTER_MS overrides, "off" never shows. */
@@ -55,7 +56,8 @@ export function createStatusLine(write: (text: string) => void, options: StatusL
     },
     print: (text) => {
       erase();
-      write(text);
+      // The terminal is written as it is: a line's own control characters are shown escaped.
+      write(terminalSafe(text));
       draw();
     },
     done: () => {

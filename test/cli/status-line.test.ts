@@ -154,3 +154,23 @@ describe('the KPI count kept for "of about"', () => {
     ).toBe('monthly/region=EMEA @ /d (mapping /m.json)');
   });
 });
+
+describe('pulse report on a terminal', () => {
+  it('rewrites its status line in place, its control sequences raw and what it prints escaped', async () => {
+    const { runCli } = await import('../../lib/cli/run-cli.ts');
+    const out = await mkdtemp(join(tmpdir(), 'pulse-status-cli-'));
+    const stderr: string[] = [];
+    const code = await runCli(['report', 'monthly', '--data', SALES, '--out', out], {
+      stdout: () => {},
+      stderr: (t) => stderr.push(t),
+      env: { PULSE_PROGRESS_AFTER_MS: '0', PULSE_CACHE: 'off', PULSE_STATE_DIR: join(out, 'state') },
+      cwd: out,
+      isTty: true,
+    });
+    expect(code).toBe(0);
+    const written = stderr.join('');
+    expect(written).toMatch(new RegExp(String.raw`\r\u001b\[KKPI \d+: `));
+    expect(written).not.toContain('\\u001b');
+    expect(written).not.toContain('\\r');
+  }, 60_000);
+});

@@ -33,7 +33,7 @@ export async function runReportCommand(
   });
   const kpisExpected = io.isTty ? await lastKpiCount(stateDir, countKey) : undefined;
   let kpisComputed = 0;
-  const status = createStatusLine(io.stderr, {
+  const status = createStatusLine(io.terminal ?? io.stderr, {
     isTty: Boolean(io.isTty),
     env: io.env,
     columns: process.stderr.columns,
