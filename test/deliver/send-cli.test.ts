@@ -248,7 +248,7 @@ describe('pulse send', { timeout: 90_000 }, () => {
     expect(await pulse({}, 'send', 'monthly', '--to', 'a@example.com\r\nBcc: b@example.com')).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(
-        /^pulse: --to "a@example\.com\r\nBcc: b@example\.com": address "a@example\.com\\r\\nBcc: b@example\.com" contains a line break or NUL character\n$/,
+        /^pulse: --to "a@example\.com\\r\\nBcc: b@example\.com": address "a@example\.com\\r\\nBcc: b@example\.com" contains a line break or NUL character\n$/,
       ),
     });
     expect(

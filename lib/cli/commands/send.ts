@@ -45,7 +45,8 @@ export async function sendCommand(
   const definition = await reports.load(schedule?.report ?? name);
   const params = parseParamFlags(flags.values.param);
   const to = repeatedFlag(argv, 'to').map((text) => ({
-    address: parseAddress(text, `--to "${text}"`),
+    // Quoted as JSON: a line break in it is shown, not printed as a line of its own.
+    address: parseAddress(text, `--to ${JSON.stringify(text)}`),
     params,
   }));
   if (to.length === 0 && Object.keys(params).length > 0) {
