@@ -42,5 +42,19 @@ export function escapeControlCharacters(value: string): string {
  * strings, where `\u007f` is a valid escape of the same character.
  */
 export function terminalSafe(text: string): string {
-  return escapeWhere(text, (code) => isFlaggedControl(code) || code === CR);
+  return escapeWhere(text, (code) => isFlaggedControl(code) || code === CR || isBidiControl(code));
+}
+
+/**
+ * Marks that reorder how a line reads (U+202E turns "fdp.exe" around): a value holding one could
+ * make a terminal line say what it does not. Valid in JSON as `\u202e`, so escaped there too.
+ */
+function isBidiControl(code: number): boolean {
+  return (
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }

@@ -34,4 +34,11 @@ describe('pulse check names a file whose name holds a line break', () => {
   it('a carriage return, which only overwrites what a line showed, is never printed raw', () => {
     expect(terminalSafe('a\r\nb\rc\n')).toBe('a\\r\nb\\rc\n');
   });
+
+  it('nor a mark that turns the rest of a line around (a file "invoice\u202Efdp.csv" read as ending .pdf)', () => {
+    expect(terminalSafe('invoice\u202Efdp.csv')).toBe('invoice\\u202efdp.csv');
+    expect(terminalSafe('a\u2066b\u2069c\u200f')).toBe('a\\u2066b\\u2069c\\u200f');
+    // Text in a right-to-left script is the text, not a mark.
+    expect(terminalSafe('שלום مرحبا')).toBe('שלום مرحبا');
+  });
 });
