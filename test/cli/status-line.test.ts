@@ -169,7 +169,7 @@ describe('pulse report on a terminal', () => {
     });
     expect(code).toBe(0);
     const written = stderr.join('');
-    expect(written).toMatch(new RegExp(String.raw`\r\u001b\[KKPI \d+: `));
+    expect(written).toContain('\r\u001b[KKPI ');
     expect(written).not.toContain('\\u001b');
     expect(written).not.toContain('\\r');
   }, 60_000);
