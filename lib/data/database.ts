@@ -131,6 +131,36 @@ export class Database {
   private varying: Promise<ReadonlySet<string>> | undefined;
 
   /**
+   * DuckDB's syntax trees of what a macro named `name` expands to, one per definition (its own
+   * and the project's: `ago(i)` is `current_timestamp - i`); none for a function that is no macro.
+   */
+  macroBodies(
+    name: string,
+  ): Promise<readonly ({ readonly trees: readonly unknown[] } | { readonly error: string })[]> {
+    let bodies = this.macros.get(name);
+    if (!bodies) {
+      bodies = this.connection
+        .runAndReadAll(
+          "SELECT function_type AS kind, macro_definition AS body FROM duckdb_functions() WHERE lower(function_name) = $name AND function_type IN ('macro', 'table_macro')",
+          { name },
+        )
+        .then((reader) =>
+          Promise.all(
+            reader
+              .getRowObjectsJson()
+              .map((r) => this.syntaxTrees(r.kind === 'macro' ? `SELECT ${String(r.body)}` : String(r.body))),
+          ),
+        );
+      this.macros.set(name, bodies);
+    }
+    return bodies;
+  }
+  private readonly macros = new Map<
+    string,
+    Promise<readonly ({ readonly trees: readonly unknown[] } | { readonly error: string })[]>
+  >();
+
+  /**
    * Whether DuckDB gives a bare word a value with no table to read it from (`current_date`,
    * `localtimestamp`, `user`): it parses as a column and binds to a value of the moment.
    */

@@ -43,13 +43,29 @@ export async function keptRows(
  * names no bare word it binds to a value of the moment (`current_date` parses as a column).
  */
 async function sameEveryRun(db: Database, sql: string): Promise<boolean> {
-  const parsed = await db.syntaxTrees(sql);
+  return steady(db, await db.syntaxTrees(sql), new Set());
+}
+
+/**
+ * Whether parsed SQL names nothing that may vary. A macro is carried no flag of its own: it
+ * varies as what it expands to (DuckDB's `ago(i)` is `current_timestamp - i`), read in turn.
+ */
+async function steady(
+  db: Database,
+  parsed: { readonly trees: readonly unknown[] } | { readonly error: string },
+  seen: Set<string>,
+): Promise<boolean> {
   if ('error' in parsed) return false;
   const varying = await db.varyingFunctions();
   const names = { functions: new Set<string>(), columns: new Set<string>() };
   namesIn(parsed.trees, names);
   for (const name of names.functions) if (varying.has(name)) return false;
   for (const name of names.columns) if (await db.bindsAlone(name)) return false;
+  for (const name of names.functions) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const body of await db.macroBodies(name)) if (!(await steady(db, body, seen))) return false;
+  }
   return true;
 }
 
