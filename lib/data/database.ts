@@ -130,6 +130,14 @@ export class Database {
   }
   private varying: Promise<ReadonlySet<string>> | undefined;
 
+  /** The tables and views of the database (lower case): what SQL may read by name besides files. */
+  async relationNames(): Promise<ReadonlySet<string>> {
+    const reader = await this.connection.runAndReadAll(
+      'SELECT lower(table_name) AS name FROM duckdb_tables() UNION ALL SELECT lower(view_name) FROM duckdb_views()',
+    );
+    return new Set(reader.getRowObjectsJson().map((r) => String(r.name)));
+  }
+
   /**
    * DuckDB's syntax trees of what a macro named `name` expands to, one per definition (its own
    * and the project's: `ago(i)` is `current_timestamp - i`); none for a function that is no macro.

@@ -57,10 +57,17 @@ async function steady(
 ): Promise<boolean> {
   if ('error' in parsed) return false;
   const varying = await db.varyingFunctions();
-  const names = { functions: new Set<string>(), columns: new Set<string>() };
+  const names: Names = {
+    functions: new Set(),
+    columns: new Set(),
+    tableFunctions: new Set(),
+    tables: new Set(),
+    ctes: new Set(),
+  };
   namesIn(parsed.trees, names);
   for (const name of names.functions) if (varying.has(name)) return false;
   for (const name of names.columns) if (await db.bindsAlone(name)) return false;
+  if (!(await readsTablesOnly(db, names))) return false;
   for (const name of names.functions) {
     if (seen.has(name)) continue;
     seen.add(name);
@@ -69,7 +76,33 @@ async function steady(
   return true;
 }
 
-function namesIn(node: unknown, into: { functions: Set<string>; columns: Set<string> }): void {
+/** Table functions that make rows of their arguments alone. */
+const PURE_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
+
+/**
+ * Whether the SQL reads the dataset's tables and nothing else: the data folder is readable, and a
+ * file read by name (`read_csv('data/fx.csv')`, `FROM 'data/fx.csv'`, `glob(...)`) is in no
+ * version of the data, so its edits would never be seen. So is what DuckDB says of itself
+ * (`duckdb_settings()`). Macros (`periods(...)`) are read as what they expand to.
+ */
+async function readsTablesOnly(db: Database, names: Names): Promise<boolean> {
+  for (const name of names.tableFunctions)
+    if (!PURE_TABLE_FUNCTIONS.has(name) && (await db.macroBodies(name)).length === 0) return false;
+  const relations = await db.relationNames();
+  for (const name of names.tables) if (!names.ctes.has(name) && !relations.has(name)) return false;
+  return true;
+}
+
+interface Names {
+  readonly functions: Set<string>;
+  readonly columns: Set<string>;
+  readonly tableFunctions: Set<string>;
+  /** Tables and views read by name, and the query's own (WITH) names. */
+  readonly tables: Set<string>;
+  readonly ctes: Set<string>;
+}
+
+function namesIn(node: unknown, into: Names): void {
   if (Array.isArray(node)) for (const item of node) namesIn(item, into);
   else if (node && typeof node === 'object') {
     const record = node as Record<string, unknown>;
@@ -77,6 +110,16 @@ function namesIn(node: unknown, into: { functions: Set<string>; columns: Set<str
     const parts = record.type === 'COLUMN_REF' ? record.column_names : undefined;
     if (Array.isArray(parts) && parts.length === 1 && typeof parts[0] === 'string')
       into.columns.add(parts[0]);
+    const called =
+      record.type === 'TABLE_FUNCTION' ? (record.function as { function_name?: unknown }) : undefined;
+    if (typeof called?.function_name === 'string')
+      into.tableFunctions.add(called.function_name.toLowerCase());
+    if (record.type === 'BASE_TABLE' && typeof record.table_name === 'string')
+      into.tables.add(record.table_name.toLowerCase());
+    const ctes = (record.cte_map as { map?: unknown } | undefined)?.map;
+    if (Array.isArray(ctes))
+      for (const cte of ctes as { key?: unknown }[])
+        if (typeof cte.key === 'string') into.ctes.add(cte.key.toLowerCase());
     for (const value of Object.values(record)) namesIn(value, into);
   }
 }

@@ -109,4 +109,21 @@ describe('kept KPI results', () => {
     await rowsOf(options, [revenue]);
     expect((await keptFiles(options.cacheDir)).size).toBe(1);
   });
+
+  it('are not kept for SQL reading a file of the data folder itself, whose edits no key sees', async () => {
+    const { dataDir, options } = await setUp();
+    const revenue = (await testCatalog()).get('revenue');
+    const rates = join(dataDir, 'fx.csv');
+    for (const read of [`read_csv('${rates}')`, `'${rates}'`]) {
+      const converted = {
+        ...revenue,
+        sql: revenue.sql.replace('AS value', `* (SELECT rate FROM ${read}) AS value`),
+      };
+      await writeFile(rates, 'rate\n2\n');
+      await rowsOf(options, [converted]);
+      await writeFile(rates, 'rate\n3\n');
+      const fresh = await rowsOf({ ...options, cacheDir: null }, [converted]);
+      expect(await rowsOf(options, [converted]), read).toEqual(fresh);
+    }
+  });
 });
