@@ -34,7 +34,7 @@ import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
 import { registerClosedTable, registerEmptyTable, registerTypedTable } from './typed-tables.ts';
 import { listUnusedFiles, type UnusedFile } from './unused-files.ts';
-import { validateWithCache } from './validation-cache.ts';
+import { fileVersions, validateWithCache } from './validation-cache.ts';
 
 export interface OpenDatasetOptions extends DatabaseOptions {
   readonly dataDir: string;
@@ -177,8 +177,11 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     await createRejectedTable(db);
     // 1. Read every file as it is, keeping what cannot be read.
     const all = new Map<string, StagedTable>();
+    // Taken before reading: what was read is never kept as the version of a file that landed since.
+    const versions = new Map<string, string[][]>();
     for (const [i, source] of discovered.sources.entries()) {
       options.onProgress?.({ stage: 'read', table: source.table, n: i + 1, of: discovered.sources.length });
+      if (options.cacheDir !== null) versions.set(source.table, await fileVersions(source.files));
       const raw = await registerRawTable(db, source);
       await recordMalformed(db, source.table, raw.malformed);
       // 2. Apply the mapping: contract names, value maps, derived columns, `where`.
@@ -197,6 +200,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       ...(mapping ? { mappingFile: mapping.file } : {}),
+      fileVersions: versions,
     });
     const totals = [...staged.values()].map((s) => ({ table: s.spec.name, total: s.total }));
     const rejects = await summariseRejects(db, totals);

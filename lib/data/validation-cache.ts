@@ -21,6 +21,11 @@ export interface ValidationCacheOptions extends ValidationOptions {
   readonly cacheDir?: string | null;
   /** The mapping file, whose content is part of the inputs. */
   readonly mappingFile?: string;
+  /**
+   * Each table's `fileVersions`, taken before its files were read: a file replaced while the run
+   * read the folder is then kept as the version read, never as the new one.
+   */
+  readonly fileVersions?: ReadonlyMap<string, readonly (readonly string[])[]>;
 }
 
 export interface CachedValidation extends Validation {
@@ -112,15 +117,20 @@ async function inputsKey(
   if (options.mappingFile) hash.update(await readFile(options.mappingFile));
   for (const staged of tables.values()) {
     const { source } = staged.raw;
-    const files = await Promise.all(
-      source.files.map(async (f) => {
-        const s = await stat(f, { bigint: true });
-        return [f, String(s.size), String(s.mtimeNs), String(s.ino)];
-      }),
-    );
+    const files = options.fileVersions?.get(staged.spec.name) ?? (await fileVersions(source.files));
     hash.update(JSON.stringify([staged.spec.name, source.path, source.format, source.dialect, files]));
   }
   return hash.digest('hex').slice(0, 32);
+}
+
+/** What tells one version of each file from another: path, size, modification time, inode. */
+export function fileVersions(files: readonly string[]): Promise<string[][]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const s = await stat(f, { bigint: true });
+      return [f, String(s.size), String(s.mtimeNs), String(s.ino)];
+    }),
+  );
 }
 
 let code: Promise<string> | undefined;

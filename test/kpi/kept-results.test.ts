@@ -2,6 +2,7 @@
 // fresh run, never for other files, other SQL, another zone or scope, nor for SQL DuckDB says may
 // answer differently each time.
 
+import { appendFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,5 +126,18 @@ describe('kept KPI results', () => {
       const fresh = await rowsOf({ ...options, cacheDir: null }, [converted]);
       expect(await rowsOf(options, [converted]), read).toEqual(fresh);
     }
+  });
+
+  it('are not kept as the version of a file that changed while the run read the folder', async () => {
+    const { dataDir, options } = await setUp();
+    const revenue = (await testCatalog()).get('revenue');
+    // The nightly export lands mid-run: orders.csv is read as it was, and is the new one after.
+    const landing = (step: { stage: string; table?: string }) => {
+      if (step.stage === 'read' && step.table === 'expenses')
+        appendFileSync(join(dataDir, 'orders.csv'), 'O99,C1,2026-10-20T10:00:00,Core,5000.00,1.00\n');
+    };
+    await rowsOf({ ...options, onProgress: landing }, [revenue]);
+    const fresh = await rowsOf({ ...options, cacheDir: null }, [revenue]);
+    expect(await rowsOf(options, [revenue])).toEqual(fresh);
   });
 });
