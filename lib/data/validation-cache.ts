@@ -1,7 +1,7 @@
 // Checking every row against the contract is most of the time it takes to open a large data
 // folder, and re-running a report on the same export repeats it for nothing. The result is kept
-// per version of the inputs: the files (path, size, modification time), the mapping file, the
-// checking code and the engine. A kept result is used only when it cannot differ from a fresh
+// per version of the inputs: the files (path, size, modification and change time), the mapping
+// file, the checking code and the engine. A kept result is used only when it cannot differ from a fresh
 // one, and the data can always be checked afresh (PULSE_CACHE=off).
 
 import { createHash } from 'node:crypto';
@@ -123,12 +123,16 @@ async function inputsKey(
   return hash.digest('hex').slice(0, 32);
 }
 
-/** What tells one version of each file from another: path, size, modification time, inode. */
+/**
+ * What tells one version of each file from another: path, size, modification time, inode, and
+ * the change time, which no copy can set (`cp -p`, `touch -r` and archives restore the
+ * modification time of a file rewritten in place at its old size).
+ */
 export function fileVersions(files: readonly string[]): Promise<string[][]> {
   return Promise.all(
     files.map(async (f) => {
       const s = await stat(f, { bigint: true });
-      return [f, String(s.size), String(s.mtimeNs), String(s.ino)];
+      return [f, String(s.size), String(s.mtimeNs), String(s.ino), String(s.dev), String(s.ctimeNs)];
     }),
   );
 }

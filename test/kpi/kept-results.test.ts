@@ -3,7 +3,7 @@
 // answer differently each time.
 
 import { appendFileSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +137,24 @@ describe('kept KPI results', () => {
         appendFileSync(join(dataDir, 'orders.csv'), 'O99,C1,2026-10-20T10:00:00,Core,5000.00,1.00\n');
     };
     await rowsOf({ ...options, onProgress: landing }, [revenue]);
+    const fresh = await rowsOf({ ...options, cacheDir: null }, [revenue]);
+    expect(await rowsOf(options, [revenue])).toEqual(fresh);
+  });
+
+  it('are not read back for a file rewritten in place with its size and modification time', async () => {
+    const { dataDir, options } = await setUp();
+    const revenue = (await testCatalog()).get('revenue');
+    const orders = join(dataDir, 'orders.csv');
+    // A copy that keeps times (cp -p, rsync -t, an archive's fixed dates) over the same file.
+    const stamp = new Date('2026-11-01T00:00:00Z');
+    await utimes(orders, stamp, stamp);
+    await rowsOf(options, [revenue]);
+    const text = await readFile(orders, 'utf8');
+    await writeFile(
+      orders,
+      text.replace('O1,C1,2026-10-03T10:00:00,Core,1000.00', 'O1,C1,2026-10-03T10:00:00,Core,9000.00'),
+    );
+    await utimes(orders, stamp, stamp);
     const fresh = await rowsOf({ ...options, cacheDir: null }, [revenue]);
     expect(await rowsOf(options, [revenue])).toEqual(fresh);
   });
