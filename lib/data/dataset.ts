@@ -32,6 +32,7 @@ import { applyScope, type DatasetScope, nameWholeTables } from './scope.ts';
 import { assertSourcesInside } from './source-links.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { registerStagedTable, type StagedTable } from './staged-tables.ts';
+import { steadyMapping } from './steady-sql.ts';
 import { registerClosedTable, registerEmptyTable, registerTypedTable } from './typed-tables.ts';
 import { listUnusedFiles, type UnusedFile } from './unused-files.ts';
 import { fileVersions, validateWithCache } from './validation-cache.ts';
@@ -194,11 +195,14 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
     const closed = new Map<string, ReadonlyMap<string, string | null>>();
     for (const [table, unread] of all)
       if (!staged.has(table)) closed.set(table, await latestValues(db, unread, options.now));
-    // 3. Check against the contract; rows with errors go to the rejected rows.
+    // 3. Check against the contract; rows with errors go to the rejected rows. A mapping whose
+    // SQL calls the clock or chance (`where ordered_at >= ago(INTERVAL 2 YEAR)`) loads other rows
+    // each run: nothing is kept of them, neither the checks nor the KPIs.
+    const cacheDir = (await steadyMapping(db, mapping)) ? options.cacheDir : null;
     const validation = await validateWithCache(db, staged, {
       now: options.now,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      ...(cacheDir !== undefined ? { cacheDir } : {}),
       ...(mapping ? { mappingFile: mapping.file } : {}),
       fileVersions: versions,
     });

@@ -158,4 +158,16 @@ describe('kept KPI results', () => {
     const fresh = await rowsOf({ ...options, cacheDir: null }, [revenue]);
     expect(await rowsOf(options, [revenue])).toEqual(fresh);
   });
+
+  it('are never kept for data whose mapping calls a function of the moment', async () => {
+    const { dataDir, options } = await setUp();
+    const revenue = (await testCatalog()).get('revenue');
+    const mapping = join(dataDir, 'mapping.json');
+    // The orders of the last two years, or none dated after the clock: other rows each day.
+    for (const where of ['ordered_at::TIMESTAMP >= ago(INTERVAL 2 YEAR)', 'ordered_at::TIMESTAMP <= now()']) {
+      await writeFile(mapping, JSON.stringify({ tables: { orders: { files: 'orders.csv', where } } }));
+      await rowsOf({ ...options, mapping }, [revenue]);
+      expect((await keptFiles(options.cacheDir)).size, where).toBe(0);
+    }
+  });
 });
