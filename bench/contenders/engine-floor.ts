@@ -42,6 +42,8 @@ for (const { table, relation } of tableFiles(values.data)) {
       ? ` REPLACE (${naive.map((c) => `make_timestamptz(epoch_us(${c})) AS ${c}`).join(', ')})`
       : '';
   await connection.run(`CREATE VIEW "${table}" AS SELECT *${replace} FROM ${relation}`);
+  // KPI SQL reads the whole business's rows by this name in a scoped report too (lib/data/scope.ts).
+  await connection.run(`CREATE VIEW "unscoped_${table}" AS SELECT * FROM "${table}"`);
 }
 for (const statement of capture.statements)
   if (isMacroDefinition(statement.sql)) await connection.run(statement.sql);
