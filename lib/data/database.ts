@@ -130,8 +130,20 @@ export class Database {
   }
   private varying: Promise<ReadonlySet<string>> | undefined;
 
-  /** The tables and views of the database (lower case): what SQL may read by name besides files. */
-  async relationNames(): Promise<ReadonlySet<string>> {
+  /**
+   * Whether a table or view of this name (any case) is in the database: what SQL may read by name
+   * besides files. The names are read once, and again for a name not among them (made since).
+   */
+  async hasRelation(name: string): Promise<boolean> {
+    const lower = name.toLowerCase();
+    this.relations ??= this.readRelations();
+    if ((await this.relations).has(lower)) return true;
+    this.relations = this.readRelations();
+    return (await this.relations).has(lower);
+  }
+  private relations: Promise<ReadonlySet<string>> | undefined;
+
+  private async readRelations(): Promise<ReadonlySet<string>> {
     const reader = await this.connection.runAndReadAll(
       'SELECT lower(table_name) AS name FROM duckdb_tables() UNION ALL SELECT lower(view_name) FROM duckdb_views()',
     );
@@ -145,28 +157,41 @@ export class Database {
   macroBodies(
     name: string,
   ): Promise<readonly ({ readonly trees: readonly unknown[] } | { readonly error: string })[]> {
-    let bodies = this.macros.get(name);
+    let bodies = this.macroTrees.get(name);
     if (!bodies) {
-      bodies = this.connection
-        .runAndReadAll(
-          "SELECT function_type AS kind, macro_definition AS body FROM duckdb_functions() WHERE lower(function_name) = $name AND function_type IN ('macro', 'table_macro')",
-          { name },
-        )
-        .then((reader) =>
-          Promise.all(
-            reader
-              .getRowObjectsJson()
-              .map((r) => this.syntaxTrees(r.kind === 'macro' ? `SELECT ${String(r.body)}` : String(r.body))),
-          ),
-        );
-      this.macros.set(name, bodies);
+      bodies = this.macroDefinitions().then((all) =>
+        Promise.all((all.get(name.toLowerCase()) ?? []).map((sql) => this.syntaxTrees(sql))),
+      );
+      this.macroTrees.set(name, bodies);
     }
     return bodies;
   }
-  private readonly macros = new Map<
+  private readonly macroTrees = new Map<
     string,
     Promise<readonly ({ readonly trees: readonly unknown[] } | { readonly error: string })[]>
   >();
+
+  /**
+   * Every macro's definition as SQL that parses, by lower-case name, read in one query:
+   * duckdb_functions() lists thousands of functions, and asking it once a name cost more than
+   * the KPI queries it was asked for. Macros are defined before any KPI runs (period-sql.ts).
+   */
+  private macroDefinitions(): Promise<ReadonlyMap<string, readonly string[]>> {
+    this.macrosByName ??= this.connection
+      .runAndReadAll(
+        "SELECT lower(function_name) AS name, function_type AS kind, macro_definition AS body FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')",
+      )
+      .then((reader) => {
+        const byName = new Map<string, string[]>();
+        for (const r of reader.getRowObjectsJson()) {
+          const sql = r.kind === 'macro' ? `SELECT ${String(r.body)}` : String(r.body);
+          byName.set(String(r.name), [...(byName.get(String(r.name)) ?? []), sql]);
+        }
+        return byName;
+      });
+    return this.macrosByName;
+  }
+  private macrosByName: Promise<ReadonlyMap<string, readonly string[]>> | undefined;
 
   /**
    * Whether DuckDB gives a bare word a value with no table to read it from (`current_date`,
@@ -266,6 +291,11 @@ export class Database {
    */
   async runOwn(sql: string): Promise<void> {
     await this.connection.run(sql);
+    // The project's macros (period-sql.ts) are defined here: read again when next asked.
+    if (/\bMACRO\b/i.test(sql)) {
+      this.macrosByName = undefined;
+      this.macroTrees.clear();
+    }
   }
 
   close(): void {

@@ -55,8 +55,7 @@ const PURE_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
 async function readsTablesOnly(db: Database, names: Names): Promise<boolean> {
   for (const name of names.tableFunctions)
     if (!PURE_TABLE_FUNCTIONS.has(name) && (await db.macroBodies(name)).length === 0) return false;
-  const relations = await db.relationNames();
-  for (const name of names.tables) if (!names.ctes.has(name) && !relations.has(name)) return false;
+  for (const name of names.tables) if (!names.ctes.has(name) && !(await db.hasRelation(name))) return false;
   return true;
 }
 

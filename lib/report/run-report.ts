@@ -7,7 +7,7 @@ import { scopeParams } from '../data/scope.ts';
 import { PulseError } from '../errors.ts';
 import { createFormatter, formatSettings } from '../format/formatter.ts';
 import type { FormatOptions } from '../format/values.ts';
-import { blankInputs, describeBlankInput } from '../kpi/blank-inputs.ts';
+import { blankInputsOfRows, describeBlankInput } from '../kpi/blank-inputs.ts';
 import { type Catalog, readCatalog } from '../kpi/catalog.ts';
 import type { ComparedRow } from '../kpi/compare.ts';
 import {
@@ -153,27 +153,7 @@ export async function runReportOn(
   });
   const periodLabel = formatPeriod(period);
   const format = createFormatter(options.format);
-  // Columns a KPI needs that the export mostly leaves blank, warned of as `pulse check` does; the
-  // footer's table names no KPI, so a column read by two is one row, with the more rows blank.
-  const blank = await blankInputs(dataset, catalog);
-  const blankColumns = new Map<string, Problem>();
-  for (const { column, problem } of blank)
-    if (problem.count > (blankColumns.get(column)?.count ?? -1)) blankColumns.set(column, problem);
-  const quality = buildDataQuality(
-    {
-      rejects: dataset.rejects,
-      tables: dataset.tables,
-      problems: [...dataset.problems, ...blankColumns.values()],
-    },
-    freshness,
-  );
-  const rejectedRows = describeRejectedRows(quality, format.locale);
-  // One label for the rejected rows wherever the document carries it.
-  const dataQuality = {
-    ...quality,
-    ...(blank.length > 0 ? { blankInputs: blank.map((b) => describeBlankInput(b, format.locale)) } : {}),
-    rejected: { ...quality.rejected, label: rejectedRows.label },
-  };
+  const rejectedRows = describeRejectedRows(buildDataQuality(dataset, freshness), format.locale);
   const { context, state } = createContext(
     {
       period,
@@ -190,6 +170,30 @@ export async function runReportOn(
     options.onCell ?? (() => {}),
   );
   await definition.build(context);
+  // Columns a number shown mostly rests on blanks of, warned of as `pulse check` does, from the
+  // rows of the period computed; the footer's table names no KPI, so a column read by two is one
+  // row, with the more rows blank.
+  const blank = blankInputsOfRows(dataset, catalog, source.shown(), {
+    start: period.start,
+    label: periodLabel,
+  });
+  const blankColumns = new Map<string, Problem>();
+  for (const { column, problem } of blank)
+    if (problem.count > (blankColumns.get(column)?.count ?? -1)) blankColumns.set(column, problem);
+  const quality = buildDataQuality(
+    {
+      rejects: dataset.rejects,
+      tables: dataset.tables,
+      problems: [...dataset.problems, ...blankColumns.values()],
+    },
+    freshness,
+  );
+  // One label for the rejected rows wherever the document carries it.
+  const dataQuality = {
+    ...quality,
+    ...(blank.length > 0 ? { blankInputs: blank.map((b) => describeBlankInput(b, format.locale)) } : {}),
+    rejected: { ...quality.rejected, label: rejectedRows.label },
+  };
   // The banner names the headline KPIs computed without the rejected rows, known only now.
   const readers = await rejectedReaders(state.headline, source.rejectedReads);
   const rejectedShown =
