@@ -54,6 +54,8 @@ export interface Disagreement {
   readonly groups: number;
   /** The first such groups: their first line, and the values its lines hold ("C1 | C2"). */
   readonly examples: readonly { readonly file: string; readonly loc: number; readonly value: string }[];
+  /** For lines passed over: what the sum adds up, as DuckDB writes it (`TRY_CAST("Line Total" AS DOUBLE)`). */
+  readonly summed?: string;
 }
 
 /** Aggregates that pass over a line whose value is blank: a group with one is understated. */
@@ -150,7 +152,7 @@ export async function registerGroupedRows(
     if (found) disagreements.push({ column, aggregate: sql, ...found });
     for (const summed of await summedColumns(db, sql)) {
       const blank = await partlyBlankGroups(db, raw.relation, summed, sql, where, by);
-      if (blank) partlyBlank.push({ column, aggregate: sql, ...blank });
+      if (blank) partlyBlank.push({ column, aggregate: sql, summed: summed.value, ...blank });
       if (blank) break;
     }
   }

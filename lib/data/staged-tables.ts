@@ -150,7 +150,8 @@ export async function registerStagedTable(
       count: d.groups,
       counted: rowNouns(spec.name),
       examples: d.examples,
-      hint: `fill the lines in the export, or make ${d.column} unknown for such groups: "CASE WHEN count(*) = count(<the column>) THEN ${d.aggregate} END" in ${mapping?.key}.group.aggregate (mappings/README.md)`,
+      // count() of what the sum adds up: a line of spaces under TRY_CAST is NULL there, not in the column.
+      hint: `fill the lines in the export, or make ${d.column} unknown for such groups: "CASE WHEN count(*) = count(${d.summed ?? '<the column>'}) THEN ${d.aggregate} END" in ${mapping?.key}.group.aggregate (mappings/README.md)`,
     });
   }
   const selected: { name: string; sql: string; sourceColumn?: string; formats?: readonly string[] }[] = [];
