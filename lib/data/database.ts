@@ -121,9 +121,11 @@ export class Database {
 
   /** Names of the functions DuckDB declares may answer differently from one call to the next. */
   varyingFunctions(): Promise<ReadonlySet<string>> {
+    // DuckDB 1.5 flags current_localtimestamp() and current_localtime() consistent, yet they read
+    // the clock as now() does: named here, so a newer DuckDB's right flag changes nothing.
     this.varying ??= this.connection
       .runAndReadAll(
-        "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE stability IN ('VOLATILE', 'CONSISTENT_WITHIN_QUERY')",
+        "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE stability IN ('VOLATILE', 'CONSISTENT_WITHIN_QUERY') OR lower(function_name) LIKE 'current_local%'",
       )
       .then((reader) => new Set(reader.getRowObjectsJson().map((r) => String(r.name))));
     return this.varying;

@@ -4,6 +4,7 @@
 
 import type { Database, QueryResult, SqlParams } from '../data/database.ts';
 import { usedParams } from '../data/database.ts';
+import { sameEveryRun } from '../data/steady-sql.ts';
 
 export interface CacheStats {
   readonly hits: number;
@@ -59,14 +60,20 @@ export class QueryCache {
     if (entry) this.hits += 1;
     else {
       this.misses += 1;
+      // SQL whose answer may differ from one run to the next (now(), random(), a file read by
+      // name) is asked each time, as the kept KPI rows are (lib/data/steady-sql.ts).
+      if (!(await sameEveryRun(db, sql))) return copied(await db.query(sql, params));
       entry = { result: db.query(sql, params), run: this.run };
       this.entries.set(key, entry);
       // A failed query is asked again next time: the fix may be in the data or the macros.
       entry.result.catch(() => this.entries.delete(key));
     }
     entry.run = this.run;
-    const { columns, rows } = await entry.result;
-    // Callers may reshape rows; each gets its own copies.
-    return { columns, rows: rows.map((row) => ({ ...row })) };
+    return copied(await entry.result);
   }
+}
+
+// Callers may reshape rows; each gets its own copies.
+function copied({ columns, rows }: QueryResult): QueryResult {
+  return { columns, rows: rows.map((row) => ({ ...row })) };
 }

@@ -92,7 +92,14 @@ describe('kept KPI results', () => {
     const { options } = await setUp();
     const revenue = (await testCatalog()).get('revenue');
     // DuckDB's own macros (`ago(i)` is `current_timestamp - i`) vary as what they expand to.
-    const calls = ['random()', 'now()', 'current_date', 'localtimestamp', 'gen_random_uuid()'];
+    const calls = [
+      'random()',
+      'now()',
+      'current_date',
+      'localtimestamp',
+      'gen_random_uuid()',
+      'current_localtimestamp()',
+    ];
     for (const call of [...calls, 'ago(INTERVAL 1 DAY)', 'pg_postmaster_start_time()']) {
       const varying = {
         ...revenue,
