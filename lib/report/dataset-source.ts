@@ -115,6 +115,11 @@ export function createDatasetSource(
     const params = { ...Object.fromEntries(mine), ...given };
     return Object.keys(params).length > 0 ? { params } : {};
   };
+  // kpis.csv lists what was shown in the order it was asked for, not the order queries finished
+  // in (this period's breakdown and the one before run together): the same run, the same file.
+  const reserve = (key: string) => {
+    if (!shown.has(key)) shown.set(key, []);
+  };
   return {
     series: (id, history) =>
       once(`series:${id}:${history}`, async (): Promise<KpiSeries> => {
@@ -124,6 +129,7 @@ export function createDatasetSource(
         const span = trailingSeries(period.start, period.grain, history);
         const request = { span, ...kpiParams(kpi, undefined) };
         started(id);
+        reserve(`series:${id}`);
         const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run);
         if (!result.available) return { kpi, available: false, missing: result.missing };
         const compared = label(await withRejects(kpi, result.compared), scopeClass);
@@ -144,6 +150,7 @@ export function createDatasetSource(
             : period;
         const request = { span, ...(by ? { by } : {}), ...kpiParams(kpi, params) };
         started(id, by);
+        reserve(`rows:${id}:${JSON.stringify(rowOptions)}`);
         const result = await runKpiCompared(dataset, kpi, request, targetsFor(scopeClass), run, {
           ...(carryZeros ? { carryZeros } : {}),
         });
