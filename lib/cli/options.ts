@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type EngineLimits, engineLimitsFromEnv } from '../data/engine-limits.ts';
+import type { DataSettings } from '../data/dataset.ts';
+import { engineLimitsFromEnv } from '../data/engine-limits.ts';
 import { parseShare } from '../data/rejects.ts';
+import { cacheDir } from '../data/validation-cache.ts';
 import { PulseError } from '../errors.ts';
 import { formatOptionsFromEnv } from '../format/formatter.ts';
 import { SAMPLE_DATA_DIR } from '../paths.ts';
@@ -48,7 +50,7 @@ export interface CommonOptions {
    */
   readonly outDir: string;
   /** PULSE_DUCKDB_MEMORY and PULSE_DUCKDB_THREADS, checked before anything runs. */
-  readonly engine: EngineLimits;
+  readonly engine: DataSettings;
   /** PULSE_COMPANY (the config's company): named before every report's title. */
   readonly company?: string;
   /** The project's folders beside the built-in ones (pulse.config.json's folder). */
@@ -125,7 +127,11 @@ export function commonOptions(values: ParsedFlags['values'], io: CliIo): CommonO
     outDir: resolveOutDir(values.out, io),
     ...(io.env.PULSE_COMPANY?.trim() ? { company: io.env.PULSE_COMPANY.trim() } : {}),
     project: foldersFor(io.env, io.cwd),
-    engine: engineLimitsFromEnv(io.env),
+    engine: {
+      ...engineLimitsFromEnv(io.env),
+      // The config's state folder and cache settings, not only the process's (tests pass a few).
+      cacheDir: cacheDir(undefined, { ...process.env, ...io.env }, io.cwd),
+    },
   };
 }
 

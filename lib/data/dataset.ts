@@ -15,6 +15,7 @@ import {
   registerCustomersFromOrders,
 } from './derived-customers.ts';
 import { discoverSources, type TableSource } from './discover.ts';
+import type { EngineLimits } from './engine-limits.ts';
 import { fenceFiles, lockDown } from './lockdown.ts';
 import { readMapping } from './mapping-file.ts';
 import { formatProblem, isStructural, type Problem } from './problems.ts';
@@ -36,6 +37,12 @@ import { steadyMapping } from './steady-sql.ts';
 import { registerClosedTable, registerEmptyTable, registerTypedTable } from './typed-tables.ts';
 import { listUnusedFiles, type UnusedFile } from './unused-files.ts';
 import { fileVersions, validateWithCache } from './validation-cache.ts';
+
+/** How a command's data is opened besides the folder: DuckDB's limits and where results are kept. */
+export interface DataSettings extends EngineLimits {
+  /** Where checked results and KPI rows are kept (validation-cache.ts); null: never. */
+  readonly cacheDir?: string | null;
+}
 
 export interface OpenDatasetOptions extends DatabaseOptions {
   readonly dataDir: string;

@@ -94,11 +94,15 @@ export async function validateWithCache(
 }
 
 /** The cache folder, or null when caching is off. */
-export function cacheDir(option: string | null | undefined, env: NodeJS.ProcessEnv): string | null {
+export function cacheDir(
+  option: string | null | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+): string | null {
   if (option !== undefined) return option;
   if (/^(off|0|false|no)$/i.test(env.PULSE_CACHE ?? '')) return null;
-  if (env.PULSE_CACHE_DIR) return resolve(env.PULSE_CACHE_DIR);
-  return join(stateDirFor(env, process.cwd()), 'cache', 'validation');
+  if (env.PULSE_CACHE_DIR) return resolve(cwd, env.PULSE_CACHE_DIR);
+  return join(stateDirFor(env, cwd), 'cache', 'validation');
 }
 
 /** A digest of everything the checks' result depends on. */

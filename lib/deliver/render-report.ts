@@ -1,4 +1,4 @@
-import type { EngineLimits } from '../data/engine-limits.ts';
+import type { DataSettings } from '../data/dataset.ts';
 import type { OnProgress } from '../progress.ts';
 import type { OriginFolder } from '../project.ts';
 // Runs a report for one parameter set and writes its outputs, as `pulse report` does, then reads
@@ -23,7 +23,7 @@ export interface DataReadOptions {
   /** Above this share of a table's rows rejected, a report reading it is not sent (default 5 %). */
   readonly maxSendRejectShare?: number;
   /** DuckDB's memory and threads (PULSE_DUCKDB_*, or the config file's duckdb). */
-  readonly engine?: EngineLimits;
+  readonly engine?: DataSettings;
   /** KPI folders, built-in first: the project's KPIs beside the built-in ones. */
   readonly queryFolders?: readonly OriginFolder[];
 }

@@ -1,5 +1,5 @@
+import type { DataSettings } from '../data/dataset.ts';
 import { assertNoErrors, type Dataset, openDataset } from '../data/dataset.ts';
-import type { EngineLimits } from '../data/engine-limits.ts';
 import { dataAsOf, readFreshness } from '../data/freshness.ts';
 import type { Problem } from '../data/problems.ts';
 import { buildDataQuality } from '../data/quality.ts';
@@ -64,7 +64,7 @@ export interface RunReportOptions {
   /** Share of rejected rows accepted without allowRejects (PULSE_MAX_REJECT_SHARE). */
   readonly maxRejectShare?: number;
   /** DuckDB's memory and threads (PULSE_DUCKDB_*, or the config file's duckdb). */
-  readonly engine?: EngineLimits;
+  readonly engine?: DataSettings;
 }
 
 export interface ReportRun {

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,18 @@ describe('pulse.config.json', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/2026-10\s+4\.800\s€/);
+  });
+
+  it("keeps checked results and KPI rows in the config's state folder", async () => {
+    const own = join(root, 'state-project');
+    await cp(project, own, { recursive: true });
+    await writeFile(join(own, 'pulse.config.json'), JSON.stringify({ data: 'exports', state: 'my-state' }));
+    // No cache folder from the environment (the test run sets one): the state folder decides.
+    const { code } = await cli(own, { PULSE_CACHE_DIR: '' }, ...KPI);
+    expect(code).toBe(0);
+    const kept = join(own, 'my-state', 'cache', 'validation');
+    expect((await readdir(kept)).some((name) => name.endsWith('.json'))).toBe(true);
+    expect((await readdir(join(kept, 'kpi'))).length).toBe(1);
   });
 
   it('an environment variable overrides the config file', async () => {
