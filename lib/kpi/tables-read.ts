@@ -1,11 +1,12 @@
-// Which contract tables KPIs read, as DuckDB itself reads their SQL (json_serialize_sql: parsed,
-// never run): every table named in FROM or JOIN, in CTEs and subqueries too, those the shared
+// Which contract tables KPIs read, as DuckDB itself reads the SQL that runs (json_serialize_sql:
+// parsed, never run): every table named in FROM or JOIN, in CTEs and subqueries too, those the shared
 // macros read, and those their `needs` and breakdowns name. `pulse kpi` reads and checks only
 // these tables of a large export, not all of them.
 
 import { TABLE_NAMES, type TableName } from '../data/contract.ts';
 import { Database } from '../data/database.ts';
 import type { KpiDefinition } from './definition.ts';
+import { dropUnusedKeyJoins } from './unused-joins.ts';
 
 // Table macros (customer-sql.ts) and the tables they read.
 const MACRO_TABLES: Readonly<Record<string, readonly TableName[]>> = { customer_mrr: ['subscriptions'] };
@@ -25,7 +26,10 @@ export async function tablesRead(
     const tables = new Set<TableName>();
     for (const kpi of kpis) {
       const breakdown = by ? kpi.breakdowns.find((b) => b.name === by) : undefined;
-      const sql = kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL');
+      // As runKpi sends it: a join kept only for breakdowns (CSAT's tickets) reads nothing without one.
+      const sql = dropUnusedKeyJoins(
+        kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR'),
+      );
       const parsed = await db.syntaxTrees(sql);
       if ('error' in parsed) return undefined;
       for (const name of namedTables(parsed.trees)) {
