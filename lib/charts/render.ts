@@ -5,6 +5,7 @@
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
+import { showBidiOverrides } from '../format/control-characters.ts';
 import type { Chart } from './chart.ts';
 import { FONT_FAMILY, fontFiles } from './fonts.ts';
 import { sparklineSvg } from './sparkline-svg.ts';
@@ -82,10 +83,13 @@ const NOT_XML =
 /**
  * Labels and titles hold the data's text, which may hold a control character (a rep named
  * "Daniel Varga\u001b[0m"): raw, it makes the SVG no XML at all and its PNG, so the e-mail,
- * cannot be made. Drawn escaped, as the CLI shows it; the markup itself holds none.
+ * cannot be made. Drawn escaped, as the CLI shows it; the markup itself holds none. So are the
+ * marks that would reverse a label (showBidiOverrides).
  */
 function xmlCharacters(svg: string): string {
-  return svg.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return showBidiOverrides(
+    svg.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 function escapeXml(text: string): string {

@@ -50,11 +50,20 @@ export function terminalSafe(text: string): string {
  * make a terminal line say what it does not. Valid in JSON as `\u202e`, so escaped there too.
  */
 function isBidiControl(code: number): boolean {
-  return (
-    code === 0x061c ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
+  return code === 0x061c || code === 0x200e || code === 0x200f || isBidiOverride(code);
+}
+
+/** Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reverse whole runs. */
+function isBidiOverride(code: number): boolean {
+  return (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/**
+ * Text for a page, an e-mail or a chart: the marks that reverse a run of text shown escaped
+ * (`\u202e`), so a rep or campaign named with one cannot make a label, a sentence or a subject
+ * read as something else ("Acme\u202eredrO" reads "AcmeOrder"). The weak marks right-to-left
+ * names need (U+200E, U+200F, U+061C) reverse nothing of the text around them and stay.
+ */
+export function showBidiOverrides(text: string): string {
+  return escapeWhere(text, isBidiOverride);
 }

@@ -1,5 +1,6 @@
 import type { Chart } from '../charts/chart.ts';
 import { renderPng, renderSvg } from '../charts/render.ts';
+import { showBidiOverrides } from '../format/control-characters.ts';
 import type { ReportDocument } from './content.ts';
 import type { RenderOptions } from './report-html.ts';
 import { loadTemplates } from './templates.ts';
@@ -66,7 +67,13 @@ export async function renderEmail(document: ReportDocument, options: RenderOptio
     ...(lead ? { lead: { ...imageRef(lead), caption: document.leadChart?.caption } } : {}),
     attachmentName: 'report.html',
   });
-  return { subject: emailSubject(document), html, text: plainText(document, tiles), images };
+  // As on the page: no value of the data may reverse a run of the message.
+  return {
+    subject: emailSubject(document),
+    html: showBidiOverrides(html),
+    text: showBidiOverrides(plainText(document, tiles)),
+    images,
+  };
 }
 
 /**
@@ -78,8 +85,8 @@ export function emailSubject(
 ): string {
   const partial = document.partial ? ' (partial)' : '';
   const scope = document.scope ? ` — ${document.scope.label}` : '';
-  if (document.subject) return `${document.subject}${partial}${scope}`;
-  return `${document.title}: ${document.periodLabel}${partial}${scope}`;
+  if (document.subject) return showBidiOverrides(`${document.subject}${partial}${scope}`);
+  return showBidiOverrides(`${document.title}: ${document.periodLabel}${partial}${scope}`);
 }
 
 function emailTile(tile: TileView) {

@@ -1,6 +1,7 @@
 import type { Chart } from '../charts/chart.ts';
 import { renderSvg } from '../charts/render.ts';
 import { buildSparkline } from '../charts/sparkline.ts';
+import { showBidiOverrides } from '../format/control-characters.ts';
 import { drawnValues } from '../kpi/compare.ts';
 import { formatLocal } from '../kpi/local-date.ts';
 import type { Grain } from '../kpi/period.ts';
@@ -21,13 +22,16 @@ export async function renderReportHtml(document: ReportDocument, options: Render
   const blocks = [];
   const view = { ...options, format: document.format };
   for (const block of document.blocks) blocks.push(await blockView(block, view, ids));
-  return templates.report({
-    ...document,
-    dataAsOf: document.dataAsOf ?? 'unknown',
-    generatedAt: formatInstant(document.generatedAt, document.timeZone),
-    css: templates.css,
-    blocks,
-  });
+  // The data's text is in the titles, labels and sentences: none may reverse a run of the page.
+  return showBidiOverrides(
+    templates.report({
+      ...document,
+      dataAsOf: document.dataAsOf ?? 'unknown',
+      generatedAt: formatInstant(document.generatedAt, document.timeZone),
+      css: templates.css,
+      blocks,
+    }),
+  );
 }
 
 type ViewOptions = RenderOptions & { readonly format: ReportDocument['format'] };
