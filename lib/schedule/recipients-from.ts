@@ -5,6 +5,7 @@ import type { Row } from '../data/database.ts';
 import { openDataset } from '../data/dataset.ts';
 import { parseAddressOutcome, recipientKey } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
+import type { DataReadOptions } from '../deliver/render-report.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
 import type { DerivedRecipients } from './derived-recipients.ts';
 
@@ -53,15 +54,20 @@ export function buildDerivedRecipients(rows: readonly Row[]): DerivedOutcome {
   return { recipients, problems };
 }
 
-/** Runs the schedule's recipient query over the data folder. */
+/**
+ * Runs the schedule's recipient query over the data folder, read as its report reads it: the
+ * query names the contract's tables, which a vendor's export has only through its mapping.
+ */
 export async function readDerivedRecipients(
   spec: DerivedRecipients,
-  options: { dataDir: string; timeZone: string; now: string; period: PeriodSpan },
+  options: { dataDir: string; timeZone: string; now: string; period: PeriodSpan; data?: DataReadOptions },
 ): Promise<DerivedOutcome> {
   const dataset = await openDataset({
     dataDir: options.dataDir,
     timeZone: options.timeZone,
     now: options.now,
+    ...(options.data?.mapping ? { mapping: options.data.mapping } : {}),
+    ...options.data?.engine,
   });
   try {
     const rows = await dataset.db.rows(spec.sql, {

@@ -286,6 +286,7 @@ async function collectRecipients(
   if (!schedule.recipientsFrom) return [...schedule.recipients];
   const derived = await readDerivedRecipients(schedule.recipientsFrom, {
     dataDir: env.dataDir,
+    ...(env.data ? { data: env.data } : {}),
     timeZone: env.timeZone,
     now: env.now(),
     period: { start: span.start, end: span.end, grain: 'range' },

@@ -9,6 +9,7 @@ import { countOutcomes } from '../../deliver/delivery-outcome.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import type { DeliveryResult } from '../../deliver/delivery-types.ts';
 import type { Recipient } from '../../deliver/prepare-messages.ts';
+import type { DataReadOptions } from '../../deliver/render-report.ts';
 import { buildResendCommand } from '../../deliver/resend-command.ts';
 import { DEFAULT_RETRY } from '../../deliver/retry.ts';
 import { PulseError } from '../../errors.ts';
@@ -73,7 +74,14 @@ export async function sendCommand(
   const setup = await openDeliverySetup(io, { now, echo: (e) => e.level === 'warn' || e.level === 'error' });
   try {
     const recipients =
-      to.length > 0 ? to : await scheduleRecipients(schedule as Schedule, period, options, timeZone);
+      to.length > 0
+        ? to
+        : await scheduleRecipients(
+            schedule as Schedule,
+            period,
+            { ...options, data: dataReadOptions(options, io.env) },
+            timeZone,
+          );
     const dryRun = Boolean(flags.values['dry-run']);
     const result = await deliverReport(
       {
@@ -152,7 +160,7 @@ async function findSchedule(name: string, io: CliIo, reports: ReportSource): Pro
 async function scheduleRecipients(
   schedule: Schedule,
   period: PeriodSpan | undefined,
-  options: { dataDir: string; now: string },
+  options: { dataDir: string; now: string; data: DataReadOptions },
   timeZone: string,
 ): Promise<Recipient[]> {
   if (!schedule.recipientsFrom || !period) return [...schedule.recipients];
