@@ -2,6 +2,7 @@
 // problem. Runs are serialised (one DuckDB connection, shared with the scratchpad) and coalesced
 // (a burst of saves is one run); what they read comes from ProjectInputs.
 
+import { existsSync } from 'node:fs';
 import type { Dataset, OpenDatasetOptions } from '../data/dataset.ts';
 import { PulseError } from '../errors.ts';
 import type { Catalog } from '../kpi/catalog.ts';
@@ -122,7 +123,10 @@ export class PreviewSession {
   /** Files changed on disk: reload what depends on them and run again. */
   changedOnDisk(changes: Changes): Promise<void> {
     for (const kind of changes.kinds) this.inputs.markChanged(kind);
-    this.changed.push(...changes.files.map((f) => shortPath(f, this.roots)));
+    // An editor's temp file (`sed -i`'s "sedLWPzsY", renamed over the file within the burst) is
+    // gone by now: the log names the files saved, and a removed one only when nothing else is.
+    const saved = changes.files.filter((f) => existsSync(f));
+    this.changed.push(...(saved.length > 0 ? saved : changes.files).map((f) => shortPath(f, this.roots)));
     return this.schedule();
   }
 
@@ -266,7 +270,7 @@ export class PreviewSession {
       const t = this.timing;
       this.options.log(
         `✓ ${definition.name}, ${document.periodLabel}: ${ms(t.totalMs)} (report ${ms(reportMs)}, render ${ms(renderMs)}` +
-          `${t.datasetMs ? `, data ${ms(t.datasetMs)}` : ''}; queries ${t.queries.misses} run, ${t.queries.hits} cached) after ${reason}\n`,
+          `${t.datasetMs ? `, data ${ms(t.datasetMs)}` : ''}; queries ${t.queries.misses} run, ${t.queries.hits} reused as their inputs did not change) after ${reason}\n`,
       );
     } catch (error) {
       this.problem = describeProblem(error, this.roots, phase);

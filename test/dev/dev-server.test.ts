@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -158,6 +158,17 @@ describe('pulse dev: the server and its JSON API', () => {
     });
   }, 90_000);
 
+  it("names the file saved, not the editor's temp file renamed over it (sed -i)", async () => {
+    const target = join(project, 'queries/pipeline/won_deals.sql');
+    const temp = join(project, 'queries/pipeline/sedLWPzsY');
+    const rerun = nextStatus((s) => s.timing?.reason.includes('won_deals') ?? false);
+    await writeFile(temp, `${await readFile(target, 'utf8')}\n-- edited\n`);
+    await rename(temp, target);
+    const reason = (await rerun).timing?.reason ?? '';
+    expect(reason).toContain('queries/pipeline/won_deals.sql');
+    expect(reason).not.toContain('sedLWPzsY');
+  }, 90_000);
+
   it('refuses what a local tool must not accept', async () => {
     expect((await post('/api/query', { sql: 'SELECT 1' }, { origin: 'http://evil.example' })).status).toBe(
       403,
@@ -219,7 +230,7 @@ describe.skipIf(!executable && !required)('pulse dev in a real browser', () => {
     expect(before).not.toBe(shown);
     const timing = server.session.status().timing;
     console.info(
-      `pulse dev: saved .sql → new number in the page in ${latency} ms (run ${timing?.totalMs.toFixed(0)} ms: report ${timing?.reportMs.toFixed(0)}, render ${timing?.renderMs.toFixed(0)}; queries ${timing?.queries.misses} run, ${timing?.queries.hits} cached)`,
+      `pulse dev: saved .sql → new number in the page in ${latency} ms (run ${timing?.totalMs.toFixed(0)} ms: report ${timing?.reportMs.toFixed(0)}, render ${timing?.renderMs.toFixed(0)}; queries ${timing?.queries.misses} run, ${timing?.queries.hits} reused)`,
     );
 
     // Broken SQL: the overlay names the file and line; the last good render stays.
