@@ -243,13 +243,13 @@ class TableChecker {
         `NOT ${blank} AND ${text} NOT IN (${known})`,
         `a ${targetKey} that exists in ${target.raw.source.path}`,
       );
-      // The gate looks up each row's 64-bit hash of the value among the keys' hashes: a third
-      // cheaper than looking up the text of each distinct value (no strings are kept or
-      // compared; bench/README.md). Equal text hashes alike, so a missing value shows unless
-      // its hash equals another key's (odds about keys ÷ 2^64, under 1e-13 for a million keys);
-      // the rows and their count are read by the exact check only when a value is missing. It
-      // skips only NULL and '' (trimming every value would cost a third of it): a value of
-      // spaces, blank and not a reference, only runs the exact check, which leaves it out.
+      // The gate looks up each row's 64-bit hash of the value among the keys' hashes: no
+      // strings kept or compared, a third cheaper than looking up each distinct text on the
+      // largest tables (bench/README.md, fifth round). Equal text hashes alike, so a missing
+      // value shows unless its hash equals another key's (odds about keys ÷ 2^64, under 1e-13
+      // for a million keys); the rows and their count are read by the exact check only when a
+      // value is missing. It skips only NULL and '' (trimming every value would cost a third of
+      // it): a value of spaces, blank and not a reference, only runs the exact check.
       const present = isText ? `${col} IS NOT NULL AND ${col} <> ''` : `${col} IS NOT NULL`;
       const keyHashes = `SELECT hash(${quoteIdent(targetKey)}::VARCHAR) AS h FROM ${quoteIdent(target.relation)} WHERE ${quoteIdent(targetKey)} IS NOT NULL`;
       const pending = this.pending.at(-1);
