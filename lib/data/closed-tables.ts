@@ -64,7 +64,12 @@ const EXACT_STATISTICS = "type IN ('INT32', 'INT64')";
  * date or time (not text, not a mapping's expression, value map or default, no row left out by
  * `where` or grouped), in every file, with an exact maximum on every row group holding a value.
  * The typed conversions are monotonic, so the typed maximum is the maximum typed; when it is
- * after the clock, only a scan can find the latest value before it.
+ * after the clock, or cannot be typed (infinity), only a scan can find the latest value before it.
+ * A row group without statistics says nothing, so it sends the column to the scan too; so does a
+ * name that a nested field's path can take ("a, b" is also field b of struct a) or that a second
+ * column of a file takes in other letters (DuckDB reads the first as this column, the other under
+ * another name). The least value is typed as well: where that fails (a DATE out of a timestamp's
+ * range), the scan fails alike.
  */
 export async function latestFromStatistics(
   db: Database,
@@ -81,6 +86,8 @@ export async function latestFromStatistics(
   // A hive partition of the same name gives the column its folder's value, not the file's.
   const partition = `/${sourceColumn.toLowerCase()}=`;
   if (source.files.some((f) => f.toLowerCase().includes(partition))) return undefined;
+  // parquet_metadata names a nested field by its path joined with ', '.
+  if (sourceColumn.includes(', ')) return undefined;
   const typed = typedExpression(staged, column);
   if (!typed) return undefined;
   const files = `[${source.files.map(quoteLiteral).join(', ')}]`;
@@ -88,15 +95,21 @@ export async function latestFromStatistics(
   try {
     const [row] = await db.rows(
       `WITH groups AS (
-         SELECT * FROM parquet_metadata(${files}) WHERE path_in_schema = ${quoteLiteral(sourceColumn)}),
+         SELECT * FROM parquet_metadata(${files}) WHERE lower(path_in_schema) = ${quoteLiteral(sourceColumn.toLowerCase())}),
        latest AS (
          SELECT max(TRY_CAST(stats_max_value AS ${found.type})) AS ${quoteIdent(column)},
+                min(TRY_CAST(stats_min_value AS ${found.type})) AS __least,
                 count(DISTINCT file_name) = ${source.files.length}
-                AND bool_and(${EXACT_STATISTICS} AND (stats_null_count = num_values
+                AND count(*) = count(DISTINCT (file_name, row_group_id))
+                AND bool_and(path_in_schema = ${quoteLiteral(sourceColumn)})
+                AND bool_and(coalesce(${EXACT_STATISTICS} AND (stats_null_count = num_values
                   OR (stats_max_value IS NOT NULL AND max_is_exact IS NOT FALSE
-                      AND TRY_CAST(stats_max_value AS ${found.type}) IS NOT NULL))) AS exact
-         FROM groups)
-       SELECT exact, (${typed})::VARCHAR AS v, (${typed}) IS NULL OR (${typed}) <= ${clock} AS before_clock
+                      AND TRY_CAST(stats_max_value AS ${found.type}) IS NOT NULL
+                      AND TRY_CAST(stats_min_value AS ${found.type}) IS NOT NULL)), false)) AS exact
+         FROM groups),
+       least AS (SELECT __least AS ${quoteIdent(column)} FROM latest)
+       SELECT exact, (${typed})::VARCHAR AS v, (SELECT (${typed})::VARCHAR FROM least) AS least,
+              ${quoteIdent(column)} IS NULL OR (${typed}) <= ${clock} AS before_clock
        FROM latest`,
       { now },
     );

@@ -16,6 +16,7 @@ import { parseMapping } from '../../lib/data/mapping.ts';
 import { registerRawTable } from '../../lib/data/raw-tables.ts';
 import { quoteLiteral } from '../../lib/data/sql-text.ts';
 import { registerStagedTable, type StagedTable } from '../../lib/data/staged-tables.ts';
+import { chunks, type F, field, pathOf, rewriteFooter } from './parquet-footer.ts';
 
 // A table a run leaves closed still dates the export (lib/data/closed-tables.ts): a Parquet
 // column the mapping only renames is dated from row-group statistics instead of a scan. Both
@@ -163,6 +164,79 @@ describe('the latest event of a closed Parquet table', () => {
       const { db, staged } = await stage(dir, 'UTC', mapping);
       try {
         expect(Object.fromEntries(await latestValues(db, staged, now))).toEqual({ logged_in_at: expected });
+      } finally {
+        db.close();
+      }
+    }
+  });
+
+  it('falls back to the scan where the statistics would miss or misread values', async () => {
+    const rows = (late: string) =>
+      `SELECT 'u' || i AS user_id, CASE WHEN i < 2048 THEN TIMESTAMP '2026-10-01' ELSE ${late} END AS logged_in_at FROM range(4096) r(i)`;
+    const dropStats = (rowGroup: number) => (meta: F[]) => {
+      for (const c of chunks(meta))
+        if (c.rg === rowGroup && pathOf(c.md) === 'logged_in_at')
+          c.md.splice(
+            c.md.findIndex((f) => f.id === 12),
+            1,
+          );
+    };
+    const rename = (from: string, to: string) => (meta: F[]) => {
+      for (const se of field(meta, 2)?.v.items ?? []) {
+        const name = field(se, 4);
+        if (name?.v.toString() === from) name.v = Buffer.from(to);
+      }
+      for (const c of chunks(meta)) {
+        const path = field(c.md, 3)?.v;
+        path.items = path.items.map((p: Buffer) => (p.toString() === from ? Buffer.from(to) : p));
+      }
+    };
+    const cases: [string, string, ((meta: F[]) => void) | undefined, object | undefined][] = [
+      // Infinity has no instant (NULL once typed): the latest value is the one before it.
+      ['infinity', rows("TIMESTAMP 'infinity'"), undefined, undefined],
+      [
+        'a DATE infinity',
+        `SELECT 'u1' AS user_id, unnest([DATE '2026-10-01', DATE 'infinity']) AS logged_in_at`,
+        undefined,
+        undefined,
+      ],
+      // A DATE out of a timestamp's range: the scan cannot type it and dates nothing.
+      [
+        'a DATE out of range',
+        `SELECT 'u1' AS user_id, unnest([DATE '2026-10-01', DATE '-5877641-06-25']) AS logged_in_at`,
+        undefined,
+        undefined,
+      ],
+      // A row group without statistics (another writer's, or statistics turned off).
+      ['a row group without statistics', rows("TIMESTAMP '2026-10-20'"), dropStats(1), undefined],
+      // Field "at" of struct "seen" has the same path as a column "seen, at".
+      [
+        'a nested field of the same path',
+        `SELECT 'u1' AS user_id, TIMESTAMP '2026-10-01' AS "seen, at", {'at': TIMESTAMP '2026-10-20'} AS seen`,
+        undefined,
+        { tables: { logins: { files: 'logins/*.parquet', rename: { 'seen, at': 'logged_in_at' } } } },
+      ],
+      // Two columns in other letters: DuckDB reads the first as logged_in_at, the second as logged_in_at_1.
+      [
+        'a column in other letters first',
+        `SELECT 'u1' AS user_id, TIMESTAMP '2026-10-20' AS "LOGGED_IN_AT", TIMESTAMP '2026-10-01' AS x`,
+        rename('x', 'logged_in_at'),
+        undefined,
+      ],
+    ];
+    for (const [label, select, edit, mapping] of cases) {
+      const dir = join(root, label.replaceAll(' ', '-'));
+      await mkdir(join(dir, 'logins'), { recursive: true });
+      const file = join(dir, 'logins', 'b.parquet');
+      await writer.run(`COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+      if (edit) rewriteFooter(file, edit);
+      const { db, staged } = await stage(dir, 'UTC', mapping && JSON.stringify(mapping));
+      try {
+        const scanned = Object.fromEntries(await latestByScan(db, staged, eventColumns(staged), NOW));
+        expect({ label, latest: Object.fromEntries(await latestValues(db, staged, NOW)) }).toEqual({
+          label,
+          latest: scanned,
+        });
       } finally {
         db.close();
       }
