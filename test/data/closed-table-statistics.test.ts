@@ -16,7 +16,7 @@ import { parseMapping } from '../../lib/data/mapping.ts';
 import { registerRawTable } from '../../lib/data/raw-tables.ts';
 import { quoteLiteral } from '../../lib/data/sql-text.ts';
 import { registerStagedTable, type StagedTable } from '../../lib/data/staged-tables.ts';
-import { chunks, type F, field, pathOf, rewriteFooter } from './parquet-footer.ts';
+import { chunks, field, pathOf, rewriteFooter, type ThriftField } from './parquet-footer.ts';
 
 // A table a run leaves closed still dates the export (lib/data/closed-tables.ts): a Parquet
 // column the mapping only renames is dated from row-group statistics instead of a scan. Both
@@ -173,7 +173,7 @@ describe('the latest event of a closed Parquet table', () => {
   it('falls back to the scan where the statistics would miss or misread values', async () => {
     const rows = (late: string) =>
       `SELECT 'u' || i AS user_id, CASE WHEN i < 2048 THEN TIMESTAMP '2026-10-01' ELSE ${late} END AS logged_in_at FROM range(4096) r(i)`;
-    const dropStats = (rowGroup: number) => (meta: F[]) => {
+    const dropStats = (rowGroup: number) => (meta: ThriftField[]) => {
       for (const c of chunks(meta))
         if (c.rg === rowGroup && pathOf(c.md) === 'logged_in_at')
           c.md.splice(
@@ -181,7 +181,7 @@ describe('the latest event of a closed Parquet table', () => {
             1,
           );
     };
-    const rename = (from: string, to: string) => (meta: F[]) => {
+    const rename = (from: string, to: string) => (meta: ThriftField[]) => {
       for (const se of field(meta, 2)?.v.items ?? []) {
         const name = field(se, 4);
         if (name?.v.toString() === from) name.v = Buffer.from(to);
@@ -191,7 +191,7 @@ describe('the latest event of a closed Parquet table', () => {
         path.items = path.items.map((p: Buffer) => (p.toString() === from ? Buffer.from(to) : p));
       }
     };
-    const cases: [string, string, ((meta: F[]) => void) | undefined, object | undefined][] = [
+    const cases: [string, string, ((meta: ThriftField[]) => void) | undefined, object | undefined][] = [
       // Infinity has no instant (NULL once typed): the latest value is the one before it.
       ['infinity', rows("TIMESTAMP 'infinity'"), undefined, undefined],
       [

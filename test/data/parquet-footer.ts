@@ -1,11 +1,14 @@
-// Rewrites a Parquet file's footer (Thrift compact encoding), to make files other writers make:
-// row groups without statistics, column names that differ only in case. For tests only.
+// Rewrites a Parquet file's footer (its FileMetaData, in Thrift's compact encoding), to make the
+// files other writers make: row groups without statistics, column names that differ only in case.
+// For tests only. Field ids are the Parquet format's: FileMetaData 2 = schema, 4 = row_groups;
+// RowGroup 1 = columns; ColumnChunk 3 = meta_data; ColumnMetaData 3 = path_in_schema,
+// 12 = statistics; SchemaElement 4 = name.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 // biome-ignore lint/suspicious/noExplicitAny: a Thrift value of any type
-type V = any;
-export type F = { id: number; t: number; v: V };
-class R {
+type ThriftValue = any;
+export type ThriftField = { id: number; t: number; v: ThriftValue };
+class FooterReader {
   p = 0;
   constructor(public b: Buffer) {}
   byte() {
@@ -21,11 +24,11 @@ class R {
       if (!(x & 0x80)) return r;
     }
   }
-  zz(): bigint {
+  zigzag(): bigint {
     const n = this.varint();
     return (n >> 1n) ^ -(n & 1n);
   }
-  val(t: number): V {
+  val(t: number): ThriftValue {
     switch (t) {
       case 1:
         return true;
@@ -36,7 +39,7 @@ class R {
       case 4:
       case 5:
       case 6:
-        return this.zz();
+        return this.zigzag();
       case 7: {
         const v = this.b.subarray(this.p, this.p + 8);
         this.p += 8;
@@ -64,21 +67,21 @@ class R {
         throw new Error(`type ${t}`);
     }
   }
-  struct(): F[] {
-    const fs: F[] = [];
+  struct(): ThriftField[] {
+    const fs: ThriftField[] = [];
     let last = 0;
     for (;;) {
       const h = this.byte();
       if (h === 0) return fs;
       const t = h & 15;
       const d = h >> 4;
-      const id = d === 0 ? Number(this.zz()) : last + d;
+      const id = d === 0 ? Number(this.zigzag()) : last + d;
       last = id;
       fs.push({ id, t, v: this.val(t) });
     }
   }
 }
-class W {
+class FooterWriter {
   out: number[] = [];
   varint(n: bigint) {
     do {
@@ -88,10 +91,10 @@ class W {
       this.out.push(x);
     } while (n > 0n);
   }
-  zz(n: bigint) {
+  zigzag(n: bigint) {
     this.varint(n >= 0n ? n << 1n : (-n << 1n) - 1n);
   }
-  val(t: number, v: V) {
+  val(t: number, v: ThriftValue) {
     switch (t) {
       case 1:
       case 2:
@@ -102,7 +105,7 @@ class W {
       case 4:
       case 5:
       case 6:
-        this.zz(BigInt(v));
+        this.zigzag(BigInt(v));
         return;
       case 7:
         this.out.push(...v);
@@ -132,7 +135,7 @@ class W {
         throw new Error(`type ${t}`);
     }
   }
-  struct(fs: F[]) {
+  struct(fs: ThriftField[]) {
     let last = 0;
     for (const f of fs) {
       const t = f.t === 1 || f.t === 2 ? (f.v ? 1 : 2) : f.t;
@@ -140,7 +143,7 @@ class W {
       if (d > 0 && d <= 15) this.out.push((d << 4) | t);
       else {
         this.out.push(t);
-        this.zz(BigInt(f.id));
+        this.zigzag(BigInt(f.id));
       }
       last = f.id;
       this.val(f.t, f.v);
@@ -148,27 +151,28 @@ class W {
     this.out.push(0);
   }
 }
-export function rewriteFooter(path: string, edit: (meta: F[]) => void) {
+export function rewriteFooter(path: string, edit: (meta: ThriftField[]) => void) {
   const b = readFileSync(path);
   const len = b.readUInt32LE(b.length - 8);
   const start = b.length - 8 - len;
-  const meta = new R(b.subarray(start, b.length - 8)).struct();
+  const meta = new FooterReader(b.subarray(start, b.length - 8)).struct();
   edit(meta);
-  const w = new W();
+  const w = new FooterWriter();
   w.struct(meta);
   const foot = Buffer.from(w.out);
   const l = Buffer.alloc(4);
   l.writeUInt32LE(foot.length);
   writeFileSync(path, Buffer.concat([b.subarray(0, start), foot, l, Buffer.from('PAR1')]));
 }
-export const field = (fs: F[], id: number) => fs.find((f) => f.id === id);
+export const field = (fs: ThriftField[], id: number) => fs.find((f) => f.id === id);
 /** Each column chunk's ColumnMetaData, with its row group index. */
-export function chunks(meta: F[]): { rg: number; md: F[] }[] {
-  const out: { rg: number; md: F[] }[] = [];
-  field(meta, 4)?.v.items.forEach((rg: F[], i: number) => {
-    for (const cc of (field(rg, 1)?.v.items ?? []) as F[][]) out.push({ rg: i, md: field(cc, 3)?.v });
+export function chunks(meta: ThriftField[]): { rg: number; md: ThriftField[] }[] {
+  const out: { rg: number; md: ThriftField[] }[] = [];
+  field(meta, 4)?.v.items.forEach((rg: ThriftField[], i: number) => {
+    for (const cc of (field(rg, 1)?.v.items ?? []) as ThriftField[][])
+      out.push({ rg: i, md: field(cc, 3)?.v });
   });
   return out;
 }
-export const pathOf = (md: F[]) =>
+export const pathOf = (md: ThriftField[]) =>
   ((field(md, 3)?.v.items ?? []) as Buffer[]).map((x) => x.toString()).join('.');
