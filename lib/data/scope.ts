@@ -211,6 +211,27 @@ function checkScopeParams(params: Readonly<Record<string, string>>): Record<stri
 }
 
 /**
+ * The tables whose rows decide which rows of a linked table a scope keeps (linkCondition reads
+ * them): a KPI reading one in a scope depends on theirs too, their rejected rows included.
+ */
+const CHOSEN_BY: Readonly<Record<Exclude<ScopedTable, 'customers'>, readonly ScopedTable[]>> = {
+  opportunities: ['customers'],
+  orders: ['customers'],
+  subscriptions: ['customers'],
+  tickets: ['customers'],
+  opportunity_stages: ['opportunities', 'customers'],
+  surveys: ['customers', 'tickets'],
+};
+
+/** `tables` and, in a scope, the tables that choose their rows. */
+export function readInScope(tables: Iterable<string>): Set<string> {
+  const read = new Set(tables);
+  for (const table of [...read])
+    for (const chooser of CHOSEN_BY[table as keyof typeof CHOSEN_BY] ?? []) read.add(chooser);
+  return read;
+}
+
+/**
  * When a row of a linked table belongs to a customer of the relations `rel` names: its own
  * customer_id, its deal's (stages) or, for a survey without a customer, its ticket's.
  */

@@ -8,6 +8,7 @@
 import { CONTRACT } from '../data/contract.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { formatShare, type TableRejectShare, tableRejectShares } from '../data/rejects.ts';
+import { readInScope } from '../data/scope.ts';
 import { quoteIdent, quoteLiteral } from '../data/sql-text.ts';
 import { rejectedRowsRelation, unreadColumn } from '../data/typed-tables.ts';
 import { type ComparedRow, yearAgo } from '../kpi/compare.ts';
@@ -34,7 +35,7 @@ export type RejectedRead = TableRejectShare;
 
 /** The tables with rejected rows a KPI reads; memoised per KPI and breakdown. */
 export function createRejectedReads(
-  dataset: Pick<Dataset, 'db' | 'rejects' | 'tables'>,
+  dataset: Pick<Dataset, 'db' | 'rejects' | 'tables' | 'scope'>,
 ): (kpi: KpiDefinition, by?: string) => Promise<readonly RejectedRead[]> {
   const cache = new Map<string, Promise<readonly RejectedRead[]>>();
   const rejected = tableRejectShares(dataset.rejects.tables);
@@ -46,10 +47,11 @@ export function createRejectedReads(
       // SQL DuckDB cannot parse reads, as far as anyone can tell, every table with rejects.
       reads = tablesRead([kpi], by, dataset.db).then((tables) => {
         if (tables === undefined) return rejected;
+        // In a scope, a deal is in it by its customer: the customers' rejects are the deal's too.
+        const read = dataset.scope ? readInScope(tables) : new Set<string>(tables);
         // A table derived from another (customers from orders) lacks what that one lost, for a
         // KPI that needs its columns (new customers), not one that only joins it for a breakdown
         // it was not asked for (close rate).
-        const read = new Set<string>(tables);
         const needs = [...kpi.needs, ...(kpi.breakdowns.find((b) => b.name === by)?.needs ?? [])];
         for (const { table, derivedFrom } of dataset.tables)
           if (derivedFrom && read.has(table) && needs.some((n) => n.startsWith(`${table}.`)))
