@@ -2,6 +2,7 @@
 // what was missed), does the due run, then sleeps until the next scheduled instant. A loop
 // awaits its run, so runs of one schedule never overlap; schedules run side by side.
 
+import type { MailAddress } from '../deliver/address.ts';
 import { sendAlert } from '../deliver/alert.ts';
 import type { DeliveryEnv } from '../deliver/delivery-types.ts';
 import type { EventLog } from '../deliver/event-log.ts';
@@ -19,7 +20,7 @@ import {
   WAITING_FOR_DATA,
 } from './run-job.ts';
 import type { RunRecord, RunStore } from './run-records.ts';
-import type { Schedule } from './schedule-config.ts';
+import { ALERT_REPORT_PREFIX, type Schedule } from './schedule-config.ts';
 
 export interface DaemonDeps extends JobDeps {
   readonly store: RunStore;
@@ -28,6 +29,9 @@ export interface DaemonDeps extends JobDeps {
   /** The run itself; tests of the calendar pass a stub. */
   readonly execute?: (schedule: Schedule, scheduledAt: Date) => Promise<RunRecord>;
 }
+
+/** How a missed run's detail says a later run of its schedule takes its period over. */
+const REPORTS_IT = ' reports the same period';
 
 /** After an unexpected error (the ledger busy for long), the loop waits this long and goes on. */
 const ERROR_PAUSE_MS = 60_000;
@@ -137,7 +141,7 @@ async function recordMissed(
         ? samePeriod
         : undefined;
     const reportsIt = takenOverBy
-      ? `the run of ${formatLocal(takenOverBy, schedule.timezone)} reports the same period`
+      ? `the run of ${formatLocal(takenOverBy, schedule.timezone)}${REPORTS_IT}`
       : '';
     await deps.store.write({
       schedule: schedule.name,
@@ -208,6 +212,59 @@ async function recordMissed(
       },
       env,
     );
+}
+
+/**
+ * A run that waited for the export hands its period on to its schedule's next run; a schedule
+ * removed from schedules.json before that run never sends it, and nothing else would say so.
+ * At start-up, each such period is recorded as not sent, logged as an error and told to the
+ * config's owner (PULSE_OWNER), with the command that sends it; returned for the terminal too.
+ */
+export async function reportAbandonedRuns(
+  current: readonly Schedule[],
+  owner: MailAddress | undefined,
+  deps: DaemonDeps,
+): Promise<string[]> {
+  const known = new Set(current.map((s) => s.name));
+  const lines: string[] = [];
+  for (const name of await deps.store.scheduleNames()) {
+    if (known.has(name)) continue;
+    const { latest } = await deps.store.readForPlanning(name);
+    const waiting = latest?.state === 'running' && latest.detail?.startsWith(WAITING_FOR_DATA);
+    const handedOn =
+      latest?.state === 'missed' &&
+      latest.detail?.startsWith(UNSENT_STALE) &&
+      latest.detail.includes(REPORTS_IT);
+    if (!latest || !(waiting || handedOn)) continue;
+    await deps.store.write({
+      ...latest,
+      state: 'missed',
+      finishedAt: deps.clock.now().toISOString(),
+      detail: `not sent: waiting for the export when schedule "${name}" was removed from schedules.json`,
+    });
+    deps.log.write({ event: 'run_abandoned', level: 'error', schedule: name, period: latest.period });
+    const alert = latest.report.startsWith(ALERT_REPORT_PREFIX);
+    lines.push(
+      alert
+        ? `${name} (${latest.report}), ${latest.period}: the alert was not checked`
+        : `${name} (${latest.report}), ${latest.period}: npx pulse send ${latest.report} --period ${latest.period} --to ADDRESS`,
+    );
+  }
+  if (lines.length > 0 && owner) {
+    await sendAlert(
+      owner,
+      {
+        summary: `${lines.length === 1 ? '1 period' : `${lines.length} periods`} of removed schedules will not be sent`,
+        details: lines,
+        fix: [
+          'each waited for the export to cover its period, and its schedule was removed from schedules.json before a later run could send it',
+          'send a report by hand with the command on its line, for its recipients',
+        ],
+      },
+      { ...deps.delivery, now: () => deps.clock.now().toISOString(), log: deps.log },
+    );
+  }
+  return lines;
 }
 
 function nextRunText(schedule: Schedule, now: Date): string | null {

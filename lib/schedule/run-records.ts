@@ -39,6 +39,8 @@ export interface PlanningRecords {
 
 export interface RunStore {
   readForPlanning(schedule: string): Promise<PlanningRecords>;
+  /** Every schedule with a run recorded, those since removed from schedules.json included. */
+  scheduleNames(): Promise<string[]>;
   /** The most recent runs of a schedule, newest first. */
   readRecent(schedule: string, limit: number): Promise<RunRecord[]>;
   write(record: RunRecord): Promise<void>;
@@ -63,6 +65,12 @@ export function openRunStore(ledgerPath: string): RunStore {
         const latest = records.at(-1);
         return { ...(latest ? { latest } : {}), unfinished: records.filter((r) => r.state === 'running') };
       }),
+    scheduleNames: () =>
+      withLedgerDb(ledgerPath, async (db) =>
+        (await db.rows('SELECT DISTINCT schedule FROM runs ORDER BY schedule')).map((r) =>
+          String(r.schedule),
+        ),
+      ),
     readRecent: (schedule, limit) =>
       withLedgerDb(ledgerPath, async (db) =>
         (
@@ -111,6 +119,9 @@ export function memoryRunStore(): RunStore & { readonly records: Map<string, Run
       const all = of(schedule);
       const latest = all.at(-1);
       return { ...(latest ? { latest } : {}), unfinished: all.filter((r) => r.state === 'running') };
+    },
+    async scheduleNames() {
+      return [...new Set([...records.values()].map((r) => r.schedule))].sort();
     },
     async readRecent(schedule, limit) {
       return of(schedule).reverse().slice(0, limit);

@@ -12,7 +12,7 @@ import type { AlertRule } from '../../lib/insights/alert-rule.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { defineReport } from '../../lib/report/define.ts';
-import { runDueNow } from '../../lib/schedule/daemon.ts';
+import { reportAbandonedRuns, runDueNow } from '../../lib/schedule/daemon.ts';
 import { evaluateAlertRun } from '../../lib/schedule/run-alert.ts';
 import { runScheduledJob } from '../../lib/schedule/run-job.ts';
 import { describeState } from '../../lib/schedule/run-records.ts';
@@ -535,6 +535,39 @@ describe('daily alerts on an export that stays stale', { timeout: 180_000 }, () 
     expect(mail.text).toMatch(
       /and again at each later run that reports November 2026 \(the next: 2026-12-03 08:00 UTC\)/,
     );
+  });
+
+  it('a schedule removed while its period waits for the export: recorded, logged and told to the owner, once', async () => {
+    const first = new Date('2026-12-02T08:00:00Z'); // November 2026: the sample ends in October
+    const { smtp, deps } = await setUp(first);
+    const alert = { ...alertSchedule({}), catchUpMs: 24 * 3_600_000 };
+    await runDueNow([alert], deps); // waiting for data
+    // A report whose waiting run was handed on to a run that is still to come.
+    await deps.store.write({
+      schedule: 'board-monthly',
+      scheduledAt: '2026-12-01T07:00:00.000Z',
+      report: 'monthly',
+      period: '2026-11',
+      state: 'missed',
+      detail:
+        'not sent: the export did not cover November 2026 yet; the run of 2026-12-08 07:00 UTC reports the same period',
+    });
+    const before = (await subjects(smtp, OWNER.address)).length;
+    // Both removed from schedules.json: the next start says what will never be sent.
+    expect(await reportAbandonedRuns([], OWNER, deps)).toEqual([
+      'board-monthly (monthly), 2026-11: npx pulse send monthly --period 2026-11 --to ADDRESS',
+      'churn-high (alert:churn-high), 2026-11: the alert was not checked',
+    ]);
+    const owner = await subjects(smtp, OWNER.address);
+    expect(owner.slice(before)).toEqual(['[crm-pulse] 2 periods of removed schedules will not be sent']);
+    expect((await deps.store.readForPlanning('churn-high')).latest).toMatchObject({
+      state: 'missed',
+      detail: 'not sent: waiting for the export when schedule "churn-high" was removed from schedules.json',
+    });
+    // Once: the next start has nothing more to say, and a schedule still there is left alone.
+    expect(await reportAbandonedRuns([], OWNER, deps)).toEqual([]);
+    await runDueNow([alert], deps);
+    expect(await reportAbandonedRuns([alert], OWNER, deps)).toEqual([]);
   });
 
   it('a catch-up window shorter than a day, or a day of 25 hours, still hands the period on without a mail', async () => {

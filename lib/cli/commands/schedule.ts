@@ -1,6 +1,7 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
+import { parseAddress } from '../../deliver/address.ts';
 import { type AlertState, readAlertStates } from '../../deliver/alert-states.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
@@ -14,7 +15,7 @@ import { alertKpis } from '../../schedule/alert-config.ts';
 import { missingTargets } from '../../schedule/alert-targets.ts';
 import { nextScheduledRun } from '../../schedule/calendar.ts';
 import { type Clock, createOffsetClock, systemClock } from '../../schedule/clock.ts';
-import { type DaemonDeps, runDaemon, runDueNow } from '../../schedule/daemon.ts';
+import { type DaemonDeps, reportAbandonedRuns, runDaemon, runDueNow } from '../../schedule/daemon.ts';
 import { acquireDaemonLock } from '../../schedule/daemon-lock.ts';
 import {
   type ReportSource,
@@ -84,6 +85,10 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
       random: Math.random,
     },
   };
+  // A removed schedule's period still waiting for the export: said once, here and to the owner.
+  const owner = io.env.PULSE_OWNER ? parseAddress(io.env.PULSE_OWNER, 'the config\'s "owner"') : undefined;
+  for (const line of await reportAbandonedRuns(all, owner, deps))
+    io.stderr(`pulse schedule: not sent, its schedule removed while it waited for the export: ${line}\n`);
   const paused = all.filter((s) => s.paused).map((s) => s.name);
   if (paused.length > 0) io.stderr(`pulse schedule: paused (not run): ${paused.join(', ')}\n`);
   try {
