@@ -1,7 +1,7 @@
 // `pulse schedule` (the daemon), `pulse schedule --once` (what is due now, then exit) and
 // `pulse schedule --status` (next run, last outcome, pending retries per schedule).
 
-import { parseAddress } from '../../deliver/address.ts';
+import { type MailAddress, parseAddress } from '../../deliver/address.ts';
 import { type AlertState, readAlertStates } from '../../deliver/alert-states.ts';
 import { describeDestination, openDeliverySetup } from '../../deliver/delivery-setup.ts';
 import { readSends } from '../../deliver/ledger.ts';
@@ -86,7 +86,7 @@ export async function scheduleCommand(flags: ParsedFlags, io: CliIo, reports: Re
     },
   };
   // A removed schedule's period still waiting for the export: said once, here and to the owner.
-  const owner = io.env.PULSE_OWNER ? parseAddress(io.env.PULSE_OWNER, 'the config\'s "owner"') : undefined;
+  const owner = configOwner(io);
   for (const line of await reportAbandonedRuns(all, owner, deps))
     io.stderr(`pulse schedule: not sent, its schedule removed while it waited for the export: ${line}\n`);
   const paused = all.filter((s) => s.paused).map((s) => s.name);
@@ -175,4 +175,15 @@ export async function checkAlertTargets(
       'usage',
       `${problems.length} problem${problems.length === 1 ? '' : 's'} in the schedules; nothing was scheduled:\n  ${problems.join('\n  ')}`,
     );
+}
+
+/** The config's owner, for what no schedule owns; a bad one is said, not fatal to the schedules. */
+function configOwner(io: CliIo): MailAddress | undefined {
+  if (!io.env.PULSE_OWNER) return undefined;
+  try {
+    return parseAddress(io.env.PULSE_OWNER, 'the config\'s "owner" (PULSE_OWNER)');
+  } catch (error) {
+    io.stderr(`pulse schedule: warning: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }
