@@ -32,7 +32,8 @@ export async function tablesRead(
       );
       const parsed = await db.syntaxTrees(sql);
       if ('error' in parsed) return undefined;
-      for (const name of namedTables(parsed.trees)) {
+      // DuckDB matches names in any case (quoted too): `FROM Tickets` reads tickets.
+      for (const name of [...namedTables(parsed.trees)].map((n) => n.toLowerCase())) {
         const table = name.replace(/^unscoped_/, '');
         if (isTableName(table)) tables.add(table);
         for (const read of MACRO_TABLES[name] ?? []) tables.add(read);

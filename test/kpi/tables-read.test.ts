@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableName } from '../../lib/data/contract.ts';
 import { type Dataset, openDataset } from '../../lib/data/dataset.ts';
 import { dataAsOf, readFreshness } from '../../lib/data/freshness.ts';
+import { parseKpiFile } from '../../lib/kpi/definition.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
 import { tablesRead } from '../../lib/kpi/tables-read.ts';
 import { TEST_NOW, testCatalog } from '../helpers.ts';
@@ -35,6 +36,27 @@ describe('the tables a KPI reads', () => {
     expect(await read('csat', 'channel')).toEqual(['surveys', 'tickets']);
     expect(await read('nrr')).toEqual(['subscriptions']);
     expect(await read('revenue', 'segment')).toEqual(['customers', 'orders']);
+  });
+
+  it('are named in any case, as DuckDB reads names (a table, a table macro)', async () => {
+    const kpi = (body: string) => {
+      const parsed = parseKpiFile(
+        'queries/sales/demo.sql',
+        `-- title: Demo\n-- unit: count\n-- direction: up\n-- needs: opportunities.closed_at\n${body}\n`,
+      );
+      if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+      return parsed.definition;
+    };
+    const read = async (body: string) =>
+      [...((await tablesRead([kpi(body)], undefined, whole.db)) ?? [])].sort();
+    const head =
+      'SELECT p.period_start, p.period_end, count(*) AS value FROM periods($start, $end, $grain) p';
+    expect(await read(`${head}, Tickets t GROUP BY ALL`)).toEqual(['opportunities', 'tickets']);
+    expect(await read(`${head}, "SURVEYS" s GROUP BY ALL`)).toEqual(['opportunities', 'surveys']);
+    expect(await read(`${head}, Customer_MRR($start, $end, $grain) m GROUP BY ALL`)).toEqual([
+      'opportunities',
+      'subscriptions',
+    ]);
   });
 
   it('are enough for every KPI, and each breakdown reading another table: the same rows as on the whole export', async () => {
