@@ -24,21 +24,36 @@ export function dropUnusedKeyJoins(sql: string): string {
   let out = sql;
   // From the last, so the offsets of the earlier ones still hold.
   for (const match of joins.reverse()) {
-    const [line, , alias = ''] = match;
+    const [line, table = '', alias = ''] = match;
     const at = match.index;
     const [from, to] = queryAround(tokens, at, sql.length);
+    // Its columns named without the alias (`WHERE segment = ...`) or a bare `SELECT *` read it too.
+    const columns = new Set(tableSpec(table)?.columns.map((c) => c.name));
     // Any other mention of the alias in its query (as a name, in code) keeps the join.
-    const used = tokens.some(
-      (t) =>
-        t.at >= from &&
-        t.at < to &&
-        (t.at < at || t.at >= at + line.length) &&
-        (t.kind === 'word' || t.kind === 'identifier') &&
-        t.text.toLowerCase() === alias.toLowerCase(),
-    );
+    const used = tokens.some((t, i) => {
+      if (t.at < from || t.at >= to || (t.at >= at && t.at < at + line.length)) return false;
+      const before = tokens[i - 1];
+      if (t.kind === 'symbol') return t.text === '*' && isSelectStar(before, tokens[i - 2]);
+      if (t.kind !== 'word' && t.kind !== 'identifier') return false;
+      const name = t.text.toLowerCase();
+      if (name === alias.toLowerCase()) return true;
+      const qualified = before?.kind === 'symbol' && before.text === '.';
+      const outputName = before?.kind === 'word' && before.text === 'as';
+      return columns.has(name) && !qualified && !outputName;
+    });
     if (!used) out = out.slice(0, at) + out.slice(at + line.length);
   }
   return out;
+}
+
+/** A `*` that selects every column in scope (`SELECT *`, `, *`, `COLUMNS(*)`), not count(*) or a product. */
+function isSelectStar(before: Token | undefined, earlier: Token | undefined): boolean {
+  if (!before) return false;
+  if (before.kind === 'word') return before.text === 'select' || before.text === 'distinct';
+  if (before.kind !== 'symbol') return false;
+  return (
+    before.text === ',' || (before.text === '(' && earlier?.kind === 'word' && earlier.text === 'columns')
+  );
 }
 
 /** The offsets of the innermost query holding `at`: a parenthesised one, else the whole text. */

@@ -51,6 +51,28 @@ describe('unused joins on a key', () => {
       expect(dropUnusedKeyJoins(kept)).toBe(kept);
   });
 
+  it('keep a join whose columns are read without its alias, or all of them by a bare star', () => {
+    const sql = (value: string, from = 'periods($start, $end, $grain) p') =>
+      [
+        `SELECT p.period_start, NULL::VARCHAR AS breakdown, ${value} AS value`,
+        `FROM ${from}`,
+        'LEFT JOIN orders r ON r.ordered_at >= p.period_start',
+        'LEFT JOIN customers c ON c.customer_id = r.customer_id',
+        'GROUP BY ALL',
+      ].join('\n');
+    // `segment` is customers' alone: without the join it names nothing ("column not found").
+    for (const kept of [
+      sql("count(*) FILTER (WHERE segment = 'enterprise')"),
+      sql('count(DISTINCT "Region")'),
+      'WITH x AS (\nSELECT *\nFROM orders r\nLEFT JOIN customers c ON c.customer_id = r.customer_id\n)\nSELECT x.segment FROM x',
+      'SELECT r.amount, *\nFROM orders r\nLEFT JOIN customers c ON c.customer_id = r.customer_id',
+    ])
+      expect(dropUnusedKeyJoins(kept)).toBe(kept);
+    // count(*), a product, a qualified column of another table or an output name do not read it.
+    for (const dropped of [sql('count(*) * 2'), sql('count(r.segment)'), sql('count(r.order_id) AS segment')])
+      expect(dropUnusedKeyJoins(dropped)).not.toMatch(/JOIN customers/);
+  });
+
   it('look for the alias only in the query that joins it', () => {
     const join = '  LEFT JOIN customers c ON c.customer_id = o.customer_id';
     const sql = (ordUses: string, cohortUses: string) =>
