@@ -2,6 +2,7 @@
 // (the very failure being reported may be the server), it is written to the outbox instead and
 // logged as an error, so it is never silently lost.
 
+import { showBidiOverrides } from '../format/control-characters.ts';
 import { formatAddress, type MailAddress } from './address.ts';
 import { buildPlainMessage } from './compose.ts';
 import type { EventLog } from './event-log.ts';
@@ -17,19 +18,24 @@ export interface Alert {
   readonly fix: readonly string[];
 }
 
-/** The alert e-mail's subject and text. Pure. */
+/**
+ * The alert e-mail's subject and text. Pure. What failed quotes the data (a skipped address, a
+ * value in an error): the marks that reverse a run of text are shown escaped, as in the reports.
+ */
 export function buildAlertText(alert: Alert): { subject: string; text: string } {
   return {
-    subject: `[crm-pulse] ${alert.summary}`.replace(/[\r\n\0]+/g, ' ').slice(0, 200),
-    text: [
-      alert.summary,
-      '',
-      ...alert.details.map((d) => `- ${d}`),
-      ...(alert.fix.length > 0 ? ['', 'What to do:', ...alert.fix.map((f) => `- ${f}`)] : []),
-      '',
-      'Sent by crm-pulse; the JSON-lines log in the state folder has every event.',
-      '',
-    ].join('\n'),
+    subject: showBidiOverrides(`[crm-pulse] ${alert.summary}`.replace(/[\r\n\0]+/g, ' ')).slice(0, 200),
+    text: showBidiOverrides(
+      [
+        alert.summary,
+        '',
+        ...alert.details.map((d) => `- ${d}`),
+        ...(alert.fix.length > 0 ? ['', 'What to do:', ...alert.fix.map((f) => `- ${f}`)] : []),
+        '',
+        'Sent by crm-pulse; the JSON-lines log in the state folder has every event.',
+        '',
+      ].join('\n'),
+    ),
   };
 }
 

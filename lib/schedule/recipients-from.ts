@@ -6,6 +6,7 @@ import { openDataset } from '../data/dataset.ts';
 import { parseAddressOutcome, recipientKey } from '../deliver/address.ts';
 import type { Recipient } from '../deliver/prepare-messages.ts';
 import type { DataReadOptions } from '../deliver/render-report.ts';
+import { showBidiOverrides } from '../format/control-characters.ts';
 import type { PeriodSpan } from '../kpi/period.ts';
 import type { DerivedRecipients } from './derived-recipients.ts';
 
@@ -48,7 +49,9 @@ export function buildDerivedRecipients(rows: readonly Row[]): DerivedOutcome {
       if (key !== 'address' && key !== 'name' && value !== null && value !== undefined)
         params[key] = String(value);
     }
-    const name = typeof row.name === 'string' && !/[\r\n\0]/.test(row.name) ? row.name : undefined;
+    // The name is the To: line's, from the data: no mark in it may reverse how the line reads.
+    const name =
+      typeof row.name === 'string' && !/[\r\n\0]/.test(row.name) ? showBidiOverrides(row.name) : undefined;
     recipients.push({ address: name ? { ...outcome, name } : outcome, params });
   });
   return { recipients, problems };

@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAlertText } from '../../lib/deliver/alert.ts';
 import { showBidiOverrides } from '../../lib/format/control-characters.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { emailSubject } from '../../lib/render/email-html.ts';
 import { runReport } from '../../lib/report/run-report.ts';
 import { writeReportOutputs } from '../../lib/report/write-outputs.ts';
+import { buildDerivedRecipients } from '../../lib/schedule/recipients-from.ts';
 import monthly from '../../reports/monthly.ts';
 
 const OVERRIDES = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
@@ -41,6 +43,29 @@ describe('the marks that reverse a run of text', () => {
       subject: `Close rate (rep Daniel${RLO}agraV) is below 5 %`,
     });
     expect(subject).toBe('Close rate (rep Daniel\\u202eagraV) is below 5 %');
+  });
+});
+
+describe("the owner's alert e-mail", () => {
+  it('shows them escaped: a run failure or a skipped address quotes the data', () => {
+    const { subject, text } = buildAlertText({
+      summary: `weekly (sales, 2026-W44): the run failed on ${RLO}gnorw`,
+      details: [
+        `recipientsFrom row 3: address "ana${RLO}moc.live@x.com" has an invalid part before the @; skipped`,
+      ],
+      fix: ['fix the addresses in the data'],
+    });
+    expect(subject).toBe('[crm-pulse] weekly (sales, 2026-W44): the run failed on \\u202egnorw');
+    expect(text).toContain('address "ana\\u202emoc.live@x.com"');
+    for (const out of [subject, text])
+      expect([...out].filter((c) => OVERRIDES.includes(c.codePointAt(0) ?? 0))).toEqual([]);
+  });
+});
+
+describe('a recipient named by the data', () => {
+  it("has them escaped in the To: line's name", () => {
+    const { recipients } = buildDerivedRecipients([{ address: 'ana@example.com', name: `Ana${RLO}ziuR` }]);
+    expect(recipients[0]?.address.name).toBe('Ana\\u202eziuR');
   });
 });
 
