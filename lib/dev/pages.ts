@@ -2,6 +2,7 @@
 // <script type="application/json"> the client reads with JSON.parse (jsonForScript).
 
 import { readFileSync } from 'node:fs';
+import { showBidiOverrides } from '../format/control-characters.ts';
 import type { KpiDefinition } from '../kpi/definition.ts';
 import { DIRECTIONS, UNITS } from '../kpi/definition.ts';
 import { buildKpiListing } from '../kpi/kpi-listing.ts';
@@ -20,7 +21,7 @@ export type DevStatus = PreviewStatus & { readonly session: string };
 export function buildPreviewPage(reportHtml: string | undefined, status: DevStatus): string {
   const page =
     reportHtml ??
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pulse dev</title></head><body><main style="font:16px system-ui;padding:2rem"><h1>${escapeHtml(status.title ?? 'pulse dev')}</h1><p>${status.running ? 'Running the report…' : 'No render yet.'}</p></main></body></html>`;
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pulse dev</title></head><body><main style="font:16px system-ui;padding:2rem"><h1>${showBidiOverrides(escapeHtml(status.title ?? 'pulse dev'))}</h1><p>${status.running ? 'Running the report…' : 'No render yet.'}</p></main></body></html>`;
   const config = { version: reportHtml ? status.version : 0, session: status.session, status };
   const client = `<script type="application/json" id="pulse-dev-config">${jsonForScript(config)}</script>\n<script>${PREVIEW_CLIENT}</script>\n`;
   const at = page.lastIndexOf('</body>');
@@ -59,7 +60,9 @@ export function buildIndexPage(input: IndexPageInput): string {
 ${input.catalogError ? `<pre class="error">${escapeHtml(input.catalogError)}</pre>` : ''}
 <p class="muted">${(input.kpis ?? []).length} KPIs. A KPI's id opens it in the SQL scratchpad.</p>
 <table class="kpis"><thead><tr><th scope="col">id</th><th scope="col">area</th><th scope="col">title</th><th scope="col">unit</th><th scope="col">tables</th><th scope="col">by</th><th scope="col">params</th><th scope="col">file</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return layout('Reports and KPIs', body);
+  // KPI titles (a project's .sql files), report names, an error quoting them: none may reverse
+  // a run of the page, as on the report's own. The page has no script to change the meaning of.
+  return showBidiOverrides(layout('Reports and KPIs', body));
 }
 
 export interface SqlPageInput {

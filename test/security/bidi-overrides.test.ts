@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlertText } from '../../lib/deliver/alert.ts';
+import { buildIndexPage, buildPreviewPage } from '../../lib/dev/pages.ts';
 import { showBidiOverrides } from '../../lib/format/control-characters.ts';
+import { parseKpiFile } from '../../lib/kpi/definition.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
 import { emailSubject } from '../../lib/render/email-html.ts';
 import { runReport } from '../../lib/report/run-report.ts';
@@ -66,6 +68,29 @@ describe('a recipient named by the data', () => {
   it("has them escaped in the To: line's name", () => {
     const { recipients } = buildDerivedRecipients([{ address: 'ana@example.com', name: `Ana${RLO}ziuR` }]);
     expect(recipients[0]?.address.name).toBe('Ana\\u202eziuR');
+  });
+});
+
+describe('pulse dev', () => {
+  it("shows them escaped in a KPI's title and the report's on its pages", () => {
+    const parsed = parseKpiFile(
+      'queries/sales/demo.sql',
+      `-- title: Won${RLO}tsol\n-- unit: count\n-- direction: up\nSELECT 1 AS value\n`,
+    );
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const status = {
+      version: 0,
+      running: true,
+      report: 'x',
+      reports: ['x'],
+      periods: [],
+      params: {},
+      session: 's',
+    };
+    const index = buildIndexPage({ status, kpis: [parsed.definition], shortPath: (p) => p });
+    expect(index).toContain('Won\\u202etsol');
+    const preview = buildPreviewPage(undefined, { ...status, title: `Acme${RLO}emca` });
+    expect(preview).toContain('<h1>Acme\\u202eemca</h1>');
   });
 });
 
