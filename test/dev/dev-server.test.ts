@@ -297,4 +297,13 @@ describe.skipIf(!executable && !required)('pulse dev in a real browser', () => {
     expect(width).toBeGreaterThan(100);
     expect(errors).toEqual([]);
   });
+
+  it("shows a value's marks that reverse a run of text escaped, as the report does", async () => {
+    await page.goto(new URL('/sql', server.url).href);
+    await page.locator('#sql').fill("SELECT 'Acme' || chr(8238) || 'redrO' AS name");
+    await page.locator('#run').click();
+    await expect.poll(() => page.locator('#result-table tbody tr').count()).toBe(1);
+    expect(await page.locator('#result-table td').first().textContent()).toBe('Acme\\u202eredrO');
+    expect(errors).toEqual([]);
+  });
 });

@@ -4,6 +4,9 @@
 // only through textContent and form values, never as markup.
 (() => {
   const config = JSON.parse(document.getElementById('pulse-dev-config').textContent);
+  // The data's text, with the marks that reverse a run of it shown escaped (as on the report).
+  const visible = (text) =>
+    String(text).replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   let shown = config.version;
   let session = config.session;
   let refreshing = false;
@@ -77,7 +80,7 @@
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({ error: response.statusText }));
-      $('state').textContent = body.error;
+      $('state').textContent = visible(body.error);
       $('state').className = 'bad';
     }
   }
@@ -149,8 +152,8 @@
       ? `${problem.file}${problem.line ? `:${problem.line}` : ''}${problem.column ? `:${problem.column}` : ''}`
       : '';
     $('overlay-location').textContent = where;
-    $('overlay-message').textContent = problem.message;
-    $('overlay-stack').textContent = problem.stack ?? '';
+    $('overlay-message').textContent = visible(problem.message);
+    $('overlay-stack').textContent = visible(problem.stack ?? '');
     overlay.hidden = false;
     overlay.dataset.key = key;
   }

@@ -4,6 +4,9 @@
 (() => {
   const config = JSON.parse(document.getElementById('pulse-sql-config').textContent);
   const $ = (id) => document.getElementById(id);
+  // The data's text, with the marks that reverse a run of it shown escaped (as on the report).
+  const visible = (text) =>
+    String(text).replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   const kpis = new Map(config.kpis.map((k) => [k.id, k]));
 
   async function call(path, body) {
@@ -36,7 +39,7 @@
     for (const column of result.columns) {
       const th = document.createElement('th');
       th.scope = 'col';
-      th.textContent = column.name;
+      th.textContent = visible(column.name);
       th.title = column.type;
       if (column.numeric) th.className = 'num';
       head.append(th);
@@ -46,8 +49,9 @@
       for (const column of result.columns) {
         const td = document.createElement('td');
         const value = row[column.name];
-        td.textContent =
-          value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+        td.textContent = visible(
+          value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+        );
         if (column.numeric) td.className = 'num';
         tr.append(td);
       }
@@ -65,7 +69,7 @@
     $('result-chart').replaceChildren();
     $('result-table').querySelector('thead').replaceChildren();
     $('result-table').querySelector('tbody').replaceChildren();
-    $('result-error').textContent = error.message;
+    $('result-error').textContent = visible(error.message);
     $('result').hidden = false;
   }
 
