@@ -50,12 +50,10 @@ export function createRejectedReads(
         // In a scope, a deal is in it by its customer: the customers' rejects are the deal's too.
         const read = dataset.scope ? readInScope(tables) : new Set<string>(tables);
         // A table derived from another (customers from orders) lacks what that one lost, for a
-        // KPI that needs its columns (new customers), not one that only joins it for a breakdown
-        // it was not asked for (close rate).
-        const needs = [...kpi.needs, ...(kpi.breakdowns.find((b) => b.name === by)?.needs ?? [])];
+        // KPI whose SQL reads it as it runs (new customers, close rate by segment); close rate
+        // alone, which joins it only for its breakdowns, does not read it.
         for (const { table, derivedFrom } of dataset.tables)
-          if (derivedFrom && read.has(table) && needs.some((n) => n.startsWith(`${table}.`)))
-            read.add(derivedFrom);
+          if (derivedFrom && read.has(table)) read.add(derivedFrom);
         return rejected.filter((t) => read.has(t.table));
       });
       cache.set(key, reads);

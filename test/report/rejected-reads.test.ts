@@ -39,6 +39,32 @@ describe('the rejected rows a KPI lacks', () => {
     expect(await reads('csat', false, 'channel')).toEqual(['tickets']);
   });
 
+  it("of a table derived from another (customers from orders), the other's, wherever its SQL reads it", async () => {
+    const catalog = await testCatalog();
+    const dataset = {
+      db,
+      tables: [{ table: 'customers', derivedFrom: 'orders' }],
+      rejects: { tables: [{ table: 'orders', rows: 10, total: 100 }] },
+    } as unknown as Pick<Dataset, 'db' | 'rejects' | 'tables' | 'scope'>;
+    const lacks = async (id: string, by?: string) =>
+      (await createRejectedReads(dataset)(catalog.get(id), by)).map((r) => r.table);
+    expect(await lacks('close_rate')).toEqual([]);
+    expect(await lacks('close_rate', 'segment')).toEqual(['orders']);
+    expect(await lacks('new_customers')).toEqual(['orders']);
+    // A KPI of one's own that reads the customers without declaring a need of theirs.
+    const own = catalog.get('close_rate');
+    const segmentOnly = {
+      ...own,
+      id: 'won_with_segment',
+      sql: own.sql.replace(
+        "FILTER (o.status = 'won')",
+        "FILTER (o.status = 'won' AND c.segment IS NOT NULL)",
+      ),
+    };
+    expect(segmentOnly.sql).not.toBe(own.sql);
+    expect((await createRejectedReads(dataset)(segmentOnly)).map((r) => r.table)).toEqual(['orders']);
+  });
+
   it('in a scope, also those that choose which rows are in it', async () => {
     expect(await reads('close_rate', true)).toEqual(['customers', 'opportunities']);
     // A survey is in a scope by its customer or, without one, by its ticket's.
