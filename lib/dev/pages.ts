@@ -85,8 +85,10 @@ export function buildSqlPage(input: SqlPageInput): string {
       params: k.params,
     })),
   };
+  // A label is only shown (a KPI's title from a project's .sql): its marks that reverse a run of
+  // text are escaped; the SQL in the editor stays as written, as it is what runs.
   const option = (value: string, label: string, isSelected: boolean) =>
-    `<option value="${escapeHtml(value)}"${isSelected ? ' selected' : ''}>${escapeHtml(label)}</option>`;
+    `<option value="${escapeHtml(value)}"${isSelected ? ' selected' : ''}>${showBidiOverrides(escapeHtml(label))}</option>`;
   const kpiOptions = input.kpis.map((k) => option(k.id, `${k.id}: ${k.title}`, k === selected)).join('');
   const tables = input.tables
     .map(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlertText } from '../../lib/deliver/alert.ts';
-import { buildIndexPage, buildPreviewPage } from '../../lib/dev/pages.ts';
+import { buildIndexPage, buildPreviewPage, buildSqlPage } from '../../lib/dev/pages.ts';
 import { showBidiOverrides } from '../../lib/format/control-characters.ts';
 import { parseKpiFile } from '../../lib/kpi/definition.ts';
 import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
@@ -91,6 +91,17 @@ describe('pulse dev', () => {
     expect(index).toContain('Won\\u202etsol');
     const preview = buildPreviewPage(undefined, { ...status, title: `Acme${RLO}emca` });
     expect(preview).toContain('<h1>Acme\\u202eemca</h1>');
+  });
+
+  it("shows them escaped in the scratchpad's KPI picker, and keeps the SQL in the editor as it runs", () => {
+    const parsed = parseKpiFile(
+      'queries/sales/demo.sql',
+      `-- title: Won${RLO}tsol\n-- unit: count\n-- direction: up\nSELECT 1 AS value WHERE 'a' <> '${RLO}'\n`,
+    );
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const page = buildSqlPage({ kpis: [parsed.definition], tables: [], selected: 'demo', periodNote: 'x' });
+    expect(page).toContain('>demo: Won\\u202etsol</option>');
+    expect(page).toContain(`WHERE &#39;a&#39; &lt;&gt; &#39;${RLO}&#39;</textarea>`);
   });
 });
 

@@ -106,7 +106,7 @@
       ...options.map((o) => {
         const option = document.createElement('option');
         option.value = o.value;
-        option.textContent = o.label;
+        option.textContent = visible(o.label);
         option.selected = o.value === selected;
         return option;
       }),

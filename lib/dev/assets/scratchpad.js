@@ -92,7 +92,7 @@
       ...options.map(([value, label]) => {
         const option = document.createElement('option');
         option.value = value;
-        option.textContent = label;
+        option.textContent = visible(label);
         return option;
       }),
     );
