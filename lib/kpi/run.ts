@@ -91,18 +91,28 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     end: request.span.end,
     grain: request.span.grain,
   };
-  const body = dropUnusedKeyJoins(
-    kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR'),
+  const written = kpi.sql.replaceAll(
+    '{by}',
+    breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
   );
+  const lean = dropUnusedKeyJoins(written);
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;
   await definePeriodMacros(dataset.db);
-  let rows: Row[];
-  try {
-    rows = await keptRows(dataset, `${WRAP_HEAD}${body}\n)${order}`, params, async () => {
+  const run = (body: string) =>
+    keptRows(dataset, `${WRAP_HEAD}${body}\n)${order}`, params, async () => {
       const sql = `${WRAP_HEAD}${await withSharedState(dataset.db, body, params)}\n)${order}`;
       return dataset.db.rows(sql, params);
+    });
+  let rows: Row[];
+  try {
+    // The dropped joins are judged from the contract's columns; a column of the export's own
+    // (one the contract lacks, read without its alias) is only known to DuckDB, which then fails to
+    // bind the lean SQL: the SQL as written runs instead.
+    rows = await run(lean).catch((error: unknown) => {
+      if (lean === written || !/Binder Error/i.test((error as Error).message)) throw error;
+      return run(written);
     });
   } catch (error) {
     const message = await locateSqlError(kpi, (error as Error).message);
