@@ -200,7 +200,7 @@ export async function registerStagedTable(
     else where = `coalesce((${mapping.where})::BOOLEAN, false)`;
   }
   const contractNames = new Set(spec.columns.map((c) => c.name.toLowerCase()));
-  const extras = sourceColumns.filter((name) => !contractNames.has(name.toLowerCase()));
+  const extras = sourceColumns.filter((name) => !contractNames.has(name.trim().toLowerCase()));
   const relation = stagedRelation(spec.name);
   await db.run(
     `CREATE OR REPLACE VIEW ${quoteIdent(relation)} AS
@@ -300,10 +300,14 @@ async function columnSource(
     const present = renames.map((r) => findColumn(sourceColumns, r.source)).find((c) => c !== undefined);
     if (present !== undefined) return { sql: quoteIdent(present), sourceColumn: present };
     const unresolved = renames.map((r) => r.source);
-    if (sourceColumns.includes(column)) return { sql: quoteIdent(column), sourceColumn: column, unresolved };
+    const named = findColumn(sourceColumns, column);
+    if (named !== undefined) return { sql: quoteIdent(named), sourceColumn: named, unresolved };
     return { unresolved };
   }
-  if (sourceColumns.includes(column)) return { sql: quoteIdent(column), sourceColumn: column };
+  // `LOGGED_IN_AT` or ` Segment ` is the contract's column: without this it would be neither
+  // read nor passed through (the extras leave out the contract's names in any case).
+  const named = findColumn(sourceColumns, column);
+  if (named !== undefined) return { sql: quoteIdent(named), sourceColumn: named };
   return {};
 }
 

@@ -72,6 +72,29 @@ describe('loading a data folder', () => {
     }
   });
 
+  it("reads the contract's columns written in other letters or with spaces around, as DuckDB reads names", async () => {
+    const data = await folder('letters', {
+      'customers.csv':
+        'CUSTOMER_ID, Segment ,Acquired_At,Territory\nC1,SMB,2026-01-05,EMEA\nC2,Enterprise,2026-02-05,AMER\n',
+      'orders.csv': 'ORDER_ID,Customer_Id,ORDERED_AT,AMOUNT\nA1,C1,2026-10-01,12.5\nA2,C2,2026-10-02,7.5\n',
+    });
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW });
+    try {
+      expect(dataset.problems).toEqual([]);
+      expect(dataset.has('customers', 'segment')).toBe(true);
+      expect(
+        await dataset.db.rows(
+          'SELECT c.segment, c.territory AS territory, sum(o.amount) AS amount FROM orders o JOIN customers c USING (customer_id) GROUP BY ALL ORDER BY 1',
+        ),
+      ).toEqual([
+        { segment: 'Enterprise', territory: 'AMER', amount: 7.5 },
+        { segment: 'SMB', territory: 'EMEA', amount: 12.5 },
+      ]);
+    } finally {
+      dataset.close();
+    }
+  });
+
   it('reads a Parquet file and a hive-partitioned folder of Parquet files, keeping extra columns', async () => {
     const data = await folder('parquet', {});
     await writeParquet(
