@@ -6,6 +6,7 @@
 import { TABLE_NAMES, type TableName } from '../data/contract.ts';
 import { Database } from '../data/database.ts';
 import type { KpiDefinition } from './definition.ts';
+import { definePeriodMacros } from './run.ts';
 import { dropUnusedKeyJoins } from './unused-joins.ts';
 
 // Table macros (customer-sql.ts) and the tables they read.
@@ -26,10 +27,15 @@ export async function tablesRead(
     const tables = new Set<TableName>();
     for (const kpi of kpis) {
       const breakdown = by ? kpi.breakdowns.find((b) => b.name === by) : undefined;
-      // As runKpi sends it: a join kept only for breakdowns (CSAT's tickets) reads nothing without one.
-      const sql = dropUnusedKeyJoins(
-        kpi.sql.replaceAll('{by}', breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR'),
+      // As runKpi sends it: a join kept only for breakdowns (CSAT's tickets) reads nothing without
+      // one; and on the data, as written where DuckDB cannot bind it so (a column the contract
+      // lacks, read without its alias), as runKpi then runs it.
+      const written = kpi.sql.replaceAll(
+        '{by}',
+        breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
       );
+      const lean = dropUnusedKeyJoins(written);
+      const sql = lean !== written && parser && !(await binds(parser, lean, kpi)) ? written : lean;
       const parsed = await db.syntaxTrees(sql);
       if ('error' in parsed) return undefined;
       // DuckDB matches names in any case (quoted too): `FROM Tickets` reads tickets.
@@ -46,6 +52,19 @@ export async function tablesRead(
     return tables;
   } finally {
     if (!parser) db.close();
+  }
+}
+
+/** Whether DuckDB binds `sql` on the data (planned with EXPLAIN, never run). */
+async function binds(db: Database, sql: string, kpi: KpiDefinition): Promise<boolean> {
+  const params = Object.fromEntries(kpi.params.map((p) => [p.name, p.default]));
+  try {
+    await definePeriodMacros(db);
+    await db.rows(`EXPLAIN ${sql}`, { ...params, start: '2000-01-01', end: '2000-02-01', grain: 'month' });
+    return true;
+  } catch (error) {
+    // Anything else (a macro the data lacks) fails the written SQL alike.
+    return !/Binder Error/i.test((error as Error).message);
   }
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../lib/data/dataset.ts';
 import { parseKpiFile } from '../../lib/kpi/definition.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
+import { createRejectedReads } from '../../lib/report/rejected-reads.ts';
 import { TEST_NOW } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
 
@@ -96,6 +97,35 @@ describe("a KPI of one's own reading the export its own way", () => {
         span: { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
       });
       expect(result.rows.map((r) => r.value)).toEqual([3]);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it('counts the rejected customers in its note, as it reads them', async () => {
+    // A repeated customer id: both rows are rejected, and a KPI filtering on customers lacks them.
+    const dirty = join(root, 'dirty');
+    await mkdir(dirty);
+    await writeFile(join(dirty, 'customers.csv'), `${[...CUSTOMERS, 'C2,SMB,2026-04-01,EMEA'].join('\n')}\n`);
+    await writeFile(join(dirty, 'orders.csv'), `${ORDERS.join('\n')}\n`);
+    const dataset = await openDataset({
+      dataDir: dirty,
+      now: TEST_NOW,
+      timeZone: 'UTC',
+      cacheDir: null,
+      allowRejects: true,
+    });
+    try {
+      const reads = createRejectedReads(dataset);
+      const own = parseKpiFile('queries/own/emea_orders.sql', TERRITORY_ORDERS);
+      const plain = parseKpiFile(
+        'queries/own/all_orders.sql',
+        TERRITORY_ORDERS.replace("FILTER (territory = 'EMEA') ", ''),
+      );
+      if (!own.ok || !plain.ok) throw new Error('unparsable test KPI');
+      expect((await reads(own.definition)).map((r) => r.table)).toEqual(['customers']);
+      // The join unused (no column of customers read): customers' rejects move nothing.
+      expect(await reads(plain.definition)).toEqual([]);
     } finally {
       dataset.close();
     }
