@@ -3,7 +3,7 @@
 // CSV export and the hand-written Node peer agree with our KPIs, and a child process is measured.
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { openDataset } from '../../lib/data/dataset.ts';
 import { readCatalog } from '../../lib/kpi/catalog.ts';
 import { parsePeriod } from '../../lib/kpi/period.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
-import { SAMPLE_DATA_DIR } from '../../lib/paths.ts';
+import { SAMPLE_DATA_DIR, TOOLKIT_ROOT } from '../../lib/paths.ts';
 import { generateScaled, parseScale, scaleLabel } from '../../tools/generate-sample/scaled.ts';
 
 let root: string;
@@ -91,6 +91,30 @@ describe('peers', () => {
 });
 
 describe('measure', () => {
+  it('the exact-key floor finds a repeated key and a missing reference, and only those', async () => {
+    const data = join(root, 'keys');
+    await mkdir(data);
+    await writeFile(
+      join(data, 'customers.csv'),
+      'customer_id,acquired_at\nC1,2026-01-01\nC2,2026-01-02\nC1,2026-01-03\n',
+    );
+    await writeFile(
+      join(data, 'orders.csv'),
+      'order_id,customer_id,ordered_at,amount\nO1,C1,2026-10-01,1\nO2,C9,2026-10-02,2\nO3,C2,2026-10-03,3\n',
+    );
+    const m = await measure(
+      process.execPath,
+      ['--import', 'tsx', 'bench/contenders/key-floor.ts', '--data', data],
+      { cwd: TOOLKIT_ROOT },
+    );
+    const checks = (m.result as { checks: { check: string; found: number }[] }).checks;
+    expect(Object.fromEntries(checks.map((c) => [c.check, c.found]))).toEqual({
+      'customers repeated keys': 1,
+      'orders repeated keys': 0,
+      'orders.customer_id in customers': 1,
+    });
+  });
+
   it('times a child process, reads its JSON and its peak memory', async () => {
     const m = await measure(
       process.execPath,
