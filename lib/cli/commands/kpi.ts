@@ -5,6 +5,7 @@ import { isScopeDimension, SCOPE_DIMENSIONS, scopeParams } from '../../data/scop
 import { PulseError } from '../../errors.ts';
 import { readCatalog } from '../../kpi/catalog.ts';
 import { datasetCoverage, periodCoverage, uncoveredMessage } from '../../kpi/coverage.ts';
+import type { KpiDefinition } from '../../kpi/definition.ts';
 import { type ComparedResult, runKpiCompared } from '../../kpi/run-compared.ts';
 import { tablesRead } from '../../kpi/tables-read.ts';
 import { readTargets } from '../../kpi/targets.ts';
@@ -54,90 +55,110 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
   // compare with). A scope filters every table by its customers, so it reads them all.
   const read = Object.keys(scope).length > 0 ? undefined : await tablesRead(kpis, by);
   const tables = read ? new Set([...read, 'targets' as const]) : undefined;
-  const compute = (io: CliIo, tables?: ReadonlySet<TableName>) =>
-    withDataset(
-      options,
-      async (dataset: Dataset) => {
-        assertNoErrors(dataset);
-        const { span, note } = await choosePeriod(flags.values, dataset, options.now);
-        if (note) io.stderr(`${note}\n`);
-        const coverage = await datasetCoverage(dataset);
-        if (periodCoverage(span, coverage) === 'none')
-          throw new PulseError('no_data', uncoveredMessage(span, coverage));
-        const targets = await readTargets(dataset);
-        const companyWide: string[] = [];
-        const results: ComparedResult[] = [];
-        for (const kpi of kpis) {
-          // In a scope a KPI is the scope's own, company-wide, or not available, as in a report.
-          const scopeClass = dataset.scope
-            ? classifyKpi(kpi, by, dataset.scope)
-            : { kind: 'scoped' as const };
-          if (scopeClass.kind === 'unavailable') {
-            results.push({ kpi, available: false, missing: scopeClass.missing, rows: [] });
-            continue;
-          }
-          if (scopeClass.kind === 'company-wide') companyWide.push(kpi.id);
-          const own = Object.fromEntries(
-            Object.entries(params).filter(([name]) => kpi.params.some((p) => p.name === name)),
-          );
-          const request = { span, params: own, ...(by ? { by } : {}) };
-          const kpiTargets =
-            dataset.scope && scopeClass.kind === 'scoped' ? scopedTargets(targets, dataset.scope) : targets;
-          results.push(await runKpiCompared(dataset, kpi, request, kpiTargets));
-        }
-        if (dataset.scope) {
-          io.stderr(
-            `scope: ${dataset.scope.label} (${dataset.scope.customers} of ${dataset.scope.totalCustomers} customers)\n`,
-          );
-          if (companyWide.length > 0)
-            io.stderr(`company-wide, not split by ${dataset.scope.dimensions}: ${companyWide.join(', ')}\n`);
-        }
-        // Allowed rejects are never silent: said on stderr, and on every JSON or CSV row, as the
-        // share of each table a KPI reads (as the report says it).
-        const rejected = await rejectedReadsOf(dataset, results);
-        const leftOut = leftOutNote(rejected);
-        if (leftOut) io.stderr(`pulse: ${leftOut}\n`);
-        // A KPI reading a table that lost a material share, or a period that did, is not
-        // compared, as in the report.
-        const periodRejects = createPeriodRejects(dataset);
-        const shown: ComparedResult[] = [];
-        for (const result of results) {
-          if (!result.available || result.kpi.unit === 'table') {
-            shown.push(result);
-            continue;
-          }
-          const reads = rejected.get(result.kpi.id) ?? [];
-          const lost = await lostByPeriod(dataset, periodRejects, result.kpi, reads, result.compared);
-          const compared = withoutPeriodComparisons(
-            withoutComparisons(result.compared, reads),
-            lost,
-            result.kpi,
-          );
-          shown.push({ ...result, compared });
-        }
-        io.stdout(
-          renderKpiResults(shown, span, options.format, options, Boolean(flags.values.all), rejected),
-        );
-        return 0;
-      },
-      { scope, ...(tables ? { tables } : {}) },
-    );
-  if (!tables) return compute(io);
+  const show = (io: CliIo, tables?: ReadonlySet<TableName>) =>
+    withDataset(options, (dataset) => showKpis(dataset, { flags, options, kpis, params, by }, io), {
+      scope,
+      ...(tables ? { tables } : {}),
+    });
+  if (!tables) return show(io);
   // The tables are those DuckDB's parse of the SQL names. SQL that reads one some other way (a
   // column of the export's own through a join the contract deems unused) fails on a table left
   // closed: it runs again on all of them, and only the run that finished is shown.
+  return withHeldOutput(
+    io,
+    (held) => show(held, tables),
+    (error) => (error instanceof PulseError && error.code === 'query' ? show(io) : undefined),
+  );
+}
+
+interface KpiAsk {
+  readonly flags: ParsedFlags;
+  readonly options: CommonOptions;
+  readonly kpis: readonly KpiDefinition[];
+  /** The KPIs' own params, as typed (the scope's are the dataset's). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly by: string | undefined;
+}
+
+/** Computes, compares and prints the KPIs on an open dataset. */
+async function showKpis(dataset: Dataset, ask: KpiAsk, io: CliIo): Promise<number> {
+  const { flags, options, kpis, params, by } = ask;
+  assertNoErrors(dataset);
+  const { span, note } = await choosePeriod(flags.values, dataset, options.now);
+  if (note) io.stderr(`${note}\n`);
+  const coverage = await datasetCoverage(dataset);
+  if (periodCoverage(span, coverage) === 'none')
+    throw new PulseError('no_data', uncoveredMessage(span, coverage));
+  const targets = await readTargets(dataset);
+  const companyWide: string[] = [];
+  const results: ComparedResult[] = [];
+  for (const kpi of kpis) {
+    // In a scope a KPI is the scope's own, company-wide, or not available, as in a report.
+    const scopeClass = dataset.scope ? classifyKpi(kpi, by, dataset.scope) : { kind: 'scoped' as const };
+    if (scopeClass.kind === 'unavailable') {
+      results.push({ kpi, available: false, missing: scopeClass.missing, rows: [] });
+      continue;
+    }
+    if (scopeClass.kind === 'company-wide') companyWide.push(kpi.id);
+    const own = Object.fromEntries(
+      Object.entries(params).filter(([name]) => kpi.params.some((p) => p.name === name)),
+    );
+    const request = { span, params: own, ...(by ? { by } : {}) };
+    const kpiTargets =
+      dataset.scope && scopeClass.kind === 'scoped' ? scopedTargets(targets, dataset.scope) : targets;
+    results.push(await runKpiCompared(dataset, kpi, request, kpiTargets));
+  }
+  if (dataset.scope) {
+    io.stderr(
+      `scope: ${dataset.scope.label} (${dataset.scope.customers} of ${dataset.scope.totalCustomers} customers)\n`,
+    );
+    if (companyWide.length > 0)
+      io.stderr(`company-wide, not split by ${dataset.scope.dimensions}: ${companyWide.join(', ')}\n`);
+  }
+  // Allowed rejects are never silent: said on stderr, and on every JSON or CSV row, as the
+  // share of each table a KPI reads (as the report says it).
+  const rejected = await rejectedReadsOf(dataset, results);
+  const leftOut = leftOutNote(rejected);
+  if (leftOut) io.stderr(`pulse: ${leftOut}\n`);
+  // A KPI reading a table that lost a material share, or a period that did, is not
+  // compared, as in the report.
+  const periodRejects = createPeriodRejects(dataset);
+  const shown: ComparedResult[] = [];
+  for (const result of results) {
+    if (!result.available || result.kpi.unit === 'table') {
+      shown.push(result);
+      continue;
+    }
+    const reads = rejected.get(result.kpi.id) ?? [];
+    const lost = await lostByPeriod(dataset, periodRejects, result.kpi, reads, result.compared);
+    const compared = withoutPeriodComparisons(withoutComparisons(result.compared, reads), lost, result.kpi);
+    shown.push({ ...result, compared });
+  }
+  io.stdout(renderKpiResults(shown, span, options.format, options, Boolean(flags.values.all), rejected));
+  return 0;
+}
+
+/**
+ * Runs `attempt` with its stdout and stderr held; on success shows them in order, on failure
+ * shows nothing of it and gives the error to `retry` (which rethrows it when it returns undefined).
+ */
+async function withHeldOutput(
+  io: CliIo,
+  attempt: (held: CliIo) => Promise<number>,
+  retry: (error: unknown) => Promise<number> | undefined,
+): Promise<number> {
   const held: { to: 'stdout' | 'stderr'; text: string }[] = [];
-  const holding: CliIo = {
-    ...io,
-    stdout: (text) => held.push({ to: 'stdout', text }),
-    stderr: (text) => held.push({ to: 'stderr', text }),
-  };
   let code: number;
   try {
-    code = await compute(holding, tables);
+    code = await attempt({
+      ...io,
+      stdout: (text) => held.push({ to: 'stdout', text }),
+      stderr: (text) => held.push({ to: 'stderr', text }),
+    });
   } catch (error) {
-    if (!(error instanceof PulseError && error.code === 'query')) throw error;
-    return compute(io);
+    const again = retry(error);
+    if (again === undefined) throw error;
+    return again;
   }
   for (const { to, text } of held) io[to](text);
   return code;
