@@ -300,15 +300,29 @@ async function columnSource(
     const present = renames.map((r) => findColumn(sourceColumns, r.source)).find((c) => c !== undefined);
     if (present !== undefined) return { sql: quoteIdent(present), sourceColumn: present };
     const unresolved = renames.map((r) => r.source);
-    const named = findColumn(sourceColumns, column);
+    const named = contractColumn(sourceColumns, column);
     if (named !== undefined) return { sql: quoteIdent(named), sourceColumn: named, unresolved };
     return { unresolved };
   }
   // `LOGGED_IN_AT` or ` Segment ` is the contract's column: without this it would be neither
   // read nor passed through (the extras leave out the contract's names in any case).
-  const named = findColumn(sourceColumns, column);
+  const named = contractColumn(sourceColumns, column);
   if (named !== undefined) return { sql: quoteIdent(named), sourceColumn: named };
   return {};
+}
+
+/**
+ * The export column that is the contract's `column`: of its name, else the one column of its name in
+ * other letters or with spaces around. None when that is not one: `AMOUNT` before `amount` in a file
+ * is read as `AMOUNT` and `amount_1` (DuckDB's names, and the CSV reader's, for a second column of
+ * a name), and which of the two holds the amounts is the export's to say, with a rename.
+ */
+function contractColumn(columns: readonly string[], column: string): string | undefined {
+  if (columns.includes(column)) return column;
+  const wanted = column.toLowerCase();
+  const alike = columns.filter((c) => c.trim().toLowerCase() === wanted);
+  const renamed = columns.some((c) => /^(.*)_\d+$/.exec(c)?.[1]?.trim().toLowerCase() === wanted);
+  return alike.length === 1 && !renamed ? alike[0] : undefined;
 }
 
 /** Export headers are matched exactly, then ignoring case and surrounding spaces. */

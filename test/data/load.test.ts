@@ -95,6 +95,29 @@ describe('loading a data folder', () => {
     }
   });
 
+  it("reads no column as the contract's when the export has it twice in other letters", async () => {
+    // The CSV reader (and DuckDB's for Parquet) names the second AMOUNT amount_1: the column named
+    // amount would be passed over for the other, without a word.
+    const data = await folder('letters-twice', {
+      'orders.csv':
+        'order_id,customer_id,ordered_at,AMOUNT,amount\nA1,C1,2026-10-01,5,12.5\nA2,C2,2026-10-02,7,7.5\n',
+    });
+    await writeParquet(
+      join(data, 'leads.parquet'),
+      "SELECT 'L1' AS lead_id, TIMESTAMP '2026-10-01 10:00:00' AS created_at, 'Open' AS STATUS, 'open' AS status",
+    );
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW });
+    try {
+      expect(dataset.has('orders', 'amount')).toBe(false);
+      expect(dataset.has('leads', 'status')).toBe(false);
+      expect(
+        dataset.problems.filter((p) => p.severity === 'error').map((p) => `${p.table}.${p.column}`),
+      ).toEqual(expect.arrayContaining(['orders.amount', 'leads.status']));
+    } finally {
+      dataset.close();
+    }
+  });
+
   it('reads a Parquet file and a hive-partitioned folder of Parquet files, keeping extra columns', async () => {
     const data = await folder('parquet', {});
     await writeParquet(
