@@ -14,12 +14,14 @@ const MACRO_TABLES: Readonly<Record<string, readonly TableName[]>> = { customer_
 
 /**
  * The tables the KPIs read (with `by`, their breakdown's too), or undefined when DuckDB cannot
- * read one's SQL: then every table is read, and the KPI reports its own error.
+ * read one's SQL: then every table is read, and the KPI reports its own error. `asWritten`: the
+ * tables of the SQL as written (every join kept), which runKpi falls back to.
  */
 export async function tablesRead(
   kpis: readonly KpiDefinition[],
   by?: string,
   parser?: Database,
+  asWritten = false,
 ): Promise<Set<TableName> | undefined> {
   // Any open database parses; none is needed before the data is opened, so one is made.
   const db = parser ?? (await Database.open({ threads: 1 }));
@@ -34,7 +36,7 @@ export async function tablesRead(
         '{by}',
         breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
       );
-      const lean = dropUnusedKeyJoins(written);
+      const lean = asWritten ? written : dropUnusedKeyJoins(written);
       const sql = lean !== written && parser && !(await binds(parser, lean, kpi)) ? written : lean;
       const parsed = await db.syntaxTrees(sql);
       if ('error' in parsed) return undefined;

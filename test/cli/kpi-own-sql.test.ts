@@ -142,4 +142,35 @@ describe("a KPI of one's own reading the export its own way", () => {
     expect(run.stderr.match(/teritory/g)?.length).toBeGreaterThan(0);
     expect(run.stderr.split('\n').filter((line) => /teritory/.test(line)).length).toBeLessThanOrEqual(2);
   });
+  it("a table the KPI does not read, with rejected rows, neither hides the KPI's error nor stops it", async () => {
+    const other = join(root, 'other-table-broken');
+    await mkdir(other);
+    await writeFile(join(other, 'customers.csv'), `${CUSTOMERS.join('\n')}\n`);
+    await writeFile(join(other, 'orders.csv'), `${ORDERS.join('\n')}\n`);
+    await writeFile(join(other, 'tickets.csv'), 'ticket_id,customer_id,created_at\nT1,C1,not-a-date\n');
+    await writeFile(
+      join(project, 'queries', 'own', 'broken.sql'),
+      TERRITORY_ORDERS.replace('EMEA orders', 'Broken').replace('territory', 'teritory'),
+    );
+    const broken = await pulse(['kpi', 'broken', '--data', other, '--period', '2026-10'], {}, project);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/teritory/);
+    expect(broken.stderr).not.toMatch(/rejected/);
+    const own = await pulse(
+      ['kpi', 'emea_orders', '--data', other, '--period', '2026-10', '--format', 'json'],
+      {},
+      project,
+    );
+    expect(own.stderr).toBe('');
+    expect(own.code).toBe(0);
+    expect((JSON.parse(own.stdout) as { value: number | null }[])[0]?.value).toBe(3);
+  });
+
+  it('what a run printed before an error other than a closed table is still printed', async () => {
+    // No --period: the last complete month before the data's end (September), which it lacks.
+    const run = await pulse(['kpi', 'emea_orders', '--data', data], {}, project);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^period: September 2026, the last complete month/);
+    expect(run.stderr).toMatch(/no data for September 2026/);
+  });
 });

@@ -63,11 +63,25 @@ export async function kpiCommand(flags: ParsedFlags, options: CommonOptions, io:
   if (!tables) return show(io);
   // The tables are those DuckDB's parse of the SQL names. SQL that reads one some other way (a
   // column of the export's own through a join the contract deems unused) fails on a table left
-  // closed: it runs again on all of them, and only the run that finished is shown.
+  // closed: it runs again on the tables of the SQL as written (not every table, whose own errors
+  // would hide the KPI's), and only the run that finished is shown.
   return withHeldOutput(
     io,
     (held) => show(held, tables),
-    (error) => (error instanceof PulseError && error.code === 'query' ? show(io) : undefined),
+    async (error) => {
+      // Only a KPI that failed to bind, or read a closed table, can fail for the tables left
+      // closed; any other error is the KPI's or the data's, said after what the run printed.
+      const closedFailure =
+        error instanceof PulseError &&
+        error.code === 'query' &&
+        /Binder Error|was not read for this command/.test(error.message);
+      if (!closedFailure) return undefined;
+      const written = await tablesRead(kpis, by, undefined, true);
+      // SQL DuckDB cannot parse reads, as far as anyone can tell, every table.
+      if (!written) return () => show(io);
+      const retry = new Set([...written, 'targets' as const]);
+      return [...retry].every((table) => tables.has(table)) ? undefined : () => show(io, retry);
+    },
   );
 }
 
@@ -139,13 +153,14 @@ async function showKpis(dataset: Dataset, ask: KpiAsk, io: CliIo): Promise<numbe
 }
 
 /**
- * Runs `attempt` with its stdout and stderr held; on success shows them in order, on failure
- * shows nothing of it and gives the error to `retry` (which rethrows it when it returns undefined).
+ * Runs `attempt` with its stdout and stderr held. On success they are shown in order; on failure
+ * `retry` may give another attempt, which alone is shown, or none: then what the attempt printed
+ * is shown, and its error thrown.
  */
 async function withHeldOutput(
   io: CliIo,
   attempt: (held: CliIo) => Promise<number>,
-  retry: (error: unknown) => Promise<number> | undefined,
+  retry: (error: unknown) => Promise<(() => Promise<number>) | undefined>,
 ): Promise<number> {
   const held: { to: 'stdout' | 'stderr'; text: string }[] = [];
   let code: number;
@@ -156,9 +171,10 @@ async function withHeldOutput(
       stderr: (text) => held.push({ to: 'stderr', text }),
     });
   } catch (error) {
-    const again = retry(error);
-    if (again === undefined) throw error;
-    return again;
+    const again = await retry(error);
+    if (again) return again();
+    for (const { to, text } of held) io[to](text);
+    throw error;
   }
   for (const { to, text } of held) io[to](text);
   return code;
