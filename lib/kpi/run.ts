@@ -22,7 +22,7 @@ import { sortColumns } from './list-order.ts';
 import { addDays, formatPeriod, type PeriodSpan, type SeriesGrain, step } from './period.ts';
 import { PERIOD_MACROS } from './period-sql.ts';
 import { withSharedState } from './shared-state.ts';
-import { dropUnusedKeyJoins } from './unused-joins.ts';
+import { dataColumns, dropUnusedKeyJoins } from './unused-joins.ts';
 import { valueSpan, withWindow } from './window.ts';
 
 export interface KpiRequest {
@@ -95,7 +95,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     '{by}',
     breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
   );
-  const lean = dropUnusedKeyJoins(written);
+  const lean = dropUnusedKeyJoins(written, await dataColumns(dataset.db, written));
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;

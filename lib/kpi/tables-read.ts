@@ -7,7 +7,7 @@ import { TABLE_NAMES, type TableName } from '../data/contract.ts';
 import { Database } from '../data/database.ts';
 import type { KpiDefinition } from './definition.ts';
 import { definePeriodMacros } from './run.ts';
-import { dropUnusedKeyJoins } from './unused-joins.ts';
+import { dataColumns, dropUnusedKeyJoins } from './unused-joins.ts';
 
 // Table macros (customer-sql.ts) and the tables they read.
 const MACRO_TABLES: Readonly<Record<string, readonly TableName[]>> = { customer_mrr: ['subscriptions'] };
@@ -36,7 +36,10 @@ export async function tablesRead(
         '{by}',
         breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
       );
-      const lean = asWritten ? written : dropUnusedKeyJoins(written);
+      // On the data, as runKpi leaves joins out: with the columns its tables have there.
+      const lean = asWritten
+        ? written
+        : dropUnusedKeyJoins(written, parser ? await dataColumns(parser, written) : undefined);
       const sql = lean !== written && parser && !(await binds(parser, lean, kpi)) ? written : lean;
       const parsed = await db.syntaxTrees(sql);
       if ('error' in parsed) return undefined;

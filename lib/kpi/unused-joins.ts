@@ -6,14 +6,20 @@
 // (its line left blank, so that error messages keep the file's line numbers).
 
 import { tableSpec } from '../data/contract.ts';
+import type { Database } from '../data/database.ts';
 import { lexSql, type Token } from '../data/sql-lexer.ts';
+import { quoteLiteral } from '../data/sql-text.ts';
 
 const KEY_JOIN = /^[ \t]*LEFT JOIN (\w+) (\w+) ON \2\.(\w+) = \w+\.\w+[ \t]*$/gm;
 // A parenthesis that opens a query (a CTE body or a subquery): its aliases are seen only inside.
 const QUERY_START = new Set(['select', 'with', 'from', 'values', 'table']);
 
-/** `sql` without the LEFT JOINs on a table's key whose alias nothing else in their query reads. */
-export function dropUnusedKeyJoins(sql: string): string {
+/**
+ * `sql` without the LEFT JOINs on a table's key whose alias nothing else in their query reads.
+ * `columns`: the columns a table has in the data (the export's own too, from dataColumns), any of
+ * which the query may read without the alias; by default the contract's.
+ */
+export function dropUnusedKeyJoins(sql: string, columns?: ReadonlyMap<string, readonly string[]>): string {
   const joins = [...sql.matchAll(KEY_JOIN)].filter(([, table = '', , column]) => {
     const key = tableSpec(table)?.primaryKey;
     // A CTE of the same name is another relation, whose key the contract knows nothing of.
@@ -28,7 +34,12 @@ export function dropUnusedKeyJoins(sql: string): string {
     const at = match.index;
     const [from, to] = queryAround(tokens, at, sql.length);
     // Its columns named without the alias (`WHERE segment = ...`) or a bare `SELECT *` read it too.
-    const columns = new Set(tableSpec(table)?.columns.map((c) => c.name));
+    const names = new Set(
+      [
+        ...(tableSpec(table)?.columns.map((c) => c.name) ?? []),
+        ...(columns?.get(table.toLowerCase()) ?? []),
+      ].map((name) => name.toLowerCase()),
+    );
     // Any other mention of the alias in its query (as a name, in code) keeps the join.
     const used = tokens.some((t, i) => {
       if (t.at < from || t.at >= to || (t.at >= at && t.at < at + line.length)) return false;
@@ -39,7 +50,7 @@ export function dropUnusedKeyJoins(sql: string): string {
       if (name === alias.toLowerCase()) return true;
       const qualified = before?.kind === 'symbol' && before.text === '.';
       const outputName = before?.kind === 'word' && before.text === 'as';
-      return columns.has(name) && !qualified && !outputName;
+      return names.has(name) && !qualified && !outputName;
     });
     if (!used) out = out.slice(0, at) + out.slice(at + line.length);
   }
@@ -80,4 +91,28 @@ function queryAround(tokens: readonly Token[], at: number, length: number): [num
 
 function definesCte(sql: string, name: string): boolean {
   return new RegExp(`\\b${name}\\s*(\\([^)]*\\)\\s*)?AS\\s*(NOT\\s+)?(MATERIALIZED\\s*)?\\(`, 'i').test(sql);
+}
+
+/**
+ * The columns of the tables `sql` key-joins, as the data in `db` has them: a column of the
+ * export's own read without the alias would otherwise bind to another relation of the same name
+ * (an outer query's, in a subquery) once the join is left out, and give another number.
+ */
+export async function dataColumns(
+  db: Database,
+  sql: string,
+): Promise<ReadonlyMap<string, readonly string[]>> {
+  const tables = [...new Set([...sql.matchAll(KEY_JOIN)].map(([, table = '']) => table.toLowerCase()))];
+  const columns = new Map<string, string[]>();
+  if (tables.length === 0) return columns;
+  const rows = await db
+    .rows(
+      `SELECT lower(table_name) AS t, column_name AS c FROM duckdb_columns() WHERE lower(table_name) IN (${tables.map(quoteLiteral).join(', ')})`,
+    )
+    .catch(() => []);
+  for (const row of rows) {
+    const table = String(row.t);
+    columns.set(table, [...(columns.get(table) ?? []), String(row.c)]);
+  }
+  return columns;
 }

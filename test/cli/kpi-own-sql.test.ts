@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../lib/data/dataset.ts';
 import { parseKpiFile } from '../../lib/kpi/definition.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
+import { tablesRead } from '../../lib/kpi/tables-read.ts';
 import { createRejectedReads } from '../../lib/report/rejected-reads.ts';
 import { TEST_NOW } from '../helpers.ts';
 import { pulse } from '../support/cli.ts';
@@ -97,6 +98,34 @@ describe("a KPI of one's own reading the export its own way", () => {
         span: { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
       });
       expect(result.rows.map((r) => r.value)).toEqual([3]);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it("gives DuckDB's number when the column of the export's own would bind to an outer query without the join", async () => {
+    // Without the join in the subquery, territory is the outer customer's: 5 or 0, not 3.
+    const sql = `${HEAD('EMEA orders per customer', 'orders.ordered_at').replace('unit: count', 'unit: table')}SELECT p.period_start, p.period_end, x.customer_id,
+       (SELECT count(*)
+        FROM orders o
+        LEFT JOIN customers c ON c.customer_id = o.customer_id
+        WHERE territory = 'EMEA') AS emea_orders
+FROM periods($start, $end, $grain) p, (SELECT customer_id, territory FROM customers) x
+ORDER BY 3
+`;
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW, timeZone: 'UTC', cacheDir: null });
+    try {
+      const parsed = parseKpiFile('queries/own/emea_per_customer.sql', sql);
+      if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+      const result = await runKpi(dataset, parsed.definition, {
+        span: { start: '2026-10-01', end: '2026-11-01', grain: 'month' },
+      });
+      expect(result.rows.map((r) => r.emea_orders)).toEqual([3, 3, 3]);
+      // And its note reads customers, as it runs.
+      expect([...((await tablesRead([parsed.definition], undefined, dataset.db)) ?? [])].sort()).toEqual([
+        'customers',
+        'orders',
+      ]);
     } finally {
       dataset.close();
     }
