@@ -95,7 +95,7 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     '{by}',
     breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
   );
-  const lean = dropUnusedKeyJoins(written, await dataColumns(dataset.db, written));
+  const lean = dropUnusedKeyJoins(written, await dataColumns(dataset.db));
   // A table-shaped KPI orders its own rows; a series is ordered by period (and breakdown).
   const order =
     kpi.unit === 'table' ? '' : ` ORDER BY period_start${breakdown ? ', breakdown NULLS LAST' : ''}`;

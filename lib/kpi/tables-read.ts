@@ -39,7 +39,7 @@ export async function tablesRead(
       // On the data, as runKpi leaves joins out: with the columns its tables have there.
       const lean = asWritten
         ? written
-        : dropUnusedKeyJoins(written, parser ? await dataColumns(parser, written) : undefined);
+        : dropUnusedKeyJoins(written, parser ? await dataColumns(parser) : undefined);
       const sql = lean !== written && parser && !(await binds(parser, lean, kpi)) ? written : lean;
       const parsed = await db.syntaxTrees(sql);
       if ('error' in parsed) return undefined;
