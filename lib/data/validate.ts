@@ -6,6 +6,7 @@ import { type ColumnSpec, SQL_TYPES, SURVEY_SCORE_RANGES, type TableSpec, tableS
 import type { Database } from './database.ts';
 import { formatHint, valuesHint } from './fix-hints.ts';
 import { type Problem, type ProblemRule, ROW_RULES, type Severity } from './problems.ts';
+import { type ReferenceGate, ReferenceGates } from './reference-gates.ts';
 import { REJECTED_TABLE } from './rejects.ts';
 import { quoteIdent, quoteLiteral } from './sql-text.ts';
 import { type StagedTable, typedExpression } from './staged-tables.ts';
@@ -66,12 +67,21 @@ export async function validateTables(
   const problems: Problem[] = [];
   const eventMaxima = new Map<string, ReadonlyMap<string, string | null>>();
   const eventMinima = new Map<string, ReadonlyMap<string, string | null>>();
-  for (const [i, staged] of [...tables.values()].entries()) {
-    options.onProgress?.({ stage: 'check', table: staged.spec.name, n: i + 1, of: tables.size });
-    const checker = new TableChecker(db, staged, tables, options);
-    problems.push(...(await checker.check()));
-    eventMaxima.set(staged.spec.name, checker.eventMaxima);
-    eventMinima.set(staged.spec.name, checker.eventMinima);
+  // Every table's checks are laid out first, so that the reference gates of one parent, from
+  // several tables, run as one query when the first of them is counted.
+  const gates = new ReferenceGates(db);
+  const checkers: TableChecker[] = [];
+  for (const staged of tables.values()) {
+    const checker = new TableChecker(db, staged, tables, options, gates);
+    await checker.prepare();
+    checkers.push(checker);
+  }
+  for (const [i, checker] of checkers.entries()) {
+    const name = checker.table;
+    options.onProgress?.({ stage: 'check', table: name, n: i + 1, of: tables.size });
+    problems.push(...(await checker.finish()));
+    eventMaxima.set(name, checker.eventMaxima);
+    eventMinima.set(name, checker.eventMinima);
   }
   problems.sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
   return { problems, eventMaxima, eventMinima };
@@ -105,12 +115,18 @@ class TableChecker {
     private readonly staged: StagedTable,
     private readonly tables: ReadonlyMap<string, StagedTable>,
     private readonly options: ValidationOptions,
+    private readonly gates: ReferenceGates,
   ) {
     this.spec = staged.spec;
     this.file = staged.raw.source.path;
   }
 
-  async check(): Promise<Problem[]> {
+  get table(): string {
+    return this.spec.name;
+  }
+
+  /** Lays out every check (binding tests aside, nothing is scanned). */
+  async prepare(): Promise<void> {
     this.problems.push(
       ...unreadableProblems(this.staged, this.options.maxErrorExamples ?? 1000),
       ...controlCharacterProblems(this.staged),
@@ -126,6 +142,10 @@ class TableChecker {
     this.checkPrimaryKey();
     this.checkOrderedPairs();
     this.checkTableRules();
+  }
+
+  /** Runs the checks laid out: one pass over the table, then what found something. */
+  async finish(): Promise<Problem[]> {
     await this.runPending();
     return this.problems;
   }
@@ -249,15 +269,19 @@ class TableChecker {
       // value shows unless its hash equals another key's (odds about keys ÷ 2^64, under 1e-13
       // for a million keys); the rows and their count are read by the exact check only when a
       // value is missing. It skips only NULL and '' (trimming every value would cost a third of
-      // it): a value of spaces, blank and not a reference, only runs the exact check.
+      // it): a value of spaces, blank and not a reference, only runs the exact check. Gates of
+      // one parent run together, as one hash table of its keys (reference-gates.ts).
       const present = isText ? `${col} IS NOT NULL AND ${col} <> ''` : `${col} IS NOT NULL`;
       const keyHashes = `SELECT hash(${quoteIdent(targetKey)}::VARCHAR) AS h FROM ${quoteIdent(target.relation)} WHERE ${quoteIdent(targetKey)} IS NOT NULL`;
       const pending = this.pending.at(-1);
-      if (pending)
-        this.pending[this.pending.length - 1] = {
-          ...pending,
-          gateQuery: `SELECT count(*) AS n FROM (SELECT hash(${text}) AS h FROM ${quoteIdent(this.staged.relation)} WHERE ${present}) AS v ANTI JOIN (${keyHashes}) AS k ON v.h = k.h`,
+      if (pending) {
+        const referenceGate: ReferenceGate = {
+          keys: keyHashes,
+          values: `SELECT hash(${text}) AS h FROM ${quoteIdent(this.staged.relation)} WHERE ${present}`,
         };
+        this.gates.register(referenceGate);
+        this.pending[this.pending.length - 1] = { ...pending, referenceGate };
+      }
     }
   }
 
@@ -449,7 +473,7 @@ class TableChecker {
   // example rows only for the checks that found something.
   private async runPending(): Promise<void> {
     const shared = this.pending.filter(
-      (c) => (c.from === undefined || c.gate !== undefined) && c.gateQuery === undefined,
+      (c) => (c.from === undefined || c.gate !== undefined) && c.referenceGate === undefined,
     );
     const counts = new Map<PendingCheck, { found: number; present: number | undefined }>();
     const maxima = [...this.eventMaxima.keys()];
@@ -483,9 +507,8 @@ class TableChecker {
       }
     }
     for (const check of this.pending) {
-      if (check.gateQuery === undefined) continue;
-      const [row] = await this.db.rows(check.gateQuery, { now: this.options.now });
-      counts.set(check, { found: Number(row?.n ?? 0), present: undefined });
+      if (check.referenceGate === undefined) continue;
+      counts.set(check, { found: await this.gates.missing(check.referenceGate), present: undefined });
     }
     for (const check of this.pending) {
       const count = counts.get(check);
@@ -553,8 +576,8 @@ interface PendingCheck {
   readonly present: string | undefined;
   /** For a check on another relation: an aggregate over the table, in the shared pass, that is 0 when the check cannot find anything. */
   readonly gate: string | undefined;
-  /** A query of its own, one row with `n`: 0 when the check cannot find anything. */
-  readonly gateQuery?: string;
+  /** A reference's gate, counted with the other columns referring to its parent: 0 when the check cannot find anything. */
+  readonly referenceGate?: ReferenceGate;
 }
 
 /**
