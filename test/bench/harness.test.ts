@@ -109,6 +109,7 @@ describe('measure', () => {
     );
     const checks = (m.result as { checks: { check: string; found: number }[] }).checks;
     expect(Object.fromEntries(checks.map((c) => [c.check, c.found]))).toEqual({
+      'customers key hashes': 0,
       'customers repeated keys': 1,
       'orders repeated keys': 0,
       'orders.customer_id in customers': 1,
