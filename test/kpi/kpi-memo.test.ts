@@ -5,6 +5,7 @@ import { datasetCoverage } from '../../lib/kpi/coverage.ts';
 import { createKpiMemo } from '../../lib/kpi/kpi-memo.ts';
 import type { PeriodSpan } from '../../lib/kpi/period.ts';
 import { runKpi } from '../../lib/kpi/run.ts';
+import { dataColumns } from '../../lib/kpi/unused-joins.ts';
 import { TEST_NOW, testCatalog } from '../helpers.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../data/sample', import.meta.url));
@@ -22,8 +23,10 @@ describe('the KPI memo', () => {
   afterAll(() => dataset.close());
 
   it('answers overlapping requests with one run each, with the rows a direct run gives', async () => {
-    // What the data covers is read once per dataset, before the KPIs (kpi/coverage.ts).
+    // What the data covers, and the columns its tables have, are read once per dataset, before
+    // the KPIs (kpi/coverage.ts, kpi/unused-joins.ts).
     await datasetCoverage(dataset);
+    await dataColumns(dataset.db);
     const catalog = await testCatalog();
     const { kpis } = catalog;
     const rows = dataset.db.rows.bind(dataset.db);
