@@ -107,9 +107,10 @@ export async function runKpi(dataset: Dataset, kpi: KpiDefinition, request: KpiR
     });
   let rows: Row[];
   try {
-    // The dropped joins are judged from the contract's columns; a column of the export's own
-    // (one the contract lacks, read without its alias) is only known to DuckDB, which then fails to
-    // bind the lean SQL: the SQL as written runs instead.
+    // The joins are left out by the columns the data's tables have; a table `pulse kpi` left
+    // closed has only the contract's, so a column of the export's own read without its alias
+    // fails to bind in the lean SQL: the SQL as written runs instead (and fails on the closed
+    // table, which pulse kpi then opens).
     rows = await run(lean).catch((error: unknown) => {
       if (lean === written || !/Binder Error/i.test((error as Error).message)) throw error;
       return run(written);

@@ -30,13 +30,12 @@ export async function tablesRead(
     for (const kpi of kpis) {
       const breakdown = by ? kpi.breakdowns.find((b) => b.name === by) : undefined;
       // As runKpi sends it: a join kept only for breakdowns (CSAT's tickets) reads nothing without
-      // one; and on the data, as written where DuckDB cannot bind it so (a column the contract
-      // lacks, read without its alias), as runKpi then runs it.
+      // one. On the data, joins are left out by the columns its tables have there, and the SQL
+      // runs as written where DuckDB cannot bind it so.
       const written = kpi.sql.replaceAll(
         '{by}',
         breakdown ? `(${breakdown.expression})::VARCHAR` : 'NULL::VARCHAR',
       );
-      // On the data, as runKpi leaves joins out: with the columns its tables have there.
       const lean = asWritten
         ? written
         : dropUnusedKeyJoins(written, parser ? await dataColumns(parser) : undefined);
