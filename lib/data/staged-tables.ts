@@ -200,7 +200,10 @@ export async function registerStagedTable(
     else where = `coalesce((${mapping.where})::BOOLEAN, false)`;
   }
   const contractNames = new Set(spec.columns.map((c) => c.name.toLowerCase()));
-  const extras = sourceColumns.filter((name) => !contractNames.has(name.trim().toLowerCase()));
+  // The export's other columns pass through, a lookalike not read (` segment` beside `segment`)
+  // too; a name DuckDB would take for a contract column's (`AMOUNT`) cannot stand beside it.
+  const read = new Set(selected.map((c) => c.sourceColumn));
+  const extras = sourceColumns.filter((name) => !contractNames.has(name.toLowerCase()) && !read.has(name));
   const relation = stagedRelation(spec.name);
   await db.run(
     `CREATE OR REPLACE VIEW ${quoteIdent(relation)} AS

@@ -118,6 +118,22 @@ describe('loading a data folder', () => {
     }
   });
 
+  it('passes a lookalike it does not read through, beside the column it reads', async () => {
+    const data = await folder('lookalike', {});
+    await writeParquet(
+      join(data, 'customers.parquet'),
+      `SELECT 'C1' AS customer_id, DATE '2026-01-05' AS acquired_at, 'SMB' AS segment, 'Mid' AS " segment"`,
+    );
+    const dataset = await openDataset({ dataDir: data, now: TEST_NOW });
+    try {
+      expect(await dataset.db.rows('SELECT segment, " segment" AS other FROM customers')).toEqual([
+        { segment: 'SMB', other: 'Mid' },
+      ]);
+    } finally {
+      dataset.close();
+    }
+  });
+
   it('reads a Parquet file and a hive-partitioned folder of Parquet files, keeping extra columns', async () => {
     const data = await folder('parquet', {});
     await writeParquet(
