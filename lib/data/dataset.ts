@@ -224,7 +224,8 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
       const table = staged.get(spec.name);
       const rejected = rejects.tables.find((t) => t.table === spec.name)?.rows ?? 0;
       if (table) await registerTypedTable(db, table, rejected > 0);
-      else if (discovered.sources.some((d) => d.table === spec.name)) await registerClosedTable(db, spec);
+      else if (discovered.sources.some((d) => d.table === spec.name))
+        await registerClosedTable(db, spec, all.get(spec.name)?.extras ?? []);
       else await registerEmptyTable(db, spec);
     }
     // 5. Tables built from others: customers from the loaded orders.

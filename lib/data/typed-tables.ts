@@ -78,11 +78,22 @@ export async function registerEmptyTable(db: Database, spec: TableSpec): Promise
  * A table the export has but this run did not read (`tables` in openDataset): every contract
  * column, so SQL binds, and reading a row of it fails with the reason, never an empty answer.
  */
-export async function registerClosedTable(db: Database, spec: TableSpec): Promise<void> {
+export async function registerClosedTable(
+  db: Database,
+  spec: TableSpec,
+  extras: readonly string[] = [],
+): Promise<void> {
   const reason = quoteLiteral(
     `${spec.name} was not read for this command (it reads only the tables its KPIs name); run it without naming KPIs, or use pulse query`,
   );
-  const columns = spec.columns.map((c) => `NULL::${SQL_TYPES[c.type]} AS ${quoteIdent(c.name)}`);
+  // The export's own columns are named too: SQL reading one binds to this table, as it would to
+  // the open one (never to another relation's column of that name), and fails saying why. Each
+  // value is the error itself: a NULL would let DuckDB fold `WHERE territory = 'EMEA'` to false
+  // and answer 0 without reading a row.
+  const columns = [
+    ...spec.columns.map((c) => ({ name: c.name, type: SQL_TYPES[c.type] })),
+    ...extras.map((name) => ({ name, type: 'VARCHAR' })),
+  ].map(({ name, type }) => `error(${reason})::${type} AS ${quoteIdent(name)}`);
   await db.run(
     `CREATE OR REPLACE VIEW ${quoteIdent(spec.name)} AS SELECT ${columns.join(', ')} FROM range(1) WHERE error(${reason}) IS NULL`,
   );

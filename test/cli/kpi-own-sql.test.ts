@@ -160,6 +160,37 @@ ORDER BY 3
     }
   });
 
+  it('pulse kpi gives the same number when the joined table is left closed and an open one has the name', async () => {
+    // tickets carries a territory too: without the customers join, the subquery's territory is
+    // the outer ticket's (0 and 5); customers, which the contract says the SQL does not read, is
+    // left closed, and must still be seen to have a territory.
+    const dir = join(root, 'closed');
+    await mkdir(dir);
+    await writeFile(join(dir, 'customers.csv'), `${CUSTOMERS.join('\n')}\n`);
+    await writeFile(join(dir, 'orders.csv'), `${ORDERS.join('\n')}\n`);
+    await writeFile(
+      join(dir, 'tickets.csv'),
+      'ticket_id,customer_id,created_at,territory\nT1,C1,2026-10-05T09:00:00Z,AMER\nT2,C2,2026-10-06T09:00:00Z,EMEA\n',
+    );
+    const sql = `${HEAD('EMEA orders per ticket', 'tickets.created_at').replace('unit: count', 'unit: table')}SELECT p.period_start, p.period_end, t.ticket_id,
+       (SELECT count(*)
+        FROM orders o
+        LEFT JOIN customers c ON c.customer_id = o.customer_id
+        WHERE territory = 'EMEA') AS emea_orders
+FROM periods($start, $end, $grain) p, tickets t
+ORDER BY 3
+`;
+    await writeFile(join(project, 'queries', 'own', 'emea_per_ticket.sql'), sql);
+    const run = await pulse(
+      ['kpi', 'emea_per_ticket', '--data', dir, '--period', '2026-10', '--format', 'json'],
+      {},
+      project,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { emea_orders: number }[]).map((r) => r.emea_orders)).toEqual([3, 3]);
+  });
+
   it('a KPI with an error still says what is wrong, once', async () => {
     await writeFile(
       join(project, 'queries', 'own', 'broken.sql'),

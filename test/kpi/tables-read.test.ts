@@ -113,6 +113,12 @@ describe('the tables a KPI reads', () => {
       await expect(part.db.rows('SELECT count(*) AS n FROM activities')).rejects.toThrow(
         /activities was not read for this command/,
       );
+      // A filter on a column, or a join through one, fails too: never folded to an empty answer.
+      for (const sql of [
+        "SELECT count(*) AS n FROM activities WHERE kind = 'call'",
+        "SELECT count(*) AS n FROM orders o LEFT JOIN customers c ON c.customer_id = o.customer_id WHERE c.segment = 'SMB'",
+      ])
+        await expect(part.db.rows(sql), sql).rejects.toThrow(/was not read for this command/);
       // The closed tables still date the export: the as-of day is the whole export's.
       const asOf = async (d: Dataset) => dataAsOf(await readFreshness(d, TEST_NOW));
       expect(await asOf(part)).toBe(await asOf(whole));
