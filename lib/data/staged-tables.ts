@@ -201,9 +201,15 @@ export async function registerStagedTable(
   }
   const contractNames = new Set(spec.columns.map((c) => c.name.toLowerCase()));
   // The export's other columns pass through, a lookalike not read (` segment` beside `segment`)
-  // too; a name DuckDB would take for a contract column's (`AMOUNT`) cannot stand beside it.
+  // too, and a column renamed to a contract one (`Deal Stage`, still there for pulse query); a
+  // lookalike read as the contract's column does not; a name DuckDB would take for a contract
+  // column's (`AMOUNT`) cannot stand beside it.
   const read = new Set(selected.map((c) => c.sourceColumn));
-  const extras = sourceColumns.filter((name) => !contractNames.has(name.toLowerCase()) && !read.has(name));
+  const extras = sourceColumns.filter(
+    (name) =>
+      !contractNames.has(name.toLowerCase()) &&
+      !(read.has(name) && contractNames.has(name.trim().toLowerCase())),
+  );
   const relation = stagedRelation(spec.name);
   await db.run(
     `CREATE OR REPLACE VIEW ${quoteIdent(relation)} AS

@@ -155,6 +155,22 @@ describe('a mapping against the export', () => {
     }
   });
 
+  it('passes the export columns it renames through for pulse query, by their own names', async () => {
+    const data = await folder('renamed-through', {
+      'tickets.csv': 'Ticket Number,created_at,Queue\nT1,2026-10-01T10:00:00Z,a\n',
+    });
+    const dataset = await open(data, {
+      tables: { tickets: { files: 'tickets.csv', rename: { 'Ticket Number': 'ticket_id' } } },
+    });
+    try {
+      expect(
+        await dataset.db.rows('SELECT "Ticket Number" AS number, ticket_id, Queue AS queue FROM tickets'),
+      ).toEqual([{ number: 'T1', ticket_id: 'T1', queue: 'a' }]);
+    } finally {
+      dataset.close();
+    }
+  });
+
   it('names the mapping key, the column it uses and the columns there are when a derived column or where does not fit', async () => {
     const data = await folder('misfit', { 'deals.csv': DEALS });
     const dataset = await open(data, {
