@@ -21,6 +21,8 @@ export interface StagedColumn {
   readonly formats?: readonly string[];
   /** The export column it is read from, when it is one. */
   readonly sourceColumn?: string;
+  /** The mapping key whose SQL computes it (`tables.tickets.derive.customer_id`), when one does. */
+  readonly derivedBy?: string;
 }
 
 export interface StagedTable {
@@ -154,7 +156,13 @@ export async function registerStagedTable(
       hint: `fill the lines in the export, or make ${d.column} unknown for such groups: "CASE WHEN count(*) = count(${d.summed ?? '<the column>'}) THEN ${d.aggregate} END" in ${mapping?.key}.group.aggregate (mappings/README.md)`,
     });
   }
-  const selected: { name: string; sql: string; sourceColumn?: string; formats?: readonly string[] }[] = [];
+  const selected: {
+    name: string;
+    sql: string;
+    sourceColumn?: string;
+    derivedBy?: string;
+    formats?: readonly string[];
+  }[] = [];
   for (const column of spec.columns) {
     if (failed.has(column.name)) continue;
     const source = await columnSource(db, input, column.name, mapping, sourceColumns, inputName);
@@ -189,6 +197,7 @@ export async function registerStagedTable(
       name: column.name,
       sql,
       ...(source.sourceColumn ? { sourceColumn: source.sourceColumn } : {}),
+      ...(source.derivedBy ? { derivedBy: source.derivedBy } : {}),
       ...(formats ? { formats } : {}),
     });
   }
@@ -234,6 +243,7 @@ export async function registerStagedTable(
       name: c.name,
       type,
       ...(c.sourceColumn ? { sourceColumn: c.sourceColumn } : {}),
+      ...(c.derivedBy ? { derivedBy: c.derivedBy } : {}),
       // Formats read text; a column already typed as a date needs none.
       ...(c.formats && type === 'VARCHAR' ? { formats: c.formats } : {}),
     });
@@ -281,6 +291,7 @@ export function typedExpression(staged: StagedTable, column: string): string | u
 interface ColumnSourceResult {
   readonly sql?: string;
   readonly sourceColumn?: string;
+  readonly derivedBy?: string;
   readonly problem?: { key: string; message: string };
   /** Export columns the mapping renames to this column, none of which the file has. */
   readonly unresolved?: readonly string[];
@@ -300,7 +311,7 @@ async function columnSource(
     const wrong = await checkSnippet(db, derived, relation, sourceColumns, fileName);
     return wrong
       ? { problem: { key, message: `${JSON.stringify(derived)} ${wrong}` } }
-      : { sql: `(${derived})` };
+      : { sql: `(${derived})`, derivedBy: key };
   }
   const constant = mapping?.constants.get(column);
   if (constant !== undefined) return { sql: quoteLiteral(constant) };

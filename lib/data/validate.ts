@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { oneOf } from '../errors.ts';
+import { oneOf, PulseError } from '../errors.ts';
 import type { OnProgress } from '../progress.ts';
 import { expectedFormat, inMapping, renameKey } from './column-hints.ts';
 import { type ColumnSpec, SQL_TYPES, SURVEY_SCORE_RANGES, type TableSpec, tableSpec } from './contract.ts';
@@ -446,6 +446,22 @@ class TableChecker {
     );
   }
 
+  /**
+   * A mapping's `derive` SQL that fails on a row (`CAST(Cust AS INTEGER)` on "zz") stops the
+   * pass: said as the mapping's, with its keys and how to fix it, not as DuckDB's query.
+   */
+  private derivedFailure(error: unknown): PulseError | undefined {
+    const keys = [...this.staged.columns.values()].flatMap((c) => (c.derivedBy ? [c.derivedBy] : []));
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    if (keys.length === 0 || !/^(Conversion|Invalid Input|Out of Range) Error/.test(message))
+      return undefined;
+    return new PulseError(
+      'data_invalid',
+      `${this.file}: the mapping's SQL for ${keys.join(', ')} (${this.staged.mappingFile ?? 'the mapping'}) fails on a row: ${message}. Fix the row in the export, or make the SQL give a blank for such a value, e.g. TRY_CAST(...) for CAST(...): the checks then list the rows left without it.`,
+      { cause: error },
+    );
+  }
+
   private typed(column: string): string {
     return typedExpression(this.staged, column) ?? 'NULL';
   }
@@ -488,10 +504,13 @@ class TableChecker {
           `min(${this.typed(name)})::VARCHAR AS n${i}`,
         ]),
       ];
-      const [row] = await this.db.rows(
-        `SELECT ${columns.join(', ')} FROM ${quoteIdent(this.staged.relation)}`,
-        { now: this.options.now },
-      );
+      const [row] = await this.db
+        .rows(`SELECT ${columns.join(', ')} FROM ${quoteIdent(this.staged.relation)}`, {
+          now: this.options.now,
+        })
+        .catch((error: unknown) => {
+          throw this.derivedFailure(error) ?? error;
+        });
       for (const [i, c] of shared.entries()) {
         const present = row?.[`p${i}`];
         counts.set(c, {

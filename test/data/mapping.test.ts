@@ -215,6 +215,23 @@ describe('a mapping against the export', () => {
     }
   });
 
+  it("says a derive that fails on a row is the mapping's, with its key and the fix, not DuckDB's query", async () => {
+    const data = await folder('derive-fails', {
+      'tickets.csv': 'ticket_id,Cust,created_at\nT1,1,2026-10-01\nT2,zz,2026-10-02\n',
+      'customers.csv': 'customer_id,acquired_at\n1,2026-01-01\n',
+    });
+    const opening = open(data, {
+      tables: {
+        tickets: { files: 'tickets.csv', derive: { customer_id: 'CAST(Cust AS INTEGER)' } },
+        customers: { files: 'customers.csv' },
+      },
+    });
+    await expect(opening).rejects.toMatchObject({ code: 'data_invalid' });
+    await expect(opening).rejects.toThrow(
+      /tickets\.csv: the mapping's SQL for tables\.tickets\.derive\.customer_id \(.*derive-fails\.json\) fails on a row: Conversion Error: Could not convert string 'zz'.*TRY_CAST/,
+    );
+  });
+
   it('fails a wrong-typed column before any KPI, naming the file, expected and found, and the dates key', async () => {
     const data = await folder('wrong-type', {
       'opportunities.csv': DEALS.replace('Deal ID', 'opportunity_id')
