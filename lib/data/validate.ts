@@ -457,7 +457,7 @@ class TableChecker {
       return undefined;
     return new PulseError(
       'data_invalid',
-      `${this.file}: the mapping's SQL for ${keys.join(', ')} (${this.staged.mappingFile ?? 'the mapping'}) fails on a row: ${message}. Fix the row in the export, or make the SQL give a blank for such a value, e.g. TRY_CAST(...) for CAST(...): the checks then list the rows left without it.`,
+      `${this.file}: the mapping's SQL for ${keys.join(', ')} (${this.staged.mappingFile ?? 'the mapping'}) fails on a row: ${message}. Fix the row in the export, or make the SQL give a blank for such a value, e.g. TRY_CAST(...) for CAST(...) (a required column's blank rows are then listed as errors).`,
       { cause: error },
     );
   }
